@@ -1,0 +1,6 @@
+//! include_dir! does not notice files added under an embedded folder, so tell
+//! cargo to rebuild when anything under `labs/` or `templates/` changes.
+fn main() {
+    println!("cargo:rerun-if-changed=labs");
+    println!("cargo:rerun-if-changed=templates");
+}

@@ -1,0 +1,63 @@
+//! The command line, as clap derive types only. Each subcommand's arguments
+//! live beside its implementation in `commands/`; this file only lists them.
+//! Nothing below `commands/` sees a clap type.
+
+use clap::{Parser, Subcommand};
+
+use crate::commands;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "labforge",
+    version,
+    about = "Scaffold hands-on mini-project labs: exercises, checks, practice environments and ADRs",
+    long_about = "labforge scaffolds hands-on mini-project labs: starter code with marked exercises, tests, \
+an offline practice environment, a README that teaches, and architecture decision records (ADRs) to fill in.\n\n\
+Start with `labforge list`, then `labforge new api-client my-lab`.",
+    after_help = "Exit codes: 0 success, 1 the answer is no (checks failed, lint findings, conflicts), 2 could not do it."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Generate a new lab (or project) from a built-in lab or a template
+    New(commands::new::NewArgs),
+    /// List built-in and catalog labs
+    List(commands::list::ListArgs),
+    /// Describe a lab: summary, tracks, variables, exercises, ADR stubs
+    Show(commands::show::ShowArgs),
+    /// Run the lab's setup commands for its track (venv, dependencies, build)
+    Setup(commands::check::SetupArgs),
+    /// Check your work on the current exercise (or one, or all)
+    Check(commands::check::CheckArgs),
+    /// Reveal the next hint of an exercise
+    Hint(commands::check::HintArgs),
+    /// Move on to the next exercise and show what it asks
+    Next(commands::check::NextArgs),
+    /// Show your progress: exercise, state, hints used
+    Status(commands::check::StatusArgs),
+    /// Restore an exercise's starter files (your files are backed up first)
+    Reset(commands::check::ResetArgs),
+    /// Show the reference solution of an exercise you have passed
+    Solution(commands::check::SolutionArgs),
+    /// Restore protected files (tests, practice servers) to their pristine copies
+    Restore(commands::check::RestoreArgs),
+    /// Bring the lab up to a newer template version, keeping your edits
+    Update(commands::update::UpdateArgs),
+    /// Write and manage architecture decision records (adr-tools compatible, plus MADR 4)
+    #[command(disable_help_flag = true)]
+    Adr(commands::adr::AdrArgs),
+    /// Author lab templates: init, lint, test, pack
+    #[command(subcommand)]
+    Template(commands::template::TemplateCommand),
+    /// Manage team catalogs of labs
+    #[command(subcommand)]
+    Catalog(commands::catalog::CatalogCommand),
+    /// Print a shell completion script
+    Completions(commands::completions::CompletionsArgs),
+    /// Write the man pages (labforge.1 and one per subcommand)
+    Man(commands::completions::ManArgs),
+}

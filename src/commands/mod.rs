@@ -1,0 +1,43 @@
+//! One module per subcommand. A command turns its clap arguments into the
+//! plain option structs of the library, calls it, and prints the result.
+
+pub mod adr;
+pub mod catalog;
+pub mod check;
+pub mod completions;
+pub mod list;
+pub mod new;
+pub mod show;
+pub mod template;
+pub mod update;
+
+use crate::cli::{Cli, Command};
+use crate::error::{Result, Status};
+
+pub fn dispatch(cli: Cli) -> Result<Status> {
+    match cli.command {
+        Command::New(a) => new::run(a),
+        Command::List(a) => list::run(a),
+        Command::Show(a) => show::run(a),
+        Command::Setup(a) => check::setup(a),
+        Command::Check(a) => check::check(a),
+        Command::Hint(a) => check::hint(a),
+        Command::Next(a) => check::next(a),
+        Command::Status(a) => check::status(a),
+        Command::Reset(a) => check::reset(a),
+        Command::Solution(a) => check::solution(a),
+        Command::Restore(a) => check::restore(a),
+        Command::Update(a) => update::run(a),
+        Command::Adr(a) => adr::run(a),
+        Command::Template(c) => template::run(c),
+        Command::Catalog(c) => catalog::run(c),
+        Command::Completions(a) => completions::completions(a),
+        Command::Man(a) => completions::man(a),
+    }
+}
+
+/// The error returned by a command that is not built yet.
+pub(crate) fn not_built(what: &str) -> crate::error::Error {
+    crate::error::Error::new(format!("`{what}` is not available in this build of labforge yet"))
+        .with_help("see the project's open issues")
+}

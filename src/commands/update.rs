@@ -1,0 +1,43 @@
+//! `labforge update`: merge a newer lab version into a learner's lab.
+
+use clap::Args;
+
+use crate::error::{Result, Status};
+
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    /// The version to update to (default: the latest)
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Change an answer (repeatable)
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    pub set: Vec<String>,
+    /// Print the plan and the diffs; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Exit 1 when a newer version exists, 0 when current
+    #[arg(long)]
+    pub check: bool,
+    /// Print JSON on stdout
+    #[arg(long)]
+    pub json: bool,
+    /// Update even though the git tree has uncommitted changes
+    #[arg(long)]
+    pub allow_dirty: bool,
+    /// Finish an update after resolving its conflicts
+    #[arg(long = "continue")]
+    pub continue_: bool,
+    /// Restore the lab to how it was before the last update
+    #[arg(long)]
+    pub undo: bool,
+    /// Bring back files you deleted that the new version changed
+    #[arg(long)]
+    pub restore_deleted: bool,
+    /// Use only the cache for remote sources
+    #[arg(long)]
+    pub offline: bool,
+}
+
+pub fn run(_args: UpdateArgs) -> Result<Status> {
+    Err(super::not_built("labforge update"))
+}

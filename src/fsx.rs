@@ -1,0 +1,129 @@
+//! Filesystem wrappers that put the path into every error.
+//!
+//! Every filesystem call in labforge goes through here (house style, habit 2),
+//! so a failure always says which file and what labforge was trying to do.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+pub fn read(path: &Path) -> Result<Vec<u8>> {
+    fs::read(path).map_err(|e| Error::io("read", path, e))
+}
+
+pub fn read_to_string(path: &Path) -> Result<String> {
+    let bytes = read(path)?;
+    String::from_utf8(bytes).map_err(|_| {
+        Error::new(format!("`{}` is not valid UTF-8 text", path.display()))
+            .with_help("save the file as UTF-8")
+    })
+}
+
+pub fn write(path: &Path, contents: impl AsRef<[u8]>) -> Result<()> {
+    fs::write(path, contents).map_err(|e| Error::io("write", path, e))
+}
+
+/// Writes through a temporary file in the same folder, then renames it over
+/// `path`, so readers see the old or the new contents, never half of them.
+pub fn write_atomic(path: &Path, contents: impl AsRef<[u8]>) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    create_dir_all(dir)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".labforge-tmp-")
+        .tempfile_in(dir)
+        .map_err(|e| Error::io("create a temporary file in", dir, e))?;
+    tmp.write_all(contents.as_ref())
+        .and_then(|_| tmp.as_file().sync_all())
+        .map_err(|e| Error::io("write", tmp.path(), e))?;
+    if let Ok(meta) = fs::metadata(path) {
+        let _ = fs::set_permissions(tmp.path(), meta.permissions());
+    }
+    tmp.persist(path)
+        .map_err(|e| Error::io("replace", path, e.error))?;
+    Ok(())
+}
+
+pub fn create_dir_all(path: &Path) -> Result<()> {
+    fs::create_dir_all(path).map_err(|e| Error::io("create the folder", path, e))
+}
+
+pub fn remove_file(path: &Path) -> Result<()> {
+    fs::remove_file(path).map_err(|e| Error::io("remove", path, e))
+}
+
+pub fn remove_dir_all(path: &Path) -> Result<()> {
+    fs::remove_dir_all(path).map_err(|e| Error::io("remove the folder", path, e))
+}
+
+pub fn rename(from: &Path, to: &Path) -> Result<()> {
+    fs::rename(from, to).map_err(|e| {
+        Error::io(&format!("move `{}` to", from.display()), to, e)
+    })
+}
+
+pub fn copy(from: &Path, to: &Path) -> Result<u64> {
+    fs::copy(from, to).map_err(|e| Error::io(&format!("copy `{}` to", from.display()), to, e))
+}
+
+pub fn metadata(path: &Path) -> Result<fs::Metadata> {
+    fs::metadata(path).map_err(|e| Error::io("read the metadata of", path, e))
+}
+
+pub fn symlink_metadata(path: &Path) -> Result<fs::Metadata> {
+    fs::symlink_metadata(path).map_err(|e| Error::io("read the metadata of", path, e))
+}
+
+pub fn read_link(path: &Path) -> Result<PathBuf> {
+    fs::read_link(path).map_err(|e| Error::io("read the link", path, e))
+}
+
+/// The entries of a folder, sorted by name.
+pub fn read_dir_sorted(path: &Path) -> Result<Vec<PathBuf>> {
+    let rd = fs::read_dir(path).map_err(|e| Error::io("list the folder", path, e))?;
+    let mut out = Vec::new();
+    for entry in rd {
+        let entry = entry.map_err(|e| Error::io("list the folder", path, e))?;
+        out.push(entry.path());
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Marks a file executable (0o755) on Unix; a no-op elsewhere.
+pub fn set_executable(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(path, fs::Permissions::from_mode(0o755))
+            .map_err(|e| Error::io("make executable", path, e))?;
+    }
+    Ok(())
+}
+
+pub fn is_executable(meta: &fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        meta.permissions().mode() & 0o111 != 0
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        false
+    }
+}
+
+/// True when `path` does not exist or is an empty folder.
+pub fn is_absent_or_empty_dir(path: &Path) -> Result<bool> {
+    match fs::symlink_metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(true),
+        Err(e) => Err(Error::io("read the metadata of", path, e)),
+        Ok(meta) if meta.is_dir() => Ok(read_dir_sorted(path)?.is_empty()),
+        Ok(_) => Ok(false),
+    }
+}

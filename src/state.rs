@@ -1,0 +1,159 @@
+//! `.labforge/`: what a generated lab remembers about itself.
+//!
+//! - `.labforge/state.toml`: lab id and version, source, template digest,
+//!   track, answers, labforge version, per-file owner and base digest, and the
+//!   learner's progress (current exercise, done, hints). Committable.
+//! - `.labforge/objects/<hex>`: the pristine rendered files, content
+//!   addressed (`sha256`), so `labforge update` can 3-way merge a newer lab
+//!   version offline, `reset` can restore a starter, and `check` can tell
+//!   when a protected file was edited.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::fsx;
+use crate::manifest::Owner;
+
+pub const STATE_DIR: &str = ".labforge";
+pub const STATE_FILE: &str = ".labforge/state.toml";
+pub const OBJECTS_DIR: &str = ".labforge/objects";
+pub const STATE_SCHEMA: u32 = 1;
+
+/// One file of the lab as it was rendered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileRecord {
+    pub owner: Owner,
+    /// `sha256:HEX` of the pristine rendered bytes (an object in `objects/`);
+    /// for a symlink, of its target text.
+    pub base: String,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub executable: bool,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub symlink: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct State {
+    pub schema: u32,
+    /// `id@version`.
+    pub lab: String,
+    /// `builtin:ID`, an absolute path, or a remote source spec.
+    pub source: String,
+    /// The commit or archive digest a remote source resolved to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolved: Option<String>,
+    /// `sha256:…` of the template tree the lab was rendered from.
+    pub template: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub track: Option<String>,
+    /// The labforge version that last wrote the base.
+    pub labforge: String,
+    #[serde(default)]
+    pub answers: toml::Table,
+    /// The exercise `check` runs by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current: Option<String>,
+    /// Exercise id → when it first passed.
+    #[serde(default)]
+    pub done: BTreeMap<String, toml::value::Datetime>,
+    /// Exercise id → hints revealed so far.
+    #[serde(default)]
+    pub hints: BTreeMap<String, u32>,
+    /// Paths with unresolved update conflicts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conflicts: Vec<String>,
+    /// Every rendered path → owner and base digest.
+    #[serde(default)]
+    pub files: BTreeMap<String, FileRecord>,
+}
+
+impl State {
+    pub fn lab_id(&self) -> &str {
+        self.lab.split_once('@').map_or(self.lab.as_str(), |(id, _)| id)
+    }
+    pub fn lab_version(&self) -> &str {
+        self.lab.split_once('@').map_or("", |(_, v)| v)
+    }
+
+    /// Reads `<root>/.labforge/state.toml`.
+    pub fn load(root: &Path) -> Result<State> {
+        let path = root.join(STATE_FILE);
+        if !path.is_file() {
+            return Err(Error::new(format!("`{}` is not a labforge lab (no {STATE_FILE})", root.display()))
+                .with_help("run this inside a folder made by `labforge new`, or create one: `labforge new api-client my-lab`"));
+        }
+        let text = fsx::read_to_string(&path)?;
+        let state: State = toml::from_str(&text).map_err(|e| {
+            let err = Error::new(format!("the lab state is damaged: {}", e.message().trim_end()))
+                .with_help("restore it from git (`git checkout .labforge/state.toml`), or fix the key named here");
+            match e.span() {
+                Some(s) => err.at_offset(&path, &text, s.start),
+                None => err.in_file(&path),
+            }
+        })?;
+        if state.schema != STATE_SCHEMA {
+            return Err(Error::new(format!("state schema {} is not supported by this labforge", state.schema))
+                .in_file(&path)
+                .with_help("upgrade labforge"));
+        }
+        Ok(state)
+    }
+
+    /// Writes the state atomically.
+    pub fn save(&self, root: &Path) -> Result<()> {
+        let text = toml::to_string_pretty(self).map_err(|e| Error::new(format!("could not encode the lab state: {e}")))?;
+        fsx::write_atomic(&root.join(STATE_FILE), text)
+    }
+
+    /// Walks up from `start` to the folder holding `.labforge/state.toml`.
+    pub fn find_root(start: &Path) -> Result<PathBuf> {
+        let start = std::path::absolute(start).map_err(|e| Error::io("resolve", start, e))?;
+        let mut dir = start.as_path();
+        loop {
+            if dir.join(STATE_FILE).is_file() {
+                return Ok(dir.to_path_buf());
+            }
+            match dir.parent() {
+                Some(p) => dir = p,
+                None => {
+                    return Err(Error::new(format!("`{}` is not inside a labforge lab (no {STATE_FILE} here or above)", start.display()))
+                        .with_help("`cd` into a lab made by `labforge new`, or create one: `labforge new api-client my-lab`"));
+                }
+            }
+        }
+    }
+}
+
+/// Path of the object holding bytes with digest `sha256:HEX`.
+pub fn object_path(root: &Path, digest: &str) -> PathBuf {
+    let hex = digest.strip_prefix("sha256:").unwrap_or(digest);
+    root.join(OBJECTS_DIR).join(hex)
+}
+
+/// Stores `bytes` in the object store of the lab at `root`; returns its digest.
+pub fn put_object(root: &Path, bytes: &[u8]) -> Result<String> {
+    let digest = crate::template::digest_bytes(bytes);
+    let path = object_path(root, &digest);
+    if !path.exists() {
+        fsx::create_dir_all(path.parent().expect("objects dir"))?;
+        fsx::write(&path, bytes)?;
+    }
+    Ok(digest)
+}
+
+/// Reads an object back.
+pub fn get_object(root: &Path, digest: &str) -> Result<Vec<u8>> {
+    let path = object_path(root, digest);
+    fsx::read(&path).map_err(|e| {
+        e.with_help("the pristine copy of this file is missing from .labforge/objects; restore the folder from git")
+    })
+}

@@ -1,0 +1,286 @@
+//! A lab template held in memory: the files of a template folder, whether it
+//! is embedded in the binary (built-in labs), on disk, or fetched into the
+//! cache. Everything downstream (rendering, checks, template tests, update)
+//! reads templates through [`TemplateTree`], so it never cares where a lab
+//! came from.
+
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+
+use include_dir::{Dir, include_dir};
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+use crate::fsx;
+use crate::manifest::{self, MANIFEST, Manifest};
+
+/// The built-in labs, embedded at build time (`build.rs` reruns on changes).
+pub static BUILTIN_LABS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/labs");
+
+/// Shared templates (ADR formats, gitignores, ...), embedded the same way.
+pub static SHARED_TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
+
+/// Names never taken into a template (tool caches that may sit in a folder an
+/// author is working on).
+pub const IGNORED_NAMES: &[&str] = &[".git", ".venv", "target", "__pycache__", ".pytest_cache", ".DS_Store", ".mypy_cache", ".ruff_cache", "node_modules"];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Entry {
+    File { bytes: Vec<u8>, executable: bool },
+    /// A symbolic link; the target is relative and stays inside the template.
+    Symlink(String),
+}
+
+/// The files of a lab template, keyed by `/`-separated relative path.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TemplateTree {
+    pub entries: BTreeMap<String, Entry>,
+}
+
+/// Where a template was loaded from, as recorded in `.labforge/state.toml`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    Builtin(String),
+    Local(PathBuf),
+    /// A remote source (git or tarball); `spec` is what the user typed and
+    /// `resolved` the commit or digest used.
+    Remote { spec: String, resolved: String },
+}
+
+impl Origin {
+    /// The source string stored in state: `builtin:ID`, an absolute path, or
+    /// the remote spec.
+    pub fn source_string(&self) -> String {
+        match self {
+            Origin::Builtin(id) => format!("builtin:{id}"),
+            Origin::Local(p) => p.display().to_string(),
+            Origin::Remote { spec, .. } => spec.clone(),
+        }
+    }
+    pub fn resolved(&self) -> Option<&str> {
+        match self {
+            Origin::Remote { resolved, .. } => Some(resolved),
+            _ => None,
+        }
+    }
+    pub fn is_builtin(&self) -> bool {
+        matches!(self, Origin::Builtin(_))
+    }
+}
+
+/// A loaded, validated lab template.
+#[derive(Debug, Clone)]
+pub struct Lab {
+    pub manifest: Manifest,
+    pub tree: TemplateTree,
+    pub origin: Origin,
+    /// Where `lab.toml` is, for error messages (`labs/api-client/lab.toml`,
+    /// `<builtin>/api-client/lab.toml`, or a path on disk).
+    pub manifest_path: PathBuf,
+}
+
+impl TemplateTree {
+    /// Loads a template folder from disk. Symlinks are kept as links when
+    /// their target stays inside the template, and refused otherwise.
+    pub fn from_dir(root: &Path) -> Result<TemplateTree> {
+        let mut entries = BTreeMap::new();
+        let walker = walkdir::WalkDir::new(root)
+            .follow_links(false)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !IGNORED_NAMES.iter().any(|n| e.file_name() == *n));
+        for item in walker {
+            let item = item.map_err(|e| {
+                let path = e.path().unwrap_or(root).to_path_buf();
+                Error::new(format!("could not read the template folder `{}`: {e}", path.display()))
+            })?;
+            if item.depth() == 0 {
+                continue;
+            }
+            let rel = item.path().strip_prefix(root).expect("walkdir stays under root");
+            let key = rel_key(rel)?;
+            let ft = item.file_type();
+            if ft.is_symlink() {
+                let target = fsx::read_link(item.path())?;
+                check_link_inside(&key, &target).map_err(|e| e.in_file(item.path()))?;
+                entries.insert(key, Entry::Symlink(target.to_string_lossy().replace('\\', "/")));
+            } else if ft.is_file() {
+                let meta = fsx::metadata(item.path())?;
+                let bytes = fsx::read(item.path())?;
+                entries.insert(key, Entry::File { bytes, executable: fsx::is_executable(&meta) });
+            } else if !ft.is_dir() {
+                return Err(Error::new(format!("`{}` is not a regular file, folder or symlink", item.path().display()))
+                    .with_help("remove device files, sockets and pipes from the template"));
+            }
+        }
+        Ok(TemplateTree { entries })
+    }
+
+    /// Loads an embedded folder (built-in labs). Embedded files carry no
+    /// permission bits, so a file that starts with `#!` is made executable.
+    pub fn from_embedded(dir: &Dir<'static>) -> TemplateTree {
+        let mut entries = BTreeMap::new();
+        fn walk(dir: &Dir<'static>, base: &Path, out: &mut BTreeMap<String, Entry>) {
+            for f in dir.files() {
+                let rel = f.path().strip_prefix(base).expect("embedded paths share the base");
+                let key = rel.to_string_lossy().replace('\\', "/");
+                let bytes = f.contents().to_vec();
+                let executable = bytes.starts_with(b"#!");
+                out.insert(key, Entry::File { bytes, executable });
+            }
+            for d in dir.dirs() {
+                walk(d, base, out);
+            }
+        }
+        walk(dir, dir.path(), &mut entries);
+        TemplateTree { entries }
+    }
+
+    pub fn get(&self, path: &str) -> Option<&[u8]> {
+        match self.entries.get(path) {
+            Some(Entry::File { bytes, .. }) => Some(bytes),
+            _ => None,
+        }
+    }
+
+    /// Entries under `prefix/` with the prefix removed.
+    pub fn subtree(&self, prefix: &str) -> TemplateTree {
+        let prefix = format!("{}/", prefix.trim_end_matches('/'));
+        TemplateTree {
+            entries: self
+                .entries
+                .iter()
+                .filter_map(|(k, v)| k.strip_prefix(&prefix).map(|rest| (rest.to_string(), v.clone())))
+                .collect(),
+        }
+    }
+
+    /// `sha256:HEX` over every path, kind and content, in path order.
+    pub fn digest(&self) -> String {
+        let mut h = Sha256::new();
+        for (path, entry) in &self.entries {
+            h.update(path.as_bytes());
+            h.update([0]);
+            match entry {
+                Entry::File { bytes, executable } => {
+                    h.update([if *executable { b'x' } else { b'f' }]);
+                    h.update((bytes.len() as u64).to_le_bytes());
+                    h.update(bytes);
+                }
+                Entry::Symlink(t) => {
+                    h.update([b'l']);
+                    h.update(t.as_bytes());
+                    h.update([0]);
+                }
+            }
+        }
+        format!("sha256:{}", hex::encode(h.finalize()))
+    }
+}
+
+/// `sha256:HEX` of some bytes (file digests in state and the object store).
+pub fn digest_bytes(bytes: &[u8]) -> String {
+    format!("sha256:{}", hex::encode(Sha256::digest(bytes)))
+}
+
+fn rel_key(rel: &Path) -> Result<String> {
+    let mut parts = Vec::new();
+    for c in rel.components() {
+        match c {
+            Component::Normal(s) => parts.push(
+                s.to_str()
+                    .ok_or_else(|| Error::new(format!("`{}` is not a UTF-8 path", rel.display())).with_help("rename the file with a UTF-8 name"))?
+                    .to_string(),
+            ),
+            _ => return Err(Error::new(format!("unexpected path component in `{}`", rel.display()))),
+        }
+    }
+    Ok(parts.join("/"))
+}
+
+/// A link at `key` pointing at `target` must be relative and stay inside.
+pub fn check_link_inside(key: &str, target: &Path) -> Result<()> {
+    let escapes = || {
+        Error::new(format!("the symlink `{key}` points outside the template (`{}`)", target.display()))
+            .with_help("make the link relative and keep its target inside the template, or replace it by a copy")
+    };
+    if target.is_absolute() {
+        return Err(escapes());
+    }
+    let mut depth: i64 = key.split('/').count() as i64 - 1;
+    for c in target.components() {
+        match c {
+            Component::ParentDir => depth -= 1,
+            Component::Normal(_) => depth += 1,
+            Component::CurDir => {}
+            _ => return Err(escapes()),
+        }
+        if depth < 0 {
+            return Err(escapes());
+        }
+    }
+    Ok(())
+}
+
+/// The ids of the built-in labs, sorted.
+pub fn builtin_ids() -> Vec<String> {
+    let mut ids: Vec<String> = BUILTIN_LABS
+        .dirs()
+        .filter(|d| d.get_file(d.path().join(MANIFEST)).is_some())
+        .map(|d| d.path().file_name().unwrap_or_default().to_string_lossy().into_owned())
+        .collect();
+    ids.sort();
+    ids
+}
+
+impl Lab {
+    /// Loads and validates a lab from a tree (its `lab.toml` at the root).
+    pub fn from_tree(tree: TemplateTree, origin: Origin, manifest_path: PathBuf) -> Result<Lab> {
+        let text = match tree.get(MANIFEST) {
+            Some(bytes) => String::from_utf8(bytes.to_vec()).map_err(|_| {
+                Error::new("lab.toml is not valid UTF-8").in_file(&manifest_path).with_help("save lab.toml as UTF-8")
+            })?,
+            None => {
+                return Err(Error::new(format!("no `{MANIFEST}` in `{}`", manifest_path.parent().unwrap_or(Path::new(".")).display()))
+                    .with_help("a lab template is a folder with a lab.toml at its root; `labforge template init DIR` creates one"));
+            }
+        };
+        let manifest = manifest::parse(&text, &manifest_path)?;
+        Ok(Lab { manifest, tree, origin, manifest_path })
+    }
+
+    /// A built-in lab by id.
+    pub fn builtin(id: &str) -> Result<Lab> {
+        let dir = BUILTIN_LABS
+            .get_dir(id)
+            .filter(|d| d.get_file(d.path().join(MANIFEST)).is_some())
+            .ok_or_else(|| {
+                Error::new(format!("there is no built-in lab `{id}`"))
+                    .with_help(format!("built-in labs: {}; `labforge list` shows every lab you can use", builtin_ids().join(", ")))
+            })?;
+        let tree = TemplateTree::from_embedded(dir);
+        Lab::from_tree(tree, Origin::Builtin(id.to_string()), PathBuf::from(format!("<builtin>/{id}/{MANIFEST}")))
+    }
+
+    /// A lab template folder on disk.
+    pub fn local(dir: &Path) -> Result<Lab> {
+        let manifest_path = dir.join(MANIFEST);
+        if !manifest_path.is_file() {
+            return Err(Error::new(format!("`{}` has no `{MANIFEST}`", dir.display()))
+                .with_help("point at a lab template folder (one with a lab.toml), or create one with `labforge template init DIR`"));
+        }
+        let abs = std::path::absolute(dir).map_err(|e| Error::io("resolve", dir, e))?;
+        let tree = TemplateTree::from_dir(dir)?;
+        Lab::from_tree(tree, Origin::Local(abs), manifest_path)
+    }
+
+    /// The template digest recorded in state (`sha256:…`).
+    pub fn digest(&self) -> String {
+        self.tree.digest()
+    }
+
+    /// Track names in order (empty for a lab without tracks).
+    pub fn tracks(&self) -> &[String] {
+        &self.manifest.lab.tracks
+    }
+}
