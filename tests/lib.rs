@@ -1,0 +1,11 @@
+//! The one integration-test binary: every test runs the real `labforge` (or
+//! `adr`) binary on real folders. See `tests/README.md` for how to add a test.
+
+mod support;
+
+mod adr;
+mod check;
+mod engine;
+mod labs;
+mod sources;
+mod update;
