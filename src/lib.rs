@@ -11,6 +11,7 @@ pub mod manifest;
 pub mod source;
 pub mod state;
 pub mod template;
+pub mod trust;
 
 use std::io::Write;
 use std::process::ExitCode;

@@ -75,6 +75,11 @@ impl Run {
     pub fn new(program: &str, args: &[&str]) -> Run {
         let mut env = BTreeMap::new();
         env.insert("NO_COLOR".into(), "1".into());
+        // Private config and cache folders, so tests never see the developer's
+        // catalogs, cache or trust decisions (tests may override them).
+        let home = isolated_home();
+        env.insert("LABFORGE_CONFIG_DIR".into(), home.join("config").display().to_string());
+        env.insert("LABFORGE_CACHE_DIR".into(), home.join("cache").display().to_string());
         Run {
             program: PathBuf::from(program),
             args: args.iter().map(|s| s.to_string()).collect(),
@@ -125,6 +130,14 @@ impl Run {
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
         }
     }
+}
+
+/// One private folder per test process for config and cache.
+pub fn isolated_home() -> PathBuf {
+    static HOME: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    HOME.get_or_init(|| tempfile::Builder::new().prefix("labforge-home-").tempdir().expect("temp dir"))
+        .path()
+        .to_path_buf()
 }
 
 /// Every file under `root` (relative path → bytes), skipping `.git`.
