@@ -3,15 +3,27 @@
 //! `main.rs` parses the command line and calls [`main`]; everything else is
 //! this library, one module per concept (see `docs/architecture.md`).
 
+pub mod adr;
+pub mod answers;
+pub mod authoring;
+pub mod cache;
+pub mod catalog;
+pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod error;
 pub mod fsx;
+pub mod gitrepo;
+pub mod labinfo;
 pub mod manifest;
+pub mod prompt;
+pub mod render;
+pub mod scaffold;
 pub mod source;
 pub mod state;
 pub mod template;
 pub mod trust;
+pub mod update;
 
 use std::io::Write;
 use std::process::ExitCode;

@@ -1,11 +1,19 @@
 //! `labforge adr …` and the `adr` executable: both hand their raw arguments to
-//! the adr-tools compatible parser in `crate::adr`.
+//! the adr-tools compatible parser in `crate::adr::cli`, then call the
+//! library and print: paths and generated text on stdout, notes on stderr.
 
 use std::ffi::OsString;
+use std::io::Write;
+use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::error::{Result, Status};
+use crate::adr::cli::{self, AdrCommand};
+use crate::adr::create::{self, read_record};
+use crate::adr::lint::{self, Finding, LintOptions};
+use crate::adr::repo::{RecordFile, Repo, find_in};
+use crate::adr::{generate, integrity, status};
+use crate::error::{Error, Result, Status};
 
 #[derive(Debug, Args)]
 pub struct AdrArgs {
@@ -19,6 +27,155 @@ pub fn run(args: AdrArgs) -> Result<Status> {
 }
 
 /// Runs adr-tools style arguments (without the program name).
-pub fn run_adr_tools(_args: Vec<OsString>) -> Result<Status> {
-    Err(super::not_built("adr"))
+pub fn run_adr_tools(args: Vec<OsString>) -> Result<Status> {
+    let args: Vec<String> = args
+        .into_iter()
+        .map(|a| {
+            a.into_string().map_err(|a| {
+                Error::new(format!("argument `{}` is not valid UTF-8", a.to_string_lossy()))
+                    .with_help("write titles and references as UTF-8 text")
+            })
+        })
+        .collect::<Result<_>>()?;
+    let no_args = args.is_empty();
+    let command = cli::parse(&args)?;
+    let cwd = std::env::current_dir().map_err(|e| Error::io("read the current folder", &PathBuf::from("."), e))?;
+    let locate = || Repo::locate(&cwd).map(Repo::relative_to_process);
+    let mut out = std::io::stdout().lock();
+    match command {
+        AdrCommand::Help(None) => {
+            print(&mut out, &cli::help_overview())?;
+            return Ok(if no_args { Status::No } else { Status::Success });
+        }
+        AdrCommand::Help(Some(c)) => match cli::help_text(&c) {
+            Some(h) => print(&mut out, h)?,
+            None => {
+                return Err(Error::new(format!("unknown command `{c}`")).with_help("run `adr help` to see the commands"));
+            }
+        },
+        AdrCommand::Init { dir, format } => {
+            let path = create::init(&cwd, dir.as_deref(), format)?;
+            print(&mut out, &format!("{}\n", path.display()))?;
+        }
+        AdrCommand::New(opts) => {
+            if opts.title.trim().is_empty() {
+                print(&mut out, &format!("{}\n", cli::NO_TITLE))?;
+                eprintln!("help: usage: adr new [-s SUPERCEDED] [-l TARGET:LINK:REVERSE-LINK] TITLE_TEXT...");
+                return Ok(Status::No);
+            }
+            let repo = locate()?;
+            let path = create::new_record(&repo, &opts)?;
+            create::edit(&cwd, &path)?;
+            print(&mut out, &format!("{}\n", path.display()))?;
+        }
+        AdrCommand::Link { source, forward, target, reverse } => {
+            create::link(&locate()?, &source, &forward, &target, &reverse)?;
+        }
+        AdrCommand::List => {
+            let repo = locate()?;
+            if !repo.exists() {
+                print(&mut out, &format!("The {} directory does not exist\n", repo.dir.display()))?;
+                return Ok(Status::No);
+            }
+            let mut s = String::new();
+            for r in repo.records()? {
+                s.push_str(&r.path.to_string_lossy());
+                s.push('\n');
+            }
+            print(&mut out, &s)?;
+        }
+        AdrCommand::Toc(opts) => print(&mut out, &generate::toc(&locate()?, &opts)?)?,
+        AdrCommand::Graph { opts, mermaid } => {
+            let repo = locate()?;
+            let text = if mermaid { generate::mermaid(&repo, &opts)? } else { generate::graph(&repo, &opts)? };
+            print(&mut out, &text)?;
+        }
+        AdrCommand::Upgrade => status::upgrade(&locate()?)?,
+        AdrCommand::Status { reference, new: None, .. } => {
+            let s = status::get(&locate()?, &reference)?;
+            print(&mut out, &format!("{s}\n"))?;
+        }
+        AdrCommand::Status { reference, new: Some(new), by } => {
+            let path = status::set(&locate()?, &reference, &new, by.as_deref())?;
+            eprintln!("{}: status is now {}", path.display(), new.to_lowercase());
+        }
+        AdrCommand::Lint { refs, json, opts } => return run_lint(&locate()?, &refs, json, &opts),
+        AdrCommand::Renumber { reference, new } => {
+            let path = status::renumber(&locate()?, &reference, new)?;
+            print(&mut out, &format!("{}\n", path.display()))?;
+        }
+    }
+    Ok(Status::Success)
+}
+
+fn print(out: &mut impl Write, s: &str) -> Result<()> {
+    out.write_all(s.as_bytes())
+        .and_then(|_| out.flush())
+        .or_else(|e| if e.kind() == std::io::ErrorKind::BrokenPipe { Ok(()) } else { Err(e) })
+        .map_err(|e| Error::io("write to", &PathBuf::from("stdout"), e))
+}
+
+/// `adr lint`: every record (plus links and numbers across records) or the
+/// named ones. Exit 1 when anything is found.
+fn run_lint(repo: &Repo, refs: &[String], json: bool, opts: &LintOptions) -> Result<Status> {
+    let all = repo.records_or_missing()?;
+    let chosen: Vec<RecordFile> = if refs.is_empty() {
+        all.clone()
+    } else {
+        refs.iter().map(|r| find_in(&all, r, &repo.dir)).collect::<Result<_>>()?
+    };
+    let mut findings: Vec<Finding> = Vec::new();
+    let mut texts: Vec<(RecordFile, Option<String>)> = Vec::new();
+    for r in &all {
+        let wanted = refs.is_empty() || chosen.iter().any(|c| c.path == r.path);
+        if !wanted && !refs.is_empty() {
+            continue;
+        }
+        match read_record(repo, r) {
+            Ok(text) => {
+                findings.extend(lint::lint_text(&text, &r.path, opts));
+                texts.push((r.clone(), Some(text)));
+            }
+            Err(e) => {
+                findings.push(Finding {
+                    file: r.path.clone(),
+                    section: None,
+                    code: "unreadable",
+                    message: e.message.clone(),
+                    hint: e.help.clone().unwrap_or_else(|| "make the file a readable UTF-8 text file".into()),
+                    line: None,
+                });
+                texts.push((r.clone(), None));
+            }
+        }
+    }
+    if refs.is_empty() {
+        let mut cross = integrity::check(&texts);
+        findings.append(&mut cross);
+        findings.sort_by(|a, b| a.file.cmp(&b.file).then(a.line.unwrap_or(0).cmp(&b.line.unwrap_or(0))));
+    }
+    let mut out = std::io::stdout().lock();
+    if json {
+        let text = serde_json::to_string_pretty(&findings).map_err(|e| Error::new(format!("could not write JSON: {e}")))?;
+        print(&mut out, &format!("{text}\n"))?;
+    } else {
+        let mut s = String::new();
+        for f in &findings {
+            let at = match f.line {
+                Some(l) => format!("{}:{l}", f.file.display()),
+                None => f.file.display().to_string(),
+            };
+            s.push_str(&format!("{at}: {}: {}\n  hint: {}\n", f.code, f.message, f.hint));
+        }
+        print(&mut out, &s)?;
+    }
+    let records = texts.len();
+    let with: std::collections::BTreeSet<_> = findings.iter().map(|f| &f.file).collect();
+    if findings.is_empty() {
+        eprintln!("adr lint: {records} record(s), no findings");
+        Ok(Status::Success)
+    } else {
+        eprintln!("adr lint: {} finding(s) in {} of {records} record(s)", findings.len(), with.len());
+        Ok(Status::No)
+    }
 }

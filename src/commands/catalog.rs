@@ -2,7 +2,8 @@
 
 use clap::{Args, Subcommand};
 
-use crate::error::{Result, Status};
+use crate::catalog;
+use crate::error::{Error, Result, Status};
 
 #[derive(Debug, Subcommand)]
 pub enum CatalogCommand {
@@ -39,6 +40,65 @@ pub struct CatalogUpdateArgs {
     pub name: Option<String>,
 }
 
-pub fn run(_cmd: CatalogCommand) -> Result<Status> {
-    Err(super::not_built("labforge catalog"))
+pub fn run(cmd: CatalogCommand) -> Result<Status> {
+    match cmd {
+        CatalogCommand::Add(a) => {
+            let n = catalog::add(&a.name, &a.source)?;
+            eprintln!("added the catalog `{}` ({n} {}); `labforge list` shows its labs as {}/LAB", a.name, labs(n), a.name);
+        }
+        CatalogCommand::List(a) => list(a.json)?,
+        CatalogCommand::Remove(a) => {
+            catalog::remove(&a.name)?;
+            eprintln!("removed the catalog `{}`", a.name);
+        }
+        CatalogCommand::Update(a) => {
+            let done = catalog::update(a.name.as_deref())?;
+            if done.is_empty() {
+                eprintln!("no catalogs to update; `labforge catalog add NAME SOURCE` adds one");
+            }
+            for (name, n) in done {
+                eprintln!("updated the catalog `{name}` ({n} {})", labs(n));
+            }
+        }
+    }
+    Ok(Status::Success)
+}
+
+fn labs(n: usize) -> &'static str {
+    if n == 1 { "lab" } else { "labs" }
+}
+
+#[derive(serde::Serialize)]
+struct Row {
+    name: String,
+    title: Option<String>,
+    source: String,
+    labs: Vec<String>,
+}
+
+fn list(json: bool) -> Result<()> {
+    let rows: Vec<Row> = catalog::catalogs()?
+        .into_iter()
+        .map(|(name, reg, cat)| Row {
+            labs: cat.lab.iter().map(|l| l.get_ref().id.get_ref().clone()).collect(),
+            name,
+            title: cat.title,
+            source: reg.source,
+        })
+        .collect();
+    if json {
+        let text = serde_json::to_string_pretty(&rows).map_err(|e| Error::new(format!("could not encode JSON: {e}")))?;
+        println!("{text}");
+        return Ok(());
+    }
+    if rows.is_empty() {
+        eprintln!("no catalogs yet; `labforge catalog add NAME SOURCE` adds one");
+        return Ok(());
+    }
+    let width = rows.iter().map(|r| r.name.len()).max().unwrap_or(4).max(4);
+    println!("{:<width$}  LABS  SOURCE", "NAME");
+    for r in rows {
+        println!("{:<width$}  {:<4}  {}", r.name, r.labs.len(), r.source);
+    }
+    Ok(())
 }

@@ -5,7 +5,13 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::error::{Result, Status};
+use std::io::Write;
+
+use clap::CommandFactory;
+
+use crate::cli::Cli;
+use crate::error::{Error, Result, Status};
+use crate::fsx;
 
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
@@ -20,10 +26,46 @@ pub struct ManArgs {
     pub out: Option<PathBuf>,
 }
 
-pub fn completions(_args: CompletionsArgs) -> Result<Status> {
-    Err(super::not_built("labforge completions"))
+pub fn completions(args: CompletionsArgs) -> Result<Status> {
+    let mut cmd = Cli::command();
+    let mut out = Vec::new();
+    clap_complete::generate(args.shell, &mut cmd, "labforge", &mut out);
+    write_stdout(&out)
 }
 
-pub fn man(_args: ManArgs) -> Result<Status> {
-    Err(super::not_built("labforge man"))
+/// Without `--out`, prints `labforge.1` on stdout; with it, writes
+/// `labforge.1` and one page per subcommand (`labforge-new.1`, …) there.
+pub fn man(args: ManArgs) -> Result<Status> {
+    let cmd = Cli::command();
+    match args.out {
+        None => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(cmd)
+                .render(&mut out)
+                .map_err(|e| Error::new(format!("could not render the man page: {e}")))?;
+            write_stdout(&out)
+        }
+        Some(dir) => {
+            fsx::create_dir_all(&dir)?;
+            clap_mangen::generate_to(cmd, &dir)
+                .map_err(|e| Error::io("write the man pages into", &dir, e))?;
+            let count = fsx::read_dir_sorted(&dir)?
+                .iter()
+                .filter(|p| p.extension().is_some_and(|e| e == "1"))
+                .count();
+            eprintln!(
+                "Wrote {count} man pages into `{}` (try `man {}/labforge.1`).",
+                dir.display(),
+                dir.display()
+            );
+            Ok(Status::Success)
+        }
+    }
+}
+
+fn write_stdout(bytes: &[u8]) -> Result<Status> {
+    std::io::stdout()
+        .write_all(bytes)
+        .map_err(|e| Error::new(format!("could not write to stdout: {e}")))?;
+    Ok(Status::Success)
 }

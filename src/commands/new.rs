@@ -5,7 +5,14 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::error::{Result, Status};
+use std::io::Write;
+
+use crate::answers::{self, Given, Mode};
+use crate::error::{Error, Result, Status};
+use crate::render::paths;
+use crate::scaffold::{self, Generated, NewOptions};
+use crate::source::{self, FetchOptions};
+use crate::template::{Entry, Lab};
 
 #[derive(Debug, Args)]
 pub struct NewArgs {
@@ -42,6 +49,101 @@ pub struct NewArgs {
     pub trust: bool,
 }
 
-pub fn run(_args: NewArgs) -> Result<Status> {
-    Err(super::not_built("labforge new"))
+pub fn run(args: NewArgs) -> Result<Status> {
+    let fetch = FetchOptions {
+        offline: args.offline,
+        refresh: args.refresh,
+    };
+    let lab = source::load(&args.lab, &fetch)?;
+    let mut given = Given {
+        track: args.track.clone(),
+        ..Given::default()
+    };
+    given.add_sets(&args.set)?;
+    if let Some(file) = &args.answers {
+        given.add_file(file)?;
+    }
+    let resolved = answers::resolve(&lab, &given, Mode::detect(args.defaults))?;
+    let dest = args
+        .dest
+        .clone()
+        .unwrap_or_else(|| default_dest(&lab, &resolved.answers));
+    let opts = NewOptions {
+        dest,
+        track: resolved.track,
+        answers: resolved.answers,
+        git: !args.no_git,
+        dry_run: args.dry_run,
+    };
+    let generated = scaffold::generate(&lab, &opts)?;
+    if args.dry_run {
+        print_plan(&generated)?;
+    } else {
+        print_summary(&lab, &opts, &generated);
+    }
+    Ok(Status::Success)
+}
+
+/// The folder made when DEST is not given: the `project_name` answer when
+/// the lab asks for one (and it is a plain name), else the lab id.
+fn default_dest(lab: &Lab, answers: &toml::Table) -> PathBuf {
+    match answers.get("project_name").and_then(toml::Value::as_str) {
+        Some(name) if paths::check_component(name).is_ok() => PathBuf::from(name),
+        _ => PathBuf::from(lab.manifest.id()),
+    }
+}
+
+/// `--dry-run`: one line per file on stdout (size, path), then a total.
+fn print_plan(g: &Generated) -> Result<()> {
+    let mut out = String::new();
+    let mut total = 0usize;
+    for (path, entry) in &g.entries {
+        match entry {
+            Entry::File { bytes, executable } => {
+                total += bytes.len();
+                let mode = if *executable { " (executable)" } else { "" };
+                out.push_str(&format!("{:>9}  {path}{mode}\n", bytes.len()));
+            }
+            Entry::Symlink(t) => out.push_str(&format!("{:>9}  {path} -> {t}\n", "link")),
+        }
+    }
+    out.push_str(&format!(
+        "{} files, {total} bytes, into {} (dry run: nothing written)\n",
+        g.entries.len(),
+        g.dest.display()
+    ));
+    std::io::stdout()
+        .write_all(out.as_bytes())
+        .map_err(|e| Error::new(format!("could not write to stdout: {e}")))
+}
+
+fn print_summary(lab: &Lab, opts: &NewOptions, g: &Generated) {
+    let m = &lab.manifest;
+    let track = opts
+        .track
+        .as_deref()
+        .map(|t| format!(", track {t}"))
+        .unwrap_or_default();
+    let git = if g.commit.is_some() {
+        ", git repository with one commit"
+    } else {
+        ""
+    };
+    let mut msg = format!(
+        "Created `{}` from {} {}{track}: {} files{git}.\n\nNext steps:\n  cd {}\n",
+        g.dest.display(),
+        m.id(),
+        m.version(),
+        g.entries.len(),
+        g.dest.display()
+    );
+    if let Some(t) = opts.track.as_deref().and_then(|t| m.track.get(t)) {
+        for cmd in &t.setup {
+            msg.push_str(&format!("  {cmd}\n"));
+        }
+    }
+    if m.exercises().next().is_some() {
+        msg.push_str("  labforge check\n");
+    }
+    eprint!("{msg}");
 }

@@ -68,9 +68,29 @@ pub struct PackArgs {
 
 pub fn run(cmd: TemplateCommand) -> Result<Status> {
     match cmd {
-        TemplateCommand::Init(_) => Err(super::not_built("labforge template init")),
+        TemplateCommand::Init(a) => init(a),
         TemplateCommand::Lint(_) => Err(super::not_built("labforge template lint")),
         TemplateCommand::Test(_) => Err(super::not_built("labforge template test")),
-        TemplateCommand::Pack(_) => Err(super::not_built("labforge template pack")),
+        TemplateCommand::Pack(a) => pack(a),
     }
+}
+
+/// `template init DIR [--id ID]` (H4: authoring).
+fn init(args: InitArgs) -> Result<Status> {
+    let (id, files) = crate::authoring::init(&args.dir, args.id.as_deref())?;
+    eprintln!("created the lab `{id}` in {}:", args.dir.display());
+    for f in files {
+        eprintln!("  {f}");
+    }
+    eprintln!("next: `labforge template test {}`, then edit lab.toml and the files above", args.dir.display());
+    Ok(Status::Success)
+}
+
+/// `template pack DIR [-o OUT]` (H4: authoring): the sha256 on stdout, in
+/// `sha256sum` format.
+fn pack(args: PackArgs) -> Result<Status> {
+    let p = crate::authoring::pack(&args.dir, args.out.as_deref())?;
+    println!("{}  {}", p.sha256, p.out.display());
+    eprintln!("packed {} files ({} bytes); share it as URL#sha256={}", p.files, p.bytes, p.sha256);
+    Ok(Status::Success)
 }

@@ -2,7 +2,8 @@
 
 use clap::Args;
 
-use crate::error::{Result, Status};
+use crate::error::{Error, Result, Status};
+use crate::update::Options;
 
 #[derive(Debug, Args)]
 pub struct UpdateArgs {
@@ -38,6 +39,19 @@ pub struct UpdateArgs {
     pub offline: bool,
 }
 
-pub fn run(_args: UpdateArgs) -> Result<Status> {
-    Err(super::not_built("labforge update"))
+pub fn run(args: UpdateArgs) -> Result<Status> {
+    let opts = Options {
+        to: args.to,
+        set: args.set,
+        dry_run: args.dry_run,
+        check: args.check,
+        json: args.json,
+        allow_dirty: args.allow_dirty,
+        continue_: args.continue_,
+        undo: args.undo,
+        restore_deleted: args.restore_deleted,
+        offline: args.offline,
+    };
+    let cwd = std::env::current_dir().map_err(|e| Error::new(format!("could not read the current folder: {e}")))?;
+    crate::update::update(&cwd, &opts, &mut std::io::stdout().lock(), &mut std::io::stderr().lock())
 }

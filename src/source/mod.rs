@@ -1,47 +1,155 @@
 //! Lab sources: what the user typed (`api-client`, `./my-lab`, a git or
-//! tarball URL, `CATALOG/LAB`) parsed once into a typed [`SourceSpec`], then
-//! loaded into a [`Lab`].
+//! archive URL, `CATALOG/LAB`) parsed once into a typed [`SourceSpec`], then
+//! loaded into a [`Lab`] through the cache ([`load`] is the one entry point).
 
-use std::path::{Path, PathBuf};
+pub mod archive;
+pub mod git;
+pub mod http;
+pub mod spec;
 
+use std::path::PathBuf;
+
+use sha2::{Digest, Sha256};
+
+pub use spec::SourceSpec;
+
+use crate::cache;
 use crate::error::{Error, Result};
-use crate::template::{Lab, builtin_ids};
+use crate::fsx;
+use crate::manifest::MANIFEST;
+use crate::template::{Lab, Origin, TemplateTree};
 
 /// Options for fetching remote sources.
 #[derive(Debug, Clone, Default)]
 pub struct FetchOptions {
+    /// Use only the cache; fail clearly when the source is not cached.
     pub offline: bool,
+    /// Fetch again even when the source is cached.
     pub refresh: bool,
 }
 
-/// A parsed lab source.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SourceSpec {
-    Builtin(String),
-    Local(PathBuf),
-}
-
-impl SourceSpec {
-    pub fn parse(text: &str) -> Result<SourceSpec> {
-        if let Some(id) = text.strip_prefix("builtin:") {
-            return Ok(SourceSpec::Builtin(id.to_string()));
-        }
-        let looks_like_path = text.contains('/') || text.starts_with('.') || Path::new(text).is_dir();
-        if looks_like_path {
-            return Ok(SourceSpec::Local(PathBuf::from(text)));
-        }
-        if builtin_ids().iter().any(|id| id == text) {
-            return Ok(SourceSpec::Builtin(text.to_string()));
-        }
-        Err(Error::new(format!("`{text}` is not a built-in lab or a folder"))
-            .with_help(format!("built-in labs: {}; or give a path to a lab template folder", builtin_ids().join(", "))))
-    }
-}
-
 /// Loads the lab a source names.
-pub fn load(text: &str, _opts: &FetchOptions) -> Result<Lab> {
-    match SourceSpec::parse(text)? {
-        SourceSpec::Builtin(id) => Lab::builtin(&id),
-        SourceSpec::Local(p) => Lab::local(&p),
+pub fn load(text: &str, opts: &FetchOptions) -> Result<Lab> {
+    let spec = SourceSpec::parse(text)?;
+    load_spec(&spec, opts)
+}
+
+/// Loads a parsed source (catalog entries are resolved through the catalog
+/// they name, once).
+pub fn load_spec(spec: &SourceSpec, opts: &FetchOptions) -> Result<Lab> {
+    match spec {
+        SourceSpec::Builtin(id) => Lab::builtin(id),
+        SourceSpec::Local(p) => Lab::local(p),
+        SourceSpec::Catalog { catalog, lab } => {
+            let resolved = crate::catalog::resolve(catalog, lab)?;
+            if matches!(resolved, SourceSpec::Catalog { .. }) {
+                return Err(Error::new(format!("the catalog lab `{catalog}/{lab}` names another catalog lab (`{resolved}`)"))
+                    .with_help("a catalog's `source` must be a folder, a git URL or an archive URL"));
+            }
+            load_spec(&resolved, opts)
+        }
+        SourceSpec::Git { url, reference, subfolder } => {
+            let shown = spec.to_string();
+            let fetched = git::load(url, reference.as_deref(), subfolder.as_deref(), &shown, opts)?;
+            remote_lab(fetched.tree, &shown, url, subfolder.as_deref(), fetched.commit)
+        }
+        SourceSpec::Archive { url, sha256, subfolder } => {
+            let shown = spec.to_string();
+            let (tree, digest) = load_archive(url, sha256.as_deref(), &shown, opts)?;
+            let tree = archive::strip_single_top(tree);
+            let tree = match subfolder {
+                Some(sub) => {
+                    let t = tree.subtree(sub);
+                    if t.entries.is_empty() {
+                        return Err(Error::new(format!("the subfolder `{sub}` does not exist in `{shown}`"))
+                            .with_help("check the path after `//`: it is relative to the archive's root"));
+                    }
+                    t
+                }
+                None => tree,
+            };
+            remote_lab(tree, &shown, url, subfolder.as_deref(), format!("sha256:{digest}"))
+        }
     }
+}
+
+fn remote_lab(tree: TemplateTree, shown: &str, url: &str, subfolder: Option<&str>, resolved: String) -> Result<Lab> {
+    let place = match subfolder {
+        Some(s) => format!("the folder `{s}` of `{shown}`"),
+        None => format!("`{shown}`"),
+    };
+    if !tree.entries.contains_key(MANIFEST) {
+        let mut err = Error::new(format!("{place} has no {MANIFEST}, so it is not a lab template"));
+        let nested: Vec<&str> = tree.entries.keys().filter_map(|k| k.strip_suffix("/lab.toml")).take(5).collect();
+        let help = if nested.is_empty() {
+            let top: std::collections::BTreeSet<&str> = tree.entries.keys().map(|k| k.split('/').next().unwrap_or("")).collect();
+            err = err.with_detail(format!("it holds: {}", top.into_iter().take(12).collect::<Vec<_>>().join(", ")));
+            "point at a folder with a lab.toml (add `//SUBFOLDER` to the URL), or create a lab with `labforge template init DIR`".to_string()
+        } else {
+            let prefix = subfolder.map(|s| format!("{s}/")).unwrap_or_default();
+            let subs: Vec<String> = nested.iter().map(|n| format!("//{prefix}{n}")).collect();
+            format!("labs are in subfolders: add one of {} to the URL", subs.join(", "))
+        };
+        return Err(err.with_help(help));
+    }
+    let manifest_path = match subfolder {
+        Some(s) => PathBuf::from(format!("{url}/{s}/{MANIFEST}")),
+        None => PathBuf::from(format!("{url}/{MANIFEST}")),
+    };
+    Lab::from_tree(tree, Origin::Remote { spec: shown.to_string(), resolved }, manifest_path)
+}
+
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ArchiveMeta {
+    url: String,
+    sha256: String,
+}
+
+/// The archive's files and the sha256 of its bytes: from the cache when it
+/// is there (and not `--refresh`), else downloaded, verified, unpacked in
+/// memory and only then cached.
+fn load_archive(url: &str, pin: Option<&str>, shown: &str, opts: &FetchOptions) -> Result<(TemplateTree, String)> {
+    let base = cache::cache_subdir("archives")?;
+    let kind = archive::Kind::of(url);
+    let key = cache::key(url);
+    let meta_path = base.join(format!("{key}.toml"));
+    let _lock = cache::Lock::acquire(&base.join(format!("{key}.lock")))?;
+    let cap = cache::max_download()?;
+    let cached_digest = match pin {
+        Some(p) => Some(p.to_string()),
+        None => fsx::read_to_string(&meta_path).ok().and_then(|t| toml::from_str::<ArchiveMeta>(&t).ok()).map(|m| m.sha256),
+    };
+    if !opts.refresh
+        && let Some(digest) = &cached_digest
+    {
+        let path = base.join(format!("{digest}.{}", kind.extension()));
+        if let Ok(bytes) = std::fs::read(&path)
+            && hex::encode(Sha256::digest(&bytes)) == *digest
+        {
+            return Ok((archive::unpack(&bytes, kind, shown, cap)?, digest.clone()));
+        }
+    }
+    if opts.offline {
+        return Err(cache::not_cached(shown));
+    }
+    let bytes = http::download(url, cap).map_err(|e| name_source(e, shown, url))?;
+    let digest = hex::encode(Sha256::digest(&bytes));
+    if let Some(p) = pin
+        && p != digest
+    {
+        return Err(Error::new(format!("the archive `{url}` does not match its pin: expected sha256 {p}, got {digest}"))
+            .with_help("the archive changed or was tampered with; nothing was cached. If its author published a new version, update the `#sha256=` pin"));
+    }
+    let tree = archive::unpack(&bytes, kind, shown, cap)?;
+    fsx::write_atomic(&base.join(format!("{digest}.{}", kind.extension())), &bytes)?;
+    let meta = ArchiveMeta { url: url.to_string(), sha256: digest.clone() };
+    let text = toml::to_string(&meta).map_err(|e| Error::new(format!("could not write the cache record: {e}")))?;
+    fsx::write_atomic(&meta_path, text)?;
+    Ok((tree, digest))
+}
+
+/// Download errors name the URL; say which source it was when they differ.
+fn name_source(e: Error, shown: &str, url: &str) -> Error {
+    if shown == url { e } else { e.with_detail(format!("source: {shown}")) }
 }

@@ -1,1 +1,716 @@
-//! Integration tests: adr.
+//! Integration tests: the ADR toolkit (`adr …` and `labforge adr …`).
+//!
+//! Every test runs the real binary in a fresh temporary folder with
+//! `ADR_DATE` fixed, and pins whole outputs and whole files. Texts marked
+//! "adr-tools" are adr-tools 3.0.0's (from its `tests/*.expected`).
+
+use std::fs;
+use std::path::Path;
+
+use crate::support::{Output, adr, labforge, tempdir};
+
+const DATE: &str = "1992-01-12";
+
+/// `adr ARGS…` in `dir` with the fixed date.
+fn run(dir: &Path, args: &[&str]) -> Output {
+    adr(args).dir(dir).env("ADR_DATE", DATE).run()
+}
+
+/// Runs `adr ARGS…` and expects success with `stdout` and an empty stderr.
+#[track_caller]
+fn ok(dir: &Path, args: &[&str], stdout: &str) {
+    run(dir, args).code(0).stdout_eq(stdout).stderr_eq("");
+}
+
+fn read(dir: &Path, rel: &str) -> String {
+    fs::read_to_string(dir.join(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
+}
+
+/// Byte-exact (snapbox would turn `\\` into `/` as if it were a path).
+#[track_caller]
+fn file_eq(dir: &Path, rel: &str, expected: &str) {
+    let actual = read(dir, rel);
+    assert!(actual == expected, "{rel} differs\n--- expected\n{expected}\n--- actual\n{actual}");
+}
+
+/// Like [`ok`], byte-exact on stdout.
+#[track_caller]
+fn ok_exact(dir: &Path, args: &[&str], stdout: &str) {
+    let out = run(dir, args);
+    out.code(0).stderr_eq("");
+    assert!(out.stdout == stdout, "stdout differs\n--- expected\n{stdout}\n--- actual\n{}", out.stdout);
+}
+
+fn ls(dir: &Path, rel: &str) -> String {
+    let mut names: Vec<String> = fs::read_dir(dir.join(rel))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names.join("\n") + "\n"
+}
+
+const NYGARD_BODY: &str = "## Context
+
+The issue motivating this decision, and any context that influences or constrains the decision.
+
+## Decision
+
+The change that we're proposing or have agreed to implement.
+
+## Consequences
+
+What becomes easier or more difficult to do and any risks introduced by the change that will need to be mitigated.
+";
+
+fn nygard(heading: &str, status: &str) -> String {
+    format!("# {heading}\n\nDate: {DATE}\n\n## Status\n\n{status}\n\n{NYGARD_BODY}")
+}
+
+const INIT_RECORD: &str = "# 1. Record architecture decisions
+
+Date: 1992-01-12
+
+## Status
+
+Accepted
+
+## Context
+
+We need to record the architectural decisions made on this project.
+
+## Decision
+
+We will use Architecture Decision Records, as [described by Michael Nygard](http://thinkrelevance.com/blog/2011/11/15/documenting-architecture-decisions).
+
+## Consequences
+
+See Michael Nygard's article, linked above. For a lightweight ADR toolset, see Nat Pryce's [adr-tools](https://github.com/npryce/adr-tools).
+";
+
+#[test]
+fn init_creates_the_first_record_with_adr_tools_text() {
+    let t = tempdir();
+    ok(t.path(), &["init"], "doc/adr/0001-record-architecture-decisions.md\n");
+    assert_eq!(ls(t.path(), "doc/adr"), "0001-record-architecture-decisions.md\n");
+    file_eq(t.path(), "doc/adr/0001-record-architecture-decisions.md", INIT_RECORD);
+    // init refuses to add a second "record 1"
+    run(t.path(), &["init"]).code(2).stdout_eq("").stderr_eq(
+        "error: `doc/adr` already holds architecture decision records
+help: add a record with `adr new TITLE`, or give `adr init` another folder
+",
+    );
+}
+
+#[test]
+fn new_without_init_creates_doc_adr_and_numbers_records() {
+    let t = tempdir();
+    ok(t.path(), &["new", "The", "First", "Decision"], "doc/adr/0001-the-first-decision.md\n");
+    ok(t.path(), &["new", "Second", "Decision"], "doc/adr/0002-second-decision.md\n");
+    file_eq(t.path(), "doc/adr/0001-the-first-decision.md", &nygard("1. The First Decision", "Accepted"));
+    file_eq(t.path(), "doc/adr/0002-second-decision.md", &nygard("2. Second Decision", "Accepted"));
+    ok(t.path(), &["list"], "doc/adr/0001-the-first-decision.md\ndoc/adr/0002-second-decision.md\n");
+}
+
+#[test]
+fn labforge_adr_is_the_same_tool() {
+    let t = tempdir();
+    labforge(&["adr", "new", "First", "Record"]).dir(t.path()).env("ADR_DATE", DATE).run().code(0).stdout_eq("doc/adr/0001-first-record.md\n").stderr_eq("");
+    labforge(&["adr", "list"]).dir(t.path()).run().code(0).stdout_eq("doc/adr/0001-first-record.md\n");
+    file_eq(t.path(), "doc/adr/0001-first-record.md", &nygard("1. First Record", "Accepted"));
+}
+
+#[test]
+fn errors_use_adr_tools_texts() {
+    let t = tempdir();
+    run(t.path(), &["new"]).code(1).stdout_eq("ERROR: no title given\n").stderr_eq(
+        "help: usage: adr new [-s SUPERCEDED] [-l TARGET:LINK:REVERSE-LINK] TITLE_TEXT...\n",
+    );
+    run(t.path(), &["list"]).code(1).stdout_eq("The doc/adr directory does not exist\n").stderr_eq("");
+    assert!(!t.path().join("doc").exists(), "a failed command creates nothing");
+    run(t.path(), &["frobnicate"]).code(1).stdout_eq("").stderr_eq(
+        "error: unknown command `frobnicate`\nhelp: run `adr help` to see the commands\n",
+    );
+    run(t.path(), &["new", "-x", "Title"]).code(2).stdout_eq("").stderr_eq(
+        "error: unknown option `-x` for `adr new`
+help: usage: adr new [-s SUPERCEDED] [-l TARGET:LINK:REVERSE-LINK] [--format nygard|madr] [--learner] TITLE_TEXT... (see `adr help new`)
+",
+    );
+    run(t.path(), &["link", "1", "Amends"]).code(2).stdout_eq("").stderr_eq(
+        "error: `adr link` takes SOURCE LINK TARGET REVERSE-LINK (2 given)
+help: usage: adr link SOURCE LINK TARGET REVERSE-LINK (see `adr help link`)
+",
+    );
+}
+
+#[test]
+fn init_with_a_directory_writes_adr_dir_and_is_found_from_subfolders() {
+    let t = tempdir();
+    ok(t.path(), &["init", "architecture/decisions"], "architecture/decisions/0001-record-architecture-decisions.md\n");
+    assert_eq!(read(t.path(), ".adr-dir"), "architecture/decisions\n");
+    fs::create_dir_all(t.path().join("src/deep")).unwrap();
+    ok(&t.path().join("src/deep"), &["new", "Second", "Record"], "../../architecture/decisions/0002-second-record.md\n");
+    ok(
+        &t.path().join("src/deep"),
+        &["list"],
+        "../../architecture/decisions/0001-record-architecture-decisions.md\n../../architecture/decisions/0002-second-record.md\n",
+    );
+    ok(
+        t.path(),
+        &["list"],
+        "architecture/decisions/0001-record-architecture-decisions.md\narchitecture/decisions/0002-second-record.md\n",
+    );
+}
+
+#[test]
+fn doc_adr_is_searched_upward() {
+    let t = tempdir();
+    ok(t.path(), &["new", "First", "Record"], "doc/adr/0001-first-record.md\n");
+    fs::create_dir(t.path().join("subdir")).unwrap();
+    let sub = t.path().join("subdir");
+    ok(&sub, &["new", "Second", "Record"], "../doc/adr/0002-second-record.md\n");
+    ok(&sub, &["list"], "../doc/adr/0001-first-record.md\n../doc/adr/0002-second-record.md\n");
+}
+
+#[test]
+fn funny_characters_round_trip_and_slugs_are_transliterated() {
+    let t = tempdir();
+    let p = t.path();
+    ok(p, &["new", "Something", "About", "Node.JS"], "doc/adr/0001-something-about-node-js.md\n");
+    ok(p, &["new", "Slash/Slash/Slash/"], "doc/adr/0002-slash-slash-slash.md\n");
+    ok(p, &["new", "--", "-Bar-"], "doc/adr/0003-bar.md\n");
+    ok(p, &["new", "Use", "A", "&", "B", "|", "C", "\\", "D"], "doc/adr/0004-use-a-b-c-d.md\n");
+    ok(p, &["new", "The \"quoted\" 'choice'"], "doc/adr/0005-the-quoted-choice.md\n");
+    ok(p, &["new", "Café", "Crème", "Brûlée"], "doc/adr/0006-cafe-creme-brulee.md\n");
+    ok(p, &["new", "Ship", "it", "🚀"], "doc/adr/0007-ship-it-rocket.md\n");
+    ok(p, &["new", "Update", "the", "DATE", "and", "TITLE", "fields"], "doc/adr/0008-update-the-date-and-title-fields.md\n");
+    file_eq(p, "doc/adr/0004-use-a-b-c-d.md", &nygard("4. Use A & B | C \\ D", "Accepted"));
+    file_eq(p, "doc/adr/0005-the-quoted-choice.md", &nygard("5. The \"quoted\" 'choice'", "Accepted"));
+    file_eq(p, "doc/adr/0006-cafe-creme-brulee.md", &nygard("6. Café Crème Brûlée", "Accepted"));
+    file_eq(p, "doc/adr/0007-ship-it-rocket.md", &nygard("7. Ship it 🚀", "Accepted"));
+    file_eq(p, "doc/adr/0008-update-the-date-and-title-fields.md", &nygard("8. Update the DATE and TITLE fields", "Accepted"));
+    ok_exact(
+        p,
+        &["generate", "toc"],
+        "# Architecture Decision Records
+
+* [1. Something About Node.JS](0001-something-about-node-js.md)
+* [2. Slash/Slash/Slash/](0002-slash-slash-slash.md)
+* [3. -Bar-](0003-bar.md)
+* [4. Use A & B | C \\ D](0004-use-a-b-c-d.md)
+* [5. The \"quoted\" 'choice'](0005-the-quoted-choice.md)
+* [6. Café Crème Brûlée](0006-cafe-creme-brulee.md)
+* [7. Ship it 🚀](0007-ship-it-rocket.md)
+* [8. Update the DATE and TITLE fields](0008-update-the-date-and-title-fields.md)
+",
+    );
+}
+
+#[test]
+fn numbers_are_decimal_not_octal() {
+    let t = tempdir();
+    for i in 1..=9 {
+        run(t.path(), &["new", "Record", &i.to_string()]).code(0);
+    }
+    ok(t.path(), &["new", "Record", "10"], "doc/adr/0010-record-10.md\n");
+    file_eq(t.path(), "doc/adr/0009-record-9.md", &nygard("9. Record 9", "Accepted"));
+}
+
+#[test]
+fn supersede_uses_adr_tools_spelling() {
+    let t = tempdir();
+    let p = t.path();
+    ok(p, &["new", "First", "Record"], "doc/adr/0001-first-record.md\n");
+    ok(p, &["new", "-s", "1", "Second", "Record"], "doc/adr/0002-second-record.md\n");
+    file_eq(p, "doc/adr/0001-first-record.md", &nygard("1. First Record", "Superceded by [2. Second Record](0002-second-record.md)"));
+    file_eq(
+        p,
+        "doc/adr/0002-second-record.md",
+        &nygard("2. Second Record", "Accepted\n\nSupercedes [1. First Record](0001-first-record.md)"),
+    );
+    // several at once, attached option values, and a record that was already superseding
+    ok(p, &["new", "Third", "Record"], "doc/adr/0003-third-record.md\n");
+    ok(p, &["new", "-s2", "-s", "third", "Fourth", "Record"], "doc/adr/0004-fourth-record.md\n");
+    file_eq(
+        p,
+        "doc/adr/0002-second-record.md",
+        &nygard(
+            "2. Second Record",
+            "Supercedes [1. First Record](0001-first-record.md)\n\nSuperceded by [4. Fourth Record](0004-fourth-record.md)",
+        ),
+    );
+    file_eq(p, "doc/adr/0003-third-record.md", &nygard("3. Third Record", "Superceded by [4. Fourth Record](0004-fourth-record.md)"));
+    file_eq(
+        p,
+        "doc/adr/0004-fourth-record.md",
+        &nygard(
+            "4. Fourth Record",
+            "Accepted\n\nSupercedes [2. Second Record](0002-second-record.md)\n\nSupercedes [3. Third Record](0003-third-record.md)",
+        ),
+    );
+    ok(p, &["status", "2"], "Superceded by [4. Fourth Record](0004-fourth-record.md)\n");
+    // a missing reference writes nothing
+    run(p, &["new", "-s", "9", "Fifth"]).code(2).stdout_eq("").stderr_eq(
+        "error: no ADR in `doc/adr` matches `9`\nhelp: give a record's number or file name; `adr list` shows them\n",
+    );
+    assert_eq!(ls(p, "doc/adr"), "0001-first-record.md\n0002-second-record.md\n0003-third-record.md\n0004-fourth-record.md\n");
+}
+
+#[test]
+fn new_with_links_and_the_link_command() {
+    let t = tempdir();
+    let p = t.path();
+    ok(p, &["new", "First", "Record"], "doc/adr/0001-first-record.md\n");
+    ok(p, &["new", "Second", "Record"], "doc/adr/0002-second-record.md\n");
+    ok(
+        p,
+        &["new", "-l", "1:Amends:Amended by", "-l", "2:Clarifies:Clarified by", "Third", "Record"],
+        "doc/adr/0003-third-record.md\n",
+    );
+    file_eq(p, "doc/adr/0001-first-record.md", &nygard("1. First Record", "Accepted\n\nAmended by [3. Third Record](0003-third-record.md)"));
+    file_eq(p, "doc/adr/0002-second-record.md", &nygard("2. Second Record", "Accepted\n\nClarified by [3. Third Record](0003-third-record.md)"));
+    file_eq(
+        p,
+        "doc/adr/0003-third-record.md",
+        &nygard(
+            "3. Third Record",
+            "Accepted\n\nAmends [1. First Record](0001-first-record.md)\n\nClarifies [2. Second Record](0002-second-record.md)",
+        ),
+    );
+    for i in 4..=13 {
+        run(p, &["new", "Record", &i.to_string()]).code(0);
+    }
+    // `3` means record 3, never 13
+    ok(p, &["link", "13", "Extends", "3", "Extended by"], "");
+    file_eq(
+        p,
+        "doc/adr/0003-third-record.md",
+        &nygard(
+            "3. Third Record",
+            "Accepted\n\nAmends [1. First Record](0001-first-record.md)\n\nClarifies [2. Second Record](0002-second-record.md)\n\nExtended by [13. Record 13](0013-record-13.md)",
+        ),
+    );
+    file_eq(p, "doc/adr/0013-record-13.md", &nygard("13. Record 13", "Accepted\n\nExtends [3. Third Record](0003-third-record.md)"));
+    run(p, &["new", "-l", "1:Amends", "Bad"]).code(2).stdout_eq("").stderr_eq(
+        "error: bad link `1:Amends`\nhelp: write `-l \"TARGET:LINK:REVERSE-LINK\"`, e.g. `-l \"1:Amends:Amended by\"`\n",
+    );
+}
+
+#[test]
+fn project_template_override() {
+    let t = tempdir();
+    let p = t.path();
+    fs::create_dir_all(p.join("doc/adr/templates")).unwrap();
+    fs::write(p.join("doc/adr/templates/template.md"), "# NUMBER TITLE\n\nOn DATE: STATUS\n\nBody for TITLE & more.\n").unwrap();
+    ok(p, &["new", "A & B | C"], "doc/adr/0001-a-b-c.md\n");
+    file_eq(p, "doc/adr/0001-a-b-c.md", "# 1 A & B | C\n\nOn 1992-01-12: Accepted\n\nBody for A & B | C & more.\n");
+    assert_eq!(ls(p, "doc/adr"), "0001-a-b-c.md\ntemplates\n");
+}
+
+#[cfg(unix)]
+fn recorder(dir: &Path, name: &str) -> String {
+    use std::os::unix::fs::PermissionsExt;
+    let script = dir.join(name);
+    fs::write(&script, format!("#!/bin/sh\necho \"{name} $*\" >> \"$(dirname \"$0\")/edited.log\"\n")).unwrap();
+    fs::set_permissions(&script, fs::Permissions::from_mode(0o755)).unwrap();
+    script.display().to_string()
+}
+
+#[cfg(unix)]
+#[test]
+fn new_opens_visual_then_editor() {
+    let t = tempdir();
+    let p = t.path();
+    let visual = recorder(p, "visual");
+    let editor = recorder(p, "editor");
+    adr(&["new", "First"]).dir(p).env("ADR_DATE", DATE).env("VISUAL", &visual).env("EDITOR", &editor).run().code(0).stdout_eq("doc/adr/0001-first.md\n").stderr_eq("");
+    adr(&["new", "Second"]).dir(p).env("ADR_DATE", DATE).env("EDITOR", &editor).run().code(0).stdout_eq("doc/adr/0002-second.md\n");
+    adr(&["new", "Third"]).dir(p).env("ADR_DATE", DATE).env("VISUAL", "").env("EDITOR", &editor).run().code(0).stdout_eq("doc/adr/0003-third.md\n");
+    // no editor set: nothing opens, nothing waits
+    adr(&["new", "Fourth"]).dir(p).env("ADR_DATE", DATE).run().code(0).stdout_eq("doc/adr/0004-fourth.md\n");
+    adr(&["init", "other"]).dir(p).env("ADR_DATE", DATE).env("VISUAL", &visual).run().code(0).stdout_eq("other/0001-record-architecture-decisions.md\n");
+    file_eq(p, "edited.log", "visual doc/adr/0001-first.md\neditor doc/adr/0002-second.md\neditor doc/adr/0003-third.md\n");
+    adr(&["new", "Fifth"]).dir(p).env("VISUAL", "/nonexistent/editor").run().code(2).stdout_eq("").stderr_eq(
+        "error: could not run the editor `/nonexistent/editor`: No such file or directory (os error 2)
+help: the record was written to `other/0002-fifth.md`; fix VISUAL or EDITOR, or unset them
+",
+    );
+}
+
+#[test]
+fn generate_toc_with_intro_outro_and_prefix() {
+    let t = tempdir();
+    let p = t.path();
+    ok(p, &["new", "First", "Decision"], "doc/adr/0001-first-decision.md\n");
+    ok(p, &["new", "Second", "Decision"], "doc/adr/0002-second-decision.md\n");
+    ok(p, &["new", "Third", "Decision"], "doc/adr/0003-third-decision.md\n");
+    fs::write(p.join("intro.md"), "An intro.\n\nMultiple paragraphs.\n").unwrap();
+    fs::write(p.join("outro.md"), "An outro.\n").unwrap();
+    ok(
+        p,
+        &["generate", "toc", "-i", "intro.md", "-o", "outro.md"],
+        "# Architecture Decision Records
+
+An intro.
+
+Multiple paragraphs.
+
+* [1. First Decision](0001-first-decision.md)
+* [2. Second Decision](0002-second-decision.md)
+* [3. Third Decision](0003-third-decision.md)
+
+An outro.
+",
+    );
+    ok(
+        p,
+        &["generate", "toc", "-p", "foo/doc/adr/"],
+        "# Architecture Decision Records
+
+* [1. First Decision](foo/doc/adr/0001-first-decision.md)
+* [2. Second Decision](foo/doc/adr/0002-second-decision.md)
+* [3. Third Decision](foo/doc/adr/0003-third-decision.md)
+",
+    );
+    run(p, &["generate", "toc", "-i", "missing.md"]).code(2).stdout_eq("").stderr_eq(
+        "error: could not read `missing.md`: No such file or directory (os error 2)\nhelp: check that the path exists and is spelled right\n",
+    );
+}
+
+fn graph_repo() -> tempfile::TempDir {
+    let t = tempdir();
+    let p = t.path();
+    ok(p, &["init"], "doc/adr/0001-record-architecture-decisions.md\n");
+    ok(p, &["new", "An", "idea", "that", "seems", "good", "at", "the", "time"], "doc/adr/0002-an-idea-that-seems-good-at-the-time.md\n");
+    ok(p, &["new", "-s", "2", "A", "better", "idea"], "doc/adr/0003-a-better-idea.md\n");
+    ok(p, &["new", "This", "will", "work"], "doc/adr/0004-this-will-work.md\n");
+    ok(p, &["new", "-s", "3", "The", "end"], "doc/adr/0005-the-end.md\n");
+    t
+}
+
+#[test]
+fn generate_graph_as_dot() {
+    let t = graph_repo();
+    ok(
+        t.path(),
+        &["generate", "graph"],
+        r#"digraph {
+  node [shape=plaintext];
+  subgraph {
+    _1 [label="1. Record architecture decisions"; URL="0001-record-architecture-decisions.html"];
+    _2 [label="2. An idea that seems good at the time"; URL="0002-an-idea-that-seems-good-at-the-time.html"];
+    _1 -> _2 [style="dotted", weight=1];
+    _3 [label="3. A better idea"; URL="0003-a-better-idea.html"];
+    _2 -> _3 [style="dotted", weight=1];
+    _4 [label="4. This will work"; URL="0004-this-will-work.html"];
+    _3 -> _4 [style="dotted", weight=1];
+    _5 [label="5. The end"; URL="0005-the-end.html"];
+    _4 -> _5 [style="dotted", weight=1];
+  }
+  _3 -> _2 [label="Supercedes", weight=0]
+  _5 -> _3 [label="Supercedes", weight=0]
+}
+"#,
+    );
+    ok(
+        t.path(),
+        &["generate", "graph", "-p", "http://example.com/", "-e", ".xxx"],
+        r#"digraph {
+  node [shape=plaintext];
+  subgraph {
+    _1 [label="1. Record architecture decisions"; URL="http://example.com/0001-record-architecture-decisions.xxx"];
+    _2 [label="2. An idea that seems good at the time"; URL="http://example.com/0002-an-idea-that-seems-good-at-the-time.xxx"];
+    _1 -> _2 [style="dotted", weight=1];
+    _3 [label="3. A better idea"; URL="http://example.com/0003-a-better-idea.xxx"];
+    _2 -> _3 [style="dotted", weight=1];
+    _4 [label="4. This will work"; URL="http://example.com/0004-this-will-work.xxx"];
+    _3 -> _4 [style="dotted", weight=1];
+    _5 [label="5. The end"; URL="http://example.com/0005-the-end.xxx"];
+    _4 -> _5 [style="dotted", weight=1];
+  }
+  _3 -> _2 [label="Supercedes", weight=0]
+  _5 -> _3 [label="Supercedes", weight=0]
+}
+"#,
+    );
+}
+
+#[test]
+fn generate_graph_as_mermaid_escapes_titles() {
+    let t = graph_repo();
+    ok(t.path(), &["new", "-l", "4:Amends:Amended by", "Use \"A\" & B | C"], "doc/adr/0006-use-a-b-c.md\n");
+    let expected = r#"graph TD
+  _1["1. Record architecture decisions"]
+  click _1 "0001-record-architecture-decisions.html"
+  _2["2. An idea that seems good at the time"]
+  click _2 "0002-an-idea-that-seems-good-at-the-time.html"
+  _1 -.-> _2
+  _3["3. A better idea"]
+  click _3 "0003-a-better-idea.html"
+  _2 -.-> _3
+  _4["4. This will work"]
+  click _4 "0004-this-will-work.html"
+  _3 -.-> _4
+  _5["5. The end"]
+  click _5 "0005-the-end.html"
+  _4 -.-> _5
+  _6["6. Use #quot;A#quot; #amp; B #124; C"]
+  click _6 "0006-use-a-b-c.html"
+  _5 -.-> _6
+  _3 -->|"Supercedes"| _2
+  _5 -->|"Supercedes"| _3
+  _6 -->|"Amends"| _4
+"#;
+    ok(t.path(), &["generate", "graph", "--mermaid"], expected);
+    ok(t.path(), &["generate", "mermaid"], expected);
+    ok_exact(
+        t.path(),
+        &["generate", "graph", "-e", ".md"],
+        r#"digraph {
+  node [shape=plaintext];
+  subgraph {
+    _1 [label="1. Record architecture decisions"; URL="0001-record-architecture-decisions.md"];
+    _2 [label="2. An idea that seems good at the time"; URL="0002-an-idea-that-seems-good-at-the-time.md"];
+    _1 -> _2 [style="dotted", weight=1];
+    _3 [label="3. A better idea"; URL="0003-a-better-idea.md"];
+    _2 -> _3 [style="dotted", weight=1];
+    _4 [label="4. This will work"; URL="0004-this-will-work.md"];
+    _3 -> _4 [style="dotted", weight=1];
+    _5 [label="5. The end"; URL="0005-the-end.md"];
+    _4 -> _5 [style="dotted", weight=1];
+    _6 [label="6. Use \"A\" & B | C"; URL="0006-use-a-b-c.md"];
+    _5 -> _6 [style="dotted", weight=1];
+  }
+  _3 -> _2 [label="Supercedes", weight=0]
+  _5 -> _3 [label="Supercedes", weight=0]
+  _6 -> _4 [label="Amends", weight=0]
+}
+"#,
+    );
+}
+
+#[test]
+fn upgrade_repository_migrates_dates() {
+    let t = tempdir();
+    let p = t.path();
+    fs::create_dir_all(p.join("doc/adr")).unwrap();
+    fs::write(p.join("doc/adr/0001-old.md"), "# 1. Old\n\nDate: 12/01/1992\n\n## Status\n\nAccepted\n").unwrap();
+    fs::write(p.join("doc/adr/0002-new.md"), "# 2. New\n\nDate: 1992-01-13\n\n## Status\n\nAccepted\n").unwrap();
+    ok(p, &["upgrade-repository"], "");
+    file_eq(p, "doc/adr/0001-old.md", "# 1. Old\n\nDate: 1992-01-12\n\n## Status\n\nAccepted\n");
+    file_eq(p, "doc/adr/0002-new.md", "# 2. New\n\nDate: 1992-01-13\n\n## Status\n\nAccepted\n");
+}
+
+#[test]
+fn help_texts() {
+    let t = tempdir();
+    ok(
+        t.path(),
+        &["help"],
+        "usage: adr COMMAND [ARG] ...
+COMMAND is one of: 
+  generate
+  help
+  init
+  link
+  lint
+  list
+  new
+  renumber
+  status
+  upgrade-repository
+Run 'adr help COMMAND' for help on a specific command.
+",
+    );
+    run(t.path(), &[]).code(1).stdout_eq("usage: adr COMMAND [ARG] ...\n...").stderr_eq("");
+    ok(t.path(), &["help", "list"], "usage: adr list\n\nLists the architecture decision records\n");
+    ok(
+        t.path(),
+        &["help", "link"],
+        "usage: adr link SOURCE LINK TARGET REVERSE-LINK
+
+Creates a link between two ADRs, from SOURCE to TARGET new.
+SOURCE and TARGET are both a reference (number or partial filename) to an ADR
+LINK is the description of the link created in the SOURCE.
+REVERSE-LINK is the description of the link created in the TARGET
+
+E.g. to create link ADR 12 to ADR 10
+
+    adr link 12 Amends 10 \"Amended by\"
+",
+    );
+    for c in ["help", "init", "new", "generate", "upgrade-repository", "status", "lint", "renumber"] {
+        run(t.path(), &["help", c]).code(0).stdout_eq(&format!("usage: adr {c}[..]\n...\n")).stderr_eq("");
+    }
+    run(t.path(), &["help", "nope"]).code(2).stdout_eq("").stderr_eq(
+        "error: unknown command `nope`\nhelp: run `adr help` to see the commands\n",
+    );
+}
+
+const FILLED: &str = r#"---
+status: accepted
+date: 1992-01-12
+decision-makers: Ada, Grace
+---
+
+# Choose a cache
+
+## Context and Problem Statement
+
+<!-- prompt: What problem forces a decision here? -->
+The catalogue page takes two seconds because every request queries the database for the same rows.
+
+## Decision Drivers
+
+* page latency under 100 ms
+* no new service to operate
+
+## Considered Options
+
+* An in-process LRU cache
+* Redis
+* No cache, faster queries
+
+## Decision Outcome
+
+Chosen option: "An in-process LRU cache", because it meets the latency goal without a new service to run.
+
+### Consequences
+
+* Good, because pages render in 20 ms once the cache is warm.
+* Bad, because each process holds its own copy, so updates take up to a minute to show everywhere.
+
+### Confirmation
+
+A load test in CI asserts that the 95th percentile of the catalogue page stays under 100 ms.
+
+## Pros and Cons of the Options
+
+### Redis
+
+* Good, because one shared copy of the data.
+* Bad, because one more service to deploy and monitor.
+"#;
+
+#[test]
+fn lint_reports_every_section_of_an_untouched_learner_stub() {
+    let t = tempdir();
+    let p = t.path();
+    ok(p, &["new", "--learner", "Choose", "a", "cache"], "doc/adr/0001-choose-a-cache.md\n");
+    assert_eq!(
+        read(p, "doc/adr/0001-choose-a-cache.md"),
+        include_str!("../../templates/adr/madr4-learner.md").replace("TITLE", "Choose a cache").replace("DATE", DATE)
+    );
+    let stub = |line: u32, section: &str, hint: &str| {
+        format!(
+            "doc/adr/0001-choose-a-cache.md:{line}: stub: section \"{section}\" is still a stub: it holds only the template's prompts and placeholders\n  hint: {hint}\n"
+        )
+    };
+    let expected = [
+        "doc/adr/0001-choose-a-cache.md:4: placeholder-left: front matter `decision-makers` still holds the placeholder {list everyone involved in the decision}\n  hint: write the names for `decision-makers`, or delete the line\n".to_string(),
+        stub(9, "Context and Problem Statement", "describe the problem that forces a decision, who it affects and what goes wrong without one (the prompt asks: What problem forces a decision here? Who is affected, and what goes wrong if nothing is decided? Two or three sentences.)"),
+        stub(14, "Decision Drivers", "list the forces that matter for this decision, one per line (the prompt asks: Which forces matter most here (speed, cost, simplicity, safety, team skills…)? One per line.)"),
+        stub(20, "Considered Options", "list at least two real alternatives you weighed, one per line (the prompt asks: Which real alternatives did you consider? Name at least two, one per line.)"),
+        stub(26, "Decision Outcome", "write `Chosen option: \"…\", because …` and say why it beats the other options (the prompt asks: Which option did you choose, and why does it beat the others for the drivers above?)"),
+        stub(31, "Consequences", "write what gets better and what gets worse: at least one `* Good, because …` and one `* Bad, because …` line (the prompt asks: What gets better because of this choice, and what gets worse or riskier? Name at least one of each.)"),
+        stub(37, "Confirmation", "say how you will check that the decision is followed: a test, a review or a measurement (the prompt asks: How will you check that the code follows this decision: a test, a review, a measurement?)"),
+        stub(42, "Pros and Cons of the Options", "for each option write `* Good, because …` and `* Bad, because …` lines (the prompt asks: What speaks for and against this option?)"),
+        stub(56, "More Information", "add links or notes, or delete the section if there is nothing to add (the prompt asks: Optional: links, measurements, or when this decision should be revisited.)"),
+    ]
+    .concat();
+    run(p, &["lint"]).code(1).stdout_eq(&expected).stderr_eq("adr lint: 9 finding(s) in 1 of 1 record(s)\n");
+    run(p, &["lint", "1"]).code(1).stdout_eq(&expected);
+    labforge(&["adr", "lint", "1"]).dir(p).run().code(1).stdout_eq(&expected);
+}
+
+#[test]
+fn lint_is_clean_on_a_well_filled_record_and_status_can_be_required() {
+    let t = tempdir();
+    let p = t.path();
+    fs::create_dir_all(p.join("doc/adr")).unwrap();
+    fs::write(p.join("doc/adr/0001-choose-a-cache.md"), FILLED).unwrap();
+    run(p, &["lint"]).code(0).stdout_eq("").stderr_eq("adr lint: 1 record(s), no findings\n");
+    run(p, &["lint", "--json"]).code(0).stdout_eq("[]\n");
+    run(p, &["lint", "--status", "proposed,rejected"]).code(1).stdout_eq(
+        "doc/adr/0001-choose-a-cache.md:2: bad-status: status \"accepted\" is not one of: proposed, rejected
+  hint: set the status to one of: proposed, rejected
+",
+    );
+    run(p, &["lint", "--min-options", "4", "--min-words", "14"]).code(1).stdout_eq(
+        "doc/adr/0001-choose-a-cache.md:20: too-few-options: \"Considered Options\" lists 3 real option(s), fewer than 4
+  hint: list at least 4 real alternatives you weighed, one per line (`* Option name`)
+doc/adr/0001-choose-a-cache.md:26: too-short: section \"Decision Outcome\" has 13 real word(s), fewer than 14
+  hint: write `Chosen option: \"…\", because …` and say why it beats the other options
+doc/adr/0001-choose-a-cache.md:37: too-short: section \"Confirmation\" has 13 real word(s), fewer than 14
+  hint: say how you will check that the decision is followed: a test, a review or a measurement
+",
+    );
+}
+
+#[test]
+fn lint_names_half_filled_sections() {
+    let t = tempdir();
+    let p = t.path();
+    fs::create_dir_all(p.join("doc/adr")).unwrap();
+    let half = FILLED
+        .replace("* Redis\n", "* {title of option 2}\n")
+        .replace("* No cache, faster queries\n", "")
+        .replace(", because it meets the latency goal without a new service to run.", " is what we picked for the catalogue page.")
+        .replace("* Bad, because each process holds its own copy, so updates take up to a minute to show everywhere.\n", "")
+        .replace("The catalogue page takes", "{Describe the context.} The catalogue page takes");
+    let half = half.split("### Confirmation").next().unwrap().to_string();
+    fs::write(p.join("doc/adr/0001-choose-a-cache.md"), half).unwrap();
+    run(p, &["lint", "--json"]).code(1).stdout_eq(
+        r#"[
+  {
+    "file": "doc/adr/0001-choose-a-cache.md",
+    "section": null,
+    "code": "no-confirmation",
+    "message": "the record has no /"Confirmation/" section",
+    "hint": "add a `## Confirmation` heading, then say how you will check that the decision is followed: a test, a review or a measurement",
+    "line": 7
+  },
+  {
+    "file": "doc/adr/0001-choose-a-cache.md",
+    "section": "Context and Problem Statement",
+    "code": "placeholder-left",
+    "message": "section /"Context and Problem Statement/" still holds the placeholder {Describe the context.}",
+    "hint": "replace {Describe the context.} with your own words",
+    "line": 12
+  },
+  {
+    "file": "doc/adr/0001-choose-a-cache.md",
+    "section": "Considered Options",
+    "code": "placeholder-left",
+    "message": "section /"Considered Options/" still holds the placeholder {title of option 2}",
+    "hint": "replace {title of option 2} with your own words",
+    "line": 22
+  },
+  {
+    "file": "doc/adr/0001-choose-a-cache.md",
+    "section": "Considered Options",
+    "code": "too-few-options",
+    "message": "/"Considered Options/" lists 1 real option(s), fewer than 2",
+    "hint": "list at least 2 real alternatives you weighed, one per line (`* Option name`)",
+    "line": 19
+  },
+  {
+    "file": "doc/adr/0001-choose-a-cache.md",
+    "section": "Decision Outcome",
+    "code": "no-because",
+    "message": "the decision outcome gives no reason (no /"because …/")",
+    "hint": "write `Chosen option: /"…/", because …` with the reason it beats the other options",
+    "line": 24
+  },
+  {
+    "file": "doc/adr/0001-choose-a-cache.md",
+    "section": "Consequences",
+    "code": "no-negative-consequence",
+    "message": "the consequences name no negative consequence (no /"Bad, because …/")",
+    "hint": "add a `* Bad, because …` line: every choice has a cost; name it",
+    "line": 28
+  }
+]
+"#,
+    );
+}

@@ -1,0 +1,77 @@
+"""Typed errors of the client (exercise 4).
+
+Callers catch what they can act on (``NotFound``, ``ValidationError``,
+``Unauthorized``, ``RateLimited``) instead of inspecting status codes, and
+transient server failures (``ServerError``) are what exercise 5 retries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import requests
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One entry of a 422 response's ``errors`` list."""
+
+    field: str
+    msg: str
+
+
+class ApiError(Exception):
+    """An HTTP error response, with the problem+json fields (RFC 9457)."""
+
+    def __init__(self, status: int, title: str = "", detail: str = "", *, body: object = None) -> None:
+        super().__init__(f"{status} {title}: {detail}".strip(": "))
+        self.status = status
+        self.title = title
+        self.detail = detail
+        self.body = body
+
+
+class Unauthorized(ApiError):
+    """401: the token (or the client secret) was refused."""
+
+
+class NotFound(ApiError):
+    """404: the resource does not exist. Never worth a retry."""
+
+
+class ValidationError(ApiError):
+    """422: the request was understood but invalid; ``errors`` says why."""
+
+    def __init__(self, status: int, title: str = "", detail: str = "", *, body: object = None, errors: list[FieldError] | None = None) -> None:
+        super().__init__(status, title, detail, body=body)
+        self.errors = errors or []
+
+
+class RateLimited(ApiError):
+    """429: too many requests; ``retry_after`` is the wait in seconds the server asked for (None when unknown)."""
+
+    def __init__(self, status: int = 429, title: str = "", detail: str = "", *, body: object = None, retry_after: float | None = None) -> None:
+        super().__init__(status, title, detail, body=body)
+        self.retry_after = retry_after
+
+
+class ServerError(ApiError):
+    """5xx: the server failed; maybe transient. ``retry_after`` as for RateLimited."""
+
+    def __init__(self, status: int, title: str = "", detail: str = "", *, body: object = None, retry_after: float | None = None) -> None:
+        super().__init__(status, title, detail, body=body)
+        self.retry_after = retry_after
+
+
+def raise_for_response(resp: requests.Response) -> None:
+    """Returns for 1xx-3xx; raises the matching ApiError subclass otherwise.
+
+    401 -> Unauthorized, 404 -> NotFound, 422 -> ValidationError (with
+    ``errors``: a FieldError per ``{field, msg}`` of the body), 429 ->
+    RateLimited, 5xx -> ServerError (both with ``retry_after`` from a numeric
+    Retry-After header, else None), any other 4xx -> ApiError. Titles and
+    details come from the problem+json body (RFC 9457) when there is one.
+    """
+    # TODO(lab): exercise 4. Until you write this, every response passes
+    # through unchanged (so a 404 body reaches Product.from_json).
+    return None

@@ -1,0 +1,96 @@
+"""Exercise 4: errors. See exercises/04-errors.md."""
+
+import json
+
+import pytest
+import requests
+
+from client.api import ApiClient
+from client.auth import StaticToken
+from client.errors import (
+    ApiError,
+    FieldError,
+    NotFound,
+    RateLimited,
+    ServerError,
+    Unauthorized,
+    ValidationError,
+    raise_for_response,
+)
+
+
+def response(status: int, body: object = None, headers: dict | None = None) -> requests.Response:
+    r = requests.Response()
+    r.status_code = status
+    r.reason = "Reason"
+    r.headers.update(headers or {})
+    if body is not None:
+        r._content = json.dumps(body).encode()
+        r.headers.setdefault("Content-Type", "application/problem+json")
+    else:
+        r._content = b""
+    return r
+
+
+def problem(status, title="T", detail="D", **extra):
+    return {"type": "/problems/x", "title": title, "status": status, "detail": detail, **extra}
+
+
+@pytest.mark.parametrize(
+    "status,cls",
+    [(401, Unauthorized), (404, NotFound), (422, ValidationError), (429, RateLimited), (500, ServerError), (503, ServerError), (409, ApiError), (400, ApiError)],
+)
+def test_each_status_maps_to_its_error(status, cls):
+    with pytest.raises(ApiError) as err:
+        raise_for_response(response(status, problem(status, title="Some title", detail="some detail")))
+    assert type(err.value) is cls, f"status {status} must raise {cls.__name__}, not {type(err.value).__name__}"
+    assert err.value.status == status
+    assert err.value.detail == "some detail" and err.value.title == "Some title", "copy title and detail from the problem+json body"
+
+
+def test_success_passes():
+    assert raise_for_response(response(200, {"ok": True})) is None
+    assert raise_for_response(response(201, {"id": "x"})) is None
+
+
+def test_a_body_that_is_not_json_still_maps():
+    with pytest.raises(ServerError):
+        raise_for_response(response(502))
+
+
+def test_validation_errors_carry_the_field_errors():
+    body = problem(422, errors=[{"field": "quantity", "msg": "must be an integer from 1 to 100"}])
+    with pytest.raises(ValidationError) as err:
+        raise_for_response(response(422, body))
+    assert err.value.errors == [FieldError("quantity", "must be an integer from 1 to 100")]
+
+
+def test_retry_after_seconds_is_kept():
+    with pytest.raises(ServerError) as err:
+        raise_for_response(response(503, problem(503), {"Retry-After": "1"}))
+    assert err.value.retry_after == 1.0
+
+
+def test_not_found_is_raised_after_one_attempt(api):
+    client = ApiClient(auth=StaticToken(api.token()))
+    with pytest.raises(NotFound):
+        client.get_product(9999)
+    calls = api.journal("/v1/products/{id}")
+    assert len(calls) == 1, f"a 404 will not change on a retry: expected 1 attempt, the journal shows {len(calls)}"
+
+
+def test_invalid_order_is_a_validation_error_after_one_attempt(api):
+    client = ApiClient(auth=StaticToken(api.token()))
+    with pytest.raises(ValidationError) as err:
+        client.request("POST", "/v1/orders", json={"product_id": 1, "quantity": 0}, headers={"Idempotency-Key": "test-422"})
+    assert [e.field for e in err.value.errors] == ["quantity"]
+    calls = api.journal("/v1/orders")
+    assert len(calls) == 1, f"a 422 will not change on a retry: expected 1 attempt, the journal shows {len(calls)}"
+    assert api.orders() == []
+
+
+def test_a_bad_token_is_unauthorized_after_one_attempt(api):
+    client = ApiClient(auth=StaticToken("not-a-token"))
+    with pytest.raises(Unauthorized):
+        client.get_product(1)
+    assert len(api.journal("/v1/products/{id}")) == 1

@@ -1,0 +1,5 @@
+-- Schema version 2 (exercise 7: exercises/07-migrations.md).
+-- Orders get a `status`: 'pending', 'shipped' or 'cancelled', never NULL.
+-- This file runs on a shop that already has orders: give existing rows a
+-- sensible value.
+-- TODO(lab): write the migration, then delete this line.

@@ -1,0 +1,42 @@
+"""Exercise 7: a migration runner (exercises/07-migrations.md)."""
+
+import sys
+
+from shop import db
+
+
+class MigrationError(Exception):
+    """A migration file failed; nothing of it was applied."""
+
+
+def current_version(conn):
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(conn, directory=db.MIGRATIONS):
+    """Applies every migration newer than PRAGMA user_version, in order.
+
+    Each file and its new user_version are applied in one transaction.
+    Returns the versions applied (an empty list when up to date).
+    Raises MigrationError naming the file when one fails.
+    """
+    # TODO(lab): read the version, apply the newer files (db.migration_files),
+    # record each version.
+    raise NotImplementedError("migrate: exercise 7 (exercises/07-migrations.md)")
+
+
+def main(path):
+    """`python -m shop migrate PATH`: exit 0 when the database is up to date."""
+    conn = db.connect(path)
+    try:
+        applied = migrate(conn)
+    except MigrationError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    finally:
+        conn.close()
+    if applied:
+        print(f"{path}: applied {', '.join(f'{v:04d}' for v in applied)}")
+    else:
+        print(f"{path}: up to date")
+    return 0

@@ -1,0 +1,101 @@
+//! `kind = "http"`: one request to a service started for the check; expects
+//! a status, headers (names case-insensitive), a JSON subset of the body and
+//! a maximum latency (`max_ms`).
+
+use std::time::{Duration, Instant};
+
+use super::{Job, Outcome, json};
+use crate::check::Context;
+use crate::error::{Error, Result};
+
+pub fn run(cx: &Context, job: &Job) -> Result<Outcome> {
+    let c = job.check;
+    let name = c.service.as_deref().unwrap_or_default();
+    let svc = job
+        .services
+        .iter()
+        .find(|s| s.name == name)
+        .ok_or_else(|| Error::new(format!("service `{name}` was not started")).with_help("name it in `service` of the check"))?;
+    let req = c.request.as_ref().ok_or_else(|| Error::new("the check has no `request`"))?;
+    let path = cx.expand(&req.path);
+    let url = format!("http://{}{}", svc.addr, path);
+    let client = reqwest::blocking::Client::builder()
+        .timeout(job.timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| Error::new(format!("could not build an HTTP client: {e}")))?;
+    let method = reqwest::Method::from_bytes(req.method.to_uppercase().as_bytes())
+        .map_err(|_| Error::new(format!("`{}` is not an HTTP method", req.method)))?;
+    let mut rb = client.request(method.clone(), &url);
+    for (k, v) in &req.headers {
+        rb = rb.header(k, cx.expand(v));
+    }
+    if let Some(body) = &req.body {
+        rb = rb.body(body.clone());
+    }
+    if let Some(j) = &req.json {
+        rb = rb.header("content-type", "application/json").body(json::from_toml(j).to_string());
+    }
+    let what = format!("{method} {path}");
+    let started = Instant::now();
+    let resp = match rb.send() {
+        Ok(r) => r,
+        Err(e) if e.is_timeout() => return Ok(Outcome::fail(format!("{what} got no answer within {}", crate::check::exec::human_duration(job.timeout)))),
+        Err(e) => return Ok(Outcome::fail(format!("{what} failed: {e}"))),
+    };
+    let status = resp.status().as_u16();
+    let headers = resp.headers().clone();
+    let body = resp.text().unwrap_or_default();
+    let elapsed = started.elapsed();
+    let expect = c.expect.clone().unwrap_or_default();
+    let problems = judge(&expect, status, &headers, &body, elapsed)?;
+    let shown = format!("HTTP {status}\n{}", crate::check::exec::tail(&body, 1024));
+    Ok(if problems.is_empty() {
+        Outcome::pass()
+    } else {
+        Outcome::fail(format!("{what}: {}", problems.join("\n"))).with_output(shown)
+    })
+}
+
+fn judge(expect: &toml::Table, status: u16, headers: &reqwest::header::HeaderMap, body: &str, elapsed: Duration) -> Result<Vec<String>> {
+    let mut problems = Vec::new();
+    for (key, want) in expect {
+        match (key.as_str(), want) {
+            ("status", toml::Value::Integer(s)) => {
+                if i64::from(status) != *s {
+                    problems.push(format!("the status is {status}, expected {s}"));
+                }
+            }
+            ("headers", toml::Value::Table(t)) => {
+                for (name, value) in t {
+                    let want = value.as_str().map_or_else(|| value.to_string(), str::to_string);
+                    match headers.get(name.as_str()).and_then(|v| v.to_str().ok()) {
+                        Some(got) if got == want => {}
+                        Some(got) => problems.push(format!("header `{name}` is `{got}`, expected `{want}`")),
+                        None => problems.push(format!("header `{name}` is missing (expected `{want}`)")),
+                    }
+                }
+            }
+            ("json", want) => match serde_json::from_str::<serde_json::Value>(body) {
+                Ok(got) => problems.extend(json::subset_mismatch(&json::from_toml(want), &got, "")),
+                Err(e) => problems.push(format!("the body is not JSON: {e}")),
+            },
+            ("max_ms", toml::Value::Integer(ms)) => {
+                if elapsed.as_millis() > *ms as u128 {
+                    problems.push(format!("the answer took {} ms, more than {ms} ms", elapsed.as_millis()));
+                }
+            }
+            ("body_matches", toml::Value::String(re)) => {
+                let r = regex::Regex::new(re).map_err(|e| Error::new(format!("`{re}` is not a valid regex: {e}")))?;
+                if !r.is_match(body) {
+                    problems.push(format!("the body does not match `{re}`"));
+                }
+            }
+            (other, _) => {
+                return Err(Error::new(format!("`expect.{other}` is not an expectation of an `http` check"))
+                    .with_help("use status, headers, json, max_ms or body_matches"));
+            }
+        }
+    }
+    Ok(problems)
+}

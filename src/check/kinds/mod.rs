@@ -1,0 +1,80 @@
+//! The check kinds. Each kind turns a [`CheckDef`] into an [`Outcome`]; an
+//! `Err` from a kind means the check could not be judged (status `error`).
+
+pub mod adr;
+pub mod command;
+pub mod file;
+pub mod http;
+pub mod json;
+pub mod process;
+pub mod sql;
+
+use std::time::Duration;
+
+use super::Context;
+use super::results::Status;
+use super::services::Instance;
+use crate::error::Result;
+use crate::manifest::{CheckDef, CheckKind, Exercise};
+
+/// What a kind found.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub status: Status,
+    pub message: Option<String>,
+    /// The end of the output of what ran.
+    pub output: Option<String>,
+}
+
+impl Outcome {
+    pub fn pass() -> Outcome {
+        Outcome { status: Status::Pass, message: None, output: None }
+    }
+    pub fn fail(message: impl Into<String>) -> Outcome {
+        Outcome { status: Status::Fail, message: Some(message.into()), output: None }
+    }
+    pub fn error(message: impl Into<String>) -> Outcome {
+        Outcome { status: Status::Error, message: Some(message.into()), output: None }
+    }
+    pub fn skipped(message: impl Into<String>) -> Outcome {
+        Outcome { status: Status::Skipped, message: Some(message.into()), output: None }
+    }
+    pub fn with_output(mut self, output: impl Into<String>) -> Outcome {
+        let o = output.into();
+        self.output = (!o.trim().is_empty()).then_some(o);
+        self
+    }
+}
+
+/// Everything a kind needs besides the context.
+pub struct Job<'a> {
+    pub exercise: &'a Exercise,
+    pub check: &'a CheckDef,
+    pub id: &'a str,
+    pub timeout: Duration,
+    /// Services started for this check.
+    pub services: &'a [Instance],
+}
+
+/// The default timeout of a check of `kind` without `timeout`.
+pub fn default_timeout(kind: CheckKind) -> Duration {
+    Duration::from_secs(match kind {
+        CheckKind::Command => 600,
+        CheckKind::Process => 60,
+        CheckKind::Http | CheckKind::Sql => 30,
+        CheckKind::File | CheckKind::NoPlaceholders | CheckKind::Adr => 10,
+    })
+}
+
+/// Runs one check of any kind.
+pub fn run(cx: &Context, job: &Job) -> Result<Outcome> {
+    match job.check.kind.get_ref() {
+        CheckKind::Command => command::run(cx, job),
+        CheckKind::File => file::run_file(cx, job),
+        CheckKind::NoPlaceholders => file::run_no_placeholders(cx, job),
+        CheckKind::Http => http::run(cx, job),
+        CheckKind::Process => process::run(cx, job),
+        CheckKind::Sql => sql::run(cx, job),
+        CheckKind::Adr => adr::run(cx, job),
+    }
+}

@@ -1,0 +1,199 @@
+//! Check results: what one check, one exercise and one run ended with, the
+//! terminal report (the first failing check in full, the rest one line each)
+//! and `results.json` (schema in `docs/checks.md`).
+
+use serde::Serialize;
+
+use crate::error::Status as ExitStatus;
+
+/// How one check ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Pass,
+    Fail,
+    /// The check could not be judged: a missing tool, a service that would
+    /// not start, a timeout.
+    Error,
+    /// A check whose optional tool is missing, or that does not apply to the track.
+    Skipped,
+    /// Not run because a check it `needs` did not pass.
+    NotRun,
+}
+
+impl Status {
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Fail => "fail",
+            Status::Error => "error",
+            Status::Skipped => "skipped",
+            Status::NotRun => "not run",
+        }
+    }
+}
+
+/// The result of one check.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckResult {
+    pub id: String,
+    pub kind: &'static str,
+    pub status: Status,
+    /// True for a `level = "warn"` check: its failure does not fail the exercise.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub warn: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+    /// The exact command to re-run it.
+    pub command: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output: Option<String>,
+    pub duration_ms: u64,
+}
+
+impl CheckResult {
+    /// True when this result fails its exercise.
+    pub fn blocks(&self) -> bool {
+        !self.warn && matches!(self.status, Status::Fail | Status::Error | Status::NotRun)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ExerciseResult {
+    pub id: String,
+    #[serde(skip)]
+    pub title: String,
+    pub status: Status,
+    pub checks: Vec<CheckResult>,
+}
+
+impl ExerciseResult {
+    /// Pass unless a blocking check failed; error when one could not run.
+    pub fn status_of(checks: &[CheckResult]) -> Status {
+        let blocking: Vec<&CheckResult> = checks.iter().filter(|c| c.blocks()).collect();
+        if blocking.iter().any(|c| c.status == Status::Error) {
+            Status::Error
+        } else if blocking.is_empty() {
+            Status::Pass
+        } else {
+            Status::Fail
+        }
+    }
+}
+
+/// One `labforge check` run (the root of `results.json`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub version: u32,
+    pub lab: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub track: Option<String>,
+    pub status: Status,
+    pub exercises: Vec<ExerciseResult>,
+}
+
+impl Report {
+    pub fn new(lab: String, track: Option<String>, exercises: Vec<ExerciseResult>) -> Report {
+        let status = if exercises.iter().any(|e| e.status == Status::Error) {
+            Status::Error
+        } else if exercises.iter().any(|e| e.status == Status::Fail) {
+            Status::Fail
+        } else {
+            Status::Pass
+        };
+        Report { version: 1, lab, track, status, exercises }
+    }
+
+    /// 0 all pass, 1 a check failed, 2 a check could not run.
+    pub fn exit_status(&self) -> ExitStatus {
+        match self.status {
+            Status::Pass | Status::Skipped => ExitStatus::Success,
+            Status::Fail | Status::NotRun => ExitStatus::No,
+            Status::Error => ExitStatus::Failure,
+        }
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("results serialize") + "\n"
+    }
+
+    /// The terminal report.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        let mut first_failure: Option<(&ExerciseResult, &CheckResult)> = None;
+        for ex in &self.exercises {
+            out.push_str(&format!("{} {}: {}\n", ex.status.label().to_uppercase(), ex.id, ex.title));
+            for c in &ex.checks {
+                out.push_str(&one_line(c));
+                if first_failure.is_none() && c.blocks() && c.status != Status::NotRun {
+                    first_failure = Some((ex, c));
+                }
+            }
+        }
+        if let Some((ex, c)) = first_failure {
+            out.push('\n');
+            out.push_str(&in_full(ex, c));
+        }
+        out.push('\n');
+        out.push_str(&self.summary());
+        out
+    }
+
+    fn summary(&self) -> String {
+        let all: Vec<&CheckResult> = self.exercises.iter().flat_map(|e| &e.checks).collect();
+        let count = |s: Status| all.iter().filter(|c| c.status == s).count();
+        let mut parts = vec![format!("{} passed", count(Status::Pass))];
+        for (s, word) in [(Status::Fail, "failed"), (Status::Error, "could not run"), (Status::NotRun, "not run"), (Status::Skipped, "skipped")] {
+            if count(s) > 0 {
+                parts.push(format!("{} {word}", count(s)));
+            }
+        }
+        let checks = if all.len() == 1 { "check" } else { "checks" };
+        let verdict = match self.status {
+            Status::Pass if self.exercises.len() == 1 => format!("{} passes: run `labforge next` to move on", self.exercises[0].id),
+            Status::Pass => "every exercise passes".to_string(),
+            Status::Error => "some checks could not run: fix the environment problem above and check again".to_string(),
+            _ => "fix the first failing check, then run `labforge check` again (`labforge hint` gives a hint)".to_string(),
+        };
+        format!("{} {checks}: {}.\n{verdict}\n", all.len(), parts.join(", "))
+    }
+}
+
+fn one_line(c: &CheckResult) -> String {
+    let label = match (c.status, c.warn) {
+        (Status::Fail, true) => "warn".to_string(),
+        (s, _) => s.label().to_string(),
+    };
+    let why = match (c.status, &c.message) {
+        (Status::NotRun | Status::Skipped, Some(m)) => format!(" ({m})"),
+        (Status::Fail | Status::Error, Some(m)) => format!(" {}", m.lines().next().unwrap_or("")),
+        _ => String::new(),
+    };
+    let time = match c.status {
+        Status::NotRun | Status::Skipped => String::new(),
+        _ => format!(" [{}]", super::exec::human_duration(std::time::Duration::from_millis(c.duration_ms))),
+    };
+    format!("  {label:<8} {}{time}{why}\n", c.id)
+}
+
+fn in_full(ex: &ExerciseResult, c: &CheckResult) -> String {
+    let mut out = format!("{} `{}` ({} check) of {}:\n", c.status.label().to_uppercase(), c.id, c.kind, ex.id);
+    if let Some(m) = &c.message {
+        for l in m.lines() {
+            out.push_str(&format!("  {l}\n"));
+        }
+    }
+    if let Some(o) = c.output.as_deref().filter(|o| !o.trim().is_empty()) {
+        out.push_str("  output (end):\n");
+        for l in o.trim_end().lines() {
+            out.push_str(&format!("  | {l}\n"));
+        }
+    }
+    if let Some(h) = &c.hint {
+        out.push_str(&format!("  hint: {h}\n"));
+    }
+    out.push_str(&format!("  re-run: {}\n", c.command));
+    out
+}

@@ -1,0 +1,125 @@
+//! A generated lab opened for a learner command: its root folder, state and
+//! the template it came from (loaded again from `state.source`), plus the
+//! operations on the learner's files that `reset` and `restore` share
+//! (backups under `.labforge/backup/<timestamp>/`, pristine copies from the
+//! object store).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::fsx;
+use crate::manifest::Exercise;
+use crate::source::{self, FetchOptions};
+use crate::state::{self, State};
+use crate::template::{Entry, Lab, digest_bytes};
+
+pub const BACKUP_DIR: &str = ".labforge/backup";
+
+pub struct Session {
+    pub root: PathBuf,
+    pub state: State,
+    pub lab: Lab,
+}
+
+impl Session {
+    /// Opens the lab that holds the current folder. With `run_commands`, the
+    /// lab's source must be trusted first (built-in labs always are).
+    pub fn open(run_commands: bool, trust: bool) -> Result<Session> {
+        let cwd = std::env::current_dir().map_err(|e| Error::new(format!("could not read the current folder: {e}")))?;
+        let root = State::find_root(&cwd)?;
+        let state = State::load(&root)?;
+        if run_commands {
+            crate::trust::ensure_trusted(&state.source, trust)?;
+        }
+        let lab = source::load(&state.source, &FetchOptions { offline: true, ..FetchOptions::default() }).map_err(|e| {
+            let msg = format!("could not load the template of this lab (`{}`): {}", state.source, e.message);
+            Error::new(msg).with_help("the lab's checks and hints come from its template; restore it at that place, or run `labforge update` with a reachable source")
+        })?;
+        Ok(Session { root, state, lab })
+    }
+
+    pub fn track(&self) -> Option<&str> {
+        self.state.track.as_deref()
+    }
+
+    /// The exercise named `id`, or the current one (or the first).
+    pub fn exercise(&self, id: Option<&str>) -> Result<&Exercise> {
+        let m = &self.lab.manifest;
+        let wanted = id.map(str::to_string).or_else(|| self.state.current.clone());
+        let ex = match &wanted {
+            Some(w) => m.exercise_by_id(w),
+            None => m.exercises().next(),
+        };
+        ex.ok_or_else(|| {
+            let ids: Vec<&str> = m.exercises().map(|e| e.id()).collect();
+            match wanted {
+                Some(w) if !ids.is_empty() => Error::new(format!("this lab has no exercise `{w}`"))
+                    .with_help(format!("exercises: {}; `labforge status` lists them", ids.join(", "))),
+                _ => Error::new(format!("the lab `{}` has no exercises", m.id())).with_help("it is a plain project template: there is nothing to check"),
+            }
+        })
+    }
+
+    pub fn save(&self) -> Result<()> {
+        self.state.save(&self.root)
+    }
+
+    /// A fresh backup folder `.labforge/backup/<UTC timestamp>/`.
+    pub fn backup_dir(&self) -> PathBuf {
+        let now = time::OffsetDateTime::now_utc();
+        let stamp = format!(
+            "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
+            now.year(),
+            u8::from(now.month()),
+            now.day(),
+            now.hour(),
+            now.minute(),
+            now.second()
+        );
+        let base = self.root.join(BACKUP_DIR);
+        let mut dir = base.join(&stamp);
+        let mut n = 2;
+        while dir.exists() {
+            dir = base.join(format!("{stamp}-{n}"));
+            n += 1;
+        }
+        dir
+    }
+
+    /// Puts the pristine copies of `paths` back. Files that exist and differ
+    /// from their pristine copy are first copied under `backup`. Returns the
+    /// paths backed up.
+    pub fn restore_paths(&self, paths: &[String], backup: &Path) -> Result<Vec<String>> {
+        let mut entries = BTreeMap::new();
+        let mut backed_up = Vec::new();
+        for p in paths {
+            let rec = self.state.files.get(p).ok_or_else(|| {
+                Error::new(format!("`{p}` is not a file this lab was generated with")).with_help("name a file listed in .labforge/state.toml")
+            })?;
+            let bytes = state::get_object(&self.root, &rec.base)?;
+            let full = self.root.join(p);
+            if let Ok(current) = std::fs::read(&full) {
+                if digest_bytes(&current) != rec.base || rec.symlink {
+                    let dest = backup.join(p);
+                    fsx::create_dir_all(dest.parent().expect("a file has a parent"))?;
+                    fsx::write(&dest, &current)?;
+                    backed_up.push(p.clone());
+                }
+            }
+            let entry = if rec.symlink {
+                Entry::Symlink(String::from_utf8_lossy(&bytes).into_owned())
+            } else {
+                Entry::File { bytes, executable: rec.executable }
+            };
+            entries.insert(p.clone(), entry);
+        }
+        crate::scaffold::write_entries(&self.root, &entries)?;
+        Ok(backed_up)
+    }
+}
+
+/// Shows a path relative to the lab root.
+pub fn shown(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root).unwrap_or(path).display().to_string()
+}

@@ -1,0 +1,85 @@
+//! `labforge check --watch`: run the checks, then again after every change
+//! to the lab's files (debounced), until interrupted. Uses the platform's
+//! file events (notify) and falls back to polling where they are missing
+//! (some network and container file systems), or when
+//! `LABFORGE_WATCH_POLL=1`.
+
+use std::path::Path;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use notify::{PollWatcher, RecursiveMode, Watcher};
+
+use crate::error::{Error, Result, Status};
+use crate::state::State;
+
+/// Folders whose changes never trigger a run.
+const IGNORED: &[&str] = &[".labforge", ".git", "target", ".venv", "__pycache__", ".pytest_cache", "node_modules"];
+
+const DEBOUNCE: Duration = Duration::from_millis(300);
+
+fn relevant(root: &Path, path: &Path) -> bool {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    !rel.components().any(|c| IGNORED.iter().any(|i| c.as_os_str() == *i))
+}
+
+/// Runs `once`, then again on every relevant change, forever.
+pub fn watch(mut once: impl FnMut() -> Result<Status>) -> Result<Status> {
+    let cwd = std::env::current_dir().map_err(|e| Error::new(format!("could not read the current folder: {e}")))?;
+    let root = State::find_root(&cwd)?;
+    let (tx, rx) = mpsc::channel::<notify::Result<notify::Event>>();
+    let poll = std::env::var("LABFORGE_WATCH_POLL").is_ok_and(|v| v == "1");
+    let native = if poll {
+        None
+    } else {
+        notify::recommended_watcher(tx.clone()).ok().and_then(|mut w| w.watch(&root, RecursiveMode::Recursive).ok().map(|_| w))
+    };
+    let _watcher: Box<dyn Watcher> = match native {
+        Some(w) => Box::new(w),
+        None => {
+            let config = notify::Config::default().with_poll_interval(Duration::from_millis(500));
+            let mut w = PollWatcher::new(tx, config).map_err(|e| Error::new(format!("could not watch the lab's files: {e}")))?;
+            w.watch(&root, RecursiveMode::Recursive).map_err(|e| Error::new(format!("could not watch `{}`: {e}", root.display())))?;
+            Box::new(w)
+        }
+    };
+    loop {
+        match once() {
+            Ok(_) => {}
+            Err(e) => eprint!("{}", e.render()),
+        }
+        eprintln!("watching for changes (Ctrl-C to stop) …");
+        wait_for_change(&root, &rx)?;
+        eprintln!();
+    }
+}
+
+fn wait_for_change(root: &Path, rx: &mpsc::Receiver<notify::Result<notify::Event>>) -> Result<()> {
+    let is_relevant = |ev: &notify::Result<notify::Event>| match ev {
+        Ok(e) => !matches!(e.kind, notify::EventKind::Access(_)) && e.paths.iter().any(|p| relevant(root, p)),
+        Err(_) => false,
+    };
+    loop {
+        let ev = rx.recv().map_err(|_| Error::new("the file watcher stopped"))?;
+        if is_relevant(&ev) {
+            break;
+        }
+    }
+    // Let a burst of writes (an editor saving, a formatter) settle.
+    while rx.recv_timeout(DEBOUNCE).is_ok() {}
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    #[test]
+    fn ignores_caches() {
+        let root = PathBuf::from("/lab");
+        assert!(relevant(&root, Path::new("/lab/src/a.py")));
+        assert!(!relevant(&root, Path::new("/lab/.venv/lib/x.py")));
+        assert!(!relevant(&root, Path::new("/lab/.labforge/state.toml")));
+    }
+}

@@ -1,0 +1,235 @@
+//! Rendering a lab template into the files of a project.
+//!
+//! Owns the handlebars registry (strict mode: an unknown `{{name}}` is an
+//! error, never ""; no HTML escaping, which would corrupt code), the helpers
+//! (`helpers`), the template context, and templated paths (`paths`).
+//!
+//! A project is made of *layers*, folders of the template laid over each
+//! other in order (later layers win): the starter is `adr/` (laid into the
+//! lab's ADR folder), `common/`, then `track/<t>/`; a solution overlay is `<solution>/common/` then
+//! `<solution>/<t>/`. Files ending in `.hbs` are rendered and lose the
+//! suffix; every other file is copied byte for byte, so `${{ }}` in a
+//! GitHub workflow or `{{` in a Go template passes through untouched.
+//!
+//! The context every template sees: the answers (top level), `lab` (`id`,
+//! `title`, `version`, `summary`), `track` (absent for a lab without tracks),
+//! `now` (RFC 3339, UTC) and `labforge.version`.
+
+mod helpers;
+pub mod paths;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use handlebars::{Handlebars, RenderError, RenderErrorReason};
+use serde_json::{Value, json};
+
+use crate::error::{Error, Result};
+use crate::manifest::Exercise;
+use crate::template::{Entry, Lab, check_link_inside};
+
+pub use helpers::now_rfc3339;
+
+/// The layer of ADR stubs: `adr/` of the template, laid into the lab's ADR
+/// folder (`[lab].adr.dir`, default `docs/adr`) instead of the project root.
+pub const ADR_LAYER: &str = "adr";
+
+/// The layers of the learner's starter project: the ADR stubs, `common/`,
+/// then the track's overlay.
+pub fn starter_layers(track: Option<&str>) -> Vec<String> {
+    let mut layers = vec![ADR_LAYER.to_string(), "common".to_string()];
+    if let Some(t) = track {
+        layers.push(format!("track/{t}"));
+    }
+    layers
+}
+
+/// The overlay layers of an exercise's solution (empty when it has none).
+/// Layers missing from the template render to nothing.
+pub fn solution_layers(ex: &Exercise, track: Option<&str>) -> Vec<String> {
+    let Some(sol) = &ex.solution else {
+        return Vec::new();
+    };
+    let sol = sol.trim_end_matches('/');
+    let mut layers = vec![format!("{sol}/common")];
+    if let Some(t) = track {
+        layers.push(format!("{sol}/{t}"));
+    }
+    layers
+}
+
+/// A handlebars registry and context for one lab, track and set of answers.
+pub struct Renderer {
+    hb: Handlebars<'static>,
+    ctx: Value,
+    /// The folder errors point into (`labs/x/`, `<builtin>/x/`).
+    base: PathBuf,
+}
+
+impl Renderer {
+    pub fn new(lab: &Lab, track: Option<&str>, answers: &toml::Table) -> Result<Renderer> {
+        let mut hb = Handlebars::new();
+        hb.set_strict_mode(true);
+        hb.register_escape_fn(handlebars::no_escape);
+        helpers::register(&mut hb);
+        let mut ctx = serde_json::to_value(answers)
+            .map_err(|e| Error::new(format!("could not use the answers in templates: {e}")))?;
+        let m = &lab.manifest;
+        let obj = ctx
+            .as_object_mut()
+            .expect("a table serialises to an object");
+        obj.insert(
+            "lab".into(),
+            json!({ "id": m.id(), "title": m.lab.title, "version": m.version(), "summary": m.lab.summary }),
+        );
+        if let Some(t) = track {
+            obj.insert("track".into(), json!(t));
+        }
+        obj.insert("now".into(), json!(now_rfc3339()));
+        obj.insert(
+            "labforge".into(),
+            json!({ "version": env!("CARGO_PKG_VERSION") }),
+        );
+        let base = lab
+            .manifest_path
+            .parent()
+            .map(PathBuf::from)
+            .unwrap_or_default();
+        Ok(Renderer { hb, ctx, base })
+    }
+
+    /// Renders `text`, the template at `name` (a template-relative path
+    /// named in errors, with line and column).
+    pub fn render(&self, name: &str, text: &str) -> Result<String> {
+        self.hb
+            .render_template(text, &self.ctx)
+            .map_err(|e| self.error(name, e))
+    }
+
+    /// Renders a string from lab.toml (a default, a `when` condition);
+    /// errors quote it instead of pointing into a file.
+    pub fn render_inline(&self, text: &str) -> Result<String> {
+        self.hb.render_template(text, &self.ctx).map_err(|e| {
+            let (message, help) = describe(&e, &self.ctx);
+            Error::new(format!("could not render `{text}`: {message}")).with_help(help)
+        })
+    }
+
+    fn error(&self, name: &str, e: RenderError) -> Error {
+        let (message, help) = describe(&e, &self.ctx);
+        let file = self.base.join(name);
+        let err = Error::new(format!("could not render `{name}`: {message}")).with_help(help);
+        match (e.line_no, e.column_no) {
+            (Some(l), Some(c)) => err.at(file, l, c),
+            _ => err.in_file(file),
+        }
+    }
+}
+
+fn describe(e: &RenderError, ctx: &Value) -> (String, String) {
+    let known: Vec<&str> = ctx
+        .as_object()
+        .map(|o| o.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    match e.reason() {
+        RenderErrorReason::MissingVariable(path) => (
+            format!("`{}` is not defined", path.as_deref().unwrap_or("?")),
+            format!(
+                "templates see: {}; declare a `[variable.NAME]` in lab.toml, or guard optional values with {{{{#if NAME}}}}",
+                known.join(", ")
+            ),
+        ),
+        RenderErrorReason::TemplateError(t) => (
+            format!("the template does not parse: {}", t.reason()),
+            "fix the handlebars syntax; to keep `{{` literally, rename the file without `.hbs` or write \\{{".into(),
+        ),
+        other => (other.to_string(), "see docs/lab-format.md for the helpers and values templates can use".into()),
+    }
+}
+
+/// Renders the `layers` of `lab` (later layers win) into path → entry.
+/// Solutions are never part of the starter: callers pass [`starter_layers`]
+/// for a new project, and [`solution_layers`] only to lay a solution over.
+pub fn render_layers(
+    lab: &Lab,
+    layers: &[String],
+    track: Option<&str>,
+    answers: &toml::Table,
+) -> Result<BTreeMap<String, Entry>> {
+    let r = Renderer::new(lab, track, answers)?;
+    let mut out = BTreeMap::new();
+    let adr_dir = format!("{}/", lab.manifest.adr_settings().dir.trim_end_matches('/'));
+    for layer in layers {
+        let layer = layer.trim_end_matches('/');
+        let prefix = format!("{layer}/");
+        let dest_prefix = if layer == ADR_LAYER {
+            adr_dir.as_str()
+        } else {
+            ""
+        };
+        for (full, entry) in lab.tree.entries.range(prefix.clone()..) {
+            let Some(key) = full.strip_prefix(&prefix) else {
+                break;
+            };
+            let is_hbs = key.ends_with(".hbs") && matches!(entry, Entry::File { .. });
+            let path = paths::render_path(key, full, is_hbs, |part| r.render(full, part))?;
+            let rendered = match entry {
+                Entry::File { bytes, executable } if is_hbs => {
+                    let text = std::str::from_utf8(bytes).map_err(|_| {
+                        Error::new(format!(
+                            "`{full}` is not UTF-8 text, so it cannot be rendered"
+                        ))
+                        .in_file(r.base.join(full))
+                        .with_help("drop the `.hbs` suffix to copy the file byte for byte")
+                    })?;
+                    let text = r.render(full, text)?;
+                    let executable = *executable || text.starts_with("#!");
+                    Entry::File {
+                        bytes: text.into_bytes(),
+                        executable,
+                    }
+                }
+                Entry::File { bytes, executable } => Entry::File {
+                    bytes: bytes.clone(),
+                    executable: *executable || bytes.starts_with(b"#!"),
+                },
+                Entry::Symlink(target) => {
+                    check_link_inside(&path, std::path::Path::new(target))
+                        .map_err(|e| e.in_file(r.base.join(full)))?;
+                    Entry::Symlink(target.clone())
+                }
+            };
+            out.insert(format!("{dest_prefix}{path}"), rendered);
+        }
+    }
+    check_no_file_dir_clash(&out)?;
+    Ok(out)
+}
+
+/// Renders one string over the same context as files (`{{lab.id}}`, answers).
+pub fn render_str(
+    template: &str,
+    lab: &Lab,
+    track: Option<&str>,
+    answers: &toml::Table,
+) -> Result<String> {
+    Renderer::new(lab, track, answers)?.render_inline(template)
+}
+
+fn check_no_file_dir_clash(out: &BTreeMap<String, Entry>) -> Result<()> {
+    for key in out.keys() {
+        let mut prefix = key.as_str();
+        while let Some((parent, _)) = prefix.rsplit_once('/') {
+            if out.contains_key(parent) {
+                return Err(Error::new(format!(
+                    "`{parent}` would be both a file and a folder (because of `{key}`)"
+                ))
+                .with_help(
+                    "rename one of them in the template, or change the answer that names them",
+                ));
+            }
+            prefix = parent;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,411 @@
+//! Writing a new lab: render the starter, add a `.gitignore`, stage
+//! everything in a temporary folder beside the destination (files,
+//! `.labforge/state.toml`, `.labforge/objects/`, the git repository), then
+//! rename it into place. A destination that exists and is not empty is
+//! refused; on any error the staging folder is removed, so nothing is left
+//! behind and nothing outside the destination is ever written.
+//!
+//! Also owns file ownership (who may change which file on `update`) and
+//! [`write_entries`], the one safe way to lay rendered files into a folder
+//! (used by `reset`, `solution` and `update` too).
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+
+use crate::error::{Error, Result};
+use crate::fsx;
+use crate::manifest::{Owner, expand_vars};
+use crate::render::{self, paths};
+use crate::state::{self, FileRecord, STATE_SCHEMA, State};
+use crate::template::{Entry, Lab, check_link_inside};
+
+/// What `labforge new` was asked to do, without any clap type.
+#[derive(Debug, Clone)]
+pub struct NewOptions {
+    pub dest: PathBuf,
+    pub track: Option<String>,
+    pub answers: toml::Table,
+    pub git: bool,
+    pub dry_run: bool,
+}
+
+/// What was (or, for a dry run, would be) written.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    pub dest: PathBuf,
+    /// Every project file (without `.labforge/` and `.git/`).
+    pub entries: BTreeMap<String, Entry>,
+    pub state: Option<State>,
+    /// The initial commit, unless `--no-git` or a dry run.
+    pub commit: Option<String>,
+}
+
+/// Renders `lab` for `opts.track` and writes it to `opts.dest`.
+pub fn generate(lab: &Lab, opts: &NewOptions) -> Result<Generated> {
+    let track = opts.track.as_deref();
+    let entries = starter_entries(lab, track, &opts.answers)?;
+    check_destination(&opts.dest)?;
+    if opts.dry_run {
+        return Ok(Generated {
+            dest: opts.dest.clone(),
+            entries,
+            state: None,
+            commit: None,
+        });
+    }
+    let parent = match opts.dest.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if !parent.is_dir() {
+        return Err(
+            Error::new(format!("the folder `{}` does not exist", parent.display())).with_help(
+                format!(
+                    "create it first (`mkdir -p {}`), or choose another destination",
+                    parent.display()
+                ),
+            ),
+        );
+    }
+    let stage = tempfile::Builder::new()
+        .prefix(".labforge-new-")
+        .tempdir_in(&parent)
+        .map_err(|e| Error::io("create a staging folder in", &parent, e))?;
+    write_entries(stage.path(), &entries)?;
+    let state = base_state(lab, track, &opts.answers, stage.path(), &entries)?;
+    state.save(stage.path())?;
+    let commit = if opts.git {
+        let m = &lab.manifest;
+        let message = format!(
+            "Start {} (labforge {}@{})\n",
+            m.lab.title,
+            m.id(),
+            m.version()
+        );
+        Some(crate::gitrepo::init_and_commit(stage.path(), &message)?)
+    } else {
+        None
+    };
+    set_dir_mode(stage.path(), &opts.dest)?;
+    // Re-check right before the rename: the destination may have appeared.
+    check_destination(&opts.dest)?;
+    fsx::rename(stage.path(), &opts.dest)?;
+    // The folder now lives at `dest`; keep the TempDir from deleting it.
+    let _ = stage.keep();
+    Ok(Generated {
+        dest: opts.dest.clone(),
+        entries,
+        state: Some(state),
+        commit,
+    })
+}
+
+/// Every file of the learner's starter project, exactly as `labforge new`
+/// writes it (and as `update` should re-render it): the layers of
+/// [`render::starter_layers`] plus the `.gitignore` of [`add_gitignore`].
+/// Never any solution.
+pub fn starter_entries(
+    lab: &Lab,
+    track: Option<&str>,
+    answers: &toml::Table,
+) -> Result<BTreeMap<String, Entry>> {
+    let mut entries = render::render_layers(lab, &render::starter_layers(track), track, answers)?;
+    add_gitignore(lab, track, &mut entries);
+    Ok(entries)
+}
+
+/// Refuses a destination that exists and is not an empty folder.
+pub fn check_destination(dest: &Path) -> Result<()> {
+    if fsx::is_absent_or_empty_dir(dest)? {
+        return Ok(());
+    }
+    let what = if dest.is_dir() {
+        "exists and is not empty"
+    } else {
+        "exists and is not a folder"
+    };
+    Err(Error::new(format!("`{}` {what}", dest.display())).with_help(
+        "labforge never writes into an existing folder: choose another destination, or move the existing one away first",
+    ))
+}
+
+/// The staging folder is private (0700); give the new lab the mode of the
+/// empty folder it replaces, or 0755.
+fn set_dir_mode(stage: &Path, dest: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dest)
+            .map(|m| m.permissions().mode())
+            .unwrap_or(0o755);
+        std::fs::set_permissions(stage, std::fs::Permissions::from_mode(mode))
+            .map_err(|e| Error::io("set the permissions of", stage, e))?;
+    }
+    let _ = (stage, dest);
+    Ok(())
+}
+
+/// Lays `entries` into the folder `root` (which may hold other files):
+/// creates folders, replaces files, never follows a symlink out of `root`.
+/// Files marked executable get mode 0755.
+pub fn write_entries(root: &Path, entries: &BTreeMap<String, Entry>) -> Result<()> {
+    let mut known_dirs: HashSet<PathBuf> = HashSet::new();
+    for (path, entry) in entries {
+        paths::check_relative(path)?;
+        let full = root.join(path);
+        if let Some((dir, _)) = path.rsplit_once('/') {
+            ensure_dir_inside(root, dir, &mut known_dirs)?;
+        }
+        match std::fs::symlink_metadata(&full) {
+            Ok(meta) if meta.is_dir() => {
+                return Err(Error::new(format!(
+                    "`{}` is a folder, so the file `{path}` cannot be written",
+                    full.display()
+                ))
+                .with_help("move the folder away, then try again"));
+            }
+            Ok(_) => fsx::remove_file(&full)?,
+            Err(_) => {}
+        }
+        match entry {
+            Entry::File { bytes, executable } => {
+                fsx::write(&full, bytes)?;
+                if *executable {
+                    fsx::set_executable(&full)?;
+                }
+            }
+            Entry::Symlink(target) => {
+                check_link_inside(path, Path::new(target))?;
+                make_symlink(target, &full)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Creates `root/dir` one component at a time, refusing to pass through a
+/// symlink or a file (which could lead outside `root`).
+fn ensure_dir_inside(root: &Path, dir: &str, known: &mut HashSet<PathBuf>) -> Result<()> {
+    let mut cur = root.to_path_buf();
+    for part in dir.split('/') {
+        cur.push(part);
+        if known.contains(&cur) {
+            continue;
+        }
+        match std::fs::symlink_metadata(&cur) {
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => {
+                return Err(Error::new(format!(
+                    "`{}` is not a folder (a file or a symlink is in the way)",
+                    cur.display()
+                ))
+                .with_help(
+                    "move it away, then try again; labforge never writes through a symlink",
+                ));
+            }
+            Err(_) => {
+                std::fs::create_dir(&cur).map_err(|e| Error::io("create the folder", &cur, e))?
+            }
+        }
+        known.insert(cur.clone());
+    }
+    Ok(())
+}
+
+fn make_symlink(target: &str, at: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(target, at).map_err(|e| Error::io("create the symlink", at, e))
+    }
+    #[cfg(not(unix))]
+    {
+        Err(Error::new(format!(
+            "cannot create the symlink `{}` on this system",
+            at.display()
+        ))
+        .with_help("replace the link in the template by a copy of the file"))
+    }
+}
+
+/// Tool-cache lines for a track, by its name or by the files it ships.
+fn gitignore_lines(
+    lab: &Lab,
+    track: Option<&str>,
+    entries: &BTreeMap<String, Entry>,
+) -> Vec<String> {
+    let mut lines = Vec::new();
+    let has = |f: &str| entries.contains_key(f);
+    if track == Some("python") || has("requirements.txt") || has("pyproject.toml") {
+        lines.extend([".venv/", "__pycache__/", ".pytest_cache/", "*.pyc"].map(String::from));
+    }
+    if track == Some("rust") || has("Cargo.toml") {
+        lines.push("target/".into());
+    }
+    if let Some(t) = track.and_then(|t| lab.manifest.track.get(t)) {
+        lines.extend(t.gitignore.iter().cloned());
+    }
+    lines.extend([".labforge/results.json", ".labforge/backup/"].map(String::from));
+    let mut seen = HashSet::new();
+    lines.retain(|l| seen.insert(l.clone()));
+    lines
+}
+
+/// Adds a `.gitignore` fitting the track, or appends the missing lines to
+/// the one the template ships.
+pub fn add_gitignore(lab: &Lab, track: Option<&str>, entries: &mut BTreeMap<String, Entry>) {
+    let lines = gitignore_lines(lab, track, entries);
+    match entries.get_mut(".gitignore") {
+        Some(Entry::File { bytes, .. }) => {
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            let have: HashSet<&str> = text.lines().map(str::trim).collect();
+            let missing: Vec<&String> = lines
+                .iter()
+                .filter(|l| !have.contains(l.as_str()))
+                .collect();
+            if !missing.is_empty() {
+                let mut out = text.clone();
+                if !out.is_empty() && !out.ends_with('\n') {
+                    out.push('\n');
+                }
+                out.push_str("# added by labforge\n");
+                for l in missing {
+                    out.push_str(l);
+                    out.push('\n');
+                }
+                *bytes = out.into_bytes();
+            }
+        }
+        Some(Entry::Symlink(_)) => {}
+        None => {
+            let mut out = String::new();
+            for l in lines {
+                out.push_str(&l);
+                out.push('\n');
+            }
+            entries.insert(
+                ".gitignore".into(),
+                Entry::File {
+                    bytes: out.into_bytes(),
+                    executable: false,
+                },
+            );
+        }
+    }
+}
+
+/// Ownership rules of a lab for a track. Precedence, first match wins:
+/// `[ownership].shared` → shared; `[ownership].learner` → learner;
+/// `[ownership].template` → template; an exercise's `edit` glob (track vars
+/// expanded) or the ADR folder → learner; anything else → shared.
+pub struct OwnerRules {
+    shared: GlobSet,
+    learner: GlobSet,
+    template: GlobSet,
+    learner_default: GlobSet,
+}
+
+fn globset<'a>(
+    globs: impl IntoIterator<Item = &'a String>,
+    vars: &BTreeMap<String, String>,
+) -> Result<GlobSet> {
+    let mut b = GlobSetBuilder::new();
+    for g in globs {
+        let g = expand_vars(g, vars);
+        let glob = GlobBuilder::new(&g)
+            .literal_separator(true)
+            .build()
+            .map_err(|e| {
+                Error::new(format!("the glob `{g}` is not valid: {e}"))
+                    .with_help("fix it in lab.toml, for example \"tests/**\"")
+            })?;
+        b.add(glob);
+    }
+    b.build()
+        .map_err(|e| Error::new(format!("could not build the ownership globs: {e}")))
+}
+
+impl OwnerRules {
+    pub fn new(lab: &Lab, track: Option<&str>) -> Result<OwnerRules> {
+        let m = &lab.manifest;
+        let vars = m.track_vars(track);
+        let adr_glob = format!("{}/**", m.adr_settings().dir.trim_end_matches('/'));
+        let defaults: Vec<String> = m
+            .exercises()
+            .flat_map(|e| e.edit.iter().cloned())
+            .chain([adr_glob])
+            .collect();
+        Ok(OwnerRules {
+            shared: globset(&m.ownership.shared, &vars)?,
+            learner: globset(&m.ownership.learner, &vars)?,
+            template: globset(&m.ownership.template, &vars)?,
+            learner_default: globset(&defaults, &vars)?,
+        })
+    }
+
+    pub fn owner(&self, path: &str) -> Owner {
+        if self.shared.is_match(path) {
+            Owner::Shared
+        } else if self.learner.is_match(path) {
+            Owner::Learner
+        } else if self.template.is_match(path) {
+            Owner::Template
+        } else if self.learner_default.is_match(path) {
+            Owner::Learner
+        } else {
+            Owner::Shared
+        }
+    }
+}
+
+/// Who owns `path` (see [`OwnerRules`]). A lab with an invalid glob (which
+/// `template lint` reports) treats every path as shared.
+pub fn owner_of(lab: &Lab, track: Option<&str>, path: &str) -> Owner {
+    OwnerRules::new(lab, track).map_or(Owner::Shared, |r| r.owner(path))
+}
+
+/// Stores every entry in `root/.labforge/objects/` and returns the state of
+/// a freshly generated lab (progress empty, current = first exercise).
+pub fn base_state(
+    lab: &Lab,
+    track: Option<&str>,
+    answers: &toml::Table,
+    root: &Path,
+    entries: &BTreeMap<String, Entry>,
+) -> Result<State> {
+    let rules = OwnerRules::new(lab, track)?;
+    let mut files = BTreeMap::new();
+    for (path, entry) in entries {
+        let (bytes, executable, symlink) = match entry {
+            Entry::File { bytes, executable } => (bytes.as_slice(), *executable, false),
+            Entry::Symlink(t) => (t.as_bytes(), false, true),
+        };
+        let base = state::put_object(root, bytes)?;
+        files.insert(
+            path.clone(),
+            FileRecord {
+                owner: rules.owner(path),
+                base,
+                executable,
+                symlink,
+            },
+        );
+    }
+    let m = &lab.manifest;
+    Ok(State {
+        schema: STATE_SCHEMA,
+        lab: m.lab_ref(),
+        source: lab.origin.source_string(),
+        resolved: lab.origin.resolved().map(str::to_string),
+        template: lab.digest(),
+        track: track.map(str::to_string),
+        labforge: env!("CARGO_PKG_VERSION").to_string(),
+        answers: answers.clone(),
+        current: m.exercises().next().map(|e| e.id().to_string()),
+        done: BTreeMap::new(),
+        hints: BTreeMap::new(),
+        conflicts: Vec::new(),
+        files,
+    })
+}

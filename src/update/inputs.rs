@@ -1,0 +1,105 @@
+//! Gathers the three sides of an update: the base (pristine render of the
+//! learner's version, from `.labforge/objects`), the learner's files on disk,
+//! and the answers and renames that shape the new render.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::answers::{Given, Mode};
+use crate::error::Result;
+use crate::fsx;
+use crate::state::{self, State};
+use crate::template::{Entry, Lab};
+
+use super::plan::Base;
+use super::version;
+
+/// Loads every recorded file's pristine content from the object store.
+pub fn load_base(root: &Path, st: &State) -> Result<BTreeMap<String, Base>> {
+    let mut out = BTreeMap::new();
+    for (path, rec) in &st.files {
+        let bytes = state::get_object(root, &rec.base)?;
+        let entry = if rec.symlink {
+            Entry::Symlink(String::from_utf8_lossy(&bytes).into_owned())
+        } else {
+            Entry::File { bytes, executable: rec.executable }
+        };
+        out.insert(path.clone(), Base { owner: rec.owner, entry });
+    }
+    Ok(out)
+}
+
+/// Reads the learner's file or symlink at each path (folders and missing
+/// paths are left out).
+pub fn read_ours<'a>(root: &Path, paths: impl IntoIterator<Item = &'a String>) -> Result<BTreeMap<String, Entry>> {
+    let mut out = BTreeMap::new();
+    for path in paths {
+        if out.contains_key(path) {
+            continue;
+        }
+        let full = root.join(path);
+        match std::fs::symlink_metadata(&full) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let target = fsx::read_link(&full)?.to_string_lossy().into_owned();
+                out.insert(path.clone(), Entry::Symlink(target));
+            }
+            Ok(m) if m.is_file() => {
+                let bytes = fsx::read(&full)?;
+                out.insert(path.clone(), Entry::File { bytes, executable: fsx::is_executable(&m) });
+            }
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+/// Old path → new path for every base path moved by the `[[migration]]`
+/// renames of versions in (`from`, `to`], applied in version order.
+pub fn renames<'a>(lab: &Lab, from: &str, to: &str, paths: impl IntoIterator<Item = &'a String>) -> BTreeMap<String, String> {
+    let mut migs: Vec<_> = lab.manifest.migration.iter().map(|m| m.get_ref()).filter(|m| version::in_range(&m.version, from, to)).collect();
+    migs.sort_by(|a, b| version::compare(&a.version, &b.version));
+    let mut out = BTreeMap::new();
+    for p in paths {
+        let mut at = p.clone();
+        for m in &migs {
+            if let Some(next) = m.rename.get(&at) {
+                at = next.clone();
+            }
+        }
+        if &at != p {
+            out.insert(p.clone(), at);
+        }
+    }
+    out
+}
+
+/// The answers for the new version: `--set NAME=VALUE` first, then the
+/// recorded answers (those the new version still declares), then the
+/// defaults of variables the new version added; validated like `new` does.
+pub fn answers(recorded: &toml::Table, lab: &Lab, track: Option<&str>, set: &[String]) -> Result<toml::Table> {
+    let mut given = Given { track: track.map(str::to_string), ..Given::default() };
+    given.add_sets(set)?;
+    for (k, v) in recorded {
+        if lab.manifest.variable.get(k).is_some() && !given.values.contains_key(k) {
+            given.values.insert(k.clone(), v.clone());
+            given.origin.insert(k.clone(), ".labforge/state.toml".into());
+        }
+    }
+    Ok(crate::answers::resolve(lab, &given, Mode::Defaults)?.answers)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn read_ours_skips_missing_paths_and_keeps_exec_bits() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join("a.sh"), "#!/bin/sh\n").unwrap();
+        super::super::journal::set_mode(&d.path().join("a.sh"), true).unwrap();
+        let paths = vec!["a.sh".to_string(), "missing".to_string()];
+        let ours = read_ours(d.path(), &paths).unwrap();
+        assert_eq!(ours.len(), 1);
+        assert_eq!(ours["a.sh"], Entry::File { bytes: b"#!/bin/sh\n".to_vec(), executable: true });
+    }
+}

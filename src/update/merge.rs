@@ -1,0 +1,175 @@
+//! The 3-way text merge of `labforge update`: git's own algorithm (libgit2's
+//! `merge_file`, the xdiff code behind `git merge-file`), diff3 style, with the
+//! labels `yours`, `lab OLD` and `lab NEW`, and line endings normalised first
+//! so a CRLF file is not one big conflict.
+
+use crate::error::{Error, Result};
+
+/// The result of merging one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Merged {
+    pub bytes: Vec<u8>,
+    /// True when the result holds conflict markers.
+    pub conflicts: bool,
+}
+
+/// Labels written on the conflict markers.
+#[derive(Debug, Clone)]
+pub struct Labels {
+    pub yours: String,
+    pub old: String,
+    pub new: String,
+}
+
+impl Labels {
+    /// `yours`, `lab OLD`, `lab NEW`.
+    pub fn for_versions(old: &str, new: &str) -> Labels {
+        Labels { yours: "yours".into(), old: format!("lab {old}"), new: format!("lab {new}") }
+    }
+}
+
+/// True for content git would call binary: a NUL byte in the first 8000 bytes.
+pub fn is_binary(bytes: &[u8]) -> bool {
+    bytes.iter().take(8000).any(|&b| b == 0)
+}
+
+/// Merges `base` → `ours` and `base` → `theirs` the way
+/// `git merge-file -p --diff3 -L yours -L OLD -L NEW ours base theirs` does,
+/// after normalising CRLF to LF. The result uses the line ending the learner
+/// chose: upstream's when `ours` kept the base's, otherwise `ours`'.
+pub fn merge_text(base: &[u8], ours: &[u8], theirs: &[u8], labels: &Labels) -> Result<Merged> {
+    let (eb, eo, et) = (eol_of(base), eol_of(ours), eol_of(theirs));
+    let crlf = if eo == eb { et } else { eo } == Eol::Crlf;
+    let (b, o, t) = (to_lf(base), to_lf(ours), to_lf(theirs));
+    let merged = merge_raw(&b, &o, &t, labels)?;
+    let bytes = if crlf { to_crlf(&merged.bytes) } else { merged.bytes };
+    Ok(Merged { bytes, conflicts: merged.conflicts })
+}
+
+/// The bare libgit2 merge (no line-ending handling); what the differential
+/// test compares with `git merge-file -p --diff3`.
+pub fn merge_raw(base: &[u8], ours: &[u8], theirs: &[u8], labels: &Labels) -> Result<Merged> {
+    // `git2::merge_file` does not initialise libgit2, so the first call of a
+    // process fails ("no error") unless another git2 call ran before;
+    // `Oid::from_bytes` runs git2's one-time initialisation cheaply.
+    let _ = git2::Oid::from_bytes(&[0; 20]);
+    let mut bi = git2::MergeFileInput::new();
+    bi.content(base);
+    let mut oi = git2::MergeFileInput::new();
+    oi.content(ours);
+    let mut ti = git2::MergeFileInput::new();
+    ti.content(theirs);
+    let mut opts = git2::MergeFileOptions::new();
+    opts.ancestor_label(labels.old.as_str())
+        .our_label(labels.yours.as_str())
+        .their_label(labels.new.as_str())
+        .style_diff3(true);
+    let result = git2::merge_file(&bi, &oi, &ti, Some(&mut opts))
+        .map_err(|e| Error::new(format!("the 3-way merge failed: {}", e.message())).with_help("report this as a labforge bug"))?;
+    Ok(Merged { bytes: result.content().to_vec(), conflicts: !result.is_automergeable() })
+}
+
+/// True when `text` still holds a conflict marker line written by an update.
+pub fn has_markers(text: &[u8]) -> bool {
+    text.split(|&b| b == b'\n').any(|line| {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        line == b"=======" || [b'<', b'>', b'|'].iter().any(|&c| marker(line, c))
+    })
+}
+
+/// Seven `c` alone, or followed by a space and a label.
+fn marker(line: &[u8], c: u8) -> bool {
+    line.len() >= 7 && line[..7].iter().all(|&b| b == c) && (line.len() == 7 || line[7] == b' ')
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Eol {
+    Lf,
+    Crlf,
+    None,
+}
+
+fn eol_of(bytes: &[u8]) -> Eol {
+    let lf = bytes.iter().filter(|&&b| b == b'\n').count();
+    if lf == 0 {
+        return Eol::None;
+    }
+    let crlf = bytes.windows(2).filter(|w| w == b"\r\n").count();
+    if crlf * 2 > lf { Eol::Crlf } else { Eol::Lf }
+}
+
+fn to_lf(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+            i += 1;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    out
+}
+
+fn to_crlf(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len() + bytes.len() / 16);
+    for &b in bytes {
+        if b == b'\n' {
+            out.push(b'\r');
+        }
+        out.push(b);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn labels() -> Labels {
+        Labels::for_versions("1.0.0", "1.1.0")
+    }
+
+    #[test]
+    fn different_lines_merge_cleanly() {
+        let m = merge_text(b"a\nb\nc\n", b"A\nb\nc\n", b"a\nb\nC\n", &labels()).unwrap();
+        assert_eq!(m, Merged { bytes: b"A\nb\nC\n".to_vec(), conflicts: false });
+    }
+
+    #[test]
+    fn same_line_conflicts_with_markers_on_their_own_lines_without_final_newline() {
+        let m = merge_text(b"a\nb", b"a\nours", b"a\ntheirs", &labels()).unwrap();
+        assert!(m.conflicts);
+        assert_eq!(
+            String::from_utf8(m.bytes).unwrap(),
+            "a\n<<<<<<< yours\nours\n||||||| lab 1.0.0\nb\n=======\ntheirs\n>>>>>>> lab 1.1.0\n"
+        );
+    }
+
+    #[test]
+    fn crlf_learner_file_merges_line_by_line_and_stays_crlf() {
+        let m = merge_text(b"a\nb\nc\n", b"A\r\nb\r\nc\r\n", b"a\nb\nC\n", &labels()).unwrap();
+        assert_eq!(m, Merged { bytes: b"A\r\nb\r\nC\r\n".to_vec(), conflicts: false });
+    }
+
+    #[test]
+    fn upstream_switch_to_crlf_is_taken_when_learner_kept_lf() {
+        let m = merge_text(b"a\nb\n", b"A\nb\n", b"a\r\nb\r\n", &labels()).unwrap();
+        assert_eq!(m.bytes, b"A\r\nb\r\n".to_vec());
+    }
+
+    #[test]
+    fn markers_are_found_only_at_line_starts() {
+        assert!(has_markers(b"x\n<<<<<<< yours\n"));
+        assert!(has_markers(b"=======\r\n"));
+        assert!(has_markers(b"a\n|||||||\nb\n"));
+        assert!(!has_markers(b"a <<<<<<< b\n========\n"));
+    }
+
+    #[test]
+    fn binary_means_a_nul_byte() {
+        assert!(is_binary(b"PNG\0\x01"));
+        assert!(!is_binary("héllo\n".as_bytes()));
+    }
+}
