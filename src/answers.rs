@@ -345,17 +345,15 @@ pub fn coerce(var: &Variable, v: &toml::Value) -> std::result::Result<toml::Valu
 
 fn validate(var: &Variable, value: &toml::Value) -> std::result::Result<(), String> {
     match value {
-        toml::Value::Integer(i) => {
-            if var.min.is_some_and(|m| *i < m) || var.max.is_some_and(|m| *i > m) {
-                return Err(format!("expected {}", expectation(var)));
-            }
+        toml::Value::Integer(i)
+            if var.min.is_some_and(|m| *i < m) || var.max.is_some_and(|m| *i > m) =>
+        {
+            return Err(format!("expected {}", expectation(var)));
         }
-        toml::Value::String(s) if var.kind == VarType::Choice => {
-            if !var.choices.contains(s) {
-                return Err(format!("expected one of {}", var.choices.join(", ")));
-            }
+        toml::Value::String(s) if var.kind == VarType::Choice && !var.choices.contains(s) => {
+            return Err(format!("expected one of {}", var.choices.join(", ")));
         }
-        toml::Value::String(s) => {
+        toml::Value::String(s) if var.kind == VarType::String => {
             if let Some(p) = &var.pattern {
                 let re =
                     Regex::new(&format!("^(?:{})$", p.get_ref())).map_err(|e| e.to_string())?;

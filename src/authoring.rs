@@ -38,26 +38,45 @@ fn valid_id(id: &str) -> bool {
 
 /// The files of the skeleton lab `id` (path, contents, executable).
 fn skeleton(id: &str) -> Vec<(String, String, bool)> {
-    let title = id.split('-').filter(|w| !w.is_empty()).map(capitalize).collect::<Vec<_>>().join(" ");
+    let title = id
+        .split('-')
+        .filter(|w| !w.is_empty())
+        .map(capitalize)
+        .collect::<Vec<_>>()
+        .join(" ");
     let adr = SHARED_TEMPLATES
         .get_file("adr/madr4-learner.md")
         .and_then(|f| f.contents_utf8())
         .map(|t| t.replacen("# TITLE", "# Greeting format", 1))
         .unwrap_or_else(|| FALLBACK_ADR.to_string());
     vec![
-        ("lab.toml".into(), LAB_TOML.replace("{ID}", id).replace("{TITLE}", &title), false),
-        ("common/README.md".into(), README.replace("{TITLE}", &title), false),
-        ("common/exercises/01-greet.md".into(), EXERCISE.to_string(), false),
+        (
+            "lab.toml".into(),
+            LAB_TOML.replace("{ID}", id).replace("{TITLE}", &title),
+            false,
+        ),
+        (
+            "common/README.md".into(),
+            README.replace("{TITLE}", &title),
+            false,
+        ),
         ("common/tests/test_greet.sh".into(), TEST.to_string(), true),
         ("track/shell/src/greet.sh".into(), STARTER.to_string(), true),
-        ("solutions/01-greet/shell/src/greet.sh".into(), SOLUTION.to_string(), true),
+        ("exercises/01-greet.md".into(), EXERCISE.to_string(), false),
+        (
+            "solutions/01-greet/shell/src/greet.sh".into(),
+            SOLUTION.to_string(),
+            true,
+        ),
         ("adr/0001-greeting-format.md".into(), adr, false),
     ]
 }
 
 fn capitalize(w: &str) -> String {
     let mut c = w.chars();
-    c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+    c.next()
+        .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+        .unwrap_or_default()
 }
 
 /// Writes a skeleton lab into `dir` (which must not exist, or be empty),
@@ -67,15 +86,26 @@ pub fn init(dir: &Path, id: Option<&str>) -> Result<(String, Vec<String>)> {
     let name = std::path::absolute(dir).map_err(|e| Error::io("resolve", dir, e))?;
     let id = match id {
         Some(i) => i.to_string(),
-        None => id_from_name(&name.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()),
+        None => id_from_name(
+            &name
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        ),
     };
     if !valid_id(&id) {
-        return Err(Error::new(format!("`{id}` is not a valid lab id"))
-            .with_help("pass --id with lowercase letters, digits and `-`, for example --id my-first-lab"));
+        return Err(
+            Error::new(format!("`{id}` is not a valid lab id")).with_help(
+                "pass --id with lowercase letters, digits and `-`, for example --id my-first-lab",
+            ),
+        );
     }
     if dir.exists() && (!dir.is_dir() || !fsx::read_dir_sorted(dir)?.is_empty()) {
-        return Err(Error::new(format!("`{}` already exists and is not empty", dir.display()))
-            .with_help("choose a new folder name; `template init` never overwrites files"));
+        return Err(Error::new(format!(
+            "`{}` already exists and is not empty",
+            dir.display()
+        ))
+        .with_help("choose a new folder name; `template init` never overwrites files"));
     }
     let parent = name.parent().unwrap_or(Path::new("."));
     fsx::create_dir_all(parent)?;
@@ -105,7 +135,8 @@ pub fn init(dir: &Path, id: Option<&str>) -> Result<(String, Vec<String>)> {
 #[cfg(unix)]
 fn set_executable(path: &Path) -> Result<()> {
     use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).map_err(|e| Error::io("make executable", path, e))
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))
+        .map_err(|e| Error::io("make executable", path, e))
 }
 
 #[cfg(not(unix))]
@@ -130,7 +161,11 @@ pub fn pack(dir: &Path, out: Option<&Path>) -> Result<Packed> {
     let lab = Lab::local(dir)?;
     let out = match out {
         Some(o) => o.to_path_buf(),
-        None => PathBuf::from(format!("{}-{}.tar.gz", lab.manifest.lab.id.get_ref(), lab.manifest.lab.version.get_ref())),
+        None => PathBuf::from(format!(
+            "{}-{}.tar.gz",
+            lab.manifest.lab.id.get_ref(),
+            lab.manifest.lab.version.get_ref()
+        )),
     };
     let abs_out = std::path::absolute(&out).map_err(|e| Error::io("resolve", &out, e))?;
     let abs_dir = std::path::absolute(dir).map_err(|e| Error::io("resolve", dir, e))?;
@@ -140,13 +175,23 @@ pub fn pack(dir: &Path, out: Option<&Path>) -> Result<Packed> {
     }
     let bytes = tarball(&lab)?;
     fsx::write_atomic(&out, &bytes)?;
-    Ok(Packed { out, sha256: hex::encode(Sha256::digest(&bytes)), files: lab.tree.entries.len(), bytes: bytes.len() })
+    Ok(Packed {
+        out,
+        sha256: hex::encode(Sha256::digest(&bytes)),
+        files: lab.tree.entries.len(),
+        bytes: bytes.len(),
+    })
 }
 
 fn tarball(lab: &Lab) -> Result<Vec<u8>> {
-    let mtime = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|v| v.parse().ok()).unwrap_or(PACK_MTIME);
+    let mtime = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(PACK_MTIME);
     let io = |e: std::io::Error| Error::new(format!("could not build the archive: {e}"));
-    let gz = flate2::GzBuilder::new().mtime(0).write(Vec::new(), flate2::Compression::default());
+    let gz = flate2::GzBuilder::new()
+        .mtime(0)
+        .write(Vec::new(), flate2::Compression::default());
     let mut tar = tar::Builder::new(gz);
     tar.mode(tar::HeaderMode::Deterministic);
     for (path, entry) in &lab.tree.entries {
@@ -159,7 +204,8 @@ fn tarball(lab: &Lab) -> Result<Vec<u8>> {
                 header.set_entry_type(tar::EntryType::Regular);
                 header.set_mode(if *executable { 0o755 } else { 0o644 });
                 header.set_size(bytes.len() as u64);
-                tar.append_data(&mut header, path, bytes.as_slice()).map_err(io)?;
+                tar.append_data(&mut header, path, bytes.as_slice())
+                    .map_err(io)?;
             }
             Entry::Symlink(target) => {
                 header.set_entry_type(tar::EntryType::Symlink);
@@ -208,7 +254,7 @@ run = "sh tests/test_greet.sh"
 hint = "Run `sh tests/test_greet.sh` yourself: it prints what it expected and what it got."
 "#;
 
-const README: &str = "# {TITLE}\n\nA lab made with `labforge template init`. Start with `labforge status`, read\n`exercises/01-greet.md`, edit `src/greet.sh`, then run `labforge check`.\n";
+const README: &str = "# {TITLE}\n\nA lab made with `labforge template init`. `labforge status` shows the current\nexercise, `labforge hint` gives a hint, and `labforge check` checks your work.\n";
 
 const EXERCISE: &str = "# 01 Greet someone by name\n\n`src/greet.sh NAME` should print `Hello, NAME!` and exit 0.\n\nWrite down why you chose this exact greeting format in\n`docs/adr/0001-greeting-format.md`.\n\n## How this is checked\n\n`sh tests/test_greet.sh` runs `sh src/greet.sh Ada` and expects exactly\n`Hello, Ada!`.\n";
 

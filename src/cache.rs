@@ -92,7 +92,8 @@ impl Lock {
             .write(true)
             .open(path)
             .map_err(|e| Error::io("open the lock file", path, e))?;
-        file.lock_exclusive().map_err(|e| Error::io("lock", path, e))?;
+        file.lock_exclusive()
+            .map_err(|e| Error::io("lock", path, e))?;
         Ok(Lock(file))
     }
 }
@@ -105,8 +106,10 @@ impl Drop for Lock {
 
 /// The error for a source that is not in the cache under `--offline`.
 pub fn not_cached(source: &str) -> Error {
-    Error::new(format!("`{source}` is not in the cache, and --offline forbids fetching it"))
-        .with_help("run the command once without --offline (online) to fetch it into the cache")
+    Error::new(format!(
+        "`{source}` is not in the cache, and --offline forbids fetching it"
+    ))
+    .with_help("run the command once without --offline (online) to fetch it into the cache")
 }
 
 #[cfg(test)]

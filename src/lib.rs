@@ -19,6 +19,7 @@ pub mod manifest;
 pub mod prompt;
 pub mod render;
 pub mod scaffold;
+pub mod selftest;
 pub mod source;
 pub mod state;
 pub mod template;

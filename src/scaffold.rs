@@ -409,3 +409,87 @@ pub fn base_state(
         files,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::template::{Origin, TemplateTree};
+
+    fn lab(toml: &str) -> Lab {
+        let mut tree = TemplateTree::default();
+        tree.entries.insert(
+            "lab.toml".into(),
+            Entry::File {
+                bytes: toml.as_bytes().to_vec(),
+                executable: false,
+            },
+        );
+        Lab::from_tree(
+            tree,
+            Origin::Builtin("t".into()),
+            PathBuf::from("t/lab.toml"),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn ownership_precedence() {
+        let lab = lab(r#"
+schema = 1
+[lab]
+id = "t"
+title = "T"
+version = "1.0.0"
+tracks = ["python"]
+adr = { dir = "doc/decisions" }
+[track.python]
+vars = { src = "client" }
+[[exercise]]
+id = "01"
+title = "One"
+edit = ["{src}/*.py"]
+[ownership]
+learner = ["tests/mine.py"]
+template = ["tests/**", "client/protected.py"]
+shared = ["client/shared.py"]
+"#);
+        let owner = |p| owner_of(&lab, Some("python"), p);
+        assert_eq!(
+            owner("client/one.py"),
+            Owner::Learner,
+            "edit glob with {{src}} expanded"
+        );
+        assert_eq!(
+            owner("client/deep/one.py"),
+            Owner::Shared,
+            "`*` does not cross `/`"
+        );
+        assert_eq!(
+            owner("client/shared.py"),
+            Owner::Shared,
+            "[ownership].shared forces shared"
+        );
+        assert_eq!(
+            owner("client/protected.py"),
+            Owner::Template,
+            "template wins over the edit default"
+        );
+        assert_eq!(owner("tests/test_one.py"), Owner::Template);
+        assert_eq!(
+            owner("tests/mine.py"),
+            Owner::Learner,
+            "explicit learner wins over template"
+        );
+        assert_eq!(
+            owner("doc/decisions/0001-x.md"),
+            Owner::Learner,
+            "the ADR folder"
+        );
+        assert_eq!(owner("README.md"), Owner::Shared);
+        assert_eq!(
+            owner_of(&lab, None, "client/one.py"),
+            Owner::Shared,
+            "no track: {{src}} is not expanded"
+        );
+    }
+}

@@ -39,7 +39,9 @@ fn load() -> Result<TrustFile> {
             Some(s) => err.at_offset(&path, &text, s.start),
             None => err.in_file(&path),
         }
-        .with_help("fix the file, or delete it (labforge then asks again before running a lab's commands)")
+        .with_help(
+            "fix the file, or delete it (labforge then asks again before running a lab's commands)",
+        )
     })
 }
 
@@ -68,18 +70,30 @@ pub fn ensure_trusted(source: &str, trust_flag: bool) -> Result<()> {
             .with_prompt(prompt)
             .default(false)
             .interact()
-            .map_err(|e| Error::new(format!("could not ask for confirmation: {e}")).with_help("pass --trust to run the lab's commands"))?;
+            .map_err(|e| {
+                Error::new(format!("could not ask for confirmation: {e}"))
+                    .with_help("pass --trust to run the lab's commands")
+            })?;
         if !yes {
-            return Err(Error::new(format!("you did not trust `{source}`, so none of its commands ran"))
-                .with_help("read its lab.toml; run again and confirm, or pass --trust, when you are sure"));
+            return Err(Error::new(format!(
+                "you did not trust `{source}`, so none of its commands ran"
+            ))
+            .with_help(
+                "read its lab.toml; run again and confirm, or pass --trust, when you are sure",
+            ));
         }
     }
-    let now = time::OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or_else(|_| time::OffsetDateTime::now_utc());
-    let stamp = now.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
+    let now = time::OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .unwrap_or_else(|_| time::OffsetDateTime::now_utc());
+    let stamp = now
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
     if let Ok(dt) = stamp.parse() {
         file.trusted.insert(source.to_string(), dt);
     }
-    let text = toml::to_string(&file).map_err(|e| Error::new(format!("could not record the trust decision: {e}")))?;
+    let text = toml::to_string(&file)
+        .map_err(|e| Error::new(format!("could not record the trust decision: {e}")))?;
     fsx::write_atomic(&trust_path()?, text)
 }
 

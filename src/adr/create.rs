@@ -112,10 +112,7 @@ fn template_text(repo: &Repo, format: Format) -> Result<String> {
 }
 
 pub fn read_record(repo: &Repo, r: &RecordFile) -> Result<String> {
-    fsx::read_to_string(&repo.abs(&r.path)).map_err(|e| match e.location {
-        Some(_) => e,
-        None => e.in_file(&r.path),
-    })
+    fsx::read_to_string(&repo.abs(&r.path))
 }
 
 /// `N:Link:Reverse link` → (N, Link, Reverse link).

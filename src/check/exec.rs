@@ -121,14 +121,21 @@ pub fn shell(cmd: &str, cwd: &Path, env: &Env) -> Command {
 /// Starts `cmd` with captured output.
 pub fn spawn(mut cmd: Command, what: &str) -> Result<Running> {
     cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
-    let mut child = cmd
-        .spawn()
-        .map_err(|e| Error::new(format!("could not start {what}: {e}")).with_help("check that `sh` is installed and the lab folder is readable"))?;
+    let mut child = cmd.spawn().map_err(|e| {
+        Error::new(format!("could not start {what}: {e}"))
+            .with_help("check that `sh` is installed and the lab folder is readable")
+    })?;
     let output = Arc::new(Mutex::new(Captured::default()));
     let mut readers = Vec::new();
     let streams: [Option<Box<dyn Read + Send>>; 2] = [
-        child.stdout.take().map(|s| Box::new(s) as Box<dyn Read + Send>),
-        child.stderr.take().map(|s| Box::new(s) as Box<dyn Read + Send>),
+        child
+            .stdout
+            .take()
+            .map(|s| Box::new(s) as Box<dyn Read + Send>),
+        child
+            .stderr
+            .take()
+            .map(|s| Box::new(s) as Box<dyn Read + Send>),
     ];
     for (i, stream) in streams.into_iter().enumerate() {
         let Some(mut stream) = stream else { continue };
@@ -144,7 +151,12 @@ pub fn spawn(mut cmd: Command, what: &str) -> Result<Running> {
             out.lock().expect("output lock").finish(i);
         }));
     }
-    Ok(Running { child, output, readers, started: Instant::now() })
+    Ok(Running {
+        child,
+        output,
+        readers,
+        started: Instant::now(),
+    })
 }
 
 impl Running {
@@ -168,7 +180,10 @@ impl Running {
             Some(s) => (s, false),
             None => {
                 self.signal_group(Signal::SIGKILL);
-                let s = self.child.wait().map_err(|e| Error::new(format!("could not wait for a command: {e}")))?;
+                let s = self
+                    .child
+                    .wait()
+                    .map_err(|e| Error::new(format!("could not wait for a command: {e}")))?;
                 (s, true)
             }
         };
@@ -255,7 +270,13 @@ mod tests {
     fn a_timeout_kills_the_group() {
         let dir = std::env::temp_dir();
         let started = Instant::now();
-        let out = run_shell("echo started; sleep 30 & sleep 30", &dir, &Env::new(), Duration::from_millis(300)).unwrap();
+        let out = run_shell(
+            "echo started; sleep 30 & sleep 30",
+            &dir,
+            &Env::new(),
+            Duration::from_millis(300),
+        )
+        .unwrap();
         assert!(out.timed_out);
         assert_eq!(out.merged, "started\n");
         assert!(started.elapsed() < Duration::from_secs(5));
@@ -264,7 +285,13 @@ mod tests {
     #[test]
     fn captures_both_streams_and_the_code() {
         let dir = std::env::temp_dir();
-        let out = run_shell("echo out; echo err >&2; exit 3", &dir, &Env::new(), Duration::from_secs(10)).unwrap();
+        let out = run_shell(
+            "echo out; echo err >&2; exit 3",
+            &dir,
+            &Env::new(),
+            Duration::from_secs(10),
+        )
+        .unwrap();
         assert_eq!(out.code, Some(3));
         assert_eq!(out.stdout, "out\n");
         assert!(out.merged.contains("err\n"));

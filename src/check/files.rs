@@ -9,7 +9,17 @@ use globset::{Glob, GlobMatcher};
 use crate::error::{Error, Result};
 
 /// Folders never searched by globs.
-pub const SKIPPED_DIRS: &[&str] = &[".labforge", ".git", "target", ".venv", "__pycache__", ".pytest_cache", "node_modules", ".mypy_cache", ".ruff_cache"];
+pub const SKIPPED_DIRS: &[&str] = &[
+    ".labforge",
+    ".git",
+    "target",
+    ".venv",
+    "__pycache__",
+    ".pytest_cache",
+    "node_modules",
+    ".mypy_cache",
+    ".ruff_cache",
+];
 
 /// True for a pattern with glob syntax (anything but a plain path).
 pub fn is_glob(pattern: &str) -> bool {
@@ -19,7 +29,10 @@ pub fn is_glob(pattern: &str) -> bool {
 fn matcher(pattern: &str) -> Result<GlobMatcher> {
     Glob::new(pattern)
         .map(|g| g.compile_matcher())
-        .map_err(|e| Error::new(format!("`{pattern}` is not a valid glob: {e}")).with_help("fix the glob in lab.toml, for example \"src/*.py\""))
+        .map_err(|e| {
+            Error::new(format!("`{pattern}` is not a valid glob: {e}"))
+                .with_help("fix the glob in lab.toml, for example \"src/*.py\"")
+        })
 }
 
 /// The files under `root` matching `pattern` (a path relative to `root`),
@@ -27,19 +40,28 @@ fn matcher(pattern: &str) -> Result<GlobMatcher> {
 /// file exists.
 pub fn glob(root: &Path, pattern: &str) -> Result<Vec<String>> {
     if !is_glob(pattern) {
-        return Ok(if root.join(pattern).is_file() { vec![pattern.to_string()] } else { Vec::new() });
+        return Ok(if root.join(pattern).is_file() {
+            vec![pattern.to_string()]
+        } else {
+            Vec::new()
+        });
     }
     let m = matcher(pattern)?;
     let mut out = Vec::new();
     let walker = walkdir::WalkDir::new(root)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !(e.file_type().is_dir() && SKIPPED_DIRS.iter().any(|d| e.file_name() == *d)));
+        .filter_entry(|e| {
+            e.depth() == 0
+                || !(e.file_type().is_dir() && SKIPPED_DIRS.iter().any(|d| e.file_name() == *d))
+        });
     for entry in walker.flatten() {
         if !entry.file_type().is_file() {
             continue;
         }
-        let Ok(rel) = entry.path().strip_prefix(root) else { continue };
+        let Ok(rel) = entry.path().strip_prefix(root) else {
+            continue;
+        };
         let rel = rel.to_string_lossy().replace('\\', "/");
         if m.is_match(&rel) {
             out.push(rel);
@@ -50,7 +72,13 @@ pub fn glob(root: &Path, pattern: &str) -> Result<Vec<String>> {
 
 /// True when the relative path `rel` matches any of `patterns`.
 pub fn matches_any(patterns: &[String], rel: &str) -> bool {
-    patterns.iter().any(|p| if is_glob(p) { matcher(p).is_ok_and(|m| m.is_match(rel)) } else { p == rel })
+    patterns.iter().any(|p| {
+        if is_glob(p) {
+            matcher(p).is_ok_and(|m| m.is_match(rel))
+        } else {
+            p == rel
+        }
+    })
 }
 
 #[cfg(test)]
@@ -60,12 +88,20 @@ mod tests {
     #[test]
     fn globs_skip_caches_and_sort() {
         let dir = tempfile::tempdir().unwrap();
-        for p in ["src/b.py", "src/a.py", ".venv/lib/x.py", "src/__pycache__/a.py"] {
+        for p in [
+            "src/b.py",
+            "src/a.py",
+            ".venv/lib/x.py",
+            "src/__pycache__/a.py",
+        ] {
             let path = dir.path().join(p);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, "x").unwrap();
         }
-        assert_eq!(glob(dir.path(), "**/*.py").unwrap(), vec!["src/a.py", "src/b.py"]);
+        assert_eq!(
+            glob(dir.path(), "**/*.py").unwrap(),
+            vec!["src/a.py", "src/b.py"]
+        );
         assert_eq!(glob(dir.path(), "src/a.py").unwrap(), vec!["src/a.py"]);
         assert!(glob(dir.path(), "src/c.py").unwrap().is_empty());
         assert!(matches_any(&["src/*.py".into()], "src/a.py"));

@@ -70,7 +70,10 @@ impl<'a> Context<'a> {
             }
         }
         if let Some(dir) = std::env::var_os(LAB_TARGET_DIR_ENV).filter(|d| !d.is_empty()) {
-            env.insert("CARGO_TARGET_DIR".into(), dir.to_string_lossy().into_owned());
+            env.insert(
+                "CARGO_TARGET_DIR".into(),
+                dir.to_string_lossy().into_owned(),
+            );
         }
         Context {
             lab,
@@ -111,7 +114,9 @@ impl<'a> Context<'a> {
 
     /// Checks the track's `needs` (tools and versions).
     pub fn check_track_needs(&self) -> Result<()> {
-        let Some(track) = &self.track else { return Ok(()) };
+        let Some(track) = &self.track else {
+            return Ok(());
+        };
         if let Some(t) = self.manifest().track.get(track) {
             for need in &t.needs {
                 tools::check_need(need, &format!("the `{track}` track"), &self.root)?;

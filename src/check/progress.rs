@@ -43,7 +43,9 @@ pub fn record(state: &mut State, m: &Manifest, results: &[ExerciseResult], all: 
 
 /// The first exercise (in lab order) that is not done.
 pub fn first_not_done(state: &State, m: &Manifest) -> Option<String> {
-    m.exercises().map(|e| e.id().to_string()).find(|id| !state.done.contains_key(id))
+    m.exercises()
+        .map(|e| e.id().to_string())
+        .find(|id| !state.done.contains_key(id))
 }
 
 /// The exercise after `id` in lab order.

@@ -103,7 +103,13 @@ impl Report {
         } else {
             Status::Pass
         };
-        Report { version: 1, lab, track, status, exercises }
+        Report {
+            version: 1,
+            lab,
+            track,
+            status,
+            exercises,
+        }
     }
 
     /// 0 all pass, 1 a check failed, 2 a check could not run.
@@ -124,7 +130,12 @@ impl Report {
         let mut out = String::new();
         let mut first_failure: Option<(&ExerciseResult, &CheckResult)> = None;
         for ex in &self.exercises {
-            out.push_str(&format!("{} {}: {}\n", ex.status.label().to_uppercase(), ex.id, ex.title));
+            out.push_str(&format!(
+                "{} {}: {}\n",
+                ex.status.label().to_uppercase(),
+                ex.id,
+                ex.title
+            ));
             for c in &ex.checks {
                 out.push_str(&one_line(c));
                 if first_failure.is_none() && c.blocks() && c.status != Status::NotRun {
@@ -143,12 +154,28 @@ impl Report {
 
     fn summary(&self) -> String {
         let all: Vec<&CheckResult> = self.exercises.iter().flat_map(|e| &e.checks).collect();
-        let count = |s: Status| all.iter().filter(|c| c.status == s).count();
+        let count = |s: Status| {
+            all.iter()
+                .filter(|c| c.status == s && !(c.warn && s == Status::Fail))
+                .count()
+        };
+        let warned = all
+            .iter()
+            .filter(|c| c.warn && c.status == Status::Fail)
+            .count();
         let mut parts = vec![format!("{} passed", count(Status::Pass))];
-        for (s, word) in [(Status::Fail, "failed"), (Status::Error, "could not run"), (Status::NotRun, "not run"), (Status::Skipped, "skipped")] {
+        for (s, word) in [
+            (Status::Fail, "failed"),
+            (Status::Error, "could not run"),
+            (Status::NotRun, "not run"),
+            (Status::Skipped, "skipped"),
+        ] {
             if count(s) > 0 {
                 parts.push(format!("{} {word}", count(s)));
             }
+        }
+        if warned > 0 {
+            parts.push(format!("{warned} warned"));
         }
         let checks = if all.len() == 1 { "check" } else { "checks" };
         let verdict = match self.status {
@@ -173,13 +200,22 @@ fn one_line(c: &CheckResult) -> String {
     };
     let time = match c.status {
         Status::NotRun | Status::Skipped => String::new(),
-        _ => format!(" [{}]", super::exec::human_duration(std::time::Duration::from_millis(c.duration_ms))),
+        _ => format!(
+            " [{}]",
+            super::exec::human_duration(std::time::Duration::from_millis(c.duration_ms))
+        ),
     };
     format!("  {label:<8} {}{time}{why}\n", c.id)
 }
 
 fn in_full(ex: &ExerciseResult, c: &CheckResult) -> String {
-    let mut out = format!("{} `{}` ({} check) of {}:\n", c.status.label().to_uppercase(), c.id, c.kind, ex.id);
+    let mut out = format!(
+        "{} `{}` ({} check) of {}:\n",
+        c.status.label().to_uppercase(),
+        c.id,
+        c.kind,
+        ex.id
+    );
     if let Some(m) = &c.message {
         for l in m.lines() {
             out.push_str(&format!("  {l}\n"));

@@ -45,12 +45,27 @@ pub fn error_text(e: &Error) -> String {
     out
 }
 
-fn run_check(cx: &Context, ex: &Exercise, check: &CheckDef, index: usize, earlier: &[CheckResult]) -> CheckResult {
+fn run_check(
+    cx: &Context,
+    ex: &Exercise,
+    check: &CheckDef,
+    index: usize,
+    earlier: &[CheckResult],
+) -> CheckResult {
     let id = check.id_or(index);
     let kind = *check.kind.get_ref();
     let rerun = match kind {
-        CheckKind::Command => kinds::command::command_of(cx, &Job { exercise: ex, check, id: &id, timeout: kinds::default_timeout(kind), services: &[] })
-            .unwrap_or_else(|| format!("labforge check {}", ex.id())),
+        CheckKind::Command => kinds::command::command_of(
+            cx,
+            &Job {
+                exercise: ex,
+                check,
+                id: &id,
+                timeout: kinds::default_timeout(kind),
+                services: &[],
+            },
+        )
+        .unwrap_or_else(|| format!("labforge check {}", ex.id())),
         _ => format!("labforge check {}", ex.id()),
     };
     let started = Instant::now();
@@ -58,15 +73,26 @@ fn run_check(cx: &Context, ex: &Exercise, check: &CheckDef, index: usize, earlie
         if std::io::stderr().is_terminal() {
             eprintln!("checking {} / {id} …", ex.id());
         }
-        let timeout = check.timeout.as_deref().and_then(parse_duration).unwrap_or_else(|| kinds::default_timeout(kind));
+        let timeout = check
+            .timeout
+            .as_deref()
+            .and_then(parse_duration)
+            .unwrap_or_else(|| kinds::default_timeout(kind));
         let mut names: Vec<String> = check.services.clone();
         names.extend(check.service.iter().cloned());
         names.dedup();
         match services::start_all(cx, &names) {
             Err(e) => Outcome::error(error_text(&e)),
             Ok(instances) => {
-                let job = Job { exercise: ex, check, id: &id, timeout, services: &instances };
-                let outcome = kinds::run(cx, &job).unwrap_or_else(|e| Outcome::error(error_text(&e)));
+                let job = Job {
+                    exercise: ex,
+                    check,
+                    id: &id,
+                    timeout,
+                    services: &instances,
+                };
+                let outcome =
+                    kinds::run(cx, &job).unwrap_or_else(|e| Outcome::error(error_text(&e)));
                 drop(instances);
                 outcome
             }
@@ -79,10 +105,18 @@ fn run_check(cx: &Context, ex: &Exercise, check: &CheckDef, index: usize, earlie
         status: outcome.status,
         warn: check.level == crate::manifest::CheckLevel::Warn,
         message: outcome.message,
-        hint: if failed { check.hint.as_ref().map(|h| cx.expand(h)) } else { None },
+        hint: if failed {
+            check.hint.as_ref().map(|h| cx.expand(h))
+        } else {
+            None
+        },
         command: rerun,
         output: if failed { outcome.output } else { None },
-        duration_ms: if matches!(outcome.status, Status::NotRun | Status::Skipped) { 0 } else { started.elapsed().as_millis() as u64 },
+        duration_ms: if matches!(outcome.status, Status::NotRun | Status::Skipped) {
+            0
+        } else {
+            started.elapsed().as_millis() as u64
+        },
     }
 }
 
@@ -90,7 +124,9 @@ fn run_check(cx: &Context, ex: &Exercise, check: &CheckDef, index: usize, earlie
 fn gate(cx: &Context, check: &CheckDef, earlier: &[CheckResult]) -> Option<Outcome> {
     match &check.needs {
         Some(CheckNeeds::Check(dep)) => {
-            let passed = earlier.iter().any(|r| &r.id == dep && r.status == Status::Pass);
+            let passed = earlier
+                .iter()
+                .any(|r| &r.id == dep && r.status == Status::Pass);
             if !passed {
                 return Some(Outcome {
                     status: Status::NotRun,
@@ -103,7 +139,10 @@ fn gate(cx: &Context, check: &CheckDef, earlier: &[CheckResult]) -> Option<Outco
             for t in list {
                 if let Err(e) = tools::check_need(t, "this check", &cx.root) {
                     return Some(if check.optional {
-                        Outcome::skipped(format!("optional, and {}", e.message.replace(" (needed by this check)", "")))
+                        Outcome::skipped(format!(
+                            "optional, and {}",
+                            e.message.replace(" (needed by this check)", "")
+                        ))
                     } else {
                         Outcome::error(error_text(&e))
                     });

@@ -27,15 +27,20 @@ pub struct Instance {
 
 /// Starts `[service.NAME]` and waits for its ready line.
 pub fn start(cx: &Context, name: &str) -> Result<Instance> {
-    let svc = cx
-        .manifest()
-        .service
-        .get(name)
-        .ok_or_else(|| Error::new(format!("service `{name}` is not declared")).with_help(format!("declare `[service.{name}]` in lab.toml")))?;
+    let svc = cx.manifest().service.get(name).ok_or_else(|| {
+        Error::new(format!("service `{name}` is not declared"))
+            .with_help(format!("declare `[service.{name}]` in lab.toml"))
+    })?;
     let track = cx.track.as_deref();
     let cmd = svc.run.for_track(track).ok_or_else(|| {
-        Error::new(format!("service `{name}` has no `run` command for track `{}`", track.unwrap_or("-")))
-            .with_help(format!("add `run.{} = \"…\"` to `[service.{name}]`", track.unwrap_or("TRACK")))
+        Error::new(format!(
+            "service `{name}` has no `run` command for track `{}`",
+            track.unwrap_or("-")
+        ))
+        .with_help(format!(
+            "add `run.{} = \"…\"` to `[service.{name}]`",
+            track.unwrap_or("TRACK")
+        ))
     })?;
     let cmd = cx.expand(cmd);
     let dir = match &svc.cwd {
@@ -49,16 +54,30 @@ pub fn start(cx: &Context, name: &str) -> Result<Instance> {
     }
     let running = exec::spawn(exec::shell(&cmd, &dir, &env), &format!("service `{name}`"))?;
     let (running, addr) = wait_ready(running, &svc.ready, &format!("service `{name}` (`{cmd}`)"))?;
-    let exports = svc.export.iter().map(|(k, v)| (k.clone(), v.replace("{addr}", &addr))).collect();
-    Ok(Instance { name: name.to_string(), running, addr, exports })
+    let exports = svc
+        .export
+        .iter()
+        .map(|(k, v)| (k.clone(), v.replace("{addr}", &addr)))
+        .collect();
+    Ok(Instance {
+        name: name.to_string(),
+        running,
+        addr,
+        exports,
+    })
 }
 
 /// Waits until a line of output matches `ready.log`; returns the `addr`
 /// capture. Errors (with the output so far) when the process exits first or
 /// the ready timeout passes.
 pub fn wait_ready(mut running: Running, ready: &Ready, what: &str) -> Result<(Running, String)> {
-    let re = Regex::new(&ready.log).map_err(|e| Error::new(format!("`ready.log` of {what} is not a valid regex: {e}")))?;
-    let timeout = ready.timeout.as_deref().and_then(parse_duration).unwrap_or(DEFAULT_READY_TIMEOUT);
+    let re = Regex::new(&ready.log)
+        .map_err(|e| Error::new(format!("`ready.log` of {what} is not a valid regex: {e}")))?;
+    let timeout = ready
+        .timeout
+        .as_deref()
+        .and_then(parse_duration)
+        .unwrap_or(DEFAULT_READY_TIMEOUT);
     let deadline = Instant::now() + timeout;
     let mut seen = 0;
     loop {
@@ -75,7 +94,9 @@ pub fn wait_ready(mut running: Running, ready: &Ready, what: &str) -> Result<(Ru
         }
         if let Ok(Some(status)) = running.child.try_wait() {
             let fin = running.stop(Duration::from_millis(10));
-            let code = status.code().map_or("a signal".to_string(), |c| format!("code {c}"));
+            let code = status
+                .code()
+                .map_or("a signal".to_string(), |c| format!("code {c}"));
             return Err(with_tail(
                 Error::new(format!("{what} exited with {code} before it printed a line matching `{}`", ready.log)),
                 &fin.merged,

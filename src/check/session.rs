@@ -26,7 +26,8 @@ impl Session {
     /// Opens the lab that holds the current folder. With `run_commands`, the
     /// lab's source must be trusted first (built-in labs always are).
     pub fn open(run_commands: bool, trust: bool) -> Result<Session> {
-        let cwd = std::env::current_dir().map_err(|e| Error::new(format!("could not read the current folder: {e}")))?;
+        let cwd = std::env::current_dir()
+            .map_err(|e| Error::new(format!("could not read the current folder: {e}")))?;
         let root = State::find_root(&cwd)?;
         let state = State::load(&root)?;
         if run_commands {
@@ -46,7 +47,9 @@ impl Session {
     /// The exercise named `id`, or the current one (or the first).
     pub fn exercise(&self, id: Option<&str>) -> Result<&Exercise> {
         let m = &self.lab.manifest;
-        let wanted = id.map(str::to_string).or_else(|| self.state.current.clone());
+        let wanted = id
+            .map(str::to_string)
+            .or_else(|| self.state.current.clone());
         let ex = match &wanted {
             Some(w) => m.exercise_by_id(w),
             None => m.exercises().next(),
@@ -55,8 +58,12 @@ impl Session {
             let ids: Vec<&str> = m.exercises().map(|e| e.id()).collect();
             match wanted {
                 Some(w) if !ids.is_empty() => Error::new(format!("this lab has no exercise `{w}`"))
-                    .with_help(format!("exercises: {}; `labforge status` lists them", ids.join(", "))),
-                _ => Error::new(format!("the lab `{}` has no exercises", m.id())).with_help("it is a plain project template: there is nothing to check"),
+                    .with_help(format!(
+                        "exercises: {}; `labforge status` lists them",
+                        ids.join(", ")
+                    )),
+                _ => Error::new(format!("the lab `{}` has no exercises", m.id()))
+                    .with_help("it is a plain project template: there is nothing to check"),
             }
         })
     }
@@ -95,7 +102,8 @@ impl Session {
         let mut backed_up = Vec::new();
         for p in paths {
             let rec = self.state.files.get(p).ok_or_else(|| {
-                Error::new(format!("`{p}` is not a file this lab was generated with")).with_help("name a file listed in .labforge/state.toml")
+                Error::new(format!("`{p}` is not a file this lab was generated with"))
+                    .with_help("name a file listed in .labforge/state.toml")
             })?;
             let bytes = state::get_object(&self.root, &rec.base)?;
             let full = self.root.join(p);
@@ -110,7 +118,10 @@ impl Session {
             let entry = if rec.symlink {
                 Entry::Symlink(String::from_utf8_lossy(&bytes).into_owned())
             } else {
-                Entry::File { bytes, executable: rec.executable }
+                Entry::File {
+                    bytes,
+                    executable: rec.executable,
+                }
             };
             entries.insert(p.clone(), entry);
         }
@@ -121,5 +132,8 @@ impl Session {
 
 /// Shows a path relative to the lab root.
 pub fn shown(root: &Path, path: &Path) -> String {
-    path.strip_prefix(root).unwrap_or(path).display().to_string()
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
 }

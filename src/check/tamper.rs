@@ -29,7 +29,11 @@ pub fn warning(root: &Path, state: &State) -> Option<String> {
         return None;
     }
     let shown: Vec<String> = edited.iter().take(10).map(|p| format!("  {p}")).collect();
-    let more = if edited.len() > 10 { format!("\n  … and {} more", edited.len() - 10) } else { String::new() };
+    let more = if edited.len() > 10 {
+        format!("\n  … and {} more", edited.len() - 10)
+    } else {
+        String::new()
+    };
     Some(format!(
         "warning: {} protected file{} of the lab changed, so the checks may not mean what they say:\n{}{more}\nhelp: run `labforge restore tests` to restore the pristine copies (yours are backed up first)\n",
         edited.len(),

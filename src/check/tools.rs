@@ -9,8 +9,9 @@ use crate::error::{Error, Result};
 
 /// Words a shell runs without a program on PATH.
 const SHELL_WORDS: &[&str] = &[
-    "cd", "test", "[", "exit", "true", "false", "echo", "printf", "export", "set", "unset", "exec", "if", "for", "while", "case", "!", "{",
-    "(", ".", ":", "command", "eval", "read", "trap", "wait", "kill", "ulimit", "umask", "shift", "return", "local", "type",
+    "cd", "test", "[", "exit", "true", "false", "echo", "printf", "export", "set", "unset", "exec",
+    "if", "for", "while", "case", "!", "{", "(", ".", ":", "command", "eval", "read", "trap",
+    "wait", "kill", "ulimit", "umask", "shift", "return", "local", "type",
 ];
 
 /// A parsed `needs` entry: `python3 >= 3.10`.
@@ -30,7 +31,10 @@ impl Need {
             [v] => v.strip_prefix(">="),
             _ => None,
         };
-        Need { tool, min_version: version.and_then(parse_version) }
+        Need {
+            tool,
+            min_version: version.and_then(parse_version),
+        }
     }
 }
 
@@ -62,9 +66,9 @@ pub fn find(tool: &str, root: &Path) -> Option<PathBuf> {
         return p.exists().then_some(p);
     }
     let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path).map(|d| d.join(tool)).find(|p| {
-        std::fs::metadata(p).is_ok_and(|m| m.is_file() && crate::fsx::is_executable(&m))
-    })
+    std::env::split_paths(&path)
+        .map(|d| d.join(tool))
+        .find(|p| std::fs::metadata(p).is_ok_and(|m| m.is_file() && crate::fsx::is_executable(&m)))
 }
 
 /// Checks one `needs` entry; `who` names what needs it ("track `python`").
@@ -97,14 +101,21 @@ pub fn missing(tool: &str, who: &str) -> Error {
         return Error::new(format!("`{tool}` does not exist (needed by {who})"))
             .with_help("run `labforge setup` to create the lab's environment, then check again");
     }
-    Error::new(format!("`{tool}` is not installed or not on PATH (needed by {who})")).with_help(install_hint(tool))
+    Error::new(format!(
+        "`{tool}` is not installed or not on PATH (needed by {who})"
+    ))
+    .with_help(install_hint(tool))
 }
 
 /// The program a shell command starts: the first word that is not an
 /// assignment; None for shell syntax labforge cannot judge.
 pub fn first_program(cmd: &str) -> Option<&str> {
-    let word = cmd.split_whitespace().find(|w| !(w.contains('=') && !w.starts_with('=')))?;
-    if SHELL_WORDS.contains(&word) || word.contains(['$', '`', '"', '\'', '(', ';', '|', '&', '<', '>']) {
+    let word = cmd
+        .split_whitespace()
+        .find(|w| !w.contains('=') || w.starts_with('='))?;
+    if SHELL_WORDS.contains(&word)
+        || word.contains(['$', '`', '"', '\'', '(', ';', '|', '&', '<', '>'])
+    {
         return None;
     }
     Some(word)
@@ -119,15 +130,26 @@ pub fn check_command(cmd: &str, who: &str, root: &Path) -> Result<()> {
 }
 
 fn tool_version(path: &Path) -> Option<Vec<u64>> {
-    let out = Command::new(path).arg("--version").stdin(Stdio::null()).output().ok()?;
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(path)
+        .arg("--version")
+        .stdin(Stdio::null())
+        .output()
+        .ok()?;
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     let re = regex::Regex::new(r"\d+\.\d+(\.\d+)?").expect("valid regex");
     parse_version(re.find(&text)?.as_str())
 }
 
 fn version_at_least(have: &[u64], min: &[u64]) -> bool {
     for i in 0..min.len().max(have.len()) {
-        let (h, m) = (have.get(i).copied().unwrap_or(0), min.get(i).copied().unwrap_or(0));
+        let (h, m) = (
+            have.get(i).copied().unwrap_or(0),
+            min.get(i).copied().unwrap_or(0),
+        );
         if h != m {
             return h > m;
         }
@@ -141,8 +163,20 @@ mod tests {
 
     #[test]
     fn parses_needs() {
-        assert_eq!(Need::parse("python3 >= 3.10"), Need { tool: "python3".into(), min_version: Some(vec![3, 10]) });
-        assert_eq!(Need::parse("cargo"), Need { tool: "cargo".into(), min_version: None });
+        assert_eq!(
+            Need::parse("python3 >= 3.10"),
+            Need {
+                tool: "python3".into(),
+                min_version: Some(vec![3, 10])
+            }
+        );
+        assert_eq!(
+            Need::parse("cargo"),
+            Need {
+                tool: "cargo".into(),
+                min_version: None
+            }
+        );
         assert_eq!(Need::parse("cargo >=1.80").min_version, Some(vec![1, 80]));
     }
 
@@ -156,7 +190,10 @@ mod tests {
     #[test]
     fn finds_the_program_of_a_command() {
         assert_eq!(first_program("FOO=1 python3 -m pytest"), Some("python3"));
-        assert_eq!(first_program(".venv/bin/pytest -q"), Some(".venv/bin/pytest"));
+        assert_eq!(
+            first_program(".venv/bin/pytest -q"),
+            Some(".venv/bin/pytest")
+        );
         assert_eq!(first_program("test -f x"), None);
         assert_eq!(first_program("$PY x"), None);
     }

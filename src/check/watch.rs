@@ -14,32 +14,46 @@ use crate::error::{Error, Result, Status};
 use crate::state::State;
 
 /// Folders whose changes never trigger a run.
-const IGNORED: &[&str] = &[".labforge", ".git", "target", ".venv", "__pycache__", ".pytest_cache", "node_modules"];
+const IGNORED: &[&str] = &[
+    ".labforge",
+    ".git",
+    "target",
+    ".venv",
+    "__pycache__",
+    ".pytest_cache",
+    "node_modules",
+];
 
 const DEBOUNCE: Duration = Duration::from_millis(300);
 
 fn relevant(root: &Path, path: &Path) -> bool {
     let rel = path.strip_prefix(root).unwrap_or(path);
-    !rel.components().any(|c| IGNORED.iter().any(|i| c.as_os_str() == *i))
+    !rel.components()
+        .any(|c| IGNORED.iter().any(|i| c.as_os_str() == *i))
 }
 
 /// Runs `once`, then again on every relevant change, forever.
 pub fn watch(mut once: impl FnMut() -> Result<Status>) -> Result<Status> {
-    let cwd = std::env::current_dir().map_err(|e| Error::new(format!("could not read the current folder: {e}")))?;
+    let cwd = std::env::current_dir()
+        .map_err(|e| Error::new(format!("could not read the current folder: {e}")))?;
     let root = State::find_root(&cwd)?;
     let (tx, rx) = mpsc::channel::<notify::Result<notify::Event>>();
     let poll = std::env::var("LABFORGE_WATCH_POLL").is_ok_and(|v| v == "1");
     let native = if poll {
         None
     } else {
-        notify::recommended_watcher(tx.clone()).ok().and_then(|mut w| w.watch(&root, RecursiveMode::Recursive).ok().map(|_| w))
+        notify::recommended_watcher(tx.clone())
+            .ok()
+            .and_then(|mut w| w.watch(&root, RecursiveMode::Recursive).ok().map(|_| w))
     };
     let _watcher: Box<dyn Watcher> = match native {
         Some(w) => Box::new(w),
         None => {
             let config = notify::Config::default().with_poll_interval(Duration::from_millis(500));
-            let mut w = PollWatcher::new(tx, config).map_err(|e| Error::new(format!("could not watch the lab's files: {e}")))?;
-            w.watch(&root, RecursiveMode::Recursive).map_err(|e| Error::new(format!("could not watch `{}`: {e}", root.display())))?;
+            let mut w = PollWatcher::new(tx, config)
+                .map_err(|e| Error::new(format!("could not watch the lab's files: {e}")))?;
+            w.watch(&root, RecursiveMode::Recursive)
+                .map_err(|e| Error::new(format!("could not watch `{}`: {e}", root.display())))?;
             Box::new(w)
         }
     };
@@ -56,11 +70,16 @@ pub fn watch(mut once: impl FnMut() -> Result<Status>) -> Result<Status> {
 
 fn wait_for_change(root: &Path, rx: &mpsc::Receiver<notify::Result<notify::Event>>) -> Result<()> {
     let is_relevant = |ev: &notify::Result<notify::Event>| match ev {
-        Ok(e) => !matches!(e.kind, notify::EventKind::Access(_)) && e.paths.iter().any(|p| relevant(root, p)),
+        Ok(e) => {
+            !matches!(e.kind, notify::EventKind::Access(_))
+                && e.paths.iter().any(|p| relevant(root, p))
+        }
         Err(_) => false,
     };
     loop {
-        let ev = rx.recv().map_err(|_| Error::new("the file watcher stopped"))?;
+        let ev = rx
+            .recv()
+            .map_err(|_| Error::new("the file watcher stopped"))?;
         if is_relevant(&ev) {
             break;
         }

@@ -44,7 +44,12 @@ pub fn run(cmd: CatalogCommand) -> Result<Status> {
     match cmd {
         CatalogCommand::Add(a) => {
             let n = catalog::add(&a.name, &a.source)?;
-            eprintln!("added the catalog `{}` ({n} {}); `labforge list` shows its labs as {}/LAB", a.name, labs(n), a.name);
+            eprintln!(
+                "added the catalog `{}` ({n} {}); `labforge list` shows its labs as {}/LAB",
+                a.name,
+                labs(n),
+                a.name
+            );
         }
         CatalogCommand::List(a) => list(a.json)?,
         CatalogCommand::Remove(a) => {
@@ -80,14 +85,19 @@ fn list(json: bool) -> Result<()> {
     let rows: Vec<Row> = catalog::catalogs()?
         .into_iter()
         .map(|(name, reg, cat)| Row {
-            labs: cat.lab.iter().map(|l| l.get_ref().id.get_ref().clone()).collect(),
+            labs: cat
+                .lab
+                .iter()
+                .map(|l| l.get_ref().id.get_ref().clone())
+                .collect(),
             name,
             title: cat.title,
             source: reg.source,
         })
         .collect();
     if json {
-        let text = serde_json::to_string_pretty(&rows).map_err(|e| Error::new(format!("could not encode JSON: {e}")))?;
+        let text = serde_json::to_string_pretty(&rows)
+            .map_err(|e| Error::new(format!("could not encode JSON: {e}")))?;
         println!("{text}");
         return Ok(());
     }

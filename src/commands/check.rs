@@ -79,7 +79,11 @@ pub fn setup(a: SetupArgs) -> Result<Status> {
     let cx = Context::new(&s.lab, &s.root, s.track());
     cx.check_track_needs()?;
     let track = s.track().unwrap_or("-").to_string();
-    let cmds = s.track().and_then(|t| s.lab.manifest.track.get(t)).map(|t| t.setup.clone()).unwrap_or_default();
+    let cmds = s
+        .track()
+        .and_then(|t| s.lab.manifest.track.get(t))
+        .map(|t| t.setup.clone())
+        .unwrap_or_default();
     if cmds.is_empty() {
         eprintln!("nothing to set up: the `{track}` track has no setup commands");
         return Ok(Status::Success);
@@ -93,7 +97,11 @@ pub fn setup(a: SetupArgs) -> Result<Status> {
             .status()
             .map_err(|e| Error::new(format!("could not run `{cmd}`: {e}")))?;
         if !status.success() {
-            let how = status.code().map_or("was killed by a signal".to_string(), |c| format!("exited with {c}"));
+            let how = status
+                .code()
+                .map_or("was killed by a signal".to_string(), |c| {
+                    format!("exited with {c}")
+                });
             return Err(Error::new(format!("the setup command `{cmd}` {how}"))
                 .with_help("fix the problem shown above, then run `labforge setup` again"));
         }
@@ -145,7 +153,10 @@ pub fn hint(a: HintArgs) -> Result<Status> {
     drop(cx);
     let id = ex.id().to_string();
     if hints.is_empty() {
-        println!("{id} has no hints: its exercise text ({}) says what is checked", ex.doc.as_deref().unwrap_or("README.md"));
+        println!(
+            "{id} has no hints: its exercise text ({}) says what is checked",
+            ex.doc.as_deref().unwrap_or("README.md")
+        );
         return Ok(Status::Success);
     }
     let used = s.state.hints.get(&id).copied().unwrap_or(0) as usize;
@@ -157,7 +168,12 @@ pub fn hint(a: HintArgs) -> Result<Status> {
         println!("once it passes, `labforge solution {id}` shows the reference solution");
         return Ok(Status::Success);
     }
-    println!("hint {}/{} for {id}: {}", used + 1, hints.len(), hints[used]);
+    println!(
+        "hint {}/{} for {id}: {}",
+        used + 1,
+        hints.len(),
+        hints[used]
+    );
     if used + 1 < hints.len() {
         println!("(run `labforge hint` again for the next one)");
     }
@@ -198,15 +214,22 @@ pub fn next(_a: NextArgs) -> Result<Status> {
 
 /// An exercise's doc: from the lab folder, else from the template.
 fn doc_text(s: &Session, doc: &str) -> Option<String> {
-    std::fs::read_to_string(s.root.join(doc))
-        .ok()
-        .or_else(|| s.lab.tree.get(doc).map(|b| String::from_utf8_lossy(b).into_owned()))
+    std::fs::read_to_string(s.root.join(doc)).ok().or_else(|| {
+        s.lab
+            .tree
+            .get(doc)
+            .map(|b| String::from_utf8_lossy(b).into_owned())
+    })
 }
 
 pub fn status(a: StatusArgs) -> Result<Status> {
     let s = Session::open(false, false)?;
     let m = &s.lab.manifest;
-    let current = s.state.current.clone().or_else(|| m.exercises().next().map(|e| e.id().to_string()));
+    let current = s
+        .state
+        .current
+        .clone()
+        .or_else(|| m.exercises().next().map(|e| e.id().to_string()));
     let rows: Vec<(String, String, &str, u32, usize)> = m
         .exercises()
         .map(|e| {
@@ -218,7 +241,13 @@ pub fn status(a: StatusArgs) -> Result<Status> {
             } else {
                 "todo"
             };
-            (id.clone(), e.title.clone(), state, s.state.hints.get(&id).copied().unwrap_or(0), e.hints.len())
+            (
+                id.clone(),
+                e.title.clone(),
+                state,
+                s.state.hints.get(&id).copied().unwrap_or(0),
+                e.hints.len(),
+            )
         })
         .collect();
     if a.json {
@@ -232,12 +261,27 @@ pub fn status(a: StatusArgs) -> Result<Status> {
         println!("{}", serde_json::to_string_pretty(&v).expect("json"));
         return Ok(Status::Success);
     }
-    let w = rows.iter().map(|r| r.0.len()).max().unwrap_or(0).max("exercise".len());
-    let track = s.state.track.as_deref().map_or(String::new(), |t| format!(" ({t} track)"));
-    let mut out = format!("{}{track}\n  {:<w$}  {:<7}  hints  title\n", s.state.lab, "exercise", "state");
+    let w = rows
+        .iter()
+        .map(|r| r.0.len())
+        .max()
+        .unwrap_or(0)
+        .max("exercise".len());
+    let track = s
+        .state
+        .track
+        .as_deref()
+        .map_or(String::new(), |t| format!(" ({t} track)"));
+    let mut out = format!(
+        "{}{track}\n  {:<w$}  {:<7}  hints  title\n",
+        s.state.lab, "exercise", "state"
+    );
     for (id, title, state, used, total) in &rows {
         let mark = if *state == "current" { ">" } else { " " };
-        out.push_str(&format!("{mark} {id:<w$}  {state:<7}  {:<5}  {title}\n", format!("{used}/{total}")));
+        out.push_str(&format!(
+            "{mark} {id:<w$}  {state:<7}  {:<5}  {title}\n",
+            format!("{used}/{total}")
+        ));
     }
     let done = rows.iter().filter(|r| r.2 == "done").count();
     out.push_str(&format!("{done} of {} exercises done\n", rows.len()));
@@ -252,15 +296,28 @@ pub fn reset(a: ResetArgs) -> Result<Status> {
     let cx = Context::new(&s.lab, &s.root, s.track());
     let globs: Vec<String> = ex.edit.iter().map(|g| cx.expand(g)).collect();
     drop(cx);
-    let paths: Vec<String> = s.state.files.keys().filter(|p| crate::check::files::matches_any(&globs, p)).cloned().collect();
+    let paths: Vec<String> = s
+        .state
+        .files
+        .keys()
+        .filter(|p| crate::check::files::matches_any(&globs, p))
+        .cloned()
+        .collect();
     if paths.is_empty() {
-        return Err(Error::new(format!("{} has no starter files to restore", ex.id()))
-            .with_help("its `edit` list names no file this lab was generated with"));
+        return Err(
+            Error::new(format!("{} has no starter files to restore", ex.id()))
+                .with_help("its `edit` list names no file this lab was generated with"),
+        );
     }
     let backup = s.backup_dir();
     let saved = s.restore_paths(&paths, &backup)?;
     if !saved.is_empty() {
-        println!("backed up {} file{} to {}/", saved.len(), if saved.len() == 1 { "" } else { "s" }, shown(&s.root, &backup));
+        println!(
+            "backed up {} file{} to {}/",
+            saved.len(),
+            if saved.len() == 1 { "" } else { "s" },
+            shown(&s.root, &backup)
+        );
     }
     for p in &paths {
         println!("restored {p}");
@@ -284,7 +341,10 @@ pub fn solution(a: SolutionArgs) -> Result<Status> {
     let layers = crate::render::solution_layers(ex, track);
     let entries = crate::render::render_layers(&s.lab, &layers, track, &s.state.answers)?;
     if entries.is_empty() {
-        return Err(Error::new(format!("{id} has no reference solution in this lab")).with_help("ask the lab's author, or compare with a classmate"));
+        return Err(
+            Error::new(format!("{id} has no reference solution in this lab"))
+                .with_help("ask the lab's author, or compare with a classmate"),
+        );
     }
     let mut out = String::new();
     for (path, entry) in &entries {
@@ -306,9 +366,14 @@ pub fn restore(a: RestoreArgs) -> Result<Status> {
     let paths = if a.what == "tests" {
         tamper::edited_template_files(&s.root, &s.state)
     } else {
-        let cwd = std::env::current_dir().map_err(|e| Error::new(format!("could not read the current folder: {e}")))?;
-        let full = std::path::absolute(cwd.join(&a.what)).map_err(|e| Error::io("resolve", std::path::Path::new(&a.what), e))?;
-        let rel = full.strip_prefix(&s.root).map(|p| p.to_string_lossy().replace('\\', "/")).unwrap_or(a.what.clone());
+        let cwd = std::env::current_dir()
+            .map_err(|e| Error::new(format!("could not read the current folder: {e}")))?;
+        let full = std::path::absolute(cwd.join(&a.what))
+            .map_err(|e| Error::io("resolve", std::path::Path::new(&a.what), e))?;
+        let rel = full
+            .strip_prefix(&s.root)
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .unwrap_or(a.what.clone());
         vec![rel]
     };
     if paths.is_empty() {
@@ -318,7 +383,12 @@ pub fn restore(a: RestoreArgs) -> Result<Status> {
     let backup = s.backup_dir();
     let saved = s.restore_paths(&paths, &backup)?;
     if !saved.is_empty() {
-        println!("backed up {} file{} to {}/", saved.len(), if saved.len() == 1 { "" } else { "s" }, shown(&s.root, &backup));
+        println!(
+            "backed up {} file{} to {}/",
+            saved.len(),
+            if saved.len() == 1 { "" } else { "s" },
+            shown(&s.root, &backup)
+        );
     }
     for p in &paths {
         println!("restored {p}");

@@ -1,11 +1,10 @@
 //! `labforge new LAB [DEST]`: generate a lab from a built-in id, a folder, or
 //! (see `source`) a git repository, tarball or catalog entry.
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
-
-use std::io::Write;
 
 use crate::answers::{self, Given, Mode};
 use crate::error::{Error, Result, Status};
@@ -18,7 +17,7 @@ use crate::template::{Entry, Lab};
 pub struct NewArgs {
     /// A built-in lab id (see `labforge list`), a lab template folder, a git or tarball URL, or CATALOG/LAB
     pub lab: String,
-    /// The folder to create (default: the lab id)
+    /// The folder to create (default: the `project_name` answer if the lab asks for one, else the lab id)
     pub dest: Option<PathBuf>,
     /// The track to generate (for example python or rust)
     #[arg(long)]

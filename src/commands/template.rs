@@ -69,8 +69,8 @@ pub struct PackArgs {
 pub fn run(cmd: TemplateCommand) -> Result<Status> {
     match cmd {
         TemplateCommand::Init(a) => init(a),
-        TemplateCommand::Lint(_) => Err(super::not_built("labforge template lint")),
-        TemplateCommand::Test(_) => Err(super::not_built("labforge template test")),
+        TemplateCommand::Lint(a) => lint(a),
+        TemplateCommand::Test(a) => test(a),
         TemplateCommand::Pack(a) => pack(a),
     }
 }
@@ -93,4 +93,39 @@ fn pack(args: PackArgs) -> Result<Status> {
     println!("{}  {}", p.sha256, p.out.display());
     eprintln!("packed {} files ({} bytes); share it as URL#sha256={}", p.files, p.bytes, p.sha256);
     Ok(Status::Success)
+}
+
+/// `template lint LAB [--json]` (H2: self-test): findings on stdout.
+fn lint(args: LintArgs) -> Result<Status> {
+    let lab = crate::source::load(&args.lab, &crate::source::FetchOptions::default())?;
+    let findings = crate::selftest::lint::lint(&lab);
+    let errors = findings.iter().filter(|f| f.level == crate::selftest::lint::Level::Error).count();
+    if args.json {
+        let v = serde_json::json!({"lab": lab.manifest.lab_ref(), "findings": findings});
+        println!("{}", serde_json::to_string_pretty(&v).expect("json"));
+    } else {
+        for f in &findings {
+            println!("{}", f.render());
+        }
+        let warnings = findings.len() - errors;
+        match errors {
+            0 => eprintln!("{}: no errors, {warnings} warning(s)", lab.manifest.lab_ref()),
+            n => eprintln!("{}: {n} error(s), {warnings} warning(s)", lab.manifest.lab_ref()),
+        }
+    }
+    Ok(if errors > 0 { Status::No } else { Status::Success })
+}
+
+/// `template test LAB [--track T] [--bless] [--keep] [--json]` (H2: self-test).
+fn test(args: TestArgs) -> Result<Status> {
+    let lab = crate::source::load(&args.lab, &crate::source::FetchOptions::default())?;
+    crate::trust::ensure_trusted(&lab.origin.source_string(), args.trust)?;
+    let opts = crate::selftest::Options { track: args.track, bless: args.bless, keep: args.keep };
+    let report = crate::selftest::test_lab(&lab, &opts)?;
+    if args.json {
+        print!("{}", report.to_json());
+    } else {
+        print!("{}", report.render());
+    }
+    Ok(report.exit_status())
 }

@@ -52,6 +52,12 @@ pub fn run(args: UpdateArgs) -> Result<Status> {
         restore_deleted: args.restore_deleted,
         offline: args.offline,
     };
-    let cwd = std::env::current_dir().map_err(|e| Error::new(format!("could not read the current folder: {e}")))?;
-    crate::update::update(&cwd, &opts, &mut std::io::stdout().lock(), &mut std::io::stderr().lock())
+    let cwd = std::env::current_dir()
+        .map_err(|e| Error::new(format!("could not read the current folder: {e}")))?;
+    crate::update::update(
+        &cwd,
+        &opts,
+        &mut std::io::stdout().lock(),
+        &mut std::io::stderr().lock(),
+    )
 }

@@ -42,7 +42,11 @@ impl Finding {
 
 /// Track names to lint for (one `None` for a lab without tracks).
 pub fn tracks(m: &Manifest) -> Vec<Option<String>> {
-    if m.lab.tracks.is_empty() { vec![None] } else { m.lab.tracks.iter().cloned().map(Some).collect() }
+    if m.lab.tracks.is_empty() {
+        vec![None]
+    } else {
+        m.lab.tracks.iter().cloned().map(Some).collect()
+    }
 }
 
 /// The starter's paths for `track` (layer prefix and `.hbs` removed), with
@@ -53,7 +57,10 @@ fn starter_paths(lab: &Lab, track: Option<&str>) -> Vec<(String, String)> {
         let prefix = format!("{layer}/");
         for key in lab.tree.entries.keys() {
             if let Some(rest) = key.strip_prefix(&prefix) {
-                out.push((rest.strip_suffix(".hbs").unwrap_or(rest).to_string(), key.clone()));
+                out.push((
+                    rest.strip_suffix(".hbs").unwrap_or(rest).to_string(),
+                    key.clone(),
+                ));
             }
         }
     }
@@ -72,26 +79,51 @@ pub fn lint(lab: &Lab) -> Vec<Finding> {
     let m = &lab.manifest;
     let mut out = Vec::new();
     for ex in m.exercises() {
-        let mut push = |level, message: String| out.push(Finding { level, exercise: Some(ex.id().to_string()), message });
+        let mut push = |level, message: String| {
+            out.push(Finding {
+                level,
+                exercise: Some(ex.id().to_string()),
+                message,
+            })
+        };
         match &ex.doc {
-            None => push(Level::Warning, "has no `doc`: learners get only its title and hints".into()),
-            Some(d) if !lab.tree.entries.contains_key(d) => push(Level::Error, format!("`doc` `{d}` does not exist in the template")),
+            None => push(
+                Level::Warning,
+                "has no `doc`: learners get only its title and hints".into(),
+            ),
+            Some(d) if !lab.tree.entries.contains_key(d) => push(
+                Level::Error,
+                format!("`doc` `{d}` does not exist in the template"),
+            ),
             Some(_) => {}
         }
         if ex.check.is_empty() {
-            push(Level::Error, "has no check: add at least one `[[exercise.check]]`".into());
+            push(
+                Level::Error,
+                "has no check: add at least one `[[exercise.check]]`".into(),
+            );
         }
         if ex.hints.is_empty() {
-            push(Level::Error, "has no hint: add `hints = [\"…\"]` (one question that points the way is enough)".into());
+            push(
+                Level::Error,
+                "has no hint: add `hints = [\"…\"]` (one question that points the way is enough)"
+                    .into(),
+            );
         }
         match &ex.solution {
             Some(s) => {
                 let prefix = format!("{}/", s.trim_end_matches('/'));
                 if !lab.tree.entries.keys().any(|k| k.starts_with(&prefix)) {
-                    push(Level::Error, format!("`solution` `{s}` does not exist in the template (or is empty)"));
+                    push(
+                        Level::Error,
+                        format!("`solution` `{s}` does not exist in the template (or is empty)"),
+                    );
                 }
             }
-            None if !ex.starts_passing => push(Level::Error, "has no `solution`: `template test` cannot prove it can be solved".into()),
+            None if !ex.starts_passing => push(
+                Level::Error,
+                "has no `solution`: `template test` cannot prove it can be solved".into(),
+            ),
             None => {}
         }
         for (i, c) in ex.checks().enumerate() {
@@ -101,10 +133,20 @@ pub fn lint(lab: &Lab) -> Vec<Finding> {
             let id = c.id_or(i);
             let has_query = c.query.is_some() || c.query_file.is_some();
             if has_query && c.order.is_none() && (c.expect_rows.is_some() || c.then.is_some()) {
-                push(Level::Error, format!("sql check `{id}` has no `order`: state it (\"any\", \"exact\" or key columns)"));
+                push(
+                    Level::Error,
+                    format!(
+                        "sql check `{id}` has no `order`: state it (\"any\", \"exact\" or key columns)"
+                    ),
+                );
             }
             if has_query && c.expect_rows.is_none() && c.plan.is_none() {
-                push(Level::Warning, format!("sql check `{id}` has no `expect_rows` and no `plan`: it only checks that the SQL runs"));
+                push(
+                    Level::Warning,
+                    format!(
+                        "sql check `{id}` has no `expect_rows` and no `plan`: it only checks that the SQL runs"
+                    ),
+                );
             }
         }
     }
@@ -120,12 +162,24 @@ fn lint_track(lab: &Lab, track: Option<&str>, out: &mut Vec<Finding>) {
     let starter = starter_paths(lab, track);
     let on = track.map_or(String::new(), |t| format!(" (track `{t}`)"));
     for ex in m.exercises() {
-        let mut push = |level, message: String| out.push(Finding { level, exercise: Some(ex.id().to_string()), message });
+        let mut push = |level, message: String| {
+            out.push(Finding {
+                level,
+                exercise: Some(ex.id().to_string()),
+                message,
+            })
+        };
         for (i, c) in ex.checks().enumerate() {
             if let Some(rows) = &c.expect_rows {
                 let rel = expand_vars(rows, &vars);
                 if !tree_has(lab, &rel, track) {
-                    push(Level::Warning, format!("check `{}`: `{rel}` does not exist yet{on}: run `labforge template test --bless`", c.id_or(i)));
+                    push(
+                        Level::Warning,
+                        format!(
+                            "check `{}`: `{rel}` does not exist yet{on}: run `labforge template test --bless`",
+                            c.id_or(i)
+                        ),
+                    );
                 }
             }
         }
@@ -137,16 +191,29 @@ fn lint_track(lab: &Lab, track: Option<&str>, out: &mut Vec<Finding>) {
                 continue;
             };
             let matcher = g.compile_matcher();
-            let files: Vec<&(String, String)> = starter.iter().filter(|(p, _)| matcher.is_match(p)).collect();
+            let files: Vec<&(String, String)> = starter
+                .iter()
+                .filter(|(p, _)| matcher.is_match(p))
+                .collect();
             if files.is_empty() && !ex.starts_passing {
-                push(Level::Error, format!("`edit` `{glob}` matches no file of the starter{on}"));
+                push(
+                    Level::Error,
+                    format!("`edit` `{glob}` matches no file of the starter{on}"),
+                );
             }
             for (path, key) in files {
-                let text = lab.tree.get(key).map(String::from_utf8_lossy).unwrap_or_default();
+                let text = lab
+                    .tree
+                    .get(key)
+                    .map(String::from_utf8_lossy)
+                    .unwrap_or_default();
                 if !ex.starts_passing && !markers.iter().any(|mk| text.contains(mk.as_str())) {
                     push(
                         Level::Error,
-                        format!("`{path}`{on} holds no placeholder marker ({}): mark where the learner writes code", markers.join(", ")),
+                        format!(
+                            "`{path}`{on} holds no placeholder marker ({}): mark where the learner writes code",
+                            markers.join(", ")
+                        ),
                     );
                 }
             }
@@ -161,5 +228,9 @@ fn markers_of(ex: &Exercise) -> Vec<String> {
         .filter(|c| *c.kind.get_ref() == CheckKind::NoPlaceholders)
         .flat_map(|c| c.markers.clone())
         .collect();
-    if listed.is_empty() { DEFAULT_MARKERS.iter().map(|s| s.to_string()).collect() } else { listed }
+    if listed.is_empty() {
+        DEFAULT_MARKERS.iter().map(|s| s.to_string()).collect()
+    } else {
+        listed
+    }
 }

@@ -20,7 +20,11 @@ pub enum Kind {
 
 impl Kind {
     pub fn of(url: &str) -> Kind {
-        if url.to_ascii_lowercase().ends_with(".zip") { Kind::Zip } else { Kind::TarGz }
+        if url.to_ascii_lowercase().ends_with(".zip") {
+            Kind::Zip
+        } else {
+            Kind::TarGz
+        }
     }
     pub fn extension(self) -> &'static str {
         match self {
@@ -33,12 +37,19 @@ impl Kind {
 /// Unpacks `bytes` (from `source`, for messages) with at most `cap` bytes of
 /// file contents in total.
 pub fn unpack(bytes: &[u8], kind: Kind, source: &str, cap: u64) -> Result<TemplateTree> {
-    let mut out = Unpacked { source, cap, total: 0, entries: BTreeMap::new() };
+    let mut out = Unpacked {
+        source,
+        cap,
+        total: 0,
+        entries: BTreeMap::new(),
+    };
     match kind {
         Kind::TarGz => unpack_tar(bytes, &mut out)?,
         Kind::Zip => unpack_zip(bytes, &mut out)?,
     }
-    Ok(TemplateTree { entries: out.entries })
+    Ok(TemplateTree {
+        entries: out.entries,
+    })
 }
 
 struct Unpacked<'a> {
@@ -63,14 +74,20 @@ impl Unpacked<'_> {
     fn read_limited(&mut self, reader: &mut dyn Read, name: &str) -> Result<Vec<u8>> {
         let room = self.cap.saturating_sub(self.total);
         let mut buf = Vec::new();
-        let n = reader.take(room + 1).read_to_end(&mut buf).map_err(|e| self.corrupt(format!("{name}: {e}")))?;
+        let n = reader
+            .take(room + 1)
+            .read_to_end(&mut buf)
+            .map_err(|e| self.corrupt(format!("{name}: {e}")))?;
         self.total += n as u64;
         if self.total > self.cap {
-            return Err(self.refuse(format!(
-                "it unpacks to more than {} bytes (a decompression bomb?)",
-                self.cap
-            ))
-            .with_help("raise the cap with LABFORGE_MAX_DOWNLOAD=BYTES only if you trust this archive"));
+            return Err(self
+                .refuse(format!(
+                    "it unpacks to more than {} bytes (a decompression bomb?)",
+                    self.cap
+                ))
+                .with_help(
+                    "raise the cap with LABFORGE_MAX_DOWNLOAD=BYTES only if you trust this archive",
+                ));
         }
         Ok(buf)
     }
@@ -83,7 +100,9 @@ impl Unpacked<'_> {
             match c {
                 Component::Normal(s) => parts.push(s.to_string_lossy().into_owned()),
                 Component::CurDir => {}
-                Component::ParentDir => return Err(self.refuse(format!("the entry `{raw}` climbs out with `..`"))),
+                Component::ParentDir => {
+                    return Err(self.refuse(format!("the entry `{raw}` climbs out with `..`")));
+                }
                 Component::RootDir | Component::Prefix(_) => {
                     return Err(self.refuse(format!("the entry `{raw}` is an absolute path")));
                 }
@@ -95,12 +114,19 @@ impl Unpacked<'_> {
         if parts.iter().any(|p| IGNORED_NAMES.contains(&p.as_str())) {
             return Ok(None);
         }
-        Ok(if parts.is_empty() { None } else { Some(parts.join("/")) })
+        Ok(if parts.is_empty() {
+            None
+        } else {
+            Some(parts.join("/"))
+        })
     }
 
     fn link(&mut self, key: String, target: &str) -> Result<()> {
-        check_link_inside(&key, Path::new(target))
-            .map_err(|_| self.refuse(format!("the symlink `{key}` points outside the archive (`{target}`)")))?;
+        check_link_inside(&key, Path::new(target)).map_err(|_| {
+            self.refuse(format!(
+                "the symlink `{key}` points outside the archive (`{target}`)"
+            ))
+        })?;
         self.entries.insert(key, Entry::Symlink(target.to_string()));
         Ok(())
     }
@@ -120,7 +146,13 @@ fn unpack_tar(bytes: &[u8], out: &mut Unpacked) -> Result<()> {
         match kind {
             tar::EntryType::Regular | tar::EntryType::Continuous | tar::EntryType::GNUSparse => {
                 let bytes = out.read_limited(&mut entry, &raw)?;
-                out.entries.insert(key, Entry::File { bytes, executable: mode & 0o111 != 0 });
+                out.entries.insert(
+                    key,
+                    Entry::File {
+                        bytes,
+                        executable: mode & 0o111 != 0,
+                    },
+                );
             }
             tar::EntryType::Directory => {}
             tar::EntryType::Symlink => {
@@ -141,19 +173,31 @@ fn unpack_tar(bytes: &[u8], out: &mut Unpacked) -> Result<()> {
                     Entry::Symlink(_) => 0,
                 };
                 if out.total > out.cap {
-                    return Err(out.refuse(format!("it unpacks to more than {} bytes (a decompression bomb?)", out.cap)));
+                    return Err(out.refuse(format!(
+                        "it unpacks to more than {} bytes (a decompression bomb?)",
+                        out.cap
+                    )));
                 }
                 out.entries.insert(key, copy);
             }
-            tar::EntryType::XHeader | tar::EntryType::XGlobalHeader | tar::EntryType::GNULongName | tar::EntryType::GNULongLink => {}
+            tar::EntryType::XHeader
+            | tar::EntryType::XGlobalHeader
+            | tar::EntryType::GNULongName
+            | tar::EntryType::GNULongLink => {}
             other => {
-                return Err(out.refuse(format!("the entry `{raw}` is a {} (only files, folders and links are allowed)", describe(other))));
+                return Err(out.refuse(format!(
+                    "the entry `{raw}` is a {} (only files, folders and links are allowed)",
+                    describe(other)
+                )));
             }
         }
     }
     // A gzip stream cut short inside the last block surfaces here.
     let mut rest = Vec::new();
-    archive.into_inner().read_to_end(&mut rest).map_err(|e| out.corrupt(e))?;
+    archive
+        .into_inner()
+        .read_to_end(&mut rest)
+        .map_err(|e| out.corrupt(e))?;
     Ok(())
 }
 
@@ -187,13 +231,21 @@ fn unpack_zip(bytes: &[u8], out: &mut Unpacked) -> Result<()> {
         match kind {
             0 | 0o100000 => {
                 let bytes = out.read_limited(&mut file, &raw)?;
-                out.entries.insert(key, Entry::File { bytes, executable: mode & 0o111 != 0 });
+                out.entries.insert(
+                    key,
+                    Entry::File {
+                        bytes,
+                        executable: mode & 0o111 != 0,
+                    },
+                );
             }
             0o120000 => {
                 let target = out.read_limited(&mut file, &raw)?;
                 out.link(key, &String::from_utf8_lossy(&target))?;
             }
-            _ => return Err(out.refuse(format!("the entry `{raw}` is a special file (only files, folders and links are allowed)"))),
+            _ => return Err(out.refuse(format!(
+                "the entry `{raw}` is a special file (only files, folders and links are allowed)"
+            ))),
         }
     }
     Ok(())
@@ -205,9 +257,93 @@ pub fn strip_single_top(tree: TemplateTree) -> TemplateTree {
     if tree.entries.contains_key(crate::manifest::MANIFEST) {
         return tree;
     }
-    let tops: std::collections::BTreeSet<&str> = tree.entries.keys().map(|k| k.split('/').next().unwrap_or("")).collect();
+    let tops: std::collections::BTreeSet<&str> = tree
+        .entries
+        .keys()
+        .map(|k| k.split('/').next().unwrap_or(""))
+        .collect();
     match tops.iter().next() {
-        Some(top) if tops.len() == 1 && tree.entries.keys().all(|k| k.contains('/')) => tree.subtree(top),
+        Some(top) if tops.len() == 1 && tree.entries.keys().all(|k| k.contains('/')) => {
+            tree.subtree(top)
+        }
         _ => tree,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tgz(build: impl FnOnce(&mut tar::Builder<Vec<u8>>)) -> Vec<u8> {
+        let mut b = tar::Builder::new(Vec::new());
+        build(&mut b);
+        let tar = b.into_inner().unwrap();
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut gz, &tar).unwrap();
+        gz.finish().unwrap()
+    }
+
+    fn file(b: &mut tar::Builder<Vec<u8>>, path: &str, body: &[u8], mode: u32) {
+        let mut h = tar::Header::new_gnu();
+        h.set_size(body.len() as u64);
+        h.set_mode(mode);
+        h.set_entry_type(tar::EntryType::Regular);
+        b.append_data(&mut h, path, body).unwrap();
+    }
+
+    #[test]
+    fn links_inside_are_kept_and_hard_links_copied() {
+        let bytes = tgz(|b| {
+            file(b, "demo-1.0/lab.toml", b"schema = 1\n", 0o644);
+            file(b, "demo-1.0/bin/run.sh", b"#!/bin/sh\n", 0o755);
+            let mut h = tar::Header::new_gnu();
+            h.set_entry_type(tar::EntryType::Symlink);
+            h.set_size(0);
+            b.append_link(&mut h, "demo-1.0/bin/run", "run.sh").unwrap();
+            let mut h = tar::Header::new_gnu();
+            h.set_entry_type(tar::EntryType::Link);
+            h.set_size(0);
+            b.append_link(&mut h, "demo-1.0/copy.toml", "demo-1.0/lab.toml")
+                .unwrap();
+        });
+        let tree = strip_single_top(unpack(&bytes, Kind::TarGz, "demo.tgz", 1 << 20).unwrap());
+        let keys: Vec<&str> = tree.entries.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["bin/run", "bin/run.sh", "copy.toml", "lab.toml"]);
+        assert_eq!(tree.entries["bin/run"], Entry::Symlink("run.sh".into()));
+        assert_eq!(
+            tree.entries["bin/run.sh"],
+            Entry::File {
+                bytes: b"#!/bin/sh\n".to_vec(),
+                executable: true
+            }
+        );
+        assert_eq!(tree.get("copy.toml"), Some(&b"schema = 1\n"[..]));
+    }
+
+    #[test]
+    fn the_cap_counts_every_file_and_garbage_is_corrupt() {
+        let bytes = tgz(|b| {
+            file(b, "a", &[1; 600], 0o644);
+            file(b, "b", &[2; 600], 0o644);
+        });
+        let e = unpack(&bytes, Kind::TarGz, "x.tgz", 1000).unwrap_err();
+        assert_eq!(
+            e.message,
+            "refusing to unpack `x.tgz`: it unpacks to more than 1000 bytes (a decompression bomb?)"
+        );
+        let e = unpack(b"not a gzip stream", Kind::TarGz, "x.tgz", 1000).unwrap_err();
+        assert!(
+            e.message
+                .starts_with("the archive `x.tgz` is truncated or corrupt: "),
+            "{}",
+            e.message
+        );
+        let e = unpack(b"PK not a zip", Kind::Zip, "x.zip", 1000).unwrap_err();
+        assert!(
+            e.message
+                .starts_with("the archive `x.zip` is truncated or corrupt: "),
+            "{}",
+            e.message
+        );
     }
 }

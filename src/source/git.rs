@@ -35,7 +35,13 @@ struct Meta {
 }
 
 /// Loads `url` at `reference` (None: the remote's default branch).
-pub fn load(url: &str, reference: Option<&str>, subfolder: Option<&str>, shown: &str, opts: &FetchOptions) -> Result<Fetched> {
+pub fn load(
+    url: &str,
+    reference: Option<&str>,
+    subfolder: Option<&str>,
+    shown: &str,
+    opts: &FetchOptions,
+) -> Result<Fetched> {
     let base = cache::cache_subdir("git")?;
     let key = cache::key(url);
     let repo_dir = base.join(&key);
@@ -44,36 +50,50 @@ pub fn load(url: &str, reference: Option<&str>, subfolder: Option<&str>, shown: 
     let ref_key = reference.unwrap_or("HEAD").to_string();
     let mut meta = read_meta(&meta_path, url)?;
     // A full commit id needs no record: if the commit is here, it is the one.
-    let full_commit = reference.filter(|r| r.len() == 40 && r.chars().all(|c| c.is_ascii_hexdigit())).map(str::to_ascii_lowercase);
+    let full_commit = reference
+        .filter(|r| r.len() == 40 && r.chars().all(|c| c.is_ascii_hexdigit()))
+        .map(str::to_ascii_lowercase);
     if !opts.refresh
         && let Some(commit) = meta.refs.get(&ref_key).or(full_commit.as_ref())
         && let Ok(repo) = Repository::open_bare(&repo_dir)
         && let Ok(tree) = tree_at(&repo, commit, subfolder, shown)
     {
-        return Ok(Fetched { commit: commit.clone(), tree: tree? });
+        return Ok(Fetched {
+            commit: commit.clone(),
+            tree: tree?,
+        });
     }
     if opts.offline {
         return Err(cache::not_cached(shown));
     }
     let repo = match Repository::open_bare(&repo_dir) {
         Ok(r) => r,
-        Err(_) => Repository::init_bare(&repo_dir).map_err(|e| git_error(shown, "create a cache repository for", &e))?,
+        Err(_) => Repository::init_bare(&repo_dir)
+            .map_err(|e| git_error(shown, "create a cache repository for", &e))?,
     };
     let commit = fetch(&repo, url, reference, shown)?;
     meta.refs.insert(ref_key, commit.clone());
-    let text = toml::to_string(&meta).map_err(|e| Error::new(format!("could not write the cache record: {e}")))?;
+    let text = toml::to_string(&meta)
+        .map_err(|e| Error::new(format!("could not write the cache record: {e}")))?;
     fsx::write_atomic(&meta_path, text)?;
-    let tree = tree_at(&repo, &commit, subfolder, shown).map_err(|e| git_error(shown, "read", &e))??;
+    let tree =
+        tree_at(&repo, &commit, subfolder, shown).map_err(|e| git_error(shown, "read", &e))??;
     Ok(Fetched { commit, tree })
 }
 
 fn read_meta(path: &Path, url: &str) -> Result<Meta> {
     if !path.is_file() {
-        return Ok(Meta { url: url.to_string(), refs: BTreeMap::new() });
+        return Ok(Meta {
+            url: url.to_string(),
+            refs: BTreeMap::new(),
+        });
     }
     let text = fsx::read_to_string(path)?;
     // A damaged record only costs a fetch.
-    Ok(toml::from_str(&text).unwrap_or(Meta { url: url.to_string(), refs: BTreeMap::new() }))
+    Ok(toml::from_str(&text).unwrap_or(Meta {
+        url: url.to_string(),
+        refs: BTreeMap::new(),
+    }))
 }
 
 fn callbacks<'a>(bar: Option<indicatif::ProgressBar>) -> RemoteCallbacks<'a> {
@@ -82,7 +102,9 @@ fn callbacks<'a>(bar: Option<indicatif::ProgressBar>) -> RemoteCallbacks<'a> {
     cb.credentials(move |url, username, allowed| {
         tries += 1;
         if tries > 3 {
-            return Err(git2::Error::from_str("authentication failed (no credential helper or ssh-agent key was accepted)"));
+            return Err(git2::Error::from_str(
+                "authentication failed (no credential helper or ssh-agent key was accepted)",
+            ));
         }
         if allowed.contains(CredentialType::SSH_KEY) {
             return git2::Cred::ssh_key_from_agent(username.unwrap_or("git"));
@@ -106,6 +128,13 @@ fn callbacks<'a>(bar: Option<indicatif::ProgressBar>) -> RemoteCallbacks<'a> {
     cb
 }
 
+/// Proxies from git config and the environment, as git itself finds them.
+fn auto_proxy<'a>() -> git2::ProxyOptions<'a> {
+    let mut proxy = git2::ProxyOptions::new();
+    proxy.auto();
+    proxy
+}
+
 fn progress_bar(shown: &str) -> Option<indicatif::ProgressBar> {
     if !std::io::stderr().is_terminal() {
         return None;
@@ -122,30 +151,62 @@ fn progress_bar(shown: &str) -> Option<indicatif::ProgressBar> {
 /// Lists the remote's refs, picks the one asked for, fetches it and returns
 /// the commit id.
 fn fetch(repo: &Repository, url: &str, reference: Option<&str>, shown: &str) -> Result<String> {
-    let mut remote = repo.remote_anonymous(url).map_err(|e| git_error(shown, "open", &e))?;
+    let mut remote = repo
+        .remote_anonymous(url)
+        .map_err(|e| git_error(shown, "open", &e))?;
     let heads: Vec<(String, Oid)> = {
         let conn = remote
-            .connect_auth(git2::Direction::Fetch, Some(callbacks(None)), None)
+            .connect_auth(
+                git2::Direction::Fetch,
+                Some(callbacks(None)),
+                Some(auto_proxy()),
+            )
             .map_err(|e| git_error(shown, "connect to", &e))?;
-        conn.list().map_err(|e| git_error(shown, "list the refs of", &e))?.iter().map(|h| (h.name().to_string(), h.oid())).collect()
+        conn.list()
+            .map_err(|e| git_error(shown, "list the refs of", &e))?
+            .iter()
+            .map(|h| (h.name().to_string(), h.oid()))
+            .collect()
     };
     let wanted: Vec<String> = match reference {
         None => vec!["HEAD".into()],
-        Some(r) => vec![format!("refs/tags/{r}"), format!("refs/heads/{r}"), r.to_string()],
+        Some(r) => vec![
+            format!("refs/tags/{r}"),
+            format!("refs/heads/{r}"),
+            r.to_string(),
+        ],
     };
-    let by_name = wanted.iter().find_map(|w| heads.iter().find(|(n, _)| n == w));
+    let by_name = wanted
+        .iter()
+        .find_map(|w| heads.iter().find(|(n, _)| n == w));
     let by_oid = || {
         let r = reference?;
         let hex = r.len() >= 4 && r.len() <= 40 && r.chars().all(|c| c.is_ascii_hexdigit());
-        hex.then(|| heads.iter().find(|(n, o)| !n.ends_with("^{}") && o.to_string().starts_with(&r.to_ascii_lowercase())))?
+        hex.then(|| {
+            heads.iter().find(|(n, o)| {
+                !n.ends_with("^{}") && o.to_string().starts_with(&r.to_ascii_lowercase())
+            })
+        })?
     };
     let bar = progress_bar(shown);
     let result = if let Some((name, oid)) = by_name.or_else(by_oid) {
-        fetch_refspecs(repo, &mut remote, &[format!("+{name}:refs/labforge/fetched")], 1, bar.clone(), shown)?;
+        fetch_refspecs(
+            repo,
+            &mut remote,
+            &[format!("+{name}:refs/labforge/fetched")],
+            1,
+            bar.clone(),
+            shown,
+        )?;
         peel(repo, *oid, shown)
-    } else if let Some(r) = reference.filter(|r| r.len() >= 4 && r.len() <= 40 && r.chars().all(|c| c.is_ascii_hexdigit())) {
+    } else if let Some(r) = reference
+        .filter(|r| r.len() >= 4 && r.len() <= 40 && r.chars().all(|c| c.is_ascii_hexdigit()))
+    {
         // A commit the server does not advertise: fetch everything, then look.
-        let specs = ["+refs/heads/*:refs/labforge/heads/*".to_string(), "+refs/tags/*:refs/tags/*".to_string()];
+        let specs = [
+            "+refs/heads/*:refs/labforge/heads/*".to_string(),
+            "+refs/tags/*:refs/tags/*".to_string(),
+        ];
         let depth = if repo.is_shallow() { i32::MAX } else { 0 };
         fetch_refspecs(repo, &mut remote, &specs, depth, bar.clone(), shown)?;
         repo.revparse_single(r)
@@ -173,6 +234,7 @@ fn fetch_refspecs(
         let mut fo = GitFetchOptions::new();
         fo.remote_callbacks(callbacks(bar.clone()));
         fo.download_tags(git2::AutotagOption::None);
+        fo.proxy_options(auto_proxy());
         if depth != 0 {
             fo.depth(depth);
         }
@@ -181,7 +243,8 @@ fn fetch_refspecs(
     match run(depth, remote) {
         // Some transports (older servers, dumb HTTP) cannot fetch shallow.
         Err(e) if depth == 1 && e.message().to_ascii_lowercase().contains("shallow") => {
-            run(if repo.is_shallow() { i32::MAX } else { 0 }, remote).map_err(|e| git_error(shown, "fetch", &e))
+            run(if repo.is_shallow() { i32::MAX } else { 0 }, remote)
+                .map_err(|e| git_error(shown, "fetch", &e))
         }
         other => other.map_err(|e| git_error(shown, "fetch", &e)),
     }
@@ -196,13 +259,26 @@ fn peel(repo: &Repository, oid: Oid, shown: &str) -> Result<String> {
 
 fn missing_ref(shown: &str, reference: &str, heads: &[(String, Oid)]) -> Error {
     let names = |prefix: &str| {
-        let list: Vec<&str> = heads.iter().filter_map(|(n, _)| n.strip_prefix(prefix)).filter(|n| !n.ends_with("^{}")).take(10).collect();
-        if list.is_empty() { "none".to_string() } else { list.join(", ") }
+        let list: Vec<&str> = heads
+            .iter()
+            .filter_map(|(n, _)| n.strip_prefix(prefix))
+            .filter(|n| !n.ends_with("^{}"))
+            .take(10)
+            .collect();
+        if list.is_empty() {
+            "none".to_string()
+        } else {
+            list.join(", ")
+        }
     };
-    Error::new(format!("the git ref `{reference}` does not exist in `{shown}`"))
-        .with_detail(format!("branches: {}", names("refs/heads/")))
-        .with_detail(format!("tags: {}", names("refs/tags/")))
-        .with_help("write an existing branch, tag or commit after `#` (or drop `#REF` for the default branch)")
+    Error::new(format!(
+        "the git ref `{reference}` does not exist in `{shown}`"
+    ))
+    .with_detail(format!("branches: {}", names("refs/heads/")))
+    .with_detail(format!("tags: {}", names("refs/tags/")))
+    .with_help(
+        "write an existing branch, tag or commit after `#` (or drop `#REF` for the default branch)",
+    )
 }
 
 fn git_error(shown: &str, action: &str, e: &git2::Error) -> Error {
@@ -213,23 +289,44 @@ fn git_error(shown: &str, action: &str, e: &git2::Error) -> Error {
 
 /// The files of `commit` under `subfolder`. The outer error means the commit
 /// is not in the repository (fetch it); the inner one is the user's problem.
-fn tree_at(repo: &Repository, commit: &str, subfolder: Option<&str>, shown: &str) -> std::result::Result<Result<TemplateTree>, git2::Error> {
+fn tree_at(
+    repo: &Repository,
+    commit: &str,
+    subfolder: Option<&str>,
+    shown: &str,
+) -> std::result::Result<Result<TemplateTree>, git2::Error> {
     let commit_obj = repo.find_commit(Oid::from_str(commit)?)?;
     let mut tree = commit_obj.tree()?;
     if let Some(sub) = subfolder {
         let short = &commit[..commit.len().min(12)];
         let Ok(entry) = tree.get_path(Path::new(sub)) else {
-            return Ok(Err(Error::new(format!("the subfolder `{sub}` does not exist in `{shown}` (commit {short})"))
-                .with_help("check the path after `//`: it is relative to the repository root")));
+            return Ok(Err(Error::new(format!(
+                "the subfolder `{sub}` does not exist in `{shown}` (commit {short})"
+            ))
+            .with_help(
+                "check the path after `//`: it is relative to the repository root",
+            )));
         };
         match entry.to_object(repo)?.into_tree() {
             Ok(t) => tree = t,
             Err(_) => {
-                return Ok(Err(Error::new(format!("`{sub}` in `{shown}` (commit {short}) is a file, not a folder"))
-                    .with_help("point `//SUBFOLDER` at the folder that holds lab.toml")));
+                return Ok(Err(Error::new(format!(
+                    "`{sub}` in `{shown}` (commit {short}) is a file, not a folder"
+                ))
+                .with_help("point `//SUBFOLDER` at the folder that holds lab.toml")));
             }
         }
     }
+    files_of(repo, &tree, shown)
+}
+
+/// Every file and symlink under `tree`; a symlink pointing outside is the
+/// user's problem (the inner error).
+fn files_of(
+    repo: &Repository,
+    tree: &git2::Tree,
+    shown: &str,
+) -> std::result::Result<Result<TemplateTree>, git2::Error> {
     let mut entries = BTreeMap::new();
     let mut problem: Option<Error> = None;
     tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
@@ -238,17 +335,32 @@ fn tree_at(repo: &Repository, commit: &str, subfolder: Option<&str>, shown: &str
             return git2::TreeWalkResult::Skip;
         }
         let key = format!("{dir}{name}");
-        let blob = || entry.to_object(repo).ok().and_then(|o| o.into_blob().ok()).map(|b| b.content().to_vec());
+        let blob = || {
+            entry
+                .to_object(repo)
+                .ok()
+                .and_then(|o| o.into_blob().ok())
+                .map(|b| b.content().to_vec())
+        };
         match entry.filemode() {
             0o100644 | 0o100755 | 0o100664 => {
                 if let Some(bytes) = blob() {
-                    entries.insert(key, Entry::File { bytes, executable: entry.filemode() == 0o100755 });
+                    entries.insert(
+                        key,
+                        Entry::File {
+                            bytes,
+                            executable: entry.filemode() == 0o100755,
+                        },
+                    );
                 }
             }
             0o120000 => {
                 let target = String::from_utf8_lossy(&blob().unwrap_or_default()).into_owned();
                 if let Err(e) = check_link_inside(&key, &PathBuf::from(&target)) {
-                    problem.get_or_insert(Error::new(format!("`{shown}`: {}", e.message)).with_help(e.help.unwrap_or_default()));
+                    problem.get_or_insert(
+                        Error::new(format!("`{shown}`: {}", e.message))
+                            .with_help(e.help.unwrap_or_default()),
+                    );
                     return git2::TreeWalkResult::Abort;
                 }
                 entries.insert(key, Entry::Symlink(target));

@@ -15,8 +15,13 @@ const ATTEMPTS: u32 = 3;
 
 /// Fetches `url` (without its `#fragment`) into memory, at most `cap` bytes.
 pub fn download(url: &str, cap: u64) -> Result<Vec<u8>> {
-    if let Some(path) = url.strip_prefix("file://") {
-        return read_file(url, std::path::Path::new(path), cap);
+    if let Some(raw) = url.strip_prefix("file://") {
+        // `file:///a%20b.tgz` names `/a b.tgz`.
+        let path = reqwest::Url::parse(url)
+            .ok()
+            .and_then(|u| u.to_file_path().ok())
+            .unwrap_or_else(|| std::path::PathBuf::from(raw));
+        return read_file(url, &path, cap);
     }
     let client = client()?;
     let mut delay = Duration::from_millis(retry_delay_ms());
@@ -26,7 +31,11 @@ pub fn download(url: &str, cap: u64) -> Result<Vec<u8>> {
             Ok(bytes) => return Ok(bytes),
             Err(Failure::Transient(e)) if attempt < ATTEMPTS => {
                 if std::io::stderr().is_terminal() {
-                    eprintln!("note: {} (attempt {attempt} of {ATTEMPTS}); retrying in {} ms", e.message, delay.as_millis());
+                    eprintln!(
+                        "note: {} (attempt {attempt} of {ATTEMPTS}); retrying in {} ms",
+                        e.message,
+                        delay.as_millis()
+                    );
                 }
                 std::thread::sleep(delay);
                 delay *= 2;
@@ -42,7 +51,8 @@ pub fn download(url: &str, cap: u64) -> Result<Vec<u8>> {
 
 fn read_file(url: &str, path: &std::path::Path, cap: u64) -> Result<Vec<u8>> {
     let meta = fsx::metadata(path).map_err(|e| {
-        Error::new(format!("could not read `{url}`: {}", e.message)).with_help("check the path of the archive")
+        Error::new(format!("could not read `{url}`: {}", e.message))
+            .with_help("check the path of the archive")
     })?;
     if meta.len() > cap {
         return Err(too_big(url, cap));
@@ -51,11 +61,17 @@ fn read_file(url: &str, path: &std::path::Path, cap: u64) -> Result<Vec<u8>> {
 }
 
 fn retry_delay_ms() -> u64 {
-    std::env::var("LABFORGE_RETRY_DELAY_MS").ok().and_then(|v| v.parse().ok()).unwrap_or(500)
+    std::env::var("LABFORGE_RETRY_DELAY_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(500)
 }
 
 fn client() -> Result<reqwest::blocking::Client> {
-    let total = std::env::var("LABFORGE_HTTP_TIMEOUT").ok().and_then(|v| v.parse().ok()).unwrap_or(300);
+    let total = std::env::var("LABFORGE_HTTP_TIMEOUT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(300);
     reqwest::blocking::Client::builder()
         .user_agent(concat!("labforge/", env!("CARGO_PKG_VERSION")))
         .connect_timeout(Duration::from_secs(15))
@@ -75,9 +91,13 @@ fn fetch_once(client: &reqwest::blocking::Client, url: &str, cap: u64) -> Result
     let mut resp = client.get(url).send().map_err(|e| classify(url, &e))?;
     let status = resp.status();
     if !status.is_success() {
-        let e = Error::new(format!("could not download `{url}`: the server answered {status}"));
+        let e = Error::new(format!(
+            "could not download `{url}`: the server answered {status}"
+        ));
         return Err(if status.is_server_error() || status.as_u16() == 429 {
-            Failure::Transient(e.with_help("the server is failing; try again later, or use a cached copy with --offline"))
+            Failure::Transient(e.with_help(
+                "the server is failing; try again later, or use a cached copy with --offline",
+            ))
         } else if status.as_u16() == 404 || status.as_u16() == 410 {
             Failure::Fatal(e.with_help("check the URL: there is no archive there (ask the lab's author for the current link)"))
         } else if status.as_u16() == 401 || status.as_u16() == 403 {
@@ -98,7 +118,12 @@ fn fetch_once(client: &reqwest::blocking::Client, url: &str, cap: u64) -> Result
             Ok(0) => break,
             Ok(n) => n,
             Err(e) => {
-                return Err(Failure::Transient(cut_short(url, bytes.len(), expected, &e.to_string())));
+                return Err(Failure::Transient(cut_short(
+                    url,
+                    bytes.len(),
+                    expected,
+                    &e.to_string(),
+                )));
             }
         };
         bytes.extend_from_slice(&buf[..n]);
@@ -115,15 +140,22 @@ fn fetch_once(client: &reqwest::blocking::Client, url: &str, cap: u64) -> Result
     if let Some(n) = expected
         && (bytes.len() as u64) < n
     {
-        return Err(Failure::Transient(cut_short(url, bytes.len(), expected, "the connection closed early")));
+        return Err(Failure::Transient(cut_short(
+            url,
+            bytes.len(),
+            expected,
+            "the connection closed early",
+        )));
     }
     Ok(bytes)
 }
 
 fn cut_short(url: &str, got: usize, expected: Option<u64>, why: &str) -> Error {
     let of = expected.map(|n| format!(" of {n}")).unwrap_or_default();
-    Error::new(format!("the download of `{url}` was cut short after {got}{of} bytes: {why}"))
-        .with_help("check your network and try again; nothing was cached")
+    Error::new(format!(
+        "the download of `{url}` was cut short after {got}{of} bytes: {why}"
+    ))
+    .with_help("check your network and try again; nothing was cached")
 }
 
 fn too_big(url: &str, cap: u64) -> Error {
@@ -136,16 +168,29 @@ fn classify(url: &str, e: &reqwest::Error) -> Failure {
     let lower = chain.to_ascii_lowercase();
     if e.is_redirect() {
         return Failure::Fatal(
-            Error::new(format!("`{url}` redirects too many times (more than {MAX_REDIRECTS}; a redirect loop?)"))
-                .with_help("open the URL in a browser to find where the archive really is, and use that URL"),
+            Error::new(format!(
+                "`{url}` redirects too many times (more than {MAX_REDIRECTS}; a redirect loop?)"
+            ))
+            .with_help(
+                "open the URL in a browser to find where the archive really is, and use that URL",
+            ),
         );
     }
     if e.is_timeout() {
         return Failure::Transient(
-            Error::new(format!("the download of `{url}` timed out")).with_help("check your network and try again, or use a cached copy with --offline"),
+            Error::new(format!("the download of `{url}` timed out"))
+                .with_help("check your network and try again, or use a cached copy with --offline"),
         );
     }
-    let tls = ["tls", "certificate", "handshake", "invalidcontenttype", "corrupt message", "peer misbehaved", "unexpected message"];
+    let tls = [
+        "tls",
+        "certificate",
+        "handshake",
+        "invalidcontenttype",
+        "corrupt message",
+        "peer misbehaved",
+        "unexpected message",
+    ];
     if url.starts_with("https://") && tls.iter().any(|w| lower.contains(w)) {
         return Failure::Fatal(
             Error::new(format!("could not connect securely to `{url}`: the TLS handshake failed"))
@@ -161,10 +206,15 @@ fn classify(url: &str, e: &reqwest::Error) -> Failure {
     }
     if e.is_connect() && (e.is_dns() || lower.contains("dns") || lower.contains("resolve")) {
         return Failure::Fatal(
-            Error::new(format!("could not find the host of `{url}`")).with_help("check the host name in the URL and your network"),
+            Error::new(format!("could not find the host of `{url}`"))
+                .with_help("check the host name in the URL and your network"),
         );
     }
-    Failure::Transient(Error::new(format!("could not download `{url}`")).with_detail(chain).with_help("check your network and try again"))
+    Failure::Transient(
+        Error::new(format!("could not download `{url}`"))
+            .with_detail(chain)
+            .with_help("check your network and try again"),
+    )
 }
 
 fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
@@ -190,8 +240,10 @@ fn progress(len: Option<u64>) -> Option<indicatif::ProgressBar> {
         None => indicatif::ProgressBar::new_spinner(),
     };
     bar.set_style(
-        indicatif::ProgressStyle::with_template("downloading {bytes}/{total_bytes} {wide_bar} {eta}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        indicatif::ProgressStyle::with_template(
+            "downloading {bytes}/{total_bytes} {wide_bar} {eta}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     Some(bar)
 }

@@ -30,6 +30,13 @@ pub struct FetchOptions {
 
 /// Loads the lab a source names.
 pub fn load(text: &str, opts: &FetchOptions) -> Result<Lab> {
+    if opts.offline && opts.refresh {
+        return Err(
+            Error::new("--offline and --refresh contradict each other").with_help(
+                "--offline uses only the cache; --refresh fetches again: pass one of them",
+            ),
+        );
+    }
     let spec = SourceSpec::parse(text)?;
     load_spec(&spec, opts)
 }
@@ -43,52 +50,114 @@ pub fn load_spec(spec: &SourceSpec, opts: &FetchOptions) -> Result<Lab> {
         SourceSpec::Catalog { catalog, lab } => {
             let resolved = crate::catalog::resolve(catalog, lab)?;
             if matches!(resolved, SourceSpec::Catalog { .. }) {
-                return Err(Error::new(format!("the catalog lab `{catalog}/{lab}` names another catalog lab (`{resolved}`)"))
-                    .with_help("a catalog's `source` must be a folder, a git URL or an archive URL"));
+                return Err(Error::new(format!(
+                    "the catalog lab `{catalog}/{lab}` names another catalog lab (`{resolved}`)"
+                ))
+                .with_help("a catalog's `source` must be a folder, a git URL or an archive URL"));
             }
             load_spec(&resolved, opts)
         }
-        SourceSpec::Git { url, reference, subfolder } => {
+        SourceSpec::Git {
+            url,
+            reference,
+            subfolder,
+        } => {
             let shown = spec.to_string();
-            let fetched = git::load(url, reference.as_deref(), subfolder.as_deref(), &shown, opts)?;
-            remote_lab(fetched.tree, &shown, url, subfolder.as_deref(), fetched.commit)
+            let fetched = git::load(
+                url,
+                reference.as_deref(),
+                subfolder.as_deref(),
+                &shown,
+                opts,
+            )?;
+            remote_lab(
+                fetched.tree,
+                &shown,
+                url,
+                subfolder.as_deref(),
+                fetched.commit,
+            )
         }
-        SourceSpec::Archive { url, sha256, subfolder } => {
-            let shown = spec.to_string();
-            let (tree, digest) = load_archive(url, sha256.as_deref(), &shown, opts)?;
-            let tree = archive::strip_single_top(tree);
-            let tree = match subfolder {
-                Some(sub) => {
-                    let t = tree.subtree(sub);
-                    if t.entries.is_empty() {
-                        return Err(Error::new(format!("the subfolder `{sub}` does not exist in `{shown}`"))
-                            .with_help("check the path after `//`: it is relative to the archive's root"));
-                    }
-                    t
-                }
-                None => tree,
-            };
-            remote_lab(tree, &shown, url, subfolder.as_deref(), format!("sha256:{digest}"))
-        }
+        SourceSpec::Archive {
+            url,
+            sha256,
+            subfolder,
+        } => archive_lab(
+            &spec.to_string(),
+            url,
+            sha256.as_deref(),
+            subfolder.as_deref(),
+            opts,
+        ),
     }
 }
 
-fn remote_lab(tree: TemplateTree, shown: &str, url: &str, subfolder: Option<&str>, resolved: String) -> Result<Lab> {
+/// An archive's lab: unpacked (from the cache or a download), opened at its
+/// single top folder and at `//subfolder`.
+fn archive_lab(
+    shown: &str,
+    url: &str,
+    sha256: Option<&str>,
+    subfolder: Option<&str>,
+    opts: &FetchOptions,
+) -> Result<Lab> {
+    let (tree, digest) = load_archive(url, sha256, shown, opts)?;
+    let tree = archive::strip_single_top(tree);
+    let tree = match subfolder {
+        Some(sub) => {
+            let t = tree.subtree(sub);
+            if t.entries.is_empty() {
+                return Err(Error::new(format!(
+                    "the subfolder `{sub}` does not exist in `{shown}`"
+                ))
+                .with_help("check the path after `//`: it is relative to the archive's root"));
+            }
+            t
+        }
+        None => tree,
+    };
+    remote_lab(tree, shown, url, subfolder, format!("sha256:{digest}"))
+}
+
+fn remote_lab(
+    tree: TemplateTree,
+    shown: &str,
+    url: &str,
+    subfolder: Option<&str>,
+    resolved: String,
+) -> Result<Lab> {
     let place = match subfolder {
         Some(s) => format!("the folder `{s}` of `{shown}`"),
         None => format!("`{shown}`"),
     };
     if !tree.entries.contains_key(MANIFEST) {
-        let mut err = Error::new(format!("{place} has no {MANIFEST}, so it is not a lab template"));
-        let nested: Vec<&str> = tree.entries.keys().filter_map(|k| k.strip_suffix("/lab.toml")).take(5).collect();
+        let mut err = Error::new(format!(
+            "{place} has no {MANIFEST}, so it is not a lab template"
+        ));
+        let nested: Vec<&str> = tree
+            .entries
+            .keys()
+            .filter_map(|k| k.strip_suffix("/lab.toml"))
+            .take(5)
+            .collect();
         let help = if nested.is_empty() {
-            let top: std::collections::BTreeSet<&str> = tree.entries.keys().map(|k| k.split('/').next().unwrap_or("")).collect();
-            err = err.with_detail(format!("it holds: {}", top.into_iter().take(12).collect::<Vec<_>>().join(", ")));
+            let top: std::collections::BTreeSet<&str> = tree
+                .entries
+                .keys()
+                .map(|k| k.split('/').next().unwrap_or(""))
+                .collect();
+            err = err.with_detail(format!(
+                "it holds: {}",
+                top.into_iter().take(12).collect::<Vec<_>>().join(", ")
+            ));
             "point at a folder with a lab.toml (add `//SUBFOLDER` to the URL), or create a lab with `labforge template init DIR`".to_string()
         } else {
             let prefix = subfolder.map(|s| format!("{s}/")).unwrap_or_default();
             let subs: Vec<String> = nested.iter().map(|n| format!("//{prefix}{n}")).collect();
-            format!("labs are in subfolders: add one of {} to the URL", subs.join(", "))
+            format!(
+                "labs are in subfolders: add one of {} to the URL",
+                subs.join(", ")
+            )
         };
         return Err(err.with_help(help));
     }
@@ -96,7 +165,14 @@ fn remote_lab(tree: TemplateTree, shown: &str, url: &str, subfolder: Option<&str
         Some(s) => PathBuf::from(format!("{url}/{s}/{MANIFEST}")),
         None => PathBuf::from(format!("{url}/{MANIFEST}")),
     };
-    Lab::from_tree(tree, Origin::Remote { spec: shown.to_string(), resolved }, manifest_path)
+    Lab::from_tree(
+        tree,
+        Origin::Remote {
+            spec: shown.to_string(),
+            resolved,
+        },
+        manifest_path,
+    )
 }
 
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
@@ -109,7 +185,12 @@ struct ArchiveMeta {
 /// The archive's files and the sha256 of its bytes: from the cache when it
 /// is there (and not `--refresh`), else downloaded, verified, unpacked in
 /// memory and only then cached.
-fn load_archive(url: &str, pin: Option<&str>, shown: &str, opts: &FetchOptions) -> Result<(TemplateTree, String)> {
+fn load_archive(
+    url: &str,
+    pin: Option<&str>,
+    shown: &str,
+    opts: &FetchOptions,
+) -> Result<(TemplateTree, String)> {
     let base = cache::cache_subdir("archives")?;
     let kind = archive::Kind::of(url);
     let key = cache::key(url);
@@ -118,7 +199,10 @@ fn load_archive(url: &str, pin: Option<&str>, shown: &str, opts: &FetchOptions) 
     let cap = cache::max_download()?;
     let cached_digest = match pin {
         Some(p) => Some(p.to_string()),
-        None => fsx::read_to_string(&meta_path).ok().and_then(|t| toml::from_str::<ArchiveMeta>(&t).ok()).map(|m| m.sha256),
+        None => fsx::read_to_string(&meta_path)
+            .ok()
+            .and_then(|t| toml::from_str::<ArchiveMeta>(&t).ok())
+            .map(|m| m.sha256),
     };
     if !opts.refresh
         && let Some(digest) = &cached_digest
@@ -143,13 +227,21 @@ fn load_archive(url: &str, pin: Option<&str>, shown: &str, opts: &FetchOptions) 
     }
     let tree = archive::unpack(&bytes, kind, shown, cap)?;
     fsx::write_atomic(&base.join(format!("{digest}.{}", kind.extension())), &bytes)?;
-    let meta = ArchiveMeta { url: url.to_string(), sha256: digest.clone() };
-    let text = toml::to_string(&meta).map_err(|e| Error::new(format!("could not write the cache record: {e}")))?;
+    let meta = ArchiveMeta {
+        url: url.to_string(),
+        sha256: digest.clone(),
+    };
+    let text = toml::to_string(&meta)
+        .map_err(|e| Error::new(format!("could not write the cache record: {e}")))?;
     fsx::write_atomic(&meta_path, text)?;
     Ok((tree, digest))
 }
 
 /// Download errors name the URL; say which source it was when they differ.
 fn name_source(e: Error, shown: &str, url: &str) -> Error {
-    if shown == url { e } else { e.with_detail(format!("source: {shown}")) }
+    if shown == url {
+        e
+    } else {
+        e.with_detail(format!("source: {shown}"))
+    }
 }

@@ -17,9 +17,17 @@ pub enum SourceSpec {
     /// A lab template folder (or an archive file) on disk.
     Local(PathBuf),
     /// `https://`, `http://`, `ssh://`, `git://`, `file://` or `git@host:path`.
-    Git { url: String, reference: Option<String>, subfolder: Option<String> },
+    Git {
+        url: String,
+        reference: Option<String>,
+        subfolder: Option<String>,
+    },
     /// A `.tar.gz`, `.tgz` or `.zip` over `http(s)://` or `file://`.
-    Archive { url: String, sha256: Option<String>, subfolder: Option<String> },
+    Archive {
+        url: String,
+        sha256: Option<String>,
+        subfolder: Option<String>,
+    },
     /// A lab listed in a catalog added with `labforge catalog add`.
     Catalog { catalog: String, lab: String },
 }
@@ -49,10 +57,19 @@ impl SourceSpec {
         // An archive file on disk, with an optional pin: `lab.tar.gz#sha256=…`.
         let (file, pin) = text.split_once('#').unwrap_or((text, ""));
         if has_archive_suffix(file) && Path::new(file).is_file() {
-            let abs = std::path::absolute(file).map_err(|e| Error::io("resolve", Path::new(file), e))?;
+            let abs =
+                std::path::absolute(file).map_err(|e| Error::io("resolve", Path::new(file), e))?;
             let url = format!("file://{}", abs.display());
-            let sha256 = if pin.is_empty() { None } else { Some(parse_pin(text, pin)?) };
-            return Ok(SourceSpec::Archive { url, sha256, subfolder: None });
+            let sha256 = if pin.is_empty() {
+                None
+            } else {
+                Some(parse_pin(text, pin)?)
+            };
+            return Ok(SourceSpec::Archive {
+                url,
+                sha256,
+                subfolder: None,
+            });
         }
         if path.exists() {
             return Ok(SourceSpec::Local(path.to_path_buf()));
@@ -61,7 +78,10 @@ impl SourceSpec {
             && is_name(catalog)
             && is_name(lab)
         {
-            return Ok(SourceSpec::Catalog { catalog: catalog.to_string(), lab: lab.to_string() });
+            return Ok(SourceSpec::Catalog {
+                catalog: catalog.to_string(),
+                lab: lab.to_string(),
+            });
         }
         if text.contains('/') || text.starts_with('.') || text.starts_with('~') {
             return Ok(SourceSpec::Local(path.to_path_buf()));
@@ -83,7 +103,9 @@ impl SourceSpec {
 
     pub fn subfolder(&self) -> Option<&str> {
         match self {
-            SourceSpec::Git { subfolder, .. } | SourceSpec::Archive { subfolder, .. } => subfolder.as_deref(),
+            SourceSpec::Git { subfolder, .. } | SourceSpec::Archive { subfolder, .. } => {
+                subfolder.as_deref()
+            }
             _ => None,
         }
     }
@@ -95,7 +117,11 @@ impl fmt::Display for SourceSpec {
         match self {
             SourceSpec::Builtin(id) => write!(f, "builtin:{id}"),
             SourceSpec::Local(p) => write!(f, "{}", p.display()),
-            SourceSpec::Git { url, reference, subfolder } => {
+            SourceSpec::Git {
+                url,
+                reference,
+                subfolder,
+            } => {
                 write!(f, "{url}")?;
                 if let Some(s) = subfolder {
                     write!(f, "//{s}")?;
@@ -105,7 +131,11 @@ impl fmt::Display for SourceSpec {
                 }
                 Ok(())
             }
-            SourceSpec::Archive { url, sha256, subfolder } => {
+            SourceSpec::Archive {
+                url,
+                sha256,
+                subfolder,
+            } => {
                 write!(f, "{url}")?;
                 if let Some(s) = subfolder {
                     write!(f, "//{s}")?;
@@ -122,13 +152,19 @@ impl fmt::Display for SourceSpec {
 
 /// `git@github.com:team/labs.git`: user@host:path, no scheme.
 fn is_scp_like(text: &str) -> bool {
-    let Some((before, after)) = text.split_once(':') else { return false };
-    let Some((user, host)) = before.split_once('@') else { return false };
+    let Some((before, after)) = text.split_once(':') else {
+        return false;
+    };
+    let Some((user, host)) = before.split_once('@') else {
+        return false;
+    };
     !user.is_empty()
         && !host.is_empty()
         && !after.is_empty()
         && !before.contains('/')
-        && host.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
 }
 
 /// A catalog or catalog-lab name: lowercase letters, digits, `-`, `_`, `.`
@@ -136,7 +172,8 @@ fn is_scp_like(text: &str) -> bool {
 pub fn is_name(s: &str) -> bool {
     let mut chars = s.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c.is_ascii_digit())
-        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
+        && chars
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
 }
 
 fn has_archive_suffix(path: &str) -> bool {
@@ -152,12 +189,17 @@ fn parse_url(text: &str, scheme: &str) -> Result<SourceSpec> {
     let (url, subfolder) = split_subfolder(rest, scheme)?;
     let bad = |msg: String, help: &str| Err(Error::new(msg).with_help(help.to_string()));
     if url.ends_with("://") || url.len() <= scheme.len() + 3 && !is_scp_like(url) {
-        return bad(format!("`{text}` has no host or path"), "write a full URL, for example https://git.example.com/team/labs.git");
+        return bad(
+            format!("`{text}` has no host or path"),
+            "write a full URL, for example https://git.example.com/team/labs.git",
+        );
     }
     if has_archive_suffix(url) {
         if !ARCHIVE_SCHEMES.contains(&scheme) {
             return bad(
-                format!("`{text}`: archives are downloaded over https://, http:// or file://, not {scheme}"),
+                format!(
+                    "`{text}`: archives are downloaded over https://, http:// or file://, not {scheme}"
+                ),
                 "use an https:// (or file://) URL for the archive, or point at the git repository instead",
             );
         }
@@ -165,7 +207,11 @@ fn parse_url(text: &str, scheme: &str) -> Result<SourceSpec> {
             None => None,
             Some(f) => Some(parse_pin(text, f)?),
         };
-        return Ok(SourceSpec::Archive { url: url.to_string(), sha256, subfolder });
+        return Ok(SourceSpec::Archive {
+            url: url.to_string(),
+            sha256,
+            subfolder,
+        });
     }
     if !GIT_SCHEMES.contains(&scheme) {
         return bad(
@@ -175,7 +221,12 @@ fn parse_url(text: &str, scheme: &str) -> Result<SourceSpec> {
     }
     let reference = match fragment {
         None => None,
-        Some("") => return bad(format!("`{text}` has an empty `#` ref"), "write a branch, tag or commit after `#`, or drop the `#`"),
+        Some("") => {
+            return bad(
+                format!("`{text}` has an empty `#` ref"),
+                "write a branch, tag or commit after `#`, or drop the `#`",
+            );
+        }
         Some(f) if f.starts_with("sha256=") => {
             return bad(
                 format!("`{text}`: a `#sha256=` pin is for archives, not git repositories"),
@@ -183,11 +234,18 @@ fn parse_url(text: &str, scheme: &str) -> Result<SourceSpec> {
             );
         }
         Some(f) if f.chars().any(|c| c.is_whitespace() || c == '#') || f.contains("..") => {
-            return bad(format!("`{text}`: `{f}` is not a valid git ref"), "write a branch, tag or commit after `#`");
+            return bad(
+                format!("`{text}`: `{f}` is not a valid git ref"),
+                "write a branch, tag or commit after `#`",
+            );
         }
         Some(f) => Some(f.to_string()),
     };
-    Ok(SourceSpec::Git { url: url.to_string(), reference, subfolder })
+    Ok(SourceSpec::Git {
+        url: url.to_string(),
+        reference,
+        subfolder,
+    })
 }
 
 fn parse_pin(text: &str, fragment: &str) -> Result<String> {
@@ -196,8 +254,10 @@ fn parse_pin(text: &str, fragment: &str) -> Result<String> {
             .with_help("`labforge template pack` prints the sha256 of an archive; write #sha256=<64 hex digits>"));
     };
     if hex.len() != 64 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
-        return Err(Error::new(format!("`{text}`: `{hex}` is not a sha256 (64 hex digits)"))
-            .with_help("copy the digest `labforge template pack` or `sha256sum` prints"));
+        return Err(
+            Error::new(format!("`{text}`: `{hex}` is not a sha256 (64 hex digits)"))
+                .with_help("copy the digest `labforge template pack` or `sha256sum` prints"),
+        );
     }
     Ok(hex.to_ascii_lowercase())
 }
@@ -211,10 +271,14 @@ fn split_subfolder<'a>(rest: &'a str, scheme: &str) -> Result<(&'a str, Option<S
     } else {
         body_start
     };
-    let Some(pos) = rest[search_from..].find("//") else { return Ok((rest, None)) };
+    let Some(pos) = rest[search_from..].find("//") else {
+        return Ok((rest, None));
+    };
     let url = &rest[..search_from + pos];
     let sub = rest[search_from + pos + 2..].trim_end_matches('/');
-    let bad_part = sub.split('/').find(|p| p.is_empty() || *p == "." || *p == "..");
+    let bad_part = sub
+        .split('/')
+        .find(|p| p.is_empty() || *p == "." || *p == "..");
     if sub.is_empty() || bad_part.is_some() || sub.contains('\\') {
         return Err(Error::new(format!("`{rest}`: `{sub}` is not a valid subfolder"))
             .with_help("write the subfolder as a relative path inside the repository or archive, for example //labs/api-client"));
@@ -227,7 +291,11 @@ mod tests {
     use super::*;
 
     fn git(url: &str, r: Option<&str>, s: Option<&str>) -> SourceSpec {
-        SourceSpec::Git { url: url.into(), reference: r.map(Into::into), subfolder: s.map(Into::into) }
+        SourceSpec::Git {
+            url: url.into(),
+            reference: r.map(Into::into),
+            subfolder: s.map(Into::into),
+        }
     }
 
     fn err(text: &str) -> String {
@@ -238,58 +306,138 @@ mod tests {
     #[test]
     fn git_urls_in_every_form() {
         let cases = [
-            ("https://example.com/team/labs.git", git("https://example.com/team/labs.git", None, None)),
-            ("https://example.com/team/labs#v1.2", git("https://example.com/team/labs", Some("v1.2"), None)),
+            (
+                "https://example.com/team/labs.git",
+                git("https://example.com/team/labs.git", None, None),
+            ),
+            (
+                "https://example.com/team/labs#v1.2",
+                git("https://example.com/team/labs", Some("v1.2"), None),
+            ),
             (
                 "https://example.com/team/labs.git//labs/api-client#main",
-                git("https://example.com/team/labs.git", Some("main"), Some("labs/api-client")),
+                git(
+                    "https://example.com/team/labs.git",
+                    Some("main"),
+                    Some("labs/api-client"),
+                ),
             ),
-            ("ssh://git@example.com:2222/team/labs.git#3f2a9c1", git("ssh://git@example.com:2222/team/labs.git", Some("3f2a9c1"), None)),
-            ("git@github.com:team/labs.git", git("git@github.com:team/labs.git", None, None)),
-            ("git@github.com:team/labs.git//sub/dir#v2", git("git@github.com:team/labs.git", Some("v2"), Some("sub/dir"))),
-            ("git://127.0.0.1:9418/labs.git#release/1.0", git("git://127.0.0.1:9418/labs.git", Some("release/1.0"), None)),
+            (
+                "ssh://git@example.com:2222/team/labs.git#3f2a9c1",
+                git(
+                    "ssh://git@example.com:2222/team/labs.git",
+                    Some("3f2a9c1"),
+                    None,
+                ),
+            ),
+            (
+                "git@github.com:team/labs.git",
+                git("git@github.com:team/labs.git", None, None),
+            ),
+            (
+                "git@github.com:team/labs.git//sub/dir#v2",
+                git("git@github.com:team/labs.git", Some("v2"), Some("sub/dir")),
+            ),
+            (
+                "git://127.0.0.1:9418/labs.git#release/1.0",
+                git("git://127.0.0.1:9418/labs.git", Some("release/1.0"), None),
+            ),
             ("file:///tmp/repo", git("file:///tmp/repo", None, None)),
-            ("file:///tmp/repo//labs/one/#v1", git("file:///tmp/repo", Some("v1"), Some("labs/one"))),
+            (
+                "file:///tmp/repo//labs/one/#v1",
+                git("file:///tmp/repo", Some("v1"), Some("labs/one")),
+            ),
         ];
         for (text, want) in cases {
             let got = SourceSpec::parse(text).unwrap_or_else(|e| panic!("{text}: {}", e.message));
             assert_eq!(got, want, "{text}");
-            assert_eq!(SourceSpec::parse(&got.to_string()).unwrap(), want, "round trip of {text}");
+            assert_eq!(
+                SourceSpec::parse(&got.to_string()).unwrap(),
+                want,
+                "round trip of {text}"
+            );
         }
     }
 
     #[test]
     fn archive_urls_with_pins() {
         let hex = "ab".repeat(32);
-        let got = SourceSpec::parse(&format!("https://example.com/labs/demo-1.0.tar.gz#sha256={}", hex.to_uppercase())).unwrap();
+        let got = SourceSpec::parse(&format!(
+            "https://example.com/labs/demo-1.0.tar.gz#sha256={}",
+            hex.to_uppercase()
+        ))
+        .unwrap();
         assert_eq!(
             got,
-            SourceSpec::Archive { url: "https://example.com/labs/demo-1.0.tar.gz".into(), sha256: Some(hex.clone()), subfolder: None }
+            SourceSpec::Archive {
+                url: "https://example.com/labs/demo-1.0.tar.gz".into(),
+                sha256: Some(hex.clone()),
+                subfolder: None
+            }
         );
         let got = SourceSpec::parse("http://127.0.0.1:8080/x.tgz//labs/a").unwrap();
-        assert_eq!(got, SourceSpec::Archive { url: "http://127.0.0.1:8080/x.tgz".into(), sha256: None, subfolder: Some("labs/a".into()) });
+        assert_eq!(
+            got,
+            SourceSpec::Archive {
+                url: "http://127.0.0.1:8080/x.tgz".into(),
+                sha256: None,
+                subfolder: Some("labs/a".into())
+            }
+        );
         let got = SourceSpec::parse("file:///srv/labs/demo.ZIP").unwrap();
-        assert_eq!(got, SourceSpec::Archive { url: "file:///srv/labs/demo.ZIP".into(), sha256: None, subfolder: None });
+        assert_eq!(
+            got,
+            SourceSpec::Archive {
+                url: "file:///srv/labs/demo.ZIP".into(),
+                sha256: None,
+                subfolder: None
+            }
+        );
     }
 
     #[test]
     fn builtin_local_and_catalog() {
-        assert_eq!(SourceSpec::parse("builtin:api-client").unwrap(), SourceSpec::Builtin("api-client".into()));
-        assert_eq!(SourceSpec::parse("./my-lab").unwrap(), SourceSpec::Local("./my-lab".into()));
-        assert_eq!(SourceSpec::parse("../labs/x/y").unwrap(), SourceSpec::Local("../labs/x/y".into()));
-        assert_eq!(SourceSpec::parse("/abs/lab").unwrap(), SourceSpec::Local("/abs/lab".into()));
-        assert_eq!(SourceSpec::parse("acme/api-client").unwrap(), SourceSpec::Catalog { catalog: "acme".into(), lab: "api-client".into() });
+        assert_eq!(
+            SourceSpec::parse("builtin:api-client").unwrap(),
+            SourceSpec::Builtin("api-client".into())
+        );
+        assert_eq!(
+            SourceSpec::parse("./my-lab").unwrap(),
+            SourceSpec::Local("./my-lab".into())
+        );
+        assert_eq!(
+            SourceSpec::parse("../labs/x/y").unwrap(),
+            SourceSpec::Local("../labs/x/y".into())
+        );
+        assert_eq!(
+            SourceSpec::parse("/abs/lab").unwrap(),
+            SourceSpec::Local("/abs/lab".into())
+        );
+        assert_eq!(
+            SourceSpec::parse("acme/api-client").unwrap(),
+            SourceSpec::Catalog {
+                catalog: "acme".into(),
+                lab: "api-client".into()
+            }
+        );
         // An existing folder wins over the catalog form.
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("sub")).unwrap();
         let p = dir.path().join("sub");
-        assert_eq!(SourceSpec::parse(p.to_str().unwrap()).unwrap(), SourceSpec::Local(p.clone()));
+        assert_eq!(
+            SourceSpec::parse(p.to_str().unwrap()).unwrap(),
+            SourceSpec::Local(p.clone())
+        );
         // An archive file on disk becomes a file:// archive.
         let f = dir.path().join("lab.tar.gz");
         std::fs::write(&f, b"").unwrap();
         assert_eq!(
             SourceSpec::parse(f.to_str().unwrap()).unwrap(),
-            SourceSpec::Archive { url: format!("file://{}", f.display()), sha256: None, subfolder: None }
+            SourceSpec::Archive {
+                url: format!("file://{}", f.display()),
+                sha256: None,
+                subfolder: None
+            }
         );
     }
 

@@ -58,7 +58,13 @@ pub fn create(root: &Path, kind: &str, from: &str, to: &str, paths: &[String]) -
         let saved = match std::fs::symlink_metadata(&src) {
             Ok(m) if m.file_type().is_symlink() => {
                 let target = fsx::read_link(&src)?.to_string_lossy().into_owned();
-                Saved { path: path.clone(), was: "symlink".into(), object: None, executable: false, target: Some(target) }
+                Saved {
+                    path: path.clone(),
+                    was: "symlink".into(),
+                    object: None,
+                    executable: false,
+                    target: Some(target),
+                }
             }
             Ok(m) if m.is_file() => {
                 let bytes = fsx::read(&src)?;
@@ -66,20 +72,39 @@ pub fn create(root: &Path, kind: &str, from: &str, to: &str, paths: &[String]) -
                 fsx::create_dir_all(copy.parent().expect("backup copy has a folder"))?;
                 fsx::write(&copy, &bytes)?;
                 let object = state::put_object(root, &bytes)?;
-                Saved { path: path.clone(), was: "file".into(), object: Some(object), executable: fsx::is_executable(&m), target: None }
+                Saved {
+                    path: path.clone(),
+                    was: "file".into(),
+                    object: Some(object),
+                    executable: fsx::is_executable(&m),
+                    target: None,
+                }
             }
-            _ => Saved { path: path.clone(), was: "absent".into(), object: None, executable: false, target: None },
+            _ => Saved {
+                path: path.clone(),
+                was: "absent".into(),
+                object: None,
+                executable: false,
+                target: None,
+            },
         };
         files.push(saved);
     }
-    let backup = Backup { kind: kind.into(), from: from.into(), to: to.into(), undone: false, files };
+    let backup = Backup {
+        kind: kind.into(),
+        from: from.into(),
+        to: to.into(),
+        undone: false,
+        files,
+    };
     write_manifest(&partial, &backup)?;
     fsx::rename(&partial, &dir(root, &name))?;
     Ok(name)
 }
 
 fn write_manifest(folder: &Path, backup: &Backup) -> Result<()> {
-    let text = toml::to_string_pretty(backup).map_err(|e| Error::new(format!("could not encode the backup list: {e}")))?;
+    let text = toml::to_string_pretty(backup)
+        .map_err(|e| Error::new(format!("could not encode the backup list: {e}")))?;
     fsx::write_atomic(&folder.join(MANIFEST), text)
 }
 
@@ -87,9 +112,12 @@ fn read_manifest(folder: &Path) -> Result<Backup> {
     let path = folder.join(MANIFEST);
     let text = fsx::read_to_string(&path)?;
     toml::from_str(&text).map_err(|e| {
-        Error::new(format!("the backup list is damaged: {}", e.message().trim_end()))
-            .in_file(&path)
-            .with_help("restore the files from its files/ folder by hand")
+        Error::new(format!(
+            "the backup list is damaged: {}",
+            e.message().trim_end()
+        ))
+        .in_file(&path)
+        .with_help("restore the files from its files/ folder by hand")
     })
 }
 
@@ -100,7 +128,11 @@ pub fn latest_undoable(root: &Path) -> Result<Option<(String, Backup)>> {
         return Ok(None);
     }
     for d in fsx::read_dir_sorted(&folder)?.into_iter().rev() {
-        let name = d.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        let name = d
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
         if name.ends_with(".partial") || !d.join(MANIFEST).is_file() {
             continue;
         }
@@ -153,7 +185,9 @@ pub fn clean_partial(root: &Path) -> Result<()> {
 fn unique_name(root: &Path) -> Result<String> {
     let now = time::OffsetDateTime::now_utc();
     let fmt = time::macros::format_description!("[year][month][day]T[hour][minute][second]Z");
-    let stamp = now.format(&fmt).map_err(|e| Error::new(format!("could not format the time: {e}")))?;
+    let stamp = now
+        .format(&fmt)
+        .map_err(|e| Error::new(format!("could not format the time: {e}")))?;
     let mut name = stamp.clone();
     let mut n = 1;
     while dir(root, &name).exists() || dir(root, &format!("{name}.partial")).exists() {
@@ -161,4 +195,35 @@ fn unique_name(root: &Path) -> Result<String> {
         name = format!("{stamp}-{n}");
     }
     Ok(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn restore_steps_put_back_files_and_remove_paths_that_were_absent() {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path();
+        std::fs::write(root.join("kept.txt"), "mine\n").unwrap();
+        let name = create(
+            root,
+            "update",
+            "x@1",
+            "x@2",
+            &["kept.txt".into(), "new.txt".into()],
+        )
+        .unwrap();
+        assert_eq!(
+            std::fs::read_to_string(dir(root, &name).join("files/kept.txt")).unwrap(),
+            "mine\n"
+        );
+        let (found, b) = latest_undoable(root).unwrap().unwrap();
+        assert_eq!(found, name);
+        let steps = restore_steps(&b);
+        assert_eq!(steps[0].op, "write");
+        assert_eq!(steps[1], Step::delete("new.txt"));
+        mark_undone(root, &name).unwrap();
+        assert!(latest_undoable(root).unwrap().is_none());
+    }
 }

@@ -14,14 +14,26 @@ pub fn dirty_files(root: &Path) -> Result<Vec<String>> {
         Ok(r) => r,
         Err(_) => return Ok(Vec::new()),
     };
-    let Some(workdir) = repo.workdir() else { return Ok(Vec::new()) };
-    let workdir = workdir.canonicalize().map_err(|e| Error::io("resolve", workdir, e))?;
-    let root = root.canonicalize().map_err(|e| Error::io("resolve", root, e))?;
+    let Some(workdir) = repo.workdir() else {
+        return Ok(Vec::new());
+    };
+    let workdir = workdir
+        .canonicalize()
+        .map_err(|e| Error::io("resolve", workdir, e))?;
+    let root = root
+        .canonicalize()
+        .map_err(|e| Error::io("resolve", root, e))?;
     let mut opts = git2::StatusOptions::new();
-    opts.include_untracked(true).recurse_untracked_dirs(true).include_ignored(false);
+    opts.include_untracked(true)
+        .recurse_untracked_dirs(true)
+        .include_ignored(false);
     let statuses = repo.statuses(Some(&mut opts)).map_err(|e| {
-        Error::new(format!("could not read the git status of `{}`: {}", workdir.display(), e.message()))
-            .with_help("repair the repository, or pass --allow-dirty to update without the check")
+        Error::new(format!(
+            "could not read the git status of `{}`: {}",
+            workdir.display(),
+            e.message()
+        ))
+        .with_help("repair the repository, or pass --allow-dirty to update without the check")
     })?;
     let mut out = Vec::new();
     for s in statuses.iter() {
@@ -29,7 +41,13 @@ pub fn dirty_files(root: &Path) -> Result<Vec<String>> {
             continue;
         }
         let Ok(p) = s.path() else { continue };
-        let Ok(rel) = workdir.join(p).strip_prefix(&root).map(|r| r.to_string_lossy().replace('\\', "/")) else { continue };
+        let Ok(rel) = workdir
+            .join(p)
+            .strip_prefix(&root)
+            .map(|r| r.to_string_lossy().replace('\\', "/"))
+        else {
+            continue;
+        };
         if rel == ".labforge" || rel.starts_with(".labforge/") {
             continue;
         }
@@ -41,7 +59,10 @@ pub fn dirty_files(root: &Path) -> Result<Vec<String>> {
 
 /// The error for a dirty tree, naming every file.
 pub fn refuse(files: &[String]) -> Error {
-    let mut e = Error::new(format!("the lab has {} uncommitted change(s); labforge update will not mix its changes with yours", files.len()));
+    let mut e = Error::new(format!(
+        "the lab has {} uncommitted change(s); labforge update will not mix its changes with yours",
+        files.len()
+    ));
     for f in files {
         e = e.with_detail(f.clone());
     }

@@ -8,6 +8,7 @@ use std::path::Path;
 use crate::answers::{Given, Mode};
 use crate::error::Result;
 use crate::fsx;
+use crate::manifest::expand_vars;
 use crate::state::{self, State};
 use crate::template::{Entry, Lab};
 
@@ -22,16 +23,28 @@ pub fn load_base(root: &Path, st: &State) -> Result<BTreeMap<String, Base>> {
         let entry = if rec.symlink {
             Entry::Symlink(String::from_utf8_lossy(&bytes).into_owned())
         } else {
-            Entry::File { bytes, executable: rec.executable }
+            Entry::File {
+                bytes,
+                executable: rec.executable,
+            }
         };
-        out.insert(path.clone(), Base { owner: rec.owner, entry });
+        out.insert(
+            path.clone(),
+            Base {
+                owner: rec.owner,
+                entry,
+            },
+        );
     }
     Ok(out)
 }
 
 /// Reads the learner's file or symlink at each path (folders and missing
 /// paths are left out).
-pub fn read_ours<'a>(root: &Path, paths: impl IntoIterator<Item = &'a String>) -> Result<BTreeMap<String, Entry>> {
+pub fn read_ours<'a>(
+    root: &Path,
+    paths: impl IntoIterator<Item = &'a String>,
+) -> Result<BTreeMap<String, Entry>> {
     let mut out = BTreeMap::new();
     for path in paths {
         if out.contains_key(path) {
@@ -45,7 +58,13 @@ pub fn read_ours<'a>(root: &Path, paths: impl IntoIterator<Item = &'a String>) -
             }
             Ok(m) if m.is_file() => {
                 let bytes = fsx::read(&full)?;
-                out.insert(path.clone(), Entry::File { bytes, executable: fsx::is_executable(&m) });
+                out.insert(
+                    path.clone(),
+                    Entry::File {
+                        bytes,
+                        executable: fsx::is_executable(&m),
+                    },
+                );
             }
             _ => {}
         }
@@ -55,14 +74,37 @@ pub fn read_ours<'a>(root: &Path, paths: impl IntoIterator<Item = &'a String>) -
 
 /// Old path → new path for every base path moved by the `[[migration]]`
 /// renames of versions in (`from`, `to`], applied in version order.
-pub fn renames<'a>(lab: &Lab, from: &str, to: &str, paths: impl IntoIterator<Item = &'a String>) -> BTreeMap<String, String> {
-    let mut migs: Vec<_> = lab.manifest.migration.iter().map(|m| m.get_ref()).filter(|m| version::in_range(&m.version, from, to)).collect();
+pub fn renames<'a>(
+    lab: &Lab,
+    track: Option<&str>,
+    from: &str,
+    to: &str,
+    paths: impl IntoIterator<Item = &'a String>,
+) -> BTreeMap<String, String> {
+    let mut migs: Vec<_> = lab
+        .manifest
+        .migration
+        .iter()
+        .map(|m| m.get_ref())
+        .filter(|m| version::in_range(&m.version, from, to))
+        .collect();
     migs.sort_by(|a, b| version::compare(&a.version, &b.version));
+    // Paths may use the track's vars (`{src}/old.py`), like exercise globs.
+    let vars = lab.manifest.track_vars(track);
+    let steps: Vec<BTreeMap<String, String>> = migs
+        .iter()
+        .map(|m| {
+            m.rename
+                .iter()
+                .map(|(a, b)| (expand_vars(a, &vars), expand_vars(b, &vars)))
+                .collect()
+        })
+        .collect();
     let mut out = BTreeMap::new();
     for p in paths {
         let mut at = p.clone();
-        for m in &migs {
-            if let Some(next) = m.rename.get(&at) {
+        for step in &steps {
+            if let Some(next) = step.get(&at) {
                 at = next.clone();
             }
         }
@@ -76,13 +118,23 @@ pub fn renames<'a>(lab: &Lab, from: &str, to: &str, paths: impl IntoIterator<Ite
 /// The answers for the new version: `--set NAME=VALUE` first, then the
 /// recorded answers (those the new version still declares), then the
 /// defaults of variables the new version added; validated like `new` does.
-pub fn answers(recorded: &toml::Table, lab: &Lab, track: Option<&str>, set: &[String]) -> Result<toml::Table> {
-    let mut given = Given { track: track.map(str::to_string), ..Given::default() };
+pub fn answers(
+    recorded: &toml::Table,
+    lab: &Lab,
+    track: Option<&str>,
+    set: &[String],
+) -> Result<toml::Table> {
+    let mut given = Given {
+        track: track.map(str::to_string),
+        ..Given::default()
+    };
     given.add_sets(set)?;
     for (k, v) in recorded {
         if lab.manifest.variable.get(k).is_some() && !given.values.contains_key(k) {
             given.values.insert(k.clone(), v.clone());
-            given.origin.insert(k.clone(), ".labforge/state.toml".into());
+            given
+                .origin
+                .insert(k.clone(), ".labforge/state.toml".into());
         }
     }
     Ok(crate::answers::resolve(lab, &given, Mode::Defaults)?.answers)
@@ -100,6 +152,12 @@ mod tests {
         let paths = vec!["a.sh".to_string(), "missing".to_string()];
         let ours = read_ours(d.path(), &paths).unwrap();
         assert_eq!(ours.len(), 1);
-        assert_eq!(ours["a.sh"], Entry::File { bytes: b"#!/bin/sh\n".to_vec(), executable: true });
+        assert_eq!(
+            ours["a.sh"],
+            Entry::File {
+                bytes: b"#!/bin/sh\n".to_vec(),
+                executable: true
+            }
+        );
     }
 }

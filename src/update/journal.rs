@@ -34,13 +34,31 @@ pub struct Step {
 
 impl Step {
     pub fn write(path: &str, object: String, executable: bool) -> Step {
-        Step { path: path.into(), op: "write".into(), object: Some(object), executable, target: None }
+        Step {
+            path: path.into(),
+            op: "write".into(),
+            object: Some(object),
+            executable,
+            target: None,
+        }
     }
     pub fn link(path: &str, target: &str) -> Step {
-        Step { path: path.into(), op: "link".into(), object: None, executable: false, target: Some(target.into()) }
+        Step {
+            path: path.into(),
+            op: "link".into(),
+            object: None,
+            executable: false,
+            target: Some(target.into()),
+        }
     }
     pub fn delete(path: &str) -> Step {
-        Step { path: path.into(), op: "delete".into(), object: None, executable: false, target: None }
+        Step {
+            path: path.into(),
+            op: "delete".into(),
+            object: None,
+            executable: false,
+            target: None,
+        }
     }
 }
 
@@ -57,7 +75,8 @@ pub struct Journal {
 
 /// Writes the journal, applies every step, then removes the journal.
 pub fn run(root: &Path, journal: &Journal) -> Result<()> {
-    let text = toml::to_string_pretty(journal).map_err(|e| Error::new(format!("could not encode the update journal: {e}")))?;
+    let text = toml::to_string_pretty(journal)
+        .map_err(|e| Error::new(format!("could not encode the update journal: {e}")))?;
     fsx::write_atomic(&root.join(JOURNAL_FILE), text)?;
     crash_point();
     finish(root, journal)
@@ -95,7 +114,9 @@ pub fn pending(root: &Path) -> Result<Option<Journal>> {
 
 /// Finishes an interrupted update or undo; returns the journal it finished.
 pub fn recover(root: &Path) -> Result<Option<Journal>> {
-    let Some(journal) = pending(root)? else { return Ok(None) };
+    let Some(journal) = pending(root)? else {
+        return Ok(None);
+    };
     for step in &journal.steps {
         remove_stray_temp_files(&root.join(&step.path))?;
     }
@@ -115,7 +136,13 @@ pub fn discard(root: &Path) -> Result<()> {
 /// Applies one step; applying it twice is the same as once.
 pub fn apply(root: &Path, step: &Step) -> Result<()> {
     let path = root.join(&step.path);
-    let bad = || Error::new(format!("the update journal step for `{}` is incomplete", step.path)).with_help("report this as a labforge bug");
+    let bad = || {
+        Error::new(format!(
+            "the update journal step for `{}` is incomplete",
+            step.path
+        ))
+        .with_help("report this as a labforge bug")
+    };
     match step.op.as_str() {
         "write" => {
             let bytes = state::get_object(root, step.object.as_deref().ok_or_else(bad)?)?;
@@ -134,7 +161,10 @@ pub fn apply(root: &Path, step: &Step) -> Result<()> {
             remove_any(&path)?;
             remove_empty_parents(root, &path)
         }
-        other => Err(Error::new(format!("unknown step `{other}` in the update journal")).with_help("finish the update with the labforge that started it")),
+        other => Err(
+            Error::new(format!("unknown step `{other}` in the update journal"))
+                .with_help("finish the update with the labforge that started it"),
+        ),
     }
 }
 
@@ -169,9 +199,13 @@ fn remove_empty_parents(root: &Path, path: &Path) -> Result<()> {
 
 /// A process killed inside `write_atomic` leaves `.labforge-tmp-*` beside the file.
 fn remove_stray_temp_files(path: &Path) -> Result<()> {
-    let Some(dir) = path.parent().filter(|d| d.is_dir()) else { return Ok(()) };
+    let Some(dir) = path.parent().filter(|d| d.is_dir()) else {
+        return Ok(());
+    };
     for p in fsx::read_dir_sorted(dir)? {
-        if p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(".labforge-tmp-")) {
+        if p.file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with(".labforge-tmp-"))
+        {
             fsx::remove_file(&p)?;
         }
     }
@@ -183,7 +217,8 @@ pub fn set_mode(path: &Path, executable: bool) -> Result<()> {
     {
         use std::os::unix::fs::PermissionsExt;
         let mode = if executable { 0o755 } else { 0o644 };
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).map_err(|e| Error::io("set the permissions of", path, e))?;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+            .map_err(|e| Error::io("set the permissions of", path, e))?;
     }
     #[cfg(not(unix))]
     let _ = (path, executable);
@@ -193,12 +228,17 @@ pub fn set_mode(path: &Path, executable: bool) -> Result<()> {
 fn make_symlink(target: &str, path: &Path) -> Result<()> {
     #[cfg(unix)]
     {
-        std::os::unix::fs::symlink(target, path).map_err(|e| Error::io("create the symlink", path, e))
+        std::os::unix::fs::symlink(target, path)
+            .map_err(|e| Error::io("create the symlink", path, e))
     }
     #[cfg(not(unix))]
     {
         let _ = target;
-        Err(Error::new(format!("cannot create the symlink `{}` on this system", path.display())).with_help("update on a Unix system"))
+        Err(Error::new(format!(
+            "cannot create the symlink `{}` on this system",
+            path.display()
+        ))
+        .with_help("update on a Unix system"))
     }
 }
 
@@ -208,10 +248,68 @@ fn make_symlink(target: &str, path: &Path) -> Result<()> {
 pub fn crash_point() {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static COUNT: AtomicUsize = AtomicUsize::new(0);
-    let Some(limit) = std::env::var("LABFORGE_UPDATE_CRASH_AFTER").ok().and_then(|v| v.parse::<usize>().ok()) else { return };
+    let Some(limit) = std::env::var("LABFORGE_UPDATE_CRASH_AFTER")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+    else {
+        return;
+    };
     if COUNT.fetch_add(1, Ordering::SeqCst) == limit {
         #[cfg(unix)]
         let _ = nix::sys::signal::raise(nix::sys::signal::Signal::SIGKILL);
         std::process::abort();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steps_are_idempotent_and_deletes_prune_empty_folders() {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path();
+        let obj = state::put_object(root, b"new\n").unwrap();
+        std::fs::create_dir_all(root.join("a/b")).unwrap();
+        std::fs::write(root.join("a/b/old.txt"), "old\n").unwrap();
+        let steps = [
+            Step::write("x/y.sh", obj, true),
+            Step::delete("a/b/old.txt"),
+        ];
+        for _ in 0..2 {
+            for s in &steps {
+                apply(root, s).unwrap();
+            }
+        }
+        assert_eq!(std::fs::read(root.join("x/y.sh")).unwrap(), b"new\n");
+        assert!(fsx::is_executable(
+            &std::fs::metadata(root.join("x/y.sh")).unwrap()
+        ));
+        assert!(
+            !root.join("a").exists(),
+            "empty folders left by a delete are removed"
+        );
+    }
+
+    #[test]
+    fn recover_finishes_a_journal_and_removes_stray_temp_files() {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path();
+        let obj = state::put_object(root, b"after\n").unwrap();
+        std::fs::write(root.join("f.txt"), "before\n").unwrap();
+        std::fs::write(root.join(".labforge-tmp-abc"), "half").unwrap();
+        let j = Journal {
+            kind: "update".into(),
+            backup: "b".into(),
+            steps: vec![Step::write("f.txt", obj, false)],
+        };
+        fsx::write_atomic(&root.join(JOURNAL_FILE), toml::to_string(&j).unwrap()).unwrap();
+        assert_eq!(recover(root).unwrap(), Some(j));
+        assert_eq!(
+            std::fs::read_to_string(root.join("f.txt")).unwrap(),
+            "after\n"
+        );
+        assert!(!root.join(".labforge-tmp-abc").exists());
+        assert!(pending(root).unwrap().is_none());
     }
 }

@@ -24,7 +24,11 @@ pub struct Labels {
 impl Labels {
     /// `yours`, `lab OLD`, `lab NEW`.
     pub fn for_versions(old: &str, new: &str) -> Labels {
-        Labels { yours: "yours".into(), old: format!("lab {old}"), new: format!("lab {new}") }
+        Labels {
+            yours: "yours".into(),
+            old: format!("lab {old}"),
+            new: format!("lab {new}"),
+        }
     }
 }
 
@@ -42,9 +46,18 @@ pub fn merge_text(base: &[u8], ours: &[u8], theirs: &[u8], labels: &Labels) -> R
     let crlf = if eo == eb { et } else { eo } == Eol::Crlf;
     let (b, o, t) = (to_lf(base), to_lf(ours), to_lf(theirs));
     let merged = merge_raw(&b, &o, &t, labels)?;
-    let bytes = if crlf { to_crlf(&merged.bytes) } else { merged.bytes };
-    Ok(Merged { bytes, conflicts: merged.conflicts })
+    let bytes = if crlf {
+        to_crlf(&merged.bytes)
+    } else {
+        merged.bytes
+    };
+    Ok(Merged {
+        bytes,
+        conflicts: merged.conflicts,
+    })
 }
+
+const SENTINEL: &[u8] = b"\x01labforge merge sentinel\x01\n";
 
 /// The bare libgit2 merge (no line-ending handling); what the differential
 /// test compares with `git merge-file -p --diff3`.
@@ -53,20 +66,54 @@ pub fn merge_raw(base: &[u8], ours: &[u8], theirs: &[u8], labels: &Labels) -> Re
     // process fails ("no error") unless another git2 call ran before;
     // `Oid::from_bytes` runs git2's one-time initialisation cheaply.
     let _ = git2::Oid::from_bytes(&[0; 20]);
+    // git2's `MergeFileResult::content` builds a slice from libgit2's pointer,
+    // which is null for an empty result (undefined behaviour). A sentinel
+    // line shared by all three sides keeps the result non-empty; it is an
+    // unchanged common first line, so it comes out first and unchanged.
+    let with = |b: &[u8]| [SENTINEL, b].concat();
+    let (b, o, t) = (with(base), with(ours), with(theirs));
     let mut bi = git2::MergeFileInput::new();
-    bi.content(base);
+    bi.content(&b);
     let mut oi = git2::MergeFileInput::new();
-    oi.content(ours);
+    oi.content(&o);
     let mut ti = git2::MergeFileInput::new();
-    ti.content(theirs);
+    ti.content(&t);
     let mut opts = git2::MergeFileOptions::new();
     opts.ancestor_label(labels.old.as_str())
         .our_label(labels.yours.as_str())
         .their_label(labels.new.as_str())
         .style_diff3(true);
-    let result = git2::merge_file(&bi, &oi, &ti, Some(&mut opts))
-        .map_err(|e| Error::new(format!("the 3-way merge failed: {}", e.message())).with_help("report this as a labforge bug"))?;
-    Ok(Merged { bytes: result.content().to_vec(), conflicts: !result.is_automergeable() })
+    let result = git2::merge_file(&bi, &oi, &ti, Some(&mut opts)).map_err(|e| {
+        Error::new(format!("the 3-way merge failed: {}", e.message()))
+            .with_help("report this as a labforge bug")
+    })?;
+    let content = result.content();
+    let Some(rest) = content.strip_prefix(SENTINEL) else {
+        return Err(Error::new("the 3-way merge moved its sentinel line")
+            .with_help("report this as a labforge bug, with the three files"));
+    };
+    let mut bytes = rest.to_vec();
+    if base.is_empty() && !result.is_automergeable() {
+        bytes = label_empty_base(&bytes, &labels.old);
+    }
+    Ok(Merged {
+        bytes,
+        conflicts: !result.is_automergeable(),
+    })
+}
+
+/// libgit2 drops the ancestor label when the ancestor is empty, where
+/// `git merge-file` keeps it (found by the differential test); put it back.
+fn label_empty_base(bytes: &[u8], label: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len() + 64);
+    for line in bytes.split_inclusive(|&b| b == b'\n') {
+        if line == b"|||||||\n" {
+            out.extend_from_slice(format!("||||||| {label}\n").as_bytes());
+        } else {
+            out.extend_from_slice(line);
+        }
+    }
+    out
 }
 
 /// True when `text` still holds a conflict marker line written by an update.
@@ -134,7 +181,13 @@ mod tests {
     #[test]
     fn different_lines_merge_cleanly() {
         let m = merge_text(b"a\nb\nc\n", b"A\nb\nc\n", b"a\nb\nC\n", &labels()).unwrap();
-        assert_eq!(m, Merged { bytes: b"A\nb\nC\n".to_vec(), conflicts: false });
+        assert_eq!(
+            m,
+            Merged {
+                bytes: b"A\nb\nC\n".to_vec(),
+                conflicts: false
+            }
+        );
     }
 
     #[test]
@@ -150,7 +203,13 @@ mod tests {
     #[test]
     fn crlf_learner_file_merges_line_by_line_and_stays_crlf() {
         let m = merge_text(b"a\nb\nc\n", b"A\r\nb\r\nc\r\n", b"a\nb\nC\n", &labels()).unwrap();
-        assert_eq!(m, Merged { bytes: b"A\r\nb\r\nC\r\n".to_vec(), conflicts: false });
+        assert_eq!(
+            m,
+            Merged {
+                bytes: b"A\r\nb\r\nC\r\n".to_vec(),
+                conflicts: false
+            }
+        );
     }
 
     #[test]

@@ -131,7 +131,12 @@ pub fn plan(inp: &Inputs) -> Result<Vec<Item>> {
         let b = base.get(path).map(|(b, _)| *b);
         let o = ours.get(path).copied();
         let t = inp.theirs.get(path);
-        let owner = inp.owners.get(path).copied().or(b.map(|b| b.owner)).unwrap_or(Owner::Shared);
+        let owner = inp
+            .owners
+            .get(path)
+            .copied()
+            .or(b.map(|b| b.owner))
+            .unwrap_or(Owner::Shared);
         let renamed_from = moved.get(path).cloned();
         let mut item = decide(path, b, o, t, owner, inp)?;
         if let Some(from) = renamed_from {
@@ -149,7 +154,15 @@ pub fn plan(inp: &Inputs) -> Result<Vec<Item>> {
 
 impl Item {
     fn new(path: &str, action: Action) -> Item {
-        Item { path: path.to_string(), action, renamed_from: None, write: None, delete: false, side: None, note: None }
+        Item {
+            path: path.to_string(),
+            action,
+            renamed_from: None,
+            write: None,
+            delete: false,
+            side: None,
+            note: None,
+        }
     }
     fn note(mut self, note: impl Into<String>) -> Item {
         self.note = Some(note.into());
@@ -161,21 +174,34 @@ impl Item {
     }
 }
 
-fn decide(path: &str, b: Option<&Base>, o: Option<&Entry>, t: Option<&Entry>, owner: Owner, inp: &Inputs) -> Result<Option<Item>> {
+fn decide(
+    path: &str,
+    b: Option<&Base>,
+    o: Option<&Entry>,
+    t: Option<&Entry>,
+    owner: Owner,
+    inp: &Inputs,
+) -> Result<Option<Item>> {
     let item = |a| Item::new(path, a);
     Ok(match (b, o, t) {
         (Some(b), Some(o), Some(t)) => changed_both(path, &b.entry, o, t, owner, inp)?,
         (Some(b), Some(o), None) => Some(if owner == Owner::Learner {
             item(Action::Report).note("removed upstream; yours, so kept")
         } else if same(o, &b.entry) {
-            Item { delete: true, ..item(Action::Delete).note("removed upstream") }
+            Item {
+                delete: true,
+                ..item(Action::Delete).note("removed upstream")
+            }
         } else {
             item(Action::Report).note("removed upstream, kept because you changed it")
         }),
         (Some(b), None, Some(t)) if !same(t, &b.entry) => Some(if inp.restore_deleted {
-            item(Action::Add).write(t).note("you deleted it; restored by --restore-deleted")
+            item(Action::Add)
+                .write(t)
+                .note("you deleted it; restored by --restore-deleted")
         } else {
-            item(Action::Report).note("you deleted it and upstream changed it; --restore-deleted brings it back")
+            item(Action::Report)
+                .note("you deleted it and upstream changed it; --restore-deleted brings it back")
         }),
         (Some(_), None, _) => None,
         (None, Some(o), Some(t)) => {
@@ -184,7 +210,10 @@ fn decide(path: &str, b: Option<&Base>, o: Option<&Entry>, t: Option<&Entry>, ow
             } else if owner == Owner::Learner {
                 Some(item(Action::Report).note("added upstream too; yours kept"))
             } else {
-                Some(merge_or_conflict(path, &empty_like(t), o, t, inp.labels)?.note("added on both sides"))
+                Some(
+                    merge_or_conflict(path, &empty_like(t), o, t, inp.labels)?
+                        .note("added on both sides"),
+                )
             }
         }
         (None, None, Some(t)) => Some(item(Action::Add).write(t)),
@@ -193,19 +222,34 @@ fn decide(path: &str, b: Option<&Base>, o: Option<&Entry>, t: Option<&Entry>, ow
 }
 
 /// Base, learner's file and new render all exist.
-fn changed_both(path: &str, b: &Entry, o: &Entry, t: &Entry, owner: Owner, inp: &Inputs) -> Result<Option<Item>> {
+fn changed_both(
+    path: &str,
+    b: &Entry,
+    o: &Entry,
+    t: &Entry,
+    owner: Owner,
+    inp: &Inputs,
+) -> Result<Option<Item>> {
     let item = |a| Item::new(path, a);
     let ours_changed = !same(o, b);
     let theirs_changed = !same(t, b);
     Ok(match (ours_changed, theirs_changed) {
         (false, false) => None,
         (true, false) => Some(item(Action::Keep)),
-        (false, true) if owner == Owner::Learner => Some(item(Action::Report).note("changed upstream; yours, so not touched")),
+        (false, true) if owner == Owner::Learner => {
+            Some(item(Action::Report).note("changed upstream; yours, so not touched"))
+        }
         (false, true) => Some(item(Action::Take).write(t)),
         (true, true) if same(o, t) => None,
         (true, true) => match owner {
-            Owner::Learner => Some(item(Action::Report).note("changed upstream; yours, so not touched")),
-            Owner::Template => Some(item(Action::Take).write(t).note("replaced; your copy is in the backup")),
+            Owner::Learner => {
+                Some(item(Action::Report).note("changed upstream; yours, so not touched"))
+            }
+            Owner::Template => Some(
+                item(Action::Take)
+                    .write(t)
+                    .note("replaced; your copy is in the backup"),
+            ),
             Owner::Shared => Some(merge_or_conflict(path, b, o, t, inp.labels)?),
         },
     })
@@ -216,21 +260,42 @@ fn changed_both(path: &str, b: &Entry, o: &Entry, t: &Entry, owner: Owner, inp: 
 fn merge_or_conflict(path: &str, b: &Entry, o: &Entry, t: &Entry, labels: &Labels) -> Result<Item> {
     let item = |a| Item::new(path, a);
     match (b, o, t) {
-        (Entry::File { bytes: bb, executable: bx }, Entry::File { bytes: ob, executable: ox }, Entry::File { bytes: tb, executable: tx })
-            if !merge::is_binary(bb) && !merge::is_binary(ob) && !merge::is_binary(tb) =>
-        {
+        (
+            Entry::File {
+                bytes: bb,
+                executable: bx,
+            },
+            Entry::File {
+                bytes: ob,
+                executable: ox,
+            },
+            Entry::File {
+                bytes: tb,
+                executable: tx,
+            },
+        ) if !merge::is_binary(bb) && !merge::is_binary(ob) && !merge::is_binary(tb) => {
             let m = merge::merge_text(bb, ob, tb, labels)?;
             let executable = if ox == bx { *tx } else { *ox };
-            let entry = Entry::File { bytes: m.bytes, executable };
+            let entry = Entry::File {
+                bytes: m.bytes,
+                executable,
+            };
             Ok(if m.conflicts {
-                item(Action::Conflict).write(&entry).note("both changed the same lines; resolve the markers")
+                item(Action::Conflict)
+                    .write(&entry)
+                    .note("both changed the same lines; resolve the markers")
             } else {
                 item(Action::Merge).write(&entry)
             })
         }
         _ => {
             let side = format!("{path}.labforge-new");
-            Ok(Item { side: Some((side.clone(), t.clone())), ..item(Action::Conflict).note(format!("binary, changed on both sides; yours kept, the new version is in {side}")) })
+            Ok(Item {
+                side: Some((side.clone(), t.clone())),
+                ..item(Action::Conflict).note(format!(
+                    "binary, changed on both sides; yours kept, the new version is in {side}"
+                ))
+            })
         }
     }
 }
@@ -241,7 +306,10 @@ fn same(a: &Entry, b: &Entry) -> bool {
 
 fn empty_like(t: &Entry) -> Entry {
     match t {
-        Entry::File { .. } => Entry::File { bytes: Vec::new(), executable: false },
+        Entry::File { .. } => Entry::File {
+            bytes: Vec::new(),
+            executable: false,
+        },
         Entry::Symlink(_) => Entry::Symlink(String::new()),
     }
 }

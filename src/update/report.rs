@@ -18,24 +18,23 @@ pub fn plan_lines(items: &[Item]) -> String {
 pub fn diffs(items: &[Item], ours: &BTreeMap<String, Entry>) -> String {
     let mut out = String::new();
     for item in items {
-        if let Some(from) = &item.renamed_from {
-            out.push_str(&diff_one(from, ours.get(from), None));
-        }
-        let before = if item.renamed_from.is_some() { None } else { ours.get(&item.path) };
+        // A renamed file diffs against its old path, as `git diff -M` shows it.
+        let from = item.renamed_from.as_deref().unwrap_or(&item.path);
+        let before = ours.get(from);
         if let Some(after) = &item.write {
-            out.push_str(&diff_one(&item.path, before, Some(after)));
+            out.push_str(&diff_one(from, &item.path, before, Some(after)));
         } else if item.delete {
-            out.push_str(&diff_one(&item.path, before, None));
+            out.push_str(&diff_one(from, &item.path, before, None));
         }
         if let Some((side, entry)) = &item.side {
-            out.push_str(&diff_one(side, None, Some(entry)));
+            out.push_str(&diff_one(side, side, None, Some(entry)));
         }
     }
     out
 }
 
-fn diff_one(path: &str, before: Option<&Entry>, after: Option<&Entry>) -> String {
-    if before == after {
+fn diff_one(old_path: &str, path: &str, before: Option<&Entry>, after: Option<&Entry>) -> String {
+    if before == after && old_path == path {
         return String::new();
     }
     let text = |e: Option<&Entry>| -> Option<String> {
@@ -46,13 +45,31 @@ fn diff_one(path: &str, before: Option<&Entry>, after: Option<&Entry>) -> String
             Some(Entry::File { bytes, .. }) => String::from_utf8(bytes.clone()).ok(),
         }
     };
-    let old_name = if before.is_some() { format!("a/{path}") } else { "/dev/null".into() };
-    let new_name = if after.is_some() { format!("b/{path}") } else { "/dev/null".into() };
+    let old_name = if before.is_some() {
+        format!("a/{old_path}")
+    } else {
+        "/dev/null".into()
+    };
+    let new_name = if after.is_some() {
+        format!("b/{path}")
+    } else {
+        "/dev/null".into()
+    };
     match (text(before), text(after)) {
-        (Some(a), Some(b)) if a == b => format!("--- {old_name}\n+++ {new_name}\n(only the executable bit changes)\n"),
+        (Some(a), Some(b)) if a == b && old_path != path => {
+            format!("--- {old_name}\n+++ {new_name}\n(moved, content unchanged)\n")
+        }
+        (Some(a), Some(b)) if a == b => {
+            format!("--- {old_name}\n+++ {new_name}\n(only the executable bit changes)\n")
+        }
         (Some(a), Some(b)) => {
             let diff = similar::TextDiff::from_lines(&a, &b);
-            format!("{}", diff.unified_diff().context_radius(3).header(&old_name, &new_name))
+            format!(
+                "{}",
+                diff.unified_diff()
+                    .context_radius(3)
+                    .header(&old_name, &new_name)
+            )
         }
         _ => format!("Binary files {old_name} and {new_name} differ\n"),
     }
@@ -60,7 +77,11 @@ fn diff_one(path: &str, before: Option<&Entry>, after: Option<&Entry>) -> String
 
 /// The `--json` document of an update (or of a dry run).
 pub fn json(from: &str, to: &str, items: &[Item], backup: Option<&str>, dry_run: bool) -> Value {
-    let conflicts: Vec<&str> = items.iter().filter(|i| i.action == Action::Conflict).map(|i| i.path.as_str()).collect();
+    let conflicts: Vec<&str> = items
+        .iter()
+        .filter(|i| i.action == Action::Conflict)
+        .map(|i| i.path.as_str())
+        .collect();
     json!({
         "from": from,
         "to": to,

@@ -22,63 +22,148 @@ use super::{Options, backup, finish, gitcheck, inputs, report, version};
 
 /// Runs `labforge update` for the lab containing `start`. Data (the plan,
 /// JSON) goes to `out`, messages to `err`.
-pub fn update(start: &Path, opts: &Options, out: &mut dyn Write, err: &mut dyn Write) -> Result<Status> {
+pub fn update(
+    start: &Path,
+    opts: &Options,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<Status> {
     let root = State::find_root(start)?;
     if opts.undo {
         return finish::undo(&root, out, err);
     }
-    let read_only = opts.check || opts.dry_run;
-    if read_only {
+    if opts.check || opts.dry_run {
         if journal::pending(&root)?.is_some() {
             return Err(Error::new("an earlier `labforge update` was interrupted")
                 .in_file(root.join(journal::JOURNAL_FILE))
                 .with_help("run `labforge update` to finish it, or `labforge update --undo` to roll it back"));
         }
     } else {
-        if let Some(j) = journal::recover(&root)? {
-            let _ = writeln!(err, "Finished the interrupted `labforge update{}` ({} steps).", if j.kind == "undo" { " --undo" } else { "" }, j.steps.len());
-        }
         backup::clean_partial(&root)?;
+        if let Some(j) = journal::recover(&root)? {
+            return finish::recovered(&root, &j, err);
+        }
     }
     let st = State::load(&root)?;
     if opts.continue_ {
         return finish::resume(&root, st, out, err);
     }
-    let lab = source::load(&st.source, &FetchOptions { offline: opts.offline, refresh: false })?;
+    let lab = source::load(
+        &st.source,
+        &FetchOptions {
+            offline: opts.offline,
+            refresh: false,
+        },
+    )?;
     if opts.check {
         return check(&st, &lab, opts.json, out);
     }
     if !st.conflicts.is_empty() {
         return Err(finish::pending_conflicts(&st));
     }
-    let (current, latest) = (st.lab_version().to_string(), lab.manifest.version().to_string());
+    if up_to_date(&st, &lab, opts)? {
+        let _ = writeln!(
+            err,
+            "{} is up to date ({}).",
+            lab.manifest.id(),
+            st.lab_version()
+        );
+        return Ok(Status::Success);
+    }
+    let p = prepare(&root, &st, &lab, opts)?;
+    let to_ref = lab.manifest.lab_ref();
+    if opts.dry_run {
+        return dry_run(&st.lab, &to_ref, &p.items, &p.ours, opts.json, out);
+    }
+    if !opts.allow_dirty {
+        let dirty = gitcheck::dirty_files(&root)?;
+        if !dirty.is_empty() {
+            return Err(gitcheck::refuse(&dirty));
+        }
+    }
+    let conflicts: Vec<String> = p
+        .items
+        .iter()
+        .filter(|i| i.action == Action::Conflict)
+        .map(|i| i.path.clone())
+        .collect();
+    let new_state = next_state(&root, &st, &lab, &p, &conflicts)?;
+    let steps = steps(&root, &p.items, &new_state)?;
+    let touched: Vec<String> = steps.iter().map(|s| s.path.clone()).collect();
+    let name = backup::create(&root, "update", &st.lab, &to_ref, &touched)?;
+    journal::crash_point();
+    journal::run(
+        &root,
+        &Journal {
+            kind: "update".into(),
+            backup: name.clone(),
+            steps,
+        },
+    )?;
+    let backup_dir = format!("{}/{name}", backup::BACKUPS_DIR);
+    print_result(&st.lab, &to_ref, &p.items, &backup_dir, opts.json, out, err);
+    Ok(if conflicts.is_empty() {
+        Status::Success
+    } else {
+        Status::No
+    })
+}
+
+/// Checks `--to` and the direction of the update; true when there is
+/// nothing to do (same version, same template, no changed answer).
+fn up_to_date(st: &State, lab: &Lab, opts: &Options) -> Result<bool> {
+    let (current, latest) = (st.lab_version(), lab.manifest.version());
     if let Some(to) = &opts.to
-        && version::compare(to, &latest) != Ordering::Equal
+        && version::compare(to, latest) != Ordering::Equal
     {
-        return Err(Error::new(format!("version {to} of lab `{}` is not available from `{}`, which holds {latest}", lab.manifest.id(), st.source))
-            .with_help(format!("use --to {latest}, or point the lab's source at a folder or tag holding {to}")));
+        return Err(Error::new(format!(
+            "version {to} of lab `{}` is not available from `{}`, which holds {latest}",
+            lab.manifest.id(),
+            st.source
+        ))
+        .with_help(format!(
+            "use --to {latest}, or point the lab's source at a folder or tag holding {to}"
+        )));
     }
-    match version::compare(&latest, &current) {
-        Ordering::Less => {
-            return Err(Error::new(format!("`{}` holds version {latest}, older than your lab ({current})", st.source))
-                .with_help("labforge update never downgrades; `labforge update --undo` rolls back the last update"));
-        }
-        Ordering::Equal if opts.set.is_empty() && lab.digest() == st.template => {
-            let _ = writeln!(err, "{} is up to date ({current}).", lab.manifest.id());
-            return Ok(Status::Success);
-        }
-        _ => {}
+    match version::compare(latest, current) {
+        Ordering::Less => Err(Error::new(format!(
+            "`{}` holds version {latest}, older than your lab ({current})",
+            st.source
+        ))
+        .with_help(
+            "labforge update never downgrades; `labforge update --undo` rolls back the last update",
+        )),
+        Ordering::Equal => Ok(opts.set.is_empty() && lab.digest() == st.template),
+        Ordering::Greater => Ok(false),
     }
+}
+
+/// The three sides and the plan.
+struct Prepared {
+    track: Option<String>,
+    answers: toml::Table,
+    theirs: BTreeMap<String, Entry>,
+    ours: BTreeMap<String, Entry>,
+    items: Vec<Item>,
+}
+
+/// Renders the new version once, loads the base and the learner's files, and plans.
+fn prepare(root: &Path, st: &State, lab: &Lab, opts: &Options) -> Result<Prepared> {
+    let (current, latest) = (st.lab_version(), lab.manifest.version());
     let track = st.track.as_deref();
-    let answers = inputs::answers(&st.answers, &lab, track, &opts.set)?;
-    let mut theirs = render::render_layers(&lab, &render::starter_layers(track), track, &answers)?;
-    scaffold::add_gitignore(&lab, track, &mut theirs);
-    let rules = scaffold::OwnerRules::new(&lab, track)?;
-    let owners: BTreeMap<String, Owner> = theirs.keys().map(|p| (p.clone(), rules.owner(p))).collect();
-    let base = inputs::load_base(&root, &st)?;
-    let renames = inputs::renames(&lab, &current, &latest, base.keys());
-    let ours = inputs::read_ours(&root, base.keys().chain(renames.values()).chain(theirs.keys()))?;
-    let labels = Labels::for_versions(&current, &latest);
+    let answers = inputs::answers(&st.answers, lab, track, &opts.set)?;
+    let mut theirs = render::render_layers(lab, &render::starter_layers(track), track, &answers)?;
+    scaffold::add_gitignore(lab, track, &mut theirs);
+    let rules = scaffold::OwnerRules::new(lab, track)?;
+    let owners: BTreeMap<String, Owner> =
+        theirs.keys().map(|p| (p.clone(), rules.owner(p))).collect();
+    let base = inputs::load_base(root, st)?;
+    let renames = inputs::renames(lab, track, current, latest, base.keys());
+    let ours = inputs::read_ours(
+        root,
+        base.keys().chain(renames.values()).chain(theirs.keys()),
+    )?;
+    let labels = Labels::for_versions(current, latest);
     let items = plan::plan(&plan::Inputs {
         base: &base,
         ours: &ours,
@@ -88,26 +173,13 @@ pub fn update(start: &Path, opts: &Options, out: &mut dyn Write, err: &mut dyn W
         labels: &labels,
         restore_deleted: opts.restore_deleted,
     })?;
-    let to_ref = lab.manifest.lab_ref();
-    if opts.dry_run {
-        return dry_run(&st.lab, &to_ref, &items, &ours, opts.json, out);
-    }
-    if !opts.allow_dirty {
-        let dirty = gitcheck::dirty_files(&root)?;
-        if !dirty.is_empty() {
-            return Err(gitcheck::refuse(&dirty));
-        }
-    }
-    let conflicts: Vec<String> = items.iter().filter(|i| i.action == Action::Conflict).map(|i| i.path.clone()).collect();
-    let new_state = next_state(&root, &st, &lab, track, &answers, &theirs, &conflicts)?;
-    let steps = steps(&root, &items, &new_state)?;
-    let touched: Vec<String> = steps.iter().map(|s| s.path.clone()).collect();
-    let name = backup::create(&root, "update", &st.lab, &to_ref, &touched)?;
-    journal::crash_point();
-    journal::run(&root, &Journal { kind: "update".into(), backup: name.clone(), steps })?;
-    let backup_dir = format!("{}/{name}", backup::BACKUPS_DIR);
-    print_result(&st.lab, &to_ref, &items, &backup_dir, opts.json, out, err);
-    Ok(if conflicts.is_empty() { Status::Success } else { Status::No })
+    Ok(Prepared {
+        track: st.track.clone(),
+        answers,
+        theirs,
+        ours,
+        items,
+    })
 }
 
 /// The state after the update: the new version's base (its objects stored
@@ -116,12 +188,10 @@ fn next_state(
     root: &Path,
     st: &State,
     lab: &Lab,
-    track: Option<&str>,
-    answers: &toml::Table,
-    theirs: &BTreeMap<String, Entry>,
+    p: &Prepared,
     conflicts: &[String],
 ) -> Result<State> {
-    let mut next = scaffold::base_state(lab, track, answers, root, theirs)?;
+    let mut next = scaffold::base_state(lab, p.track.as_deref(), &p.answers, root, &p.theirs)?;
     next.current = st.current.clone();
     next.done = st.done.clone();
     next.hints = st.hints.clone();
@@ -135,7 +205,9 @@ fn steps(root: &Path, items: &[Item], next: &State) -> Result<Vec<Step>> {
     let mut steps = Vec::new();
     let put = |path: &str, entry: &Entry, steps: &mut Vec<Step>| -> Result<()> {
         steps.push(match entry {
-            Entry::File { bytes, executable } => Step::write(path, state::put_object(root, bytes)?, *executable),
+            Entry::File { bytes, executable } => {
+                Step::write(path, state::put_object(root, bytes)?, *executable)
+            }
             Entry::Symlink(t) => Step::link(path, t),
         });
         Ok(())
@@ -153,8 +225,13 @@ fn steps(root: &Path, items: &[Item], next: &State) -> Result<Vec<Step>> {
             put(side, entry, &mut steps)?;
         }
     }
-    let text = toml::to_string_pretty(next).map_err(|e| Error::new(format!("could not encode the lab state: {e}")))?;
-    steps.push(Step::write(STATE_FILE, state::put_object(root, text.as_bytes())?, false));
+    let text = toml::to_string_pretty(next)
+        .map_err(|e| Error::new(format!("could not encode the lab state: {e}")))?;
+    steps.push(Step::write(
+        STATE_FILE,
+        state::put_object(root, text.as_bytes())?,
+        false,
+    ));
     Ok(steps)
 }
 
@@ -162,43 +239,86 @@ fn check(st: &State, lab: &Lab, json: bool, out: &mut dyn Write) -> Result<Statu
     let (current, latest) = (st.lab_version(), lab.manifest.version());
     let available = version::compare(latest, current) == Ordering::Greater;
     let text = if json {
-        format!("{}\n", serde_json::json!({ "lab": lab.manifest.id(), "current": current, "latest": latest, "update_available": available }))
+        format!(
+            "{}\n",
+            serde_json::json!({ "lab": lab.manifest.id(), "current": current, "latest": latest, "update_available": available })
+        )
     } else if available {
-        format!("{}: {current} -> {latest} available; run `labforge update`\n", lab.manifest.id())
+        format!(
+            "{}: {current} -> {latest} available; run `labforge update`\n",
+            lab.manifest.id()
+        )
     } else {
         format!("{}: {current} is the latest\n", lab.manifest.id())
     };
     write_out(out, &text)?;
-    Ok(if available { Status::No } else { Status::Success })
+    Ok(if available {
+        Status::No
+    } else {
+        Status::Success
+    })
 }
 
-fn dry_run(from: &str, to: &str, items: &[Item], ours: &BTreeMap<String, Entry>, json: bool, out: &mut dyn Write) -> Result<Status> {
+fn dry_run(
+    from: &str,
+    to: &str,
+    items: &[Item],
+    ours: &BTreeMap<String, Entry>,
+    json: bool,
+    out: &mut dyn Write,
+) -> Result<Status> {
     let text = if json {
         format!("{:#}\n", report::json(from, to, items, None, true))
     } else {
-        format!("Update {from} -> {to} (dry run, nothing written):\n{}{}", report::plan_lines(items), report::diffs(items, ours))
+        format!(
+            "Update {from} -> {to} (dry run, nothing written):\n{}{}",
+            report::plan_lines(items),
+            report::diffs(items, ours)
+        )
     };
     write_out(out, &text)?;
     Ok(Status::Success)
 }
 
-fn print_result(from: &str, to: &str, items: &[Item], backup_dir: &str, json: bool, out: &mut dyn Write, err: &mut dyn Write) {
+fn print_result(
+    from: &str,
+    to: &str,
+    items: &[Item],
+    backup_dir: &str,
+    json: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) {
     if json {
-        let _ = writeln!(out, "{:#}", report::json(from, to, items, Some(backup_dir), false));
+        let _ = writeln!(
+            out,
+            "{:#}",
+            report::json(from, to, items, Some(backup_dir), false)
+        );
     } else {
         let _ = write!(out, "{}", report::plan_lines(items));
     }
-    let conflicts: Vec<&Item> = items.iter().filter(|i| i.action == Action::Conflict).collect();
-    let _ = writeln!(err, "Updated {from} -> {to}. Backup: {backup_dir} (`labforge update --undo` restores it).");
+    let conflicts: Vec<&Item> = items
+        .iter()
+        .filter(|i| i.action == Action::Conflict)
+        .collect();
+    let _ = writeln!(
+        err,
+        "Updated {from} -> {to}. Backup: {backup_dir} (`labforge update --undo` restores it)."
+    );
     if !conflicts.is_empty() {
         let _ = writeln!(err, "{} conflict(s) to resolve:", conflicts.len());
         for c in &conflicts {
             let _ = writeln!(err, "  {}", c.path);
         }
-        let _ = writeln!(err, "Edit the markers away (or decide between NAME and NAME.labforge-new and delete the .labforge-new file), then run `labforge update --continue`.");
+        let _ = writeln!(
+            err,
+            "Edit the markers away (or decide between NAME and NAME.labforge-new and delete the .labforge-new file), then run `labforge update --continue`."
+        );
     }
 }
 
 fn write_out(out: &mut dyn Write, text: &str) -> Result<()> {
-    out.write_all(text.as_bytes()).map_err(|e| Error::new(format!("could not write the output: {e}")))
+    out.write_all(text.as_bytes())
+        .map_err(|e| Error::new(format!("could not write the output: {e}")))
 }

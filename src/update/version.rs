@@ -10,7 +10,10 @@ pub fn compare(a: &str, b: &str) -> Ordering {
     let an: Vec<&str> = ac.split('.').collect();
     let bn: Vec<&str> = bc.split('.').collect();
     for i in 0..an.len().max(bn.len()) {
-        let o = part(an.get(i).copied().unwrap_or("0"), bn.get(i).copied().unwrap_or("0"));
+        let o = part(
+            an.get(i).copied().unwrap_or("0"),
+            bn.get(i).copied().unwrap_or("0"),
+        );
         if o != Ordering::Equal {
             return o;
         }

@@ -636,13 +636,15 @@ fn lint_is_clean_on_a_well_filled_record_and_status_can_be_required() {
   hint: set the status to one of: proposed, rejected
 ",
     );
-    run(p, &["lint", "--min-options", "4", "--min-words", "14"]).code(1).stdout_eq(
-        "doc/adr/0001-choose-a-cache.md:20: too-few-options: \"Considered Options\" lists 3 real option(s), fewer than 4
+    run(p, &["lint", "--min-options", "4", "--min-words", "16"]).code(1).stdout_eq(
+        "doc/adr/0001-choose-a-cache.md:9: too-short: section \"Context and Problem Statement\" has 15 real word(s), fewer than 16
+  hint: describe the problem that forces a decision, who it affects and what goes wrong without one (the prompt asks: What problem forces a decision here?)
+doc/adr/0001-choose-a-cache.md:19: too-few-options: \"Considered Options\" lists 3 real option(s), fewer than 4
   hint: list at least 4 real alternatives you weighed, one per line (`* Option name`)
-doc/adr/0001-choose-a-cache.md:26: too-short: section \"Decision Outcome\" has 13 real word(s), fewer than 14
+doc/adr/0001-choose-a-cache.md:25: too-short: section \"Decision Outcome\" has 15 real word(s), fewer than 16
   hint: write `Chosen option: \"…\", because …` and say why it beats the other options
-doc/adr/0001-choose-a-cache.md:37: too-short: section \"Confirmation\" has 13 real word(s), fewer than 14
-  hint: say how you will check that the decision is followed: a test, a review or a measurement
+doc/adr/0001-choose-a-cache.md:38: too-short: section \"Pros and Cons of the Options\" has 14 real word(s), fewer than 16
+  hint: for each option write `* Good, because …` and `* Bad, because …` lines
 ",
     );
 }
@@ -681,18 +683,18 @@ fn lint_names_half_filled_sections() {
   {
     "file": "doc/adr/0001-choose-a-cache.md",
     "section": "Considered Options",
-    "code": "placeholder-left",
-    "message": "section /"Considered Options/" still holds the placeholder {title of option 2}",
-    "hint": "replace {title of option 2} with your own words",
-    "line": 22
-  },
-  {
-    "file": "doc/adr/0001-choose-a-cache.md",
-    "section": "Considered Options",
     "code": "too-few-options",
     "message": "/"Considered Options/" lists 1 real option(s), fewer than 2",
     "hint": "list at least 2 real alternatives you weighed, one per line (`* Option name`)",
     "line": 19
+  },
+  {
+    "file": "doc/adr/0001-choose-a-cache.md",
+    "section": "Considered Options",
+    "code": "placeholder-left",
+    "message": "section /"Considered Options/" still holds the placeholder {title of option 2}",
+    "hint": "replace {title of option 2} with your own words",
+    "line": 22
   },
   {
     "file": "doc/adr/0001-choose-a-cache.md",
@@ -713,4 +715,216 @@ fn lint_names_half_filled_sections() {
 ]
 "#,
     );
+}
+
+const MADR_INIT: &str = r#"---
+status: accepted
+date: 1992-01-12
+decision-makers: the project's maintainers
+---
+
+# Record architecture decisions
+
+## Context and Problem Statement
+
+We need to record the architectural decisions made on this project, so that people who join later can see what was decided, why, and which alternatives were weighed.
+
+## Considered Options
+
+* Markdown Architectural Decision Records (MADR 4.0) in the repository
+* Michael Nygard's short ADR format, as written by adr-tools
+* No written records: decisions live in chat threads and people's memory
+
+## Decision Outcome
+
+Chosen option: "Markdown Architectural Decision Records (MADR 4.0) in the repository", because the format makes us name the options we weighed and the cost of the one we chose, and the records are reviewed and versioned with the code.
+
+### Consequences
+
+* Good, because every significant decision has one file that explains it, next to the code it shapes.
+* Bad, because writing a record takes time, and records must be superseded rather than silently edited when a decision changes.
+
+### Confirmation
+
+Pull requests that make a significant decision add or supersede a record in this folder, and `adr lint` reports no findings for it.
+
+## More Information
+
+MADR 4.0 is described at https://adr.github.io/madr/. New records are created with `adr new --format madr` followed by the title or, when the folder holds a `.adr-format` file saying `madr`, with plain `adr new`.
+"#;
+
+#[test]
+fn madr_repository_setting_new_supersede_and_status() {
+    let t = tempdir();
+    let p = t.path();
+    ok(p, &["init", "--format", "madr", "decisions"], "decisions/0001-record-architecture-decisions.md\n");
+    assert_eq!(ls(p, "decisions"), ".adr-format\n0001-record-architecture-decisions.md\n");
+    file_eq(p, "decisions/.adr-format", "madr\n");
+    file_eq(p, "decisions/0001-record-architecture-decisions.md", MADR_INIT);
+    ok(p, &["new", "Use", "Postgres"], "decisions/0002-use-postgres.md\n");
+    let madr = include_str!("../../templates/adr/madr4.md");
+    file_eq(p, "decisions/0002-use-postgres.md", &madr.replacen("STATUS", "proposed", 1).replacen("DATE", DATE, 1).replacen("TITLE", "Use Postgres", 1));
+    ok(p, &["status", "2"], "proposed\n");
+    run(p, &["status", "2", "accepted"]).code(0).stdout_eq("").stderr_eq("decisions/0002-use-postgres.md: status is now accepted\n");
+    ok(p, &["new", "-s", "2", "Use", "SQLite"], "decisions/0003-use-sqlite.md\n");
+    let filled = |status: &str, title: &str, link: &str| {
+        madr.replacen("STATUS", status, 1).replacen("DATE", DATE, 1).replacen("TITLE", title, 1) + "\n" + link + "\n"
+    };
+    file_eq(p, "decisions/0002-use-postgres.md", &filled("superseded by ADR-0003", "Use Postgres", "Superseded by [3. Use SQLite](0003-use-sqlite.md)"));
+    file_eq(p, "decisions/0003-use-sqlite.md", &filled("proposed", "Use SQLite", "Supersedes [2. Use Postgres](0002-use-postgres.md)"));
+    ok(p, &["status", "2"], "superseded by ADR-0003\n");
+    ok(
+        p,
+        &["generate", "toc"],
+        "# Architecture Decision Records
+
+* [1. Record architecture decisions](0001-record-architecture-decisions.md)
+* [2. Use Postgres](0002-use-postgres.md)
+* [3. Use SQLite](0003-use-sqlite.md)
+",
+    );
+    // --format overrides the repository setting
+    ok(p, &["new", "--format", "nygard", "Plain", "one"], "decisions/0004-plain-one.md\n");
+    file_eq(p, "decisions/0004-plain-one.md", &nygard("4. Plain one", "Accepted"));
+    run(p, &["lint", "1"]).code(0).stdout_eq("").stderr_eq("adr lint: 1 record(s), no findings\n");
+}
+
+#[test]
+fn new_with_format_madr_in_an_adr_tools_repository() {
+    let t = tempdir();
+    let p = t.path();
+    ok(p, &["init"], "doc/adr/0001-record-architecture-decisions.md\n");
+    ok(p, &["new", "--format=madr", "Café", "&", "Crème"], "doc/adr/0002-cafe-creme.md\n");
+    let madr = include_str!("../../templates/adr/madr4.md").replacen("STATUS", "proposed", 1).replacen("DATE", DATE, 1).replacen("TITLE", "Café & Crème", 1);
+    file_eq(p, "doc/adr/0002-cafe-creme.md", &madr);
+    ok(p, &["new", "-l", "2:Refines:Refined by", "Third"], "doc/adr/0003-third.md\n");
+    file_eq(p, "doc/adr/0002-cafe-creme.md", &(madr + "\nRefined by [3. Third](0003-third.md)\n"));
+    file_eq(p, "doc/adr/0003-third.md", &nygard("3. Third", "Accepted\n\nRefines [2. Café & Crème](0002-cafe-creme.md)"));
+    run(p, &["new", "--format", "asciidoc", "X"]).code(2).stdout_eq("").stderr_eq(
+        "error: unknown ADR format `asciidoc`\nhelp: use `--format nygard` (adr-tools) or `--format madr` (MADR 4.0)\n",
+    );
+}
+
+#[test]
+fn status_transitions_are_enforced() {
+    let t = tempdir();
+    let p = t.path();
+    fs::create_dir_all(p.join("doc/adr")).unwrap();
+    ok(p, &["new", "First"], "doc/adr/0001-first.md\n");
+    fs::write(p.join("doc/adr/0002-second.md"), nygard("2. Second", "Proposed")).unwrap();
+    ok(p, &["new", "Third"], "doc/adr/0003-third.md\n");
+    run(p, &["status", "1", "proposed"]).code(2).stdout_eq("").stderr_eq(
+        "error: cannot change the status of `doc/adr/0001-first.md` from accepted to proposed
+help: from accepted a record can become: deprecated, superseded
+",
+    );
+    run(p, &["status", "2", "rejected"]).code(0).stderr_eq("doc/adr/0002-second.md: status is now rejected\n");
+    file_eq(p, "doc/adr/0002-second.md", &nygard("2. Second", "Rejected"));
+    run(p, &["status", "2", "accepted"]).code(2).stderr_eq(
+        "error: cannot change the status of `doc/adr/0002-second.md` from rejected to accepted
+help: a rejected record is final; write a new record with `adr new`
+",
+    );
+    run(p, &["status", "1", "superseded"]).code(2).stderr_eq(
+        "error: `superseded` needs the record that supersedes it
+help: write `adr status 1 superseded by M`, or create it with `adr new -s 1 TITLE`
+",
+    );
+    run(p, &["status", "1", "superseded", "by", "3"]).code(0).stderr_eq("doc/adr/0001-first.md: status is now superseded\n");
+    file_eq(p, "doc/adr/0001-first.md", &nygard("1. First", "Superceded by [3. Third](0003-third.md)"));
+    file_eq(p, "doc/adr/0003-third.md", &nygard("3. Third", "Accepted\n\nSupercedes [1. First](0001-first.md)"));
+    run(p, &["status", "3", "deprecated"]).code(0);
+    file_eq(p, "doc/adr/0003-third.md", &nygard("3. Third", "Deprecated\n\nSupercedes [1. First](0001-first.md)"));
+    // superseding a proposed record leaves no "Proposed" behind
+    fs::write(p.join("doc/adr/0004-fourth.md"), nygard("4. Fourth", "Proposed")).unwrap();
+    ok(p, &["new", "-s", "4", "Fifth"], "doc/adr/0005-fifth.md\n");
+    file_eq(p, "doc/adr/0004-fourth.md", &nygard("4. Fourth", "Superceded by [5. Fifth](0005-fifth.md)"));
+}
+
+#[test]
+fn lint_checks_links_numbers_status_and_unreadable_files() {
+    let t = tempdir();
+    let p = t.path();
+    fs::create_dir_all(p.join("doc/adr")).unwrap();
+    let filled = |n: u32, title: &str, status: &str| {
+        format!(
+            "# {n}. {title}\n\nDate: {DATE}\n\n## Status\n\n{status}\n\n## Context\n\nRequests are slow because each one opens a new connection.\n\n## Decision\n\nWe keep a pool of ten connections per process.\n\n## Consequences\n\nStartup is slower and the database sees more idle connections.\n"
+        )
+    };
+    fs::write(p.join("doc/adr/0001-pool.md"), filled(1, "Pool", "Accepted\n\nAmends [2. Ghost](0002-ghost.md)")).unwrap();
+    fs::write(p.join("doc/adr/0002-left.md"), filled(2, "Left", "Accepted\n\nClarifies [1. Pool](0001-pool.md)")).unwrap();
+    fs::write(p.join("doc/adr/0002-right.md"), filled(2, "Right", "Accepted")).unwrap();
+    let no_status = filled(3, "No status", "Accepted").replace("## Status\n\nAccepted\n\n", "");
+    fs::write(p.join("doc/adr/0003-no-status.md"), no_status).unwrap();
+    fs::write(p.join("doc/adr/0004-odd.md"), filled(4, "Odd", "Maybe")).unwrap();
+    fs::create_dir(p.join("doc/adr/0005-folder.md")).unwrap();
+    run(p, &["lint"]).code(1).stdout_eq(
+        "doc/adr/0001-pool.md:9: missing-link-target: \"Amends [2. Ghost]\" links to `0002-ghost.md`, which does not exist
+  hint: fix the file name in the link (`adr list` shows the records), or remove the line
+doc/adr/0002-left.md:9: link-not-reciprocal: \"Clarifies [1. Pool]\" has no link back from `0001-pool.md`
+  hint: create links in pairs with `adr link SOURCE LINK TARGET REVERSE-LINK`, or add the reverse line to `0001-pool.md`
+doc/adr/0002-right.md: duplicate-number: 2 records have the number 2: 0002-left.md, 0002-right.md
+  hint: give this record a free number with `adr renumber 0002-right.md`
+doc/adr/0003-no-status.md:1: no-status: the record has no status
+  hint: add a `## Status` section after the date, holding one of: proposed, accepted, rejected, deprecated, superseded
+doc/adr/0004-odd.md:5: bad-status: status \"Maybe\" is not one of: proposed, accepted, rejected, deprecated, superseded
+  hint: set the status to one of: proposed, accepted, rejected, deprecated, superseded
+doc/adr/0005-folder.md: unreadable: could not read `doc/adr/0005-folder.md`: Is a directory (os error 21)
+  hint: make the file a readable UTF-8 text file
+",
+    )
+    .stderr_eq("adr lint: 6 finding(s) in 6 of 6 record(s)\n");
+    // a number that two records share is ambiguous
+    run(p, &["lint", "2"]).code(2).stdout_eq("").stderr_eq(
+        "error: 2 records have the number 2
+  doc/adr/0002-left.md
+  doc/adr/0002-right.md
+help: name the record by its file name, or give one of them a new number with `adr renumber FILE`
+",
+    );
+    // other commands name the unreadable file
+    run(p, &["generate", "toc"]).code(2).stdout_eq("").stderr_eq(
+        "error: could not read `doc/adr/0005-folder.md`: Is a directory (os error 21)\n",
+    );
+    ok(p, &["list"], "doc/adr/0001-pool.md\ndoc/adr/0002-left.md\ndoc/adr/0002-right.md\ndoc/adr/0003-no-status.md\ndoc/adr/0004-odd.md\ndoc/adr/0005-folder.md\n");
+    fs::remove_dir(p.join("doc/adr/0005-folder.md")).unwrap();
+    // renumber the duplicate: the file moves and inbound links follow
+    ok(p, &["renumber", "0002-left.md"], "doc/adr/0005-left.md\n");
+    file_eq(p, "doc/adr/0005-left.md", &filled(5, "Left", "Accepted\n\nClarifies [1. Pool](0001-pool.md)"));
+    ok(p, &["link", "1", "Clarified by", "5", "Clarifies"], "");
+    file_eq(
+        p,
+        "doc/adr/0001-pool.md",
+        &filled(1, "Pool", "Accepted\n\nAmends [2. Ghost](0002-ghost.md)\n\nClarified by [5. Left](0005-left.md)"),
+    );
+    file_eq(
+        p,
+        "doc/adr/0005-left.md",
+        &filled(5, "Left", "Accepted\n\nClarifies [1. Pool](0001-pool.md)\n\nClarifies [1. Pool](0001-pool.md)"),
+    );
+    ok(p, &["renumber", "5", "7"], "doc/adr/0007-left.md\n");
+    file_eq(
+        p,
+        "doc/adr/0001-pool.md",
+        &filled(1, "Pool", "Accepted\n\nAmends [2. Ghost](0002-ghost.md)\n\nClarified by [7. Left](0007-left.md)"),
+    );
+    run(p, &["renumber", "7", "1"]).code(2).stderr_eq(
+        "error: the number 1 is taken by `doc/adr/0001-pool.md`\nhelp: choose a free number, or leave it out to take the next free one\n",
+    );
+    assert_eq!(ls(p, "doc/adr"), "0001-pool.md\n0002-right.md\n0003-no-status.md\n0004-odd.md\n0007-left.md\n");
+}
+
+#[test]
+fn invalid_utf8_record_is_named() {
+    let t = tempdir();
+    let p = t.path();
+    ok(p, &["new", "First"], "doc/adr/0001-first.md\n");
+    fs::write(p.join("doc/adr/0002-latin1.md"), b"# 2. Caf\xe9\n").unwrap();
+    run(p, &["generate", "graph"]).code(2).stdout_eq("").stderr_eq(
+        "error: `doc/adr/0002-latin1.md` is not valid UTF-8 text\nhelp: save the file as UTF-8\n",
+    );
+    run(p, &["link", "2", "Amends", "1", "Amended by"]).code(2).stdout_eq("").stderr_eq(
+        "error: `doc/adr/0002-latin1.md` is not valid UTF-8 text\nhelp: save the file as UTF-8\n",
+    );
+    file_eq(p, "doc/adr/0001-first.md", &nygard("1. First", "Accepted"));
 }

@@ -457,6 +457,15 @@ fn an_existing_non_empty_destination_is_left_untouched() {
         );
     assert_eq!(read(tmp.path().join("file")), "x");
 
+    labforge(&["new", &fixture("plain"), "missing/sub/out"])
+        .dir(tmp.path())
+        .run()
+        .code(2)
+        .stderr_eq(
+            "error: the folder `missing/sub` does not exist\nhelp: create it first (`mkdir -p missing/sub`), or choose another destination\n",
+        );
+    assert_eq!(names(tmp.path()), ["file", "taken"]);
+
     // An existing empty folder is fine.
     std::fs::create_dir(tmp.path().join("empty")).unwrap();
     labforge(&["new", &fixture("plain"), "empty", "--no-git"])
@@ -531,7 +540,7 @@ fn dry_run_prints_the_plan_and_writes_nothing() {
         .code(0)
         .stderr_eq("")
         .stdout_eq(
-            "      120  .github/workflows/ci.yml\n\
+            "      120  .github/workflows/ci.yml
        88  .gitignore
        85  README.md
        29  basic_project/__init__.py
@@ -871,8 +880,18 @@ fn embedded_labs_equal_the_labs_folder_on_disk() {
     for id in on_disk {
         let embedded = TemplateTree::from_embedded(BUILTIN_LABS.get_dir(&id).unwrap());
         let disk = TemplateTree::from_dir(&labs.join(&id)).unwrap();
-        let keys = |t: &TemplateTree| t.entries.keys().cloned().collect::<Vec<_>>();
-        assert_eq!(keys(&embedded), keys(&disk), "{id}: file lists differ");
+        let only = |a: &TemplateTree, b: &TemplateTree| -> Vec<String> {
+            a.entries
+                .keys()
+                .filter(|k| !b.entries.contains_key(*k))
+                .cloned()
+                .collect()
+        };
+        assert_eq!(
+            (only(&disk, &embedded), only(&embedded, &disk)),
+            (vec![], vec![]),
+            "{id}: (on disk only, embedded only); rebuild to refresh the embedded labs"
+        );
         for (path, e) in &disk.entries {
             let Entry::File { bytes, executable } = e else {
                 panic!("{id}/{path}: symlinks cannot be embedded")
@@ -1065,4 +1084,30 @@ EXIT=0"
         read(tmp.path().join("out/README.md")),
         "# demo-app\n\nBy DEMO-APP team, 8 workers, track rust.\nLicense: Apache-2.0\nClass: DemoApp\n"
     );
+}
+
+#[test]
+fn symlinks_leaving_the_template_are_refused() {
+    let tmp = tempdir();
+    let lab = tmp.path().join("lab");
+    std::fs::create_dir_all(lab.join("common")).unwrap();
+    std::fs::write(
+        lab.join("lab.toml"),
+        "schema = 1\n[lab]\nid = \"links\"\ntitle = \"Links\"\nversion = \"0.1.0\"\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("../../../etc/passwd", lab.join("common/passwd")).unwrap();
+    labforge(&["new", "./lab", "out"])
+        .dir(tmp.path())
+        .run()
+        .code(2)
+        .stdout_eq("")
+        .stderr_eq(
+            "\
+error: the symlink `common/passwd` points outside the template (`../../../etc/passwd`)
+ --> ./lab/common/passwd
+help: make the link relative and keep its target inside the template, or replace it by a copy
+",
+        );
+    assert_eq!(names(tmp.path()), ["lab"]);
 }

@@ -1,1 +1,3 @@
 //! Integration tests: labs.
+
+mod conformance;

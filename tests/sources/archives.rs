@@ -4,7 +4,8 @@
 
 use std::io::Write;
 
-pub const LAB_TOML: &str = "schema = 1\n\n[lab]\nid = \"hello-lab\"\ntitle = \"Hello\"\nversion = \"1.0.0\"\n";
+pub const LAB_TOML: &str =
+    "schema = 1\n\n[lab]\nid = \"hello-lab\"\ntitle = \"Hello\"\nversion = \"1.0.0\"\n";
 
 /// One tar member: kind, raw name, link target or contents.
 pub enum Member<'a> {
@@ -55,7 +56,23 @@ pub fn gzip(bytes: &[u8]) -> Vec<u8> {
 
 /// A good lab archive with a top folder, the way forges publish releases.
 pub fn good_with_top_folder() -> Vec<u8> {
-    tar_gz(&[Member::File("hello-1.0/lab.toml", LAB_TOML.as_bytes()), Member::File("hello-1.0/common/README.md", b"# Hello\n")])
+    tar_gz(&[
+        Member::File("hello-1.0/lab.toml", LAB_TOML.as_bytes()),
+        Member::File("hello-1.0/common/README.md", b"# Hello\n"),
+    ])
+}
+
+/// A `.zip` of these files, names written verbatim.
+pub fn zip_with(files: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut out);
+    for (name, bytes) in files {
+        zip.start_file(*name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.finish().unwrap();
+    out.into_inner()
 }
 
 /// A `.zip` with a lab.

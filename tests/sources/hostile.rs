@@ -9,15 +9,23 @@ use super::archives::{LAB_TOML, Member, sha256, tar_gz};
 use super::server::{Reply, Server, closed_port};
 use super::{Home, walk};
 
-const UNSAFE_HELP: &str =
-    "help: the archive is unsafe or broken; ask its author to repack it with `labforge template pack`, and do not extract it by hand\n";
+const UNSAFE_HELP: &str = "help: the archive is unsafe or broken; ask its author to repack it with `labforge template pack`, and do not extract it by hand\n";
 
 /// Runs `labforge new SOURCE dest` and checks the failure left no trace.
 fn refused(home: &Home, source: &str, env: &[(&str, &str)], stderr: &str) {
-    home.run_env(&["new", source, "dest", "--defaults", "--no-git"], env).code(2).stdout_eq("").stderr_eq(stderr);
-    assert_eq!(home.work_files(), Vec::<String>::new(), "nothing written to the working folder");
-    let cached: Vec<String> =
-        walk(&home.cache()).into_iter().filter(|f| f.ends_with(".tar.gz") || f.ends_with(".zip")).collect();
+    home.run_env(&["new", source, "dest", "--defaults", "--no-git"], env)
+        .code(2)
+        .stdout_eq("")
+        .stderr_eq(stderr);
+    assert_eq!(
+        home.work_files(),
+        Vec::<String>::new(),
+        "nothing written to the working folder"
+    );
+    let cached: Vec<String> = walk(&home.cache())
+        .into_iter()
+        .filter(|f| f.ends_with(".tar.gz") || f.ends_with(".zip"))
+        .collect();
     assert_eq!(cached, Vec::<String>::new(), "nothing cached for {source}");
 }
 
@@ -30,7 +38,7 @@ fn archive_entries_that_escape_are_refused() {
     let home = Home::new();
     let outside = home.path().join("escaped.txt");
     let abs = outside.display().to_string();
-    let cases: Vec<(&str, Vec<u8>, String)> = vec![
+    let mut cases: Vec<(&str, Vec<u8>, String)> = vec![
         (
             "/dotdot.tar.gz",
             tar_gz(&[Member::File("lab.toml", LAB_TOML.as_bytes()), Member::File("../escaped.txt", b"x")]),
@@ -57,10 +65,25 @@ fn archive_entries_that_escape_are_refused() {
             "the entry `common/null` is a character device (only files, folders and links are allowed)".into(),
         ),
     ];
-    let srv = Server::start(cases.iter().map(|(p, b, _)| (p.to_string(), Reply::Ok(b.clone()))).collect());
+    cases.push((
+        "/dotdot.zip",
+        super::archives::zip_with(&[("lab.toml", LAB_TOML.as_bytes()), ("../escaped.txt", b"x")]),
+        "the entry `../escaped.txt` climbs out with `..`".into(),
+    ));
+    let srv = Server::start(
+        cases
+            .iter()
+            .map(|(p, b, _)| (p.to_string(), Reply::Ok(b.clone())))
+            .collect(),
+    );
     for (path, _, why) in &cases {
         let url = srv.url(path);
-        refused(&home, &url, &[], &format!("error: refusing to unpack `{url}`: {why}\n{UNSAFE_HELP}"));
+        refused(
+            &home,
+            &url,
+            &[],
+            &format!("error: refusing to unpack `{url}`: {why}\n{UNSAFE_HELP}"),
+        );
     }
     assert!(!outside.exists());
 }
@@ -69,7 +92,10 @@ fn archive_entries_that_escape_are_refused() {
 fn decompression_bomb_past_the_cap() {
     let home = Home::new();
     let zeros = vec![0u8; 2 * 1024 * 1024];
-    let bomb = tar_gz(&[Member::File("lab.toml", LAB_TOML.as_bytes()), Member::File("common/zeros.bin", &zeros)]);
+    let bomb = tar_gz(&[
+        Member::File("lab.toml", LAB_TOML.as_bytes()),
+        Member::File("common/zeros.bin", &zeros),
+    ]);
     assert!(bomb.len() < 64 * 1024, "the bomb is small on the wire");
     let srv = serve("/bomb.tar.gz", Reply::Ok(bomb));
     let url = srv.url("/bomb.tar.gz");
@@ -105,7 +131,10 @@ help: a lab archive is normally small; if you trust this one, raise the limit wi
 #[test]
 fn truncated_download_and_truncated_archive() {
     let home = Home::new();
-    let good = tar_gz(&[Member::File("lab.toml", LAB_TOML.as_bytes()), Member::File("common/a.txt", &[b'a'; 3000])]);
+    let good = tar_gz(&[
+        Member::File("lab.toml", LAB_TOML.as_bytes()),
+        Member::File("common/a.txt", &[b'a'; 3000]),
+    ]);
     let half = good[..good.len() / 2].to_vec();
     let srv = Server::start(BTreeMap::from([
         ("/cut.tar.gz".to_string(), Reply::Truncated(good.clone())),
@@ -161,7 +190,10 @@ help: the archive changed or was tampered with; nothing was cached. If its autho
 fn http_failures_name_the_url_and_the_fix() {
     let home = Home::new();
     let srv = Server::start(BTreeMap::from([
-        ("/loop.tar.gz".to_string(), Reply::Redirect("/loop.tar.gz".into())),
+        (
+            "/loop.tar.gz".to_string(),
+            Reply::Redirect("/loop.tar.gz".into()),
+        ),
         ("/down.tar.gz".to_string(), Reply::Status(500)),
     ]));
     let url = srv.url("/missing.tar.gz");
@@ -227,4 +259,23 @@ help: check that the server speaks HTTPS at this address and has a trusted certi
 "
         ),
     );
+}
+
+#[test]
+fn a_server_that_never_answers_times_out() {
+    let home = Home::new();
+    let srv = serve("/slow.tar.gz", Reply::Hang);
+    let url = srv.url("/slow.tar.gz");
+    refused(
+        &home,
+        &url,
+        &[("LABFORGE_HTTP_TIMEOUT", "1")],
+        &format!(
+            "error: the download of `{url}` timed out
+  gave up after 3 attempts
+help: check your network and try again, or use a cached copy with --offline
+"
+        ),
+    );
+    assert_eq!(srv.hits("/slow.tar.gz"), 3, "a timeout is retried");
 }

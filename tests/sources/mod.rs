@@ -37,11 +37,25 @@ impl Home {
         self.run_env(args, &[])
     }
     pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
-        let mut run = labforge(args)
+        self.run_with(labforge(args), env)
+    }
+    /// `labforge ARGS` on a pseudo-terminal (through `script`), with `input`
+    /// typed at it.
+    pub fn run_on_terminal(&self, args: &str, input: &str) -> Output {
+        let cmd = format!("{} {args}", crate::support::LABFORGE);
+        let run = crate::support::Run::new("script", &["-qec", &cmd, "/dev/null"]).stdin(input);
+        self.run_with(run, &[])
+    }
+    fn run_with(&self, run: crate::support::Run, env: &[(&str, &str)]) -> Output {
+        let mut run = run
             .dir(self.work())
-            .env("LABFORGE_CONFIG_DIR", self.path().join("config").display().to_string())
+            .env(
+                "LABFORGE_CONFIG_DIR",
+                self.path().join("config").display().to_string(),
+            )
             .env("LABFORGE_CACHE_DIR", self.cache().display().to_string())
-            .env("LABFORGE_RETRY_DELAY_MS", "10");
+            .env("LABFORGE_RETRY_DELAY_MS", "10")
+            .env("NO_PROXY", "127.0.0.1,localhost");
         for (k, v) in env {
             run = run.env(k, v);
         }
@@ -59,7 +73,13 @@ pub fn walk(root: &Path) -> Vec<String> {
         .into_iter()
         .filter_map(|e| e.ok())
         .filter(|e| !e.file_type().is_dir())
-        .map(|e| e.path().strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/"))
+        .map(|e| {
+            e.path()
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
         .collect()
 }
 
@@ -86,19 +106,53 @@ fn git_over_file_url_pins_tags_branches_and_commits() {
     let c2 = repo.commit("v2");
     let url = repo.url();
 
-    home.run(&["new", &format!("{url}#v1"), "at-tag", "--defaults", "--no-git"]).code(0);
-    assert_eq!(read(home.work().join("at-tag/README.md")), "# Hello\n\nFetched from a shared source.\n");
-    assert_eq!(state_source(&home.work().join("at-tag")), (format!("{url}#v1"), c1.clone()));
+    home.run(&[
+        "new",
+        &format!("{url}#v1"),
+        "at-tag",
+        "--defaults",
+        "--no-git",
+    ])
+    .code(0);
+    assert_eq!(
+        read(home.work().join("at-tag/README.md")),
+        "# Hello\n\nFetched from a shared source.\n"
+    );
+    assert_eq!(
+        state_source(&home.work().join("at-tag")),
+        (format!("{url}#v1"), c1.clone())
+    );
 
-    home.run(&["new", &url, "at-head", "--defaults", "--no-git"]).code(0);
-    assert_eq!(read(home.work().join("at-head/README.md")), "# Hello, version 2\n");
-    assert_eq!(state_source(&home.work().join("at-head")), (url.clone(), c2.clone()));
+    home.run(&["new", &url, "at-head", "--defaults", "--no-git"])
+        .code(0);
+    assert_eq!(
+        read(home.work().join("at-head/README.md")),
+        "# Hello, version 2\n"
+    );
+    assert_eq!(
+        state_source(&home.work().join("at-head")),
+        (url.clone(), c2.clone())
+    );
 
-    home.run(&["new", &format!("{url}#main"), "at-branch", "--defaults", "--no-git"]).code(0);
+    home.run(&[
+        "new",
+        &format!("{url}#main"),
+        "at-branch",
+        "--defaults",
+        "--no-git",
+    ])
+    .code(0);
     assert_eq!(state_source(&home.work().join("at-branch")).1, c2);
 
     // An abbreviated commit the server does not advertise.
-    home.run(&["new", &format!("{url}#{}", &c1[..8]), "at-commit", "--defaults", "--no-git"]).code(0);
+    home.run(&[
+        "new",
+        &format!("{url}#{}", &c1[..8]),
+        "at-commit",
+        "--defaults",
+        "--no-git",
+    ])
+    .code(0);
     assert_eq!(state_source(&home.work().join("at-commit")).1, c1);
 }
 
@@ -110,13 +164,16 @@ fn missing_git_ref_lists_what_exists() {
     let c1 = repo.commit("v1");
     repo.tag("v1.0", &c1);
     let url = repo.url();
-    home.run(&["new", &format!("{url}#v9"), "out"]).code(2).stdout_eq("").stderr_eq(&format!(
-        "error: the git ref `v9` does not exist in `{url}#v9`
+    home.run(&["new", &format!("{url}#v9"), "out"])
+        .code(2)
+        .stdout_eq("")
+        .stderr_eq(&format!(
+            "error: the git ref `v9` does not exist in `{url}#v9`
   branches: main
   tags: v1.0
 help: write an existing branch, tag or commit after `#` (or drop `#REF` for the default branch)
 "
-    ));
+        ));
     assert_eq!(home.work_files(), Vec::<String>::new());
 }
 
@@ -136,46 +193,76 @@ fn git_daemon_subfolders_and_offline_cache() {
     let url = format!("git://127.0.0.1:{}/labs", daemon.port);
 
     let src = format!("{url}//labs/hello#v1");
-    home.run(&["new", &src, "one", "--defaults", "--no-git"]).code(0);
-    assert_eq!(state_source(&home.work().join("one")), (src.clone(), c1.clone()));
-    assert_eq!(read(home.work().join("one/README.md")), "# Hello\n\nFetched from a shared source.\n");
+    home.run(&["new", &src, "one", "--defaults", "--no-git"])
+        .code(0);
+    assert_eq!(
+        state_source(&home.work().join("one")),
+        (src.clone(), c1.clone())
+    );
+    assert_eq!(
+        read(home.work().join("one/README.md")),
+        "# Hello\n\nFetched from a shared source.\n"
+    );
+    let shallow = walk(&home.cache().join("git"))
+        .into_iter()
+        .filter(|f| f.ends_with("/shallow"))
+        .count();
+    assert_eq!(shallow, 1, "a tag the server advertises is fetched shallow");
 
     // The repository root and a folder above the lab have no lab.toml: the
     // error says where the labs are.
-    home.run(&["new", &format!("{url}#v1"), "two"]).code(2).stderr_eq(&format!(
-        "error: `{url}#v1` has no lab.toml, so it is not a lab template
+    home.run(&["new", &format!("{url}#v1"), "two"])
+        .code(2)
+        .stderr_eq(&format!(
+            "error: `{url}#v1` has no lab.toml, so it is not a lab template
 help: labs are in subfolders: add one of //labs/hello to the URL
 "
-    ));
-    home.run(&["new", &format!("{url}//labs#v1"), "two"]).code(2).stderr_eq(&format!(
+        ));
+    home.run(&["new", &format!("{url}//labs#v1"), "two"])
+        .code(2)
+        .stderr_eq(&format!(
         "error: the folder `labs` of `{url}//labs#v1` has no lab.toml, so it is not a lab template
 help: labs are in subfolders: add one of //labs/hello to the URL
 "
     ));
-    home.run(&["new", &format!("{url}//nowhere#v1"), "two"]).code(2).stderr_eq(&format!(
-        "error: the subfolder `nowhere` does not exist in `{url}//nowhere#v1` (commit {})
+    home.run(&["new", &format!("{url}//nowhere#v1"), "two"])
+        .code(2)
+        .stderr_eq(&format!(
+            "error: the subfolder `nowhere` does not exist in `{url}//nowhere#v1` (commit {})
 help: check the path after `//`: it is relative to the repository root
 ",
-        &c1[..12]
-    ));
+            &c1[..12]
+        ));
 
     // With the daemon gone, the cache still serves the same source offline.
     drop(daemon);
-    home.run(&["new", &src, "three", "--defaults", "--no-git", "--offline"]).code(0);
-    assert_eq!(state_source(&home.work().join("three")), (src.clone(), c1.clone()));
+    home.run(&["new", &src, "three", "--defaults", "--no-git", "--offline"])
+        .code(0);
+    assert_eq!(
+        state_source(&home.work().join("three")),
+        (src.clone(), c1.clone())
+    );
     let uncached = format!("{url}//labs/hello#main");
-    home.run(&["new", &uncached, "four", "--offline"]).code(2).stderr_eq(&format!(
-        "error: `{uncached}` is not in the cache, and --offline forbids fetching it
+    home.run(&["new", &uncached, "four", "--offline"])
+        .code(2)
+        .stderr_eq(&format!(
+            "error: `{uncached}` is not in the cache, and --offline forbids fetching it
 help: run the command once without --offline (online) to fetch it into the cache
 "
-    ));
+        ));
     // --refresh must go to the network, which is gone now.
     home.run(&["new", &src, "five", "--refresh"]).code(2).stderr_eq(&format!(
         "error: could not connect to the git repository `{src}`: [..]
 help: check the URL and your network; private repositories need a git credential helper (https) or a key in ssh-agent (ssh); a cached copy works with --offline
 "
     ));
-    assert_eq!(walk(&home.work()).iter().filter(|f| f.starts_with("four") || f.starts_with("five")).count(), 0);
+    assert_eq!(
+        walk(&home.work())
+            .iter()
+            .filter(|f| f.starts_with("four") || f.starts_with("five"))
+            .count(),
+        0
+    );
 }
 
 #[test]
@@ -184,65 +271,102 @@ fn archives_over_http_with_pins_zip_retries_and_offline() {
     let tgz = archives::good_with_top_folder();
     let zip = archives::good_zip();
     let routes = BTreeMap::from([
-        ("/hello-1.0.tar.gz".to_string(), server::Reply::Ok(tgz.clone())),
+        (
+            "/hello-1.0.tar.gz".to_string(),
+            server::Reply::Ok(tgz.clone()),
+        ),
         ("/hello.zip".to_string(), server::Reply::Ok(zip.clone())),
-        ("/busy.tgz".to_string(), server::Reply::FailFirst(2, tgz.clone())),
+        (
+            "/busy.tgz".to_string(),
+            server::Reply::FailFirst(2, tgz.clone()),
+        ),
     ]);
     let srv = server::Server::start(routes);
     let digest = archives::sha256(&tgz);
     let src = format!("{}#sha256={digest}", srv.url("/hello-1.0.tar.gz"));
 
-    home.run(&["new", &src, "one", "--defaults", "--no-git"]).code(0);
+    home.run(&["new", &src, "one", "--defaults", "--no-git"])
+        .code(0);
     assert_eq!(read(home.work().join("one/README.md")), "# Hello\n");
-    assert_eq!(state_source(&home.work().join("one")), (src.clone(), format!("sha256:{digest}")));
+    assert_eq!(
+        state_source(&home.work().join("one")),
+        (src.clone(), format!("sha256:{digest}"))
+    );
     assert_eq!(srv.hits("/hello-1.0.tar.gz"), 1);
 
     // Cached: --offline (and a plain second run) never touch the server.
-    home.run(&["new", &src, "two", "--defaults", "--no-git", "--offline"]).code(0);
-    home.run(&["new", &src, "three", "--defaults", "--no-git"]).code(0);
+    home.run(&["new", &src, "two", "--defaults", "--no-git", "--offline"])
+        .code(0);
+    home.run(&["new", &src, "three", "--defaults", "--no-git"])
+        .code(0);
     assert_eq!(srv.hits("/hello-1.0.tar.gz"), 1);
-    home.run(&["new", &src, "four", "--defaults", "--no-git", "--refresh"]).code(0);
+    home.run(&["new", &src, "four", "--defaults", "--no-git", "--refresh"])
+        .code(0);
     assert_eq!(srv.hits("/hello-1.0.tar.gz"), 2);
 
-    home.run(&["new", &srv.url("/hello.zip"), "zipped", "--defaults", "--no-git"]).code(0);
-    assert_eq!(read(home.work().join("zipped/README.md")), "# Hello from a zip\n");
+    home.run(&[
+        "new",
+        &srv.url("/hello.zip"),
+        "zipped",
+        "--defaults",
+        "--no-git",
+    ])
+    .code(0);
+    assert_eq!(
+        read(home.work().join("zipped/README.md")),
+        "# Hello from a zip\n"
+    );
 
     // Two 503s, then the archive: retried with backoff.
-    home.run(&["new", &srv.url("/busy.tgz"), "busy", "--defaults", "--no-git"]).code(0);
+    home.run(&[
+        "new",
+        &srv.url("/busy.tgz"),
+        "busy",
+        "--defaults",
+        "--no-git",
+    ])
+    .code(0);
     assert_eq!(srv.hits("/busy.tgz"), 3);
 
     let uncached = srv.url("/never.tar.gz");
-    home.run(&["new", &uncached, "five", "--offline"]).code(2).stderr_eq(&format!(
-        "error: `{uncached}` is not in the cache, and --offline forbids fetching it
+    home.run(&["new", &uncached, "five", "--offline"])
+        .code(2)
+        .stderr_eq(&format!(
+            "error: `{uncached}` is not in the cache, and --offline forbids fetching it
 help: run the command once without --offline (online) to fetch it into the cache
 "
-    ));
+        ));
     assert_eq!(srv.hits("/never.tar.gz"), 0);
 }
 
 #[test]
 fn pack_is_reproducible_and_round_trips_over_http() {
     let home = Home::new();
-    home.run(&["template", "init", "my-lab"]).code(0).stdout_eq("").stderr_eq(
-        "created the lab `my-lab` in my-lab:
+    home.run(&["template", "init", "my-lab"])
+        .code(0)
+        .stdout_eq("")
+        .stderr_eq(
+            "created the lab `my-lab` in my-lab:
   lab.toml
   common/README.md
-  common/exercises/01-greet.md
   common/tests/test_greet.sh
   track/shell/src/greet.sh
+  exercises/01-greet.md
   solutions/01-greet/shell/src/greet.sh
   adr/0001-greeting-format.md
 next: `labforge template test my-lab`, then edit lab.toml and the files above
 ",
-    );
+        );
     let first = home.run(&["template", "pack", "my-lab", "-o", "a.tar.gz"]);
     first.code(0);
     let a = std::fs::read(home.work().join("a.tar.gz")).unwrap();
     let digest = archives::sha256(&a);
-    first.stdout_eq(&format!("{digest}  a.tar.gz\n")).stderr_eq(&format!(
-        "packed 7 files ({} bytes); share it as URL#sha256={digest}\n",
-        a.len()
-    ));
+    first
+        .stdout_eq(&format!("{digest}  a.tar.gz\n"))
+        .stderr_eq(&format!(
+            "packed 7 files ({} bytes); share it as URL#sha256={digest}\n",
+            a.len()
+        ));
     // Touch every file (new mtimes) and pack again: identical bytes.
     std::thread::sleep(std::time::Duration::from_millis(1100));
     for f in walk(&home.work().join("my-lab")) {
@@ -250,22 +374,39 @@ next: `labforge template test my-lab`, then edit lab.toml and the files above
         let bytes = std::fs::read(&p).unwrap();
         std::fs::write(&p, bytes).unwrap();
     }
-    home.run(&["template", "pack", "my-lab", "-o", "b.tar.gz"]).code(0).stdout_eq(&format!("{digest}  b.tar.gz\n"));
+    home.run(&["template", "pack", "my-lab", "-o", "b.tar.gz"])
+        .code(0)
+        .stdout_eq(&format!("{digest}  b.tar.gz\n"));
     assert_eq!(std::fs::read(home.work().join("b.tar.gz")).unwrap(), a);
     // The default name, and never inside the lab folder.
-    home.run(&["template", "pack", "my-lab"]).code(0).stdout_eq(&format!("{digest}  my-lab-0.1.0.tar.gz\n"));
+    home.run(&["template", "pack", "my-lab"])
+        .code(0)
+        .stdout_eq(&format!("{digest}  my-lab-0.1.0.tar.gz\n"));
     home.run(&["template", "pack", "my-lab", "-o", "my-lab/x.tar.gz"]).code(2).stderr_eq(
         "error: `my-lab/x.tar.gz` is inside the lab folder `my-lab`
 help: write the archive outside the lab (the next pack would include it), for example -o ../lab.tar.gz
 ",
     );
 
-    let srv = server::Server::start(BTreeMap::from([("/my-lab.tar.gz".to_string(), server::Reply::Ok(a))]));
+    let srv = server::Server::start(BTreeMap::from([(
+        "/my-lab.tar.gz".to_string(),
+        server::Reply::Ok(a),
+    )]));
     let src = format!("{}#sha256={digest}", srv.url("/my-lab.tar.gz"));
-    home.run(&["new", &src, "learner", "--defaults", "--no-git"]).code(0);
+    home.run(&["new", &src, "learner", "--defaults", "--no-git"])
+        .code(0);
     assert_eq!(
-        walk(&home.work().join("learner")).into_iter().filter(|f| !f.starts_with(".labforge/")).collect::<Vec<_>>(),
-        ["README.md", "docs/adr/0001-greeting-format.md", "exercises/01-greet.md", "src/greet.sh", "tests/test_greet.sh"]
+        walk(&home.work().join("learner"))
+            .into_iter()
+            .filter(|f| !f.starts_with(".labforge/"))
+            .collect::<Vec<_>>(),
+        [
+            ".gitignore",
+            "README.md",
+            "docs/adr/0001-greeting-format.md",
+            "src/greet.sh",
+            "tests/test_greet.sh"
+        ]
     );
 }
 
@@ -279,10 +420,105 @@ fn init_refuses_to_overwrite_and_checks_the_id() {
 help: choose a new folder name; `template init` never overwrites files
 ",
     );
-    home.run(&["template", "init", "x", "--id", "Bad Id"]).code(2).stderr_eq(
-        "error: `Bad Id` is not a valid lab id
+    home.run(&["template", "init", "x", "--id", "Bad Id"])
+        .code(2)
+        .stderr_eq(
+            "error: `Bad Id` is not a valid lab id
 help: pass --id with lowercase letters, digits and `-`, for example --id my-first-lab
 ",
-    );
+        );
     assert_eq!(home.work_files(), ["taken/file"]);
+}
+
+#[test]
+fn the_skeleton_passes_template_test_once_trusted() {
+    let home = Home::new();
+    home.run(&["template", "init", "sk"]).code(0);
+    let abs = home.work().join("sk").display().to_string();
+    // Off a terminal, a lab that is not built in needs --trust.
+    home.run(&["template", "test", "sk"]).code(2).stdout_eq("").stderr_eq(&format!(
+        "error: labforge will not run the commands of `{abs}` without your consent
+  this lab is not built in: its setup commands and checks run programs on this machine
+help: read its lab.toml, then pass --trust, or run this command once on a terminal and confirm (the answer is remembered)
+"
+    ));
+    // Its starter fails the check and its solution passes it.
+    let ok = "template test sk@0.1.0
+track shell
+...
+  starter            1 of 1 checks fail as they should [..]
+  solution 01-greet  exercises 1..1 pass [..]
+...
+result: ok (0 warning(s))
+";
+    home.run(&["template", "test", "sk", "--trust"])
+        .code(0)
+        .stdout_eq(ok);
+    // The decision is remembered per source.
+    home.run(&["template", "test", "sk"]).code(0).stdout_eq(ok);
+    let trusted: toml::Table =
+        toml::from_str(&read(home.path().join("config/trusted.toml"))).unwrap();
+    assert_eq!(
+        trusted["trusted"]
+            .as_table()
+            .unwrap()
+            .keys()
+            .collect::<Vec<_>>(),
+        [&abs]
+    );
+}
+
+#[test]
+fn git_symlinks_pointing_outside_are_refused() {
+    let home = Home::new();
+    let repo = repos::Repo::init(&home.path().join("repo"));
+    repo.add_fixture("hello-lab", "");
+    std::os::unix::fs::symlink("../../secret", repo.dir.join("common/link")).unwrap();
+    repo.commit("a link out");
+    let url = repo.url();
+    home.run(&["new", &url, "out"]).code(2).stderr_eq(&format!(
+        "error: `{url}`: the symlink `common/link` points outside the template (`../../secret`)
+help: make the link relative and keep its target inside the template, or replace it by a copy
+"
+    ));
+    home.run(&["new", &url, "out", "--offline", "--refresh"])
+        .code(2)
+        .stderr_eq(
+            "error: --offline and --refresh contradict each other
+help: --offline uses only the cache; --refresh fetches again: pass one of them
+",
+        );
+    assert_eq!(home.work_files(), Vec::<String>::new());
+}
+
+#[test]
+fn trust_is_asked_on_a_terminal_and_remembered() {
+    if !crate::support::require_tool("script") {
+        return;
+    }
+    let home = Home::new();
+    home.run(&["template", "init", "sk"]).code(0);
+    let trusted = home.path().join("config/trusted.toml");
+    let no = home.run_on_terminal("template test sk", "n\n");
+    no.code(2);
+    assert!(no.stdout.contains("is not a built-in lab: its setup commands and checks run programs on this machine. Trust it and run them"), "{}", no.stdout);
+    assert!(
+        no.stdout.contains("error: you did not trust `"),
+        "{}",
+        no.stdout
+    );
+    assert!(!trusted.exists(), "a no is not remembered");
+    home.run_on_terminal("template test sk", "y\n").code(0);
+    let abs = home.work().join("sk").display().to_string();
+    let table: toml::Table = toml::from_str(&read(trusted)).unwrap();
+    assert_eq!(
+        table["trusted"]
+            .as_table()
+            .unwrap()
+            .keys()
+            .collect::<Vec<_>>(),
+        [&abs]
+    );
+    // Off the terminal now, without --trust: remembered.
+    home.run(&["template", "test", "sk"]).code(0);
 }

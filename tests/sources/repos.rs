@@ -20,7 +20,10 @@ impl Repo {
     pub fn init(dir: &Path) -> Repo {
         let repo = Repository::init(dir).expect("git init");
         repo.set_head("refs/heads/main").unwrap();
-        Repo { dir: dir.to_path_buf(), repo }
+        Repo {
+            dir: dir.to_path_buf(),
+            repo,
+        }
     }
 
     /// Copies a fixture lab into `under` (relative; "" for the root).
@@ -43,17 +46,39 @@ impl Repo {
         index.add_all(["*"], IndexAddOption::DEFAULT, None).unwrap();
         index.write().unwrap();
         let tree = self.repo.find_tree(index.write_tree().unwrap()).unwrap();
-        let sig = Signature::new("Lab Author", "author@example.com", &git2::Time::new(1_700_000_000, 0)).unwrap();
-        let parents: Vec<git2::Commit> = self.repo.head().ok().and_then(|h| h.peel_to_commit().ok()).into_iter().collect();
+        let sig = Signature::new(
+            "Lab Author",
+            "author@example.com",
+            &git2::Time::new(1_700_000_000, 0),
+        )
+        .unwrap();
+        let parents: Vec<git2::Commit> = self
+            .repo
+            .head()
+            .ok()
+            .and_then(|h| h.peel_to_commit().ok())
+            .into_iter()
+            .collect();
         let refs: Vec<&git2::Commit> = parents.iter().collect();
-        let oid = self.repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &refs).unwrap();
+        let oid = self
+            .repo
+            .commit(Some("HEAD"), &sig, &sig, message, &tree, &refs)
+            .unwrap();
         oid.to_string()
     }
 
     /// An annotated tag on `commit`.
     pub fn tag(&self, name: &str, commit: &str) {
-        let obj = self.repo.find_object(Oid::from_str(commit).unwrap(), None).unwrap();
-        let sig = Signature::new("Lab Author", "author@example.com", &git2::Time::new(1_700_000_000, 0)).unwrap();
+        let obj = self
+            .repo
+            .find_object(Oid::from_str(commit).unwrap(), None)
+            .unwrap();
+        let sig = Signature::new(
+            "Lab Author",
+            "author@example.com",
+            &git2::Time::new(1_700_000_000, 0),
+        )
+        .unwrap();
         self.repo.tag(name, &obj, &sig, name, false).unwrap();
     }
 
@@ -87,9 +112,20 @@ impl Daemon {
     /// collision (the daemon exits), another port is tried.
     pub fn start(base: &Path) -> Daemon {
         for _ in 0..5 {
-            let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-            let mut child = Command::new("git")
-                .args(["daemon", "--export-all", "--reuseaddr", "--informative-errors", "--listen=127.0.0.1"])
+            let port = TcpListener::bind("127.0.0.1:0")
+                .unwrap()
+                .local_addr()
+                .unwrap()
+                .port();
+            // Run git-daemon itself: `git daemon` forks it as a child that
+            // would outlive a kill of the `git` wrapper.
+            let mut child = Command::new(daemon_program())
+                .args([
+                    "--export-all",
+                    "--reuseaddr",
+                    "--informative-errors",
+                    "--listen=127.0.0.1",
+                ])
                 .arg(format!("--port={port}"))
                 .arg(format!("--base-path={}", base.display()))
                 .arg(base)
@@ -112,6 +148,14 @@ impl Daemon {
         }
         panic!("git daemon did not start on 127.0.0.1");
     }
+}
+
+fn daemon_program() -> PathBuf {
+    let out = Command::new("git")
+        .arg("--exec-path")
+        .output()
+        .expect("git --exec-path");
+    PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()).join("git-daemon")
 }
 
 impl Drop for Daemon {

@@ -16,6 +16,8 @@ pub enum Reply {
     Redirect(String),
     /// Declares `Content-Length` of the full body, sends half, closes.
     Truncated(Vec<u8>),
+    /// Never answers (the connection stays open for 30 s).
+    Hang,
     /// The first `n` requests get 503, then the body.
     FailFirst(usize, Vec<u8>),
 }
@@ -47,7 +49,12 @@ impl Server {
     }
 
     pub fn hits(&self, path: &str) -> usize {
-        self.log.lock().unwrap().iter().filter(|p| *p == path).count()
+        self.log
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|p| *p == path)
+            .count()
     }
 }
 
@@ -73,20 +80,43 @@ fn serve(stream: TcpStream, routes: &BTreeMap<String, Reply>, log: &Mutex<Vec<St
     let reply = routes.get(&path).cloned().unwrap_or(Reply::Status(404));
     let _ = match reply {
         Reply::Ok(body) => respond(&mut out, "200 OK", &[], &body),
-        Reply::Status(code) => respond(&mut out, &format!("{code} Status"), &[], format!("status {code}\n").as_bytes()),
+        Reply::Status(code) => respond(
+            &mut out,
+            &format!("{code} Status"),
+            &[],
+            format!("status {code}\n").as_bytes(),
+        ),
         Reply::Redirect(to) => respond(&mut out, "302 Found", &[("Location", to.as_str())], b""),
-        Reply::FailFirst(n, _) if seen <= n => respond(&mut out, "503 Service Unavailable", &[], b"busy\n"),
+        Reply::FailFirst(n, _) if seen <= n => {
+            respond(&mut out, "503 Service Unavailable", &[], b"busy\n")
+        }
         Reply::FailFirst(_, body) => respond(&mut out, "200 OK", &[], &body),
+        Reply::Hang => {
+            std::thread::sleep(std::time::Duration::from_secs(30));
+            Ok(())
+        }
         Reply::Truncated(body) => {
-            let head = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
-            out.write_all(head.as_bytes()).and_then(|_| out.write_all(&body[..body.len() / 2]))
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            out.write_all(head.as_bytes())
+                .and_then(|_| out.write_all(&body[..body.len() / 2]))
         }
     };
     let _ = out.flush();
 }
 
-fn respond(out: &mut TcpStream, status: &str, headers: &[(&str, &str)], body: &[u8]) -> std::io::Result<()> {
-    let mut head = format!("HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n", body.len());
+fn respond(
+    out: &mut TcpStream,
+    status: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> std::io::Result<()> {
+    let mut head = format!(
+        "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n",
+        body.len()
+    );
     for (k, v) in headers {
         head.push_str(&format!("{k}: {v}\r\n"));
     }

@@ -35,7 +35,11 @@ take     tests/test_solve.py
     assert_eq!(st["lab"].as_str(), Some("upd@1.1.0"));
     assert!(st.get("conflicts").is_none());
     let new = Fx::new("1.1.0", false, &[]);
-    assert_eq!(state_files(&st), state_files(&new.state()), "the new base is the 1.1.0 render");
+    assert_eq!(
+        state_files(&st),
+        state_files(&new.state()),
+        "the new base is the 1.1.0 render"
+    );
     assert_eq!(st["template"], new.state()["template"]);
 }
 
@@ -52,9 +56,18 @@ fn edits_on_different_lines_are_both_kept() {
     for p in ["NOTES.md", "src/solve.py"] {
         expected.insert(p.into(), old[p].clone());
     }
-    expected.insert("config.ini".into(), expected["config.ini"].replace("key 8\n", "key 8 = mine\n"));
-    expected.insert("README.md".into(), expected["README.md"].replace("line 2\n", "line 2, my words\n"));
-    expected.insert("crlf.txt".into(), "crlf 1 mine\r\ncrlf 2\r\ncrlf 3\r\ncrlf 4 (1.1)\r\ncrlf 5\r\n".into());
+    expected.insert(
+        "config.ini".into(),
+        expected["config.ini"].replace("key 8\n", "key 8 = mine\n"),
+    );
+    expected.insert(
+        "README.md".into(),
+        expected["README.md"].replace("line 2\n", "line 2, my words\n"),
+    );
+    expected.insert(
+        "crlf.txt".into(),
+        "crlf 1 mine\r\ncrlf 2\r\ncrlf 3\r\ncrlf 4 (1.1)\r\ncrlf 5\r\n".into(),
+    );
     assert_eq!(fx.files(), expected);
     assert!(!fx.read("config.ini").contains("<<<<<<<"));
 }
@@ -75,7 +88,10 @@ Updated upd@1.0.0 -> upd@1.1.0. Backup: .labforge/backups/[..] (`labforge update
 Edit the markers away (or decide between NAME and NAME.labforge-new and delete the .labforge-new file), then run `labforge update --continue`.
 ",
     );
-    assert!(out.stdout.contains("conflict config.ini (both changed the same lines; resolve the markers)\n"));
+    assert!(
+        out.stdout
+            .contains("conflict config.ini (both changed the same lines; resolve the markers)\n")
+    );
     assert_eq!(
         fx.read("notes.txt"),
         "first\nsecond\n<<<<<<< yours\nlast line mine\n||||||| lab 1.0.0\nlast line 1.0\n=======\nlast line 1.1\n>>>>>>> lab 1.1.0\n"
@@ -98,7 +114,9 @@ help: edit the files until no `<<<<<<<`, `|||||||`, `=======` or `>>>>>>>` line 
     fx.write("config.ini", "[main]\ntimeout = 30 # mine\nkey 3\n");
     fx.update(&["--continue"]).code(1);
     fx.write("notes.txt", "first\nsecond\nlast line, merged");
-    fx.update(&["--continue"]).code(0).stderr_eq("2 conflict(s) resolved; the update to upd@1.1.0 is complete.\n");
+    fx.update(&["--continue"])
+        .code(0)
+        .stderr_eq("2 conflict(s) resolved; the update to upd@1.1.0 is complete.\n");
     assert!(fx.state().get("conflicts").is_none());
 }
 
@@ -117,9 +135,17 @@ fn learner_deleted_files_stay_deleted_unless_restore_deleted() {
     fx.to("1.2.0");
     let out = fx.update(&["--restore-deleted"]);
     out.code(0);
-    assert!(out.stdout.contains("add      README.md (you deleted it; restored by --restore-deleted)\n"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("add      README.md (you deleted it; restored by --restore-deleted)\n"),
+        "{}",
+        out.stdout
+    );
     assert_eq!(fx.read("README.md"), fresh("1.2.0", &[])["README.md"]);
-    assert!(!fx.lab().join("deleted_by_learner.txt").exists(), "unchanged upstream in 1.2: stays deleted");
+    assert!(
+        !fx.lab().join("deleted_by_learner.txt").exists(),
+        "unchanged upstream in 1.2: stays deleted"
+    );
 }
 
 #[test]
@@ -129,10 +155,18 @@ fn upstream_removed_files_go_only_when_unmodified() {
     fx.to("1.1.0");
     let out = fx.update(&[]);
     out.code(0);
-    assert!(out.stdout.contains("delete   obsolete.txt (removed upstream)\n"));
-    assert!(out.stdout.contains("report   obsolete_edited.txt (removed upstream, kept because you changed it)\n"));
+    assert!(
+        out.stdout
+            .contains("delete   obsolete.txt (removed upstream)\n")
+    );
+    assert!(out.stdout.contains(
+        "report   obsolete_edited.txt (removed upstream, kept because you changed it)\n"
+    ));
     assert!(!fx.lab().join("obsolete.txt").exists());
-    assert_eq!(fx.read("obsolete_edited.txt"), "gone in 1.1 too\nbut I wrote here\n");
+    assert_eq!(
+        fx.read("obsolete_edited.txt"),
+        "gone in 1.1 too\nbut I wrote here\n"
+    );
 }
 
 #[test]
@@ -142,9 +176,15 @@ fn a_declared_rename_carries_the_learners_edit() {
     fx.to("1.1.0");
     let out = fx.update(&[]);
     out.code(0);
-    assert!(out.stdout.contains("merge    new_name.py (renamed from old_name.py)\n"));
+    assert!(
+        out.stdout
+            .contains("merge    new_name.py (renamed from old_name.py)\n")
+    );
     assert!(!fx.lab().join("old_name.py").exists());
-    assert_eq!(fx.read("new_name.py"), "# part 1\n# part 2, my edit\n# part 3\n# part 4\nv = 2  # changed in 1.1\n# part 6\n");
+    assert_eq!(
+        fx.read("new_name.py"),
+        "# part 1\n# part 2, my edit\n# part 3\n# part 4\nv = 2  # changed in 1.1\n# part 6\n"
+    );
 }
 
 #[test]
@@ -155,10 +195,20 @@ fn a_binary_changed_on_both_sides_keeps_yours_and_writes_labforge_new() {
     let out = fx.update(&[]);
     out.code(1);
     assert!(out.stdout.contains("conflict logo.bin (binary, changed on both sides; yours kept, the new version is in logo.bin.labforge-new)\n"));
-    assert_eq!(std::fs::read(fx.lab().join("logo.bin")).unwrap(), b"\x89PNG\0mine");
-    assert_eq!(std::fs::read(fx.lab().join("logo.bin.labforge-new")).unwrap(), std::fs::read(super::fixture("1.1.0").join("common/logo.bin")).unwrap());
+    assert_eq!(
+        std::fs::read(fx.lab().join("logo.bin")).unwrap(),
+        b"\x89PNG\0mine"
+    );
+    assert_eq!(
+        std::fs::read(fx.lab().join("logo.bin.labforge-new")).unwrap(),
+        std::fs::read(super::fixture("1.1.0").join("common/logo.bin")).unwrap()
+    );
     fx.update(&["--continue"]).code(1);
-    std::fs::rename(fx.lab().join("logo.bin.labforge-new"), fx.lab().join("logo.bin")).unwrap();
+    std::fs::rename(
+        fx.lab().join("logo.bin.labforge-new"),
+        fx.lab().join("logo.bin"),
+    )
+    .unwrap();
     fx.update(&["--continue"]).code(0);
 }
 
@@ -169,15 +219,22 @@ fn a_path_added_on_both_sides_is_a_conflict_with_an_empty_base() {
     fx.to("1.1.0");
     let out = fx.update(&[]);
     out.code(1);
-    assert!(out.stdout.contains("conflict extra.txt (added on both sides)\n"));
-    assert_eq!(fx.read("extra.txt"), "<<<<<<< yours\nmy own extra\n|||||||\n=======\nadded upstream in 1.1\n>>>>>>> lab 1.1.0\n");
+    assert!(
+        out.stdout
+            .contains("conflict extra.txt (added on both sides)\n")
+    );
+    assert_eq!(
+        fx.read("extra.txt"),
+        "<<<<<<< yours\nmy own extra\n||||||| lab 1.0.0\n=======\nadded upstream in 1.1\n>>>>>>> lab 1.1.0\n"
+    );
 }
 
 #[test]
 fn a_changed_answer_removes_the_file_it_conditions_if_unmodified() {
     let fx = Fx::new("1.0.0", false, &[]);
     let out = fx.update(&["--set", "ci=gitlab"]);
-    out.code(0).stdout_eq("delete   github-ci.yml (removed upstream)\nadd      gitlab-ci.yml\n");
+    out.code(0)
+        .stdout_eq("delete   github-ci.yml (removed upstream)\nadd      gitlab-ci.yml\n");
     assert_eq!(fx.files(), fresh("1.0.0", &["ci=gitlab"]));
     assert_eq!(fx.state()["answers"]["ci"].as_str(), Some("gitlab"));
 }
@@ -207,8 +264,14 @@ fn one_step_from_1_0_to_1_3_offline_without_the_old_template_or_cache() {
     for p in ["NOTES.md", "src/solve.py"] {
         expected.insert(p.into(), old[p].clone());
     }
-    expected.insert("lib/newest.py".into(), expected["lib/newest.py"].replace("# part 1\n", "# part 1, mine\n"));
-    expected.insert("config.ini".into(), expected["config.ini"].replace("key 5\n", "key 5 = mine\n"));
+    expected.insert(
+        "lib/newest.py".into(),
+        expected["lib/newest.py"].replace("# part 1\n", "# part 1, mine\n"),
+    );
+    expected.insert(
+        "config.ini".into(),
+        expected["config.ini"].replace("key 5\n", "key 5 = mine\n"),
+    );
     assert_eq!(fx.files(), expected);
     assert_eq!(fx.state()["lab"].as_str(), Some("upd@1.3.0"));
 }
@@ -229,26 +292,45 @@ fn learner_owned_files_are_never_touched() {
 #[test]
 fn a_modified_template_owned_file_is_replaced_and_backed_up() {
     let fx = Fx::new("1.0.0", false, &[]);
-    fx.write("tests/test_solve.py", "def test_solve():\n    pass  # made it pass\n");
+    fx.write(
+        "tests/test_solve.py",
+        "def test_solve():\n    pass  # made it pass\n",
+    );
     fx.to("1.1.0");
     let out = fx.update(&[]);
     out.code(0);
-    assert!(out.stdout.contains("take     tests/test_solve.py (replaced; your copy is in the backup)\n"));
-    assert_eq!(fx.read("tests/test_solve.py"), fresh("1.1.0", &[])["tests/test_solve.py"]);
-    let backups: Vec<_> = std::fs::read_dir(fx.lab().join(".labforge/backups")).unwrap().map(|e| e.unwrap().path()).collect();
+    assert!(
+        out.stdout
+            .contains("take     tests/test_solve.py (replaced; your copy is in the backup)\n")
+    );
+    assert_eq!(
+        fx.read("tests/test_solve.py"),
+        fresh("1.1.0", &[])["tests/test_solve.py"]
+    );
+    let backups: Vec<_> = std::fs::read_dir(fx.lab().join(".labforge/backups"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     assert_eq!(backups.len(), 1);
-    assert_eq!(std::fs::read_to_string(backups[0].join("files/tests/test_solve.py")).unwrap(), "def test_solve():\n    pass  # made it pass\n");
+    assert_eq!(
+        std::fs::read_to_string(backups[0].join("files/tests/test_solve.py")).unwrap(),
+        "def test_solve():\n    pass  # made it pass\n"
+    );
 }
 
 #[test]
 fn check_reports_current_and_latest() {
     let fx = Fx::new("1.0.0", false, &[]);
-    fx.update(&["--check"]).code(0).stdout_eq("upd: 1.0.0 is the latest\n");
+    fx.update(&["--check"])
+        .code(0)
+        .stdout_eq("upd: 1.0.0 is the latest\n");
     fx.to("1.2.0");
-    fx.update(&["--check"]).code(1).stdout_eq("upd: 1.0.0 -> 1.2.0 available; run `labforge update`\n");
-    fx.update(&["--check", "--json"])
+    fx.update(&["--check"])
         .code(1)
-        .stdout_eq("{\"current\":\"1.0.0\",\"lab\":\"upd\",\"latest\":\"1.2.0\",\"update_available\":true}\n");
+        .stdout_eq("upd: 1.0.0 -> 1.2.0 available; run `labforge update`\n");
+    fx.update(&["--check", "--json"]).code(1).stdout_eq(
+        "{\"current\":\"1.0.0\",\"lab\":\"upd\",\"latest\":\"1.2.0\",\"update_available\":true}\n",
+    );
     fx.update(&["--to", "1.3.0"]).code(2).stderr_eq(
         "\
 error: version 1.3.0 of lab `upd` is not available from `[..]/tpl`, which holds 1.2.0
@@ -256,5 +338,63 @@ help: use --to 1.2.0, or point the lab's source at a folder or tag holding 1.3.0
 ",
     );
     fx.update(&["--to", "1.2.0"]).code(0);
-    fx.update(&[]).code(0).stderr_eq("upd is up to date (1.2.0).\n");
+    fx.update(&[])
+        .code(0)
+        .stderr_eq("upd is up to date (1.2.0).\n");
+}
+
+#[test]
+fn json_lists_every_path_and_the_conflicts() {
+    let fx = Fx::new("1.0.0", false, &[]);
+    fx.write("extra.txt", "mine\n");
+    fx.to("1.1.0");
+    let out = fx.update(&["--json"]);
+    out.code(1);
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(doc["status"], "conflicts");
+    assert_eq!(doc["conflicts"], serde_json::json!(["extra.txt"]));
+    assert_eq!(doc["from"], "upd@1.0.0");
+    assert_eq!(doc["to"], "upd@1.1.0");
+    assert!(
+        doc["backup"]
+            .as_str()
+            .unwrap()
+            .starts_with(".labforge/backups/")
+    );
+    let paths: Vec<String> = doc["paths"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            format!(
+                "{} {}",
+                p["action"].as_str().unwrap(),
+                p["path"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "report NOTES.md",
+            "take README.md",
+            "take config.ini",
+            "take crlf.txt",
+            "take deleted_by_learner.txt",
+            "conflict extra.txt",
+            "take github-ci.yml",
+            "take logo.bin",
+            "take new_name.py",
+            "take notes.txt",
+            "delete obsolete.txt",
+            "delete obsolete_edited.txt",
+            "report src/solve.py",
+            "take tests/test_solve.py",
+        ]
+    );
+    assert_eq!(doc["paths"][8]["renamed_from"], "old_name.py");
+    assert_eq!(
+        fx.state()["conflicts"],
+        toml::Value::Array(vec!["extra.txt".into()])
+    );
 }

@@ -10,7 +10,9 @@ use super::safety::Rng;
 
 fn gen_base(rng: &mut Rng) -> Vec<String> {
     let n = rng.below(9) as usize;
-    (0..n).map(|_| ["a", "b", "c", "d"][rng.below(4) as usize].to_string()).collect()
+    (0..n)
+        .map(|_| ["a", "b", "c", "d"][rng.below(4) as usize].to_string())
+        .collect()
 }
 
 fn mutate(rng: &mut Rng, lines: &[String]) -> Vec<String> {
@@ -50,22 +52,57 @@ fn merge_matches_git_merge_file_on_1200_triples() {
     for i in 0..1200 {
         let base = gen_base(&mut rng);
         let (o, t) = (mutate(&mut rng, &base), mutate(&mut rng, &base));
-        let (b, o, t) = (join(&mut rng, &base), join(&mut rng, &o), join(&mut rng, &t));
+        let (b, o, t) = (
+            join(&mut rng, &base),
+            join(&mut rng, &o),
+            join(&mut rng, &t),
+        );
         for (name, bytes) in [("base", &b), ("ours", &o), ("theirs", &t)] {
             std::fs::write(dir.path().join(name), bytes).unwrap();
         }
         let git = Command::new("git")
-            .args(["merge-file", "-p", "--diff3", "-L", "yours", "-L", "lab 1.0.0", "-L", "lab 1.1.0", "ours", "base", "theirs"])
+            .args([
+                "merge-file",
+                "-p",
+                "--diff3",
+                "-L",
+                "yours",
+                "-L",
+                "lab 1.0.0",
+                "-L",
+                "lab 1.1.0",
+                "ours",
+                "base",
+                "theirs",
+            ])
             .current_dir(dir.path())
             .output()
             .unwrap();
         let ours = merge_raw(&b, &o, &t, &labels).unwrap();
         let show = |v: &[u8]| String::from_utf8_lossy(v).into_owned();
-        assert_eq!(show(&ours.bytes), show(&git.stdout), "triple {i}: base {:?} ours {:?} theirs {:?}", show(&b), show(&o), show(&t));
-        assert_eq!(ours.conflicts, git.status.code() != Some(0), "triple {i}: conflict flag");
+        assert_eq!(
+            show(&ours.bytes),
+            show(&git.stdout),
+            "triple {i}: base {:?} ours {:?} theirs {:?}",
+            show(&b),
+            show(&o),
+            show(&t)
+        );
+        assert_eq!(
+            ours.conflicts,
+            git.status.code() != Some(0),
+            "triple {i}: conflict flag"
+        );
         // On LF text the line-ending handling changes nothing.
         assert_eq!(merge_text(&b, &o, &t, &labels).unwrap(), ours, "triple {i}");
-        if ours.conflicts { conflicts += 1 } else { clean += 1 }
+        if ours.conflicts {
+            conflicts += 1
+        } else {
+            clean += 1
+        }
     }
-    assert!(conflicts > 200 && clean > 200, "the generator should give both outcomes: {conflicts} conflicts, {clean} clean");
+    assert!(
+        conflicts > 200 && clean > 200,
+        "the generator should give both outcomes: {conflicts} conflicts, {clean} clean"
+    );
 }

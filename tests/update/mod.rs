@@ -23,7 +23,9 @@ pub struct Fx {
 }
 
 pub fn fixture(version: &str) -> PathBuf {
-    support::repo_root().join("tests/update/fixtures").join(format!("v{version}"))
+    support::repo_root()
+        .join("tests/update/fixtures")
+        .join(format!("v{version}"))
 }
 
 /// Copies a folder recursively, keeping the executable bits.
@@ -64,7 +66,9 @@ impl Fx {
         copy_dir(&fixture(version), &self.root.join("tpl"));
     }
     pub fn update(&self, args: &[&str]) -> Output {
-        labforge(&[&["update"], args].concat()).dir(self.lab()).run()
+        labforge(&[&["update"], args].concat())
+            .dir(self.lab())
+            .run()
     }
     pub fn write(&self, path: &str, text: impl AsRef<[u8]>) {
         let p = self.lab().join(path);
@@ -110,7 +114,12 @@ pub fn files(dir: &Path) -> Tree {
     support::tree(dir)
         .into_iter()
         .filter(|(k, _)| !k.starts_with(".labforge/"))
-        .map(|(k, v)| (k, String::from_utf8(v.clone()).unwrap_or_else(|_| format!("{v:?}"))))
+        .map(|(k, v)| {
+            (
+                k,
+                String::from_utf8(v.clone()).unwrap_or_else(|_| format!("{v:?}")),
+            )
+        })
         .collect()
 }
 

@@ -14,9 +14,14 @@ pub fn run(cx: &Context, job: &Job) -> Result<Outcome> {
     let rel = cx.expand(c.path.as_deref().unwrap_or_default());
     let path = cx.root.join(&rel);
     if !path.is_file() {
-        return Ok(Outcome::fail(format!("`{rel}` does not exist: write the ADR there (`labforge adr new` creates one)")));
+        return Ok(Outcome::fail(format!(
+            "`{rel}` does not exist: write the ADR there (`labforge adr new` creates one)"
+        )));
     }
-    let mut opts = LintOptions { sections: c.sections.clone(), ..LintOptions::default() };
+    let mut opts = LintOptions {
+        sections: c.sections.clone(),
+        ..LintOptions::default()
+    };
     if c.min_words.is_some() {
         opts.min_words = c.min_words;
     }
@@ -33,7 +38,10 @@ pub fn run(cx: &Context, job: &Job) -> Result<Outcome> {
     let mut msg = format!("`{rel}` is not finished ({} to do):", findings.len());
     for f in findings.iter().take(MAX_LISTED) {
         let place = f.line.map_or(rel.clone(), |l| format!("{rel}:{l}"));
-        let section = f.section.as_deref().map_or(String::new(), |s| format!(" [{s}]"));
+        let section = f
+            .section
+            .as_deref()
+            .map_or(String::new(), |s| format!(" [{s}]"));
         msg.push_str(&format!("\n{place}{section}: {} ({})", f.message, f.hint));
     }
     if findings.len() > MAX_LISTED {

@@ -9,13 +9,23 @@ use crate::check::{Context, files};
 use crate::error::{Error, Result};
 
 /// Markers looked for when a `no_placeholders` check lists none.
-pub const DEFAULT_MARKERS: &[&str] = &["TODO(lab)", "todo!()", "unimplemented!()", "NotImplementedError"];
+pub const DEFAULT_MARKERS: &[&str] = &[
+    "TODO(lab)",
+    "todo!()",
+    "unimplemented!()",
+    "NotImplementedError",
+];
 
 /// At most this many placeholder places are listed.
 const MAX_LISTED: usize = 10;
 
 fn patterns(cx: &Context, job: &Job) -> Vec<String> {
-    job.check.path.iter().chain(&job.check.paths).map(|p| cx.expand(p)).collect()
+    job.check
+        .path
+        .iter()
+        .chain(&job.check.paths)
+        .map(|p| cx.expand(p))
+        .collect()
 }
 
 pub fn run_file(cx: &Context, job: &Job) -> Result<Outcome> {
@@ -25,7 +35,10 @@ pub fn run_file(cx: &Context, job: &Job) -> Result<Outcome> {
         let found = files::glob(&cx.root, &pattern)?;
         match (want_exists, found.is_empty()) {
             (true, true) => problems.push(format!("`{pattern}` does not exist")),
-            (false, false) => problems.push(format!("`{}` exists, but it should not", found.join("`, `"))),
+            (false, false) => problems.push(format!(
+                "`{}` exists, but it should not",
+                found.join("`, `")
+            )),
             (false, true) => {}
             (true, false) => {
                 for rel in found {
@@ -34,7 +47,11 @@ pub fn run_file(cx: &Context, job: &Job) -> Result<Outcome> {
             }
         }
     }
-    Ok(if problems.is_empty() { Outcome::pass() } else { Outcome::fail(problems.join("\n")) })
+    Ok(if problems.is_empty() {
+        Outcome::pass()
+    } else {
+        Outcome::fail(problems.join("\n"))
+    })
 }
 
 fn content_problems(cx: &Context, job: &Job, rel: &str) -> Result<Vec<String>> {
@@ -53,14 +70,19 @@ fn content_problems(cx: &Context, job: &Job, rel: &str) -> Result<Vec<String>> {
         if let Some(m) = regex(re)?.find(&text) {
             let (line, _) = crate::error::line_col(&text, m.start());
             let shown = text.lines().nth(line - 1).unwrap_or("").trim();
-            out.push(format!("`{rel}` line {line} matches `{re}`, which it must not: {shown}"));
+            out.push(format!(
+                "`{rel}` line {line} matches `{re}`, which it must not: {shown}"
+            ));
         }
     }
     Ok(out)
 }
 
 fn regex(re: &str) -> Result<Regex> {
-    Regex::new(re).map_err(|e| Error::new(format!("`{re}` is not a valid regex: {e}")).with_help("fix the regex in lab.toml"))
+    Regex::new(re).map_err(|e| {
+        Error::new(format!("`{re}` is not a valid regex: {e}"))
+            .with_help("fix the regex in lab.toml")
+    })
 }
 
 pub fn run_no_placeholders(cx: &Context, job: &Job) -> Result<Outcome> {
@@ -88,7 +110,10 @@ pub fn run_no_placeholders(cx: &Context, job: &Job) -> Result<Outcome> {
         }
     }
     if !found_any {
-        return Ok(Outcome::fail(format!("no file matches `{}`", pats.join("`, `"))));
+        return Ok(Outcome::fail(format!(
+            "no file matches `{}`",
+            pats.join("`, `")
+        )));
     }
     if places.is_empty() {
         return Ok(Outcome::pass());

@@ -15,8 +15,14 @@ pub fn run(cx: &Context, job: &Job) -> Result<Outcome> {
         .services
         .iter()
         .find(|s| s.name == name)
-        .ok_or_else(|| Error::new(format!("service `{name}` was not started")).with_help("name it in `service` of the check"))?;
-    let req = c.request.as_ref().ok_or_else(|| Error::new("the check has no `request`"))?;
+        .ok_or_else(|| {
+            Error::new(format!("service `{name}` was not started"))
+                .with_help("name it in `service` of the check")
+        })?;
+    let req = c
+        .request
+        .as_ref()
+        .ok_or_else(|| Error::new("the check has no `request`"))?;
     let path = cx.expand(&req.path);
     let url = format!("http://{}{}", svc.addr, path);
     let client = reqwest::blocking::Client::builder()
@@ -34,13 +40,20 @@ pub fn run(cx: &Context, job: &Job) -> Result<Outcome> {
         rb = rb.body(body.clone());
     }
     if let Some(j) = &req.json {
-        rb = rb.header("content-type", "application/json").body(json::from_toml(j).to_string());
+        rb = rb
+            .header("content-type", "application/json")
+            .body(json::from_toml(j).to_string());
     }
     let what = format!("{method} {path}");
     let started = Instant::now();
     let resp = match rb.send() {
         Ok(r) => r,
-        Err(e) if e.is_timeout() => return Ok(Outcome::fail(format!("{what} got no answer within {}", crate::check::exec::human_duration(job.timeout)))),
+        Err(e) if e.is_timeout() => {
+            return Ok(Outcome::fail(format!(
+                "{what} got no answer within {}",
+                crate::check::exec::human_duration(job.timeout)
+            )));
+        }
         Err(e) => return Ok(Outcome::fail(format!("{what} failed: {e}"))),
     };
     let status = resp.status().as_u16();
@@ -57,7 +70,13 @@ pub fn run(cx: &Context, job: &Job) -> Result<Outcome> {
     })
 }
 
-fn judge(expect: &toml::Table, status: u16, headers: &reqwest::header::HeaderMap, body: &str, elapsed: Duration) -> Result<Vec<String>> {
+fn judge(
+    expect: &toml::Table,
+    status: u16,
+    headers: &reqwest::header::HeaderMap,
+    body: &str,
+    elapsed: Duration,
+) -> Result<Vec<String>> {
     let mut problems = Vec::new();
     for (key, want) in expect {
         match (key.as_str(), want) {
@@ -68,11 +87,17 @@ fn judge(expect: &toml::Table, status: u16, headers: &reqwest::header::HeaderMap
             }
             ("headers", toml::Value::Table(t)) => {
                 for (name, value) in t {
-                    let want = value.as_str().map_or_else(|| value.to_string(), str::to_string);
+                    let want = value
+                        .as_str()
+                        .map_or_else(|| value.to_string(), str::to_string);
                     match headers.get(name.as_str()).and_then(|v| v.to_str().ok()) {
                         Some(got) if got == want => {}
-                        Some(got) => problems.push(format!("header `{name}` is `{got}`, expected `{want}`")),
-                        None => problems.push(format!("header `{name}` is missing (expected `{want}`)")),
+                        Some(got) => {
+                            problems.push(format!("header `{name}` is `{got}`, expected `{want}`"))
+                        }
+                        None => {
+                            problems.push(format!("header `{name}` is missing (expected `{want}`)"))
+                        }
                     }
                 }
             }
@@ -82,18 +107,24 @@ fn judge(expect: &toml::Table, status: u16, headers: &reqwest::header::HeaderMap
             },
             ("max_ms", toml::Value::Integer(ms)) => {
                 if elapsed.as_millis() > *ms as u128 {
-                    problems.push(format!("the answer took {} ms, more than {ms} ms", elapsed.as_millis()));
+                    problems.push(format!(
+                        "the answer took {} ms, more than {ms} ms",
+                        elapsed.as_millis()
+                    ));
                 }
             }
             ("body_matches", toml::Value::String(re)) => {
-                let r = regex::Regex::new(re).map_err(|e| Error::new(format!("`{re}` is not a valid regex: {e}")))?;
+                let r = regex::Regex::new(re)
+                    .map_err(|e| Error::new(format!("`{re}` is not a valid regex: {e}")))?;
                 if !r.is_match(body) {
                     problems.push(format!("the body does not match `{re}`"));
                 }
             }
             (other, _) => {
-                return Err(Error::new(format!("`expect.{other}` is not an expectation of an `http` check"))
-                    .with_help("use status, headers, json, max_ms or body_matches"));
+                return Err(Error::new(format!(
+                    "`expect.{other}` is not an expectation of an `http` check"
+                ))
+                .with_help("use status, headers, json, max_ms or body_matches"));
             }
         }
     }

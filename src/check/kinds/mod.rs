@@ -28,16 +28,32 @@ pub struct Outcome {
 
 impl Outcome {
     pub fn pass() -> Outcome {
-        Outcome { status: Status::Pass, message: None, output: None }
+        Outcome {
+            status: Status::Pass,
+            message: None,
+            output: None,
+        }
     }
     pub fn fail(message: impl Into<String>) -> Outcome {
-        Outcome { status: Status::Fail, message: Some(message.into()), output: None }
+        Outcome {
+            status: Status::Fail,
+            message: Some(message.into()),
+            output: None,
+        }
     }
     pub fn error(message: impl Into<String>) -> Outcome {
-        Outcome { status: Status::Error, message: Some(message.into()), output: None }
+        Outcome {
+            status: Status::Error,
+            message: Some(message.into()),
+            output: None,
+        }
     }
     pub fn skipped(message: impl Into<String>) -> Outcome {
-        Outcome { status: Status::Skipped, message: Some(message.into()), output: None }
+        Outcome {
+            status: Status::Skipped,
+            message: Some(message.into()),
+            output: None,
+        }
     }
     pub fn with_output(mut self, output: impl Into<String>) -> Outcome {
         let o = output.into();

@@ -15,24 +15,44 @@ use crate::error::{Error, Result};
 use crate::manifest::parse_duration;
 
 enum Step {
-    Http { method: String, path: String, background: bool },
+    Http {
+        method: String,
+        path: String,
+        background: bool,
+    },
     Wait(Duration),
     Signal(Signal),
 }
 
 fn parse_step(t: &toml::Table) -> Result<Step> {
-    let bad = |what: String| Error::new(what).with_help("a step is { http = \"GET /path\", background = true }, { wait = \"100ms\" } or { signal = \"TERM\" }");
+    let bad = |what: String| {
+        Error::new(what).with_help("a step is { http = \"GET /path\", background = true }, { wait = \"100ms\" } or { signal = \"TERM\" }")
+    };
     if let Some(h) = t.get("http").and_then(|v| v.as_str()) {
-        let (method, path) = h.split_once(' ').ok_or_else(|| bad(format!("step `http = \"{h}\"` needs a method and a path")))?;
-        let background = t.get("background").and_then(|v| v.as_bool()).unwrap_or(false);
-        return Ok(Step::Http { method: method.to_string(), path: path.trim().to_string(), background });
+        let (method, path) = h
+            .split_once(' ')
+            .ok_or_else(|| bad(format!("step `http = \"{h}\"` needs a method and a path")))?;
+        let background = t
+            .get("background")
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
+        return Ok(Step::Http {
+            method: method.to_string(),
+            path: path.trim().to_string(),
+            background,
+        });
     }
     if let Some(w) = t.get("wait").and_then(|v| v.as_str()) {
-        return parse_duration(w).map(Step::Wait).ok_or_else(|| bad(format!("step `wait = \"{w}\"` is not a duration")));
+        return parse_duration(w)
+            .map(Step::Wait)
+            .ok_or_else(|| bad(format!("step `wait = \"{w}\"` is not a duration")));
     }
     if let Some(s) = t.get("signal").and_then(|v| v.as_str()) {
         let name = format!("SIG{}", s.trim_start_matches("SIG"));
-        return name.parse::<Signal>().map(Step::Signal).map_err(|_| bad(format!("`{s}` is not a signal name")));
+        return name
+            .parse::<Signal>()
+            .map(Step::Signal)
+            .map_err(|_| bad(format!("`{s}` is not a signal name")));
     }
     Err(bad(format!("unknown step `{t}`")))
 }
@@ -47,28 +67,73 @@ struct Expect {
 fn parse_expect(t: &toml::Table) -> Result<Expect> {
     for k in t.keys() {
         if !["exit", "within", "background_status", "stdout_json_lines"].contains(&k.as_str()) {
-            return Err(Error::new(format!("`expect.{k}` is not an expectation of a `process` check"))
-                .with_help("use exit, within, background_status or stdout_json_lines"));
+            return Err(Error::new(format!(
+                "`expect.{k}` is not an expectation of a `process` check"
+            ))
+            .with_help("use exit, within, background_status or stdout_json_lines"));
         }
     }
     Ok(Expect {
         exit: t.get("exit").and_then(|v| v.as_integer()),
-        within: t.get("within").and_then(|v| v.as_str()).and_then(parse_duration),
+        within: t
+            .get("within")
+            .and_then(|v| v.as_str())
+            .and_then(parse_duration),
         background_status: t.get("background_status").and_then(|v| v.as_integer()),
-        stdout_json_lines: t.get("stdout_json_lines").and_then(|v| v.as_bool()).unwrap_or(false),
+        stdout_json_lines: t
+            .get("stdout_json_lines")
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false),
     })
 }
 
-fn request(addr: &str, method: &str, path: &str, timeout: Duration) -> std::result::Result<u16, String> {
-    let client = reqwest::blocking::Client::builder().timeout(timeout).build().map_err(|e| e.to_string())?;
+fn request(
+    addr: &str,
+    method: &str,
+    path: &str,
+    timeout: Duration,
+) -> std::result::Result<u16, String> {
+    let client = reqwest::blocking::Client::builder()
+        .timeout(timeout)
+        .build()
+        .map_err(|e| e.to_string())?;
     let m = reqwest::Method::from_bytes(method.as_bytes()).map_err(|e| e.to_string())?;
-    client.request(m, format!("http://{addr}{path}")).send().map(|r| r.status().as_u16()).map_err(|e| e.to_string())
+    client
+        .request(m, format!("http://{addr}{path}"))
+        .send()
+        .map(|r| r.status().as_u16())
+        .map_err(|e| e.to_string())
+}
+
+/// `CMD` as `exec CMD` when it is one simple command, so the program itself
+/// (not a shell around it) gets the signals and its exit code is the one
+/// seen. Compound commands are left alone (their shell gets the signals too).
+pub fn exec_form(cmd: &str) -> String {
+    if cmd.contains([';', '&', '|', '(', ')', '<', '>', '`', '\n']) || cmd.contains("$(") {
+        return cmd.to_string();
+    }
+    let trimmed = cmd.trim_start();
+    let mut offset = cmd.len() - trimmed.len();
+    for word in trimmed.split(' ') {
+        if word.is_empty()
+            || (word.contains('=') && !word.starts_with('=') && !word.contains(['"', '\'']))
+        {
+            offset += word.len() + 1;
+            continue;
+        }
+        break;
+    }
+    let offset = offset.min(cmd.len());
+    format!("{}exec {}", &cmd[..offset], &cmd[offset..])
 }
 
 pub fn run(cx: &Context, job: &Job) -> Result<Outcome> {
     let c = job.check;
     let Some(cmd) = super::command::command_of(cx, job) else {
-        return Ok(Outcome::skipped(format!("no command for the `{}` track", cx.track.as_deref().unwrap_or("-"))));
+        return Ok(Outcome::skipped(format!(
+            "no command for the `{}` track",
+            cx.track.as_deref().unwrap_or("-")
+        )));
     };
     let steps: Vec<Step> = c.steps.iter().map(parse_step).collect::<Result<_>>()?;
     let expect = parse_expect(&c.expect.clone().unwrap_or_default())?;
@@ -76,7 +141,10 @@ pub fn run(cx: &Context, job: &Job) -> Result<Outcome> {
     tools::check_command(&cmd, &format!("check `{}`", job.id), &dir)?;
     let mut env = cx.check_env(c);
     env.extend(services::exports(job.services));
-    let mut running = exec::spawn(exec::shell(&cmd, &dir, &env), &format!("`{cmd}`"))?;
+    let mut running = exec::spawn(
+        exec::shell(&exec_form(&cmd), &dir, &env),
+        &format!("`{cmd}`"),
+    )?;
     let mut addr = String::new();
     if let Some(ready) = &c.ready {
         let (r, a) = match services::wait_ready(running, ready, &format!("`{cmd}`")) {
@@ -92,7 +160,11 @@ pub fn run(cx: &Context, job: &Job) -> Result<Outcome> {
     let mut signalled = None;
     for step in &steps {
         match step {
-            Step::Http { method, path, background: true } => {
+            Step::Http {
+                method,
+                path,
+                background: true,
+            } => {
                 let (a, m, p, t) = (addr.clone(), method.clone(), path.clone(), job.timeout);
                 background.push(std::thread::spawn(move || request(&a, &m, &p, t)));
             }
@@ -117,7 +189,10 @@ pub fn run(cx: &Context, job: &Job) -> Result<Outcome> {
         None => "after it started".to_string(),
     };
     if fin.timed_out {
-        problems.push(format!("`{cmd}` did not exit within {} {after}, so it was killed", exec::human_duration(within)));
+        problems.push(format!(
+            "`{cmd}` did not exit within {} {after}, so it was killed",
+            exec::human_duration(within)
+        ));
     } else if let Some(want) = expect.exit {
         match fin.code {
             Some(code) if i64::from(code) == want => {}
@@ -126,20 +201,55 @@ pub fn run(cx: &Context, job: &Job) -> Result<Outcome> {
         }
     }
     for h in background {
-        let got = h.join().unwrap_or_else(|_| Err("the request thread panicked".into()));
+        let got = h
+            .join()
+            .unwrap_or_else(|_| Err("the request thread panicked".into()));
         match (got, expect.background_status) {
-            (Ok(s), Some(want)) if i64::from(s) != want => problems.push(format!("the background request got {s}, expected {want}")),
+            (Ok(s), Some(want)) if i64::from(s) != want => {
+                problems.push(format!("the background request got {s}, expected {want}"))
+            }
             (Err(e), Some(_)) => problems.push(format!("the background request failed: {e}")),
             _ => {}
         }
     }
     if expect.stdout_json_lines {
-        for (i, line) in fin.stdout.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        for (i, line) in fin
+            .stdout
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+        {
             if let Err(e) = serde_json::from_str::<serde_json::Value>(line) {
-                problems.push(format!("stdout line {} is not JSON ({e}): {}", i + 1, line.trim()));
+                problems.push(format!(
+                    "stdout line {} is not JSON ({e}): {}",
+                    i + 1,
+                    line.trim()
+                ));
                 break;
             }
         }
     }
-    Ok(if problems.is_empty() { Outcome::pass() } else { Outcome::fail(problems.join("\n")).with_output(fin.tail()) })
+    Ok(if problems.is_empty() {
+        Outcome::pass()
+    } else {
+        Outcome::fail(problems.join("\n")).with_output(fin.tail())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::exec_form;
+
+    #[test]
+    fn simple_commands_are_execed() {
+        assert_eq!(exec_form("python3 -u app.py"), "exec python3 -u app.py");
+        assert_eq!(
+            exec_form("PORT=0 python3 app.py"),
+            "PORT=0 exec python3 app.py"
+        );
+        assert_eq!(
+            exec_form("cd app && python3 main.py"),
+            "cd app && python3 main.py"
+        );
+    }
 }

@@ -35,7 +35,11 @@ impl Cell {
             Cell::Null
         } else if let Ok(i) = raw.parse::<i64>() {
             Cell::Int(i)
-        } else if let Some(f) = raw.parse::<f64>().ok().filter(|f| f.is_finite() && raw.trim() == raw && !raw.is_empty()) {
+        } else if let Some(f) = raw
+            .parse::<f64>()
+            .ok()
+            .filter(|f| f.is_finite() && raw.trim() == raw && !raw.is_empty())
+        {
             Cell::Real(f)
         } else {
             Cell::Text(raw.to_string())
@@ -88,9 +92,11 @@ impl Cell {
     pub fn sqlite_cmp(&self, other: &Cell) -> Ordering {
         match (self, other) {
             (Cell::Int(a), Cell::Int(b)) => a.cmp(b),
-            (a, b) if a.class() == 1 && b.class() == 1 => {
-                a.number().unwrap_or(0.0).partial_cmp(&b.number().unwrap_or(0.0)).unwrap_or(Ordering::Equal)
-            }
+            (a, b) if a.class() == 1 && b.class() == 1 => a
+                .number()
+                .unwrap_or(0.0)
+                .partial_cmp(&b.number().unwrap_or(0.0))
+                .unwrap_or(Ordering::Equal),
             (Cell::Text(a), Cell::Text(b)) => a.as_bytes().cmp(b.as_bytes()),
             (Cell::Blob(a), Cell::Blob(b)) => a.cmp(b),
             (a, b) => a.class().cmp(&b.class()),
@@ -108,8 +114,15 @@ pub struct Table {
 impl Table {
     /// Reads CSV text (first row = column names).
     pub fn from_csv(text: &str) -> std::result::Result<Table, String> {
-        let mut r = csv::ReaderBuilder::new().has_headers(true).from_reader(text.as_bytes());
-        let columns: Vec<String> = r.headers().map_err(|e| e.to_string())?.iter().map(|h| h.trim().to_string()).collect();
+        let mut r = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .from_reader(text.as_bytes());
+        let columns: Vec<String> = r
+            .headers()
+            .map_err(|e| e.to_string())?
+            .iter()
+            .map(|h| h.trim().to_string())
+            .collect();
         let mut rows = Vec::new();
         for rec in r.records() {
             let rec = rec.map_err(|e| e.to_string())?;
@@ -120,7 +133,9 @@ impl Table {
 
     /// Writes CSV text (what `--bless` stores).
     pub fn to_csv(&self) -> String {
-        let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_writer(Vec::new());
         let _ = w.write_record(&self.columns);
         for row in &self.rows {
             let _ = w.write_record(row.iter().map(Cell::display));
@@ -129,7 +144,9 @@ impl Table {
     }
 
     fn column(&self, name: &str) -> Option<usize> {
-        self.columns.iter().position(|c| c.eq_ignore_ascii_case(name))
+        self.columns
+            .iter()
+            .position(|c| c.eq_ignore_ascii_case(name))
     }
 }
 
@@ -145,7 +162,8 @@ pub enum Order {
 impl Order {
     pub fn from_def(def: Option<&SqlOrder>) -> Result<Order> {
         match def {
-            None => Err(Error::new("the `sql` check has no `order`").with_help("add `order = \"any\"`, \"exact\", or key columns such as [\"id\"]")),
+            None => Err(Error::new("the `sql` check has no `order`")
+                .with_help("add `order = \"any\"`, \"exact\", or key columns such as [\"id\"]")),
             Some(SqlOrder::Rule(r)) if r == "any" => Ok(Order::Any),
             Some(SqlOrder::Rule(r)) if r == "exact" => Ok(Order::Exact),
             Some(SqlOrder::Rule(r)) => Order::keys(std::slice::from_ref(r)),
@@ -161,7 +179,12 @@ impl Order {
                 [_] => false,
                 [_, d] if d.eq_ignore_ascii_case("asc") => false,
                 [_, d] if d.eq_ignore_ascii_case("desc") => true,
-                _ => return Err(Error::new(format!("order key `{k}` is not `COLUMN`, `COLUMN asc` or `COLUMN desc`")).with_help("fix `order` in lab.toml")),
+                _ => {
+                    return Err(Error::new(format!(
+                        "order key `{k}` is not `COLUMN`, `COLUMN asc` or `COLUMN desc`"
+                    ))
+                    .with_help("fix `order` in lab.toml"));
+                }
             };
             out.push((words[0].to_string(), desc));
         }
@@ -174,7 +197,10 @@ impl Order {
             Order::Exact => "exact order".into(),
             Order::Keys(k) => format!(
                 "ordered by {}",
-                k.iter().map(|(c, d)| if *d { format!("{c} desc") } else { c.clone() }).collect::<Vec<_>>().join(", ")
+                k.iter()
+                    .map(|(c, d)| if *d { format!("{c} desc") } else { c.clone() })
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         }
     }
@@ -189,7 +215,11 @@ fn rows_same(a: &[Cell], b: &[Cell], tol: f64) -> bool {
 }
 
 /// Two columns of rows, `expected` left and `got` right.
-pub fn side_by_side(left: &str, right: &str, pairs: &[(String, Option<String>, Option<String>)]) -> String {
+pub fn side_by_side(
+    left: &str,
+    right: &str,
+    pairs: &[(String, Option<String>, Option<String>)],
+) -> String {
     let width = pairs
         .iter()
         .filter_map(|(_, l, _)| l.as_ref().map(|s| s.chars().count()))
@@ -223,13 +253,29 @@ pub fn compare(expected: &Table, got: &Table, order: &Order, tol: f64) -> Option
             "the result has no column{} `{}` (it has: {}); name result columns with `AS`",
             if missing.len() == 1 { "" } else { "s" },
             missing.join("`, `"),
-            if got.columns.is_empty() { "none".to_string() } else { got.columns.join(", ") }
+            if got.columns.is_empty() {
+                "none".to_string()
+            } else {
+                got.columns.join(", ")
+            }
         ));
     }
-    let projected: Vec<Vec<Cell>> = got.rows.iter().map(|r| idx.iter().map(|i| r.get(*i).cloned().unwrap_or(Cell::Null)).collect()).collect();
+    let projected: Vec<Vec<Cell>> = got
+        .rows
+        .iter()
+        .map(|r| {
+            idx.iter()
+                .map(|i| r.get(*i).cloned().unwrap_or(Cell::Null))
+                .collect()
+        })
+        .collect();
     let mut problems = Vec::new();
     if expected.rows.len() != got.rows.len() {
-        problems.push(format!("expected {} rows, got {}", expected.rows.len(), got.rows.len()));
+        problems.push(format!(
+            "expected {} rows, got {}",
+            expected.rows.len(),
+            got.rows.len()
+        ));
     }
     if let Order::Keys(keys) = order {
         match key_order_problem(got, keys) {
@@ -256,12 +302,18 @@ pub fn compare(expected: &Table, got: &Table, order: &Order, tol: f64) -> Option
 }
 
 /// Err when a key column is not in the result; Ok(Some) when rows are out of order.
-fn key_order_problem(got: &Table, keys: &[(String, bool)]) -> std::result::Result<Option<String>, String> {
+fn key_order_problem(
+    got: &Table,
+    keys: &[(String, bool)],
+) -> std::result::Result<Option<String>, String> {
     let mut cols = Vec::new();
     for (k, desc) in keys {
-        let i = got
-            .column(k)
-            .ok_or_else(|| format!("the result has no column `{k}`, which orders it (it has: {})", got.columns.join(", ")))?;
+        let i = got.column(k).ok_or_else(|| {
+            format!(
+                "the result has no column `{k}`, which orders it (it has: {})",
+                got.columns.join(", ")
+            )
+        })?;
         cols.push((i, *desc));
     }
     let cmp = |a: &[Cell], b: &[Cell]| {
@@ -276,8 +328,16 @@ fn key_order_problem(got: &Table, keys: &[(String, bool)]) -> std::result::Resul
     };
     for (n, pair) in got.rows.windows(2).enumerate() {
         if cmp(&pair[0], &pair[1]) == Ordering::Greater {
-            let names: Vec<String> = keys.iter().map(|(k, d)| if *d { format!("{k} desc") } else { k.clone() }).collect();
-            let key_of = |r: &[Cell]| cols.iter().map(|(i, _)| r[*i].display()).collect::<Vec<_>>().join(", ");
+            let names: Vec<String> = keys
+                .iter()
+                .map(|(k, d)| if *d { format!("{k} desc") } else { k.clone() })
+                .collect();
+            let key_of = |r: &[Cell]| {
+                cols.iter()
+                    .map(|(i, _)| r[*i].display())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
             return Ok(Some(format!(
                 "the rows are not ordered by {}: row {} ({}) comes before row {} ({})",
                 names.join(", "),
@@ -300,11 +360,21 @@ fn exact_diff(expected: &[Vec<Cell>], got: &[Vec<Cell>], tol: f64) -> Option<Str
         if !same {
             differing += 1;
             if pairs.len() < MAX_SHOWN {
-                pairs.push((format!("row {}", i + 1), e.map(|r| show_row(r)), g.map(|r| show_row(r))));
+                pairs.push((
+                    format!("row {}", i + 1),
+                    e.map(|r| show_row(r)),
+                    g.map(|r| show_row(r)),
+                ));
             }
         }
     }
-    (differing > 0).then(|| format!("{differing} rows differ (first {} shown):\n{}", pairs.len(), side_by_side("expected", "got", &pairs)))
+    (differing > 0).then(|| {
+        format!(
+            "{differing} rows differ (first {} shown):\n{}",
+            pairs.len(),
+            side_by_side("expected", "got", &pairs)
+        )
+    })
 }
 
 /// Matches rows regardless of order; returns the unmatched ones side by side.
@@ -330,18 +400,34 @@ fn multiset_diff(expected: &[Vec<Cell>], got: &[Vec<Cell>], tol: f64) -> Option<
             None => left.push(e),
         }
     }
-    let extra: Vec<&Vec<Cell>> = got.iter().enumerate().filter(|(i, _)| !used[*i]).map(|(_, r)| r).collect();
+    let extra: Vec<&Vec<Cell>> = got
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !used[*i])
+        .map(|(_, r)| r)
+        .collect();
     if left.is_empty() && extra.is_empty() {
         return None;
     }
     let n = left.len().max(extra.len()).min(MAX_SHOWN);
-    let pairs: Vec<(String, Option<String>, Option<String>)> =
-        (0..n).map(|i| (String::new(), left.get(i).map(|r| show_row(r)), extra.get(i).map(|r| show_row(r)))).collect();
+    let pairs: Vec<(String, Option<String>, Option<String>)> = (0..n)
+        .map(|i| {
+            (
+                String::new(),
+                left.get(i).map(|r| show_row(r)),
+                extra.get(i).map(|r| show_row(r)),
+            )
+        })
+        .collect();
     Some(format!(
         "{} expected rows are missing and {} rows are unexpected (first {n} shown):\n{}",
         left.len(),
         extra.len(),
-        side_by_side("missing (expected, not got)", "unexpected (got, not expected)", &pairs)
+        side_by_side(
+            "missing (expected, not got)",
+            "unexpected (got, not expected)",
+            &pairs
+        )
     ))
 }
 

@@ -32,8 +32,28 @@ type SqlResult<T> = std::result::Result<T, SqlFailure>;
 
 /// SQL text and where it came from (for messages).
 struct Source {
+    /// A file path, or a description such as "the query of check `x`".
     name: String,
     text: String,
+    from_file: bool,
+}
+
+impl Source {
+    fn inline(name: String, text: String) -> Source {
+        Source {
+            name,
+            text,
+            from_file: false,
+        }
+    }
+    /// The name for a sentence: a file in backticks, a description as is.
+    fn quoted(&self) -> String {
+        if self.from_file {
+            format!("`{}`", self.name)
+        } else {
+            self.name.clone()
+        }
+    }
 }
 
 pub fn run(cx: &Context, job: &Job) -> Result<Outcome> {
@@ -49,15 +69,20 @@ pub fn run(cx: &Context, job: &Job) -> Result<Outcome> {
 
 fn run_inner(cx: &Context, job: &Job) -> SqlResult<Outcome> {
     let c = job.check;
-    let conn = Connection::open_in_memory().map_err(|e| SqlFailure::Fail(format!("could not open a database: {e}")))?;
+    let conn = Connection::open_in_memory()
+        .map_err(|e| SqlFailure::Fail(format!("could not open a database: {e}")))?;
     let watchdog = Watchdog::start(&conn, job.timeout);
     let timed_out = Arc::clone(&watchdog.fired);
-    let db = c.db.as_ref().ok_or_else(|| SqlFailure::Fail("the check has no `db`".into()))?;
+    let db =
+        c.db.as_ref()
+            .ok_or_else(|| SqlFailure::Fail("the check has no `db`".into()))?;
     for pattern in &db.build {
         let pattern = cx.expand(pattern);
         let found = files::glob(&cx.root, &pattern).map_err(|e| SqlFailure::Fail(e.message))?;
         if found.is_empty() {
-            return Err(SqlFailure::Fail(format!("no file matches `{pattern}` (in `db.build`), so the database cannot be built")));
+            return Err(SqlFailure::Fail(format!(
+                "no file matches `{pattern}` (in `db.build`), so the database cannot be built"
+            )));
         }
         for rel in found {
             let src = read_source(cx, &rel)?;
@@ -66,17 +91,24 @@ fn run_inner(cx: &Context, job: &Job) -> SqlResult<Outcome> {
     }
     let query = match (&c.query_file, &c.query) {
         (Some(f), _) => Some(read_source(cx, &cx.expand(f))?),
-        (None, Some(q)) => Some(Source { name: format!("the query of check `{}`", job.id), text: q.clone() }),
+        (None, Some(q)) => Some(Source::inline(
+            format!("the query of check `{}`", job.id),
+            q.clone(),
+        )),
         (None, None) => None,
     };
     let write = c.mode.as_deref() == Some("write");
     let mut got = None;
     if let Some(q) = &query {
         if write {
-            conn.execute_batch("BEGIN").map_err(|e| SqlFailure::Fail(e.to_string()))?;
+            conn.execute_batch("BEGIN")
+                .map_err(|e| SqlFailure::Fail(e.to_string()))?;
             exec_script(&conn, q, &timed_out)?;
             if let Some(then) = &c.then {
-                let then = Source { name: format!("the `then` query of check `{}`", job.id), text: then.clone() };
+                let then = Source::inline(
+                    format!("the `then` query of check `{}`", job.id),
+                    then.clone(),
+                );
                 got = Some(select(&conn, &then, &timed_out)?);
             }
         } else {
@@ -98,7 +130,11 @@ fn run_inner(cx: &Context, job: &Job) -> SqlResult<Outcome> {
     if let Some(plan) = &c.plan {
         problems.extend(plan_problems(&conn, plan, &timed_out)?);
     }
-    Ok(if problems.is_empty() { Outcome::pass() } else { Outcome::fail(problems.join("\n")) })
+    Ok(if problems.is_empty() {
+        Outcome::pass()
+    } else {
+        Outcome::fail(problems.join("\n"))
+    })
 }
 
 /// Interrupts the connection when the check's time is up (SQLite then stops
@@ -117,7 +153,9 @@ impl Watchdog {
         std::thread::spawn(move || {
             let (lock, cv) = &*d;
             let guard = lock.lock().expect("watchdog lock");
-            let (guard, res) = cv.wait_timeout_while(guard, timeout, |finished| !*finished).expect("watchdog lock");
+            let (guard, res) = cv
+                .wait_timeout_while(guard, timeout, |finished| !*finished)
+                .expect("watchdog lock");
             if res.timed_out() && !*guard {
                 f.store(true, Ordering::SeqCst);
                 handle.interrupt();
@@ -135,18 +173,34 @@ impl Drop for Watchdog {
     }
 }
 
-fn compare_rows(cx: &Context, job: &Job, rows_path: &str, got: &Table) -> SqlResult<Option<String>> {
-    let order = Order::from_def(job.check.order.as_ref()).map_err(|e| SqlFailure::Fail(e.message))?;
+fn compare_rows(
+    cx: &Context,
+    job: &Job,
+    rows_path: &str,
+    got: &Table,
+) -> SqlResult<Option<String>> {
+    let order =
+        Order::from_def(job.check.order.as_ref()).map_err(|e| SqlFailure::Fail(e.message))?;
     let rel = cx.expand(rows_path);
     let text = match expected_text(cx, &rel) {
         Some(t) => t,
-        None if cx.record_rows => return Ok(None),
-        None => return Err(SqlFailure::Fail(format!("the expected rows `{rel}` are missing from the lab and its template"))),
+        None => {
+            return Err(SqlFailure::Fail(format!(
+                "the expected rows `{rel}` are missing from the lab's template (its author writes them with `labforge template test --bless`)"
+            )));
+        }
     };
-    let expected = Table::from_csv(&text).map_err(|e| SqlFailure::Fail(format!("`{rel}` is not valid CSV: {e}")))?;
+    let expected = Table::from_csv(&text)
+        .map_err(|e| SqlFailure::Fail(format!("`{rel}` is not valid CSV: {e}")))?;
     let tol = job.check.float_tolerance.unwrap_or(0.0);
-    Ok(compare::compare(&expected, got, &order, tol)
-        .map(|diff| format!("the result differs from `{rel}` ({}):\n{diff}", order.describe()).trim_end().to_string()))
+    Ok(compare::compare(&expected, got, &order, tol).map(|diff| {
+        format!(
+            "the result differs from `{rel}` ({}):\n{diff}",
+            order.describe()
+        )
+        .trim_end()
+        .to_string()
+    }))
 }
 
 /// The expected CSV: from the lab folder when it is there, else from the template.
@@ -158,34 +212,57 @@ fn expected_text(cx: &Context, rel: &str) -> Option<String> {
     let tree = &cx.lab.tree;
     tree.get(rel)
         .or_else(|| tree.get(&format!("common/{rel}")))
-        .or_else(|| cx.track.as_ref().and_then(|t| tree.get(&format!("track/{t}/{rel}"))))
+        .or_else(|| {
+            cx.track
+                .as_ref()
+                .and_then(|t| tree.get(&format!("track/{t}/{rel}")))
+        })
         .map(|b| String::from_utf8_lossy(b).into_owned())
 }
 
 fn read_source(cx: &Context, rel: &str) -> SqlResult<Source> {
     let path = cx.root.join(rel);
     match std::fs::read(&path) {
-        Ok(bytes) => Ok(Source { name: rel.to_string(), text: String::from_utf8_lossy(&bytes).into_owned() }),
+        Ok(bytes) => Ok(Source {
+            name: rel.to_string(),
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+            from_file: true,
+        }),
         Err(_) => Err(SqlFailure::Fail(format!("`{rel}` does not exist"))),
     }
 }
 
 /// A SQLite error as a failure that names the file and, when SQLite gives
 /// an offset, the line.
-fn failure(e: rusqlite::Error, src: &Source, stmt_start: Option<usize>, timed_out: &AtomicBool) -> SqlFailure {
-    if timed_out.load(Ordering::SeqCst) || e.sqlite_error_code() == Some(rusqlite::ErrorCode::OperationInterrupted) {
+fn failure(
+    e: rusqlite::Error,
+    src: &Source,
+    stmt_start: Option<usize>,
+    timed_out: &AtomicBool,
+) -> SqlFailure {
+    if timed_out.load(Ordering::SeqCst)
+        || e.sqlite_error_code() == Some(rusqlite::ErrorCode::OperationInterrupted)
+    {
         return SqlFailure::Timeout;
     }
     let (msg, offset) = match &e {
-        rusqlite::Error::SqlInputError { msg, sql, offset, .. } if src.text.ends_with(sql.as_str()) && *offset >= 0 => {
-            (msg.clone(), Some(src.text.len() - sql.len() + *offset as usize))
-        }
+        rusqlite::Error::SqlInputError {
+            msg, sql, offset, ..
+        } if src.text.ends_with(sql.as_str()) && *offset >= 0 => (
+            msg.clone(),
+            Some(src.text.len() - sql.len() + *offset as usize),
+        ),
         rusqlite::Error::SqliteFailure(_, Some(m)) => (m.clone(), stmt_start),
         other => (other.to_string(), stmt_start),
     };
-    let place = match offset {
-        Some(o) => format!("{}:{}", src.name, crate::error::line_col(&src.text, o).0),
-        None => src.name.clone(),
+    let place = match (offset, src.from_file) {
+        (Some(o), true) => format!("{}:{}", src.name, crate::error::line_col(&src.text, o).0),
+        (Some(o), false) => format!(
+            "{}, line {}",
+            src.name,
+            crate::error::line_col(&src.text, o).0
+        ),
+        (None, _) => src.name.clone(),
     };
     SqlFailure::Fail(format!("{place}: {msg}"))
 }
@@ -200,7 +277,9 @@ fn exec_script(conn: &Connection, src: &Source, timed_out: &AtomicBool) -> SqlRe
             Ok(None) => return Ok(()),
             Err(e) => return Err(failure(e, src, None, timed_out)),
         };
-        let start = stmt.expanded_sql().and_then(|s| src.text[cursor..].find(s.trim()).map(|i| cursor + i));
+        let start = stmt
+            .expanded_sql()
+            .and_then(|s| src.text[cursor..].find(s.trim()).map(|i| cursor + i));
         if let Some(s) = start {
             cursor = s + 1;
         }
@@ -218,21 +297,29 @@ fn select(conn: &Connection, src: &Source, timed_out: &AtomicBool) -> SqlResult<
     let mut stmt = match conn.prepare(&src.text) {
         Ok(s) => s,
         Err(rusqlite::Error::Empty) => {
-            return Err(SqlFailure::Fail(format!("`{}` holds no SQL statement yet: write the query there", src.name)));
+            return Err(SqlFailure::Fail(format!(
+                "{} holds no SQL statement yet: write the query there",
+                src.quoted()
+            )));
         }
         Err(rusqlite::Error::MultipleStatement) => {
-            return Err(SqlFailure::Fail(format!("`{}` holds more than one statement: a query check runs exactly one", src.name)));
+            return Err(SqlFailure::Fail(format!(
+                "{} holds more than one statement: a query check runs exactly one",
+                src.quoted()
+            )));
         }
         Err(e) => return Err(failure(e, src, None, timed_out)),
     };
     if !stmt.readonly() {
         return Err(SqlFailure::Fail(format!(
-            "`{}` changes the database, but this check only reads: write a SELECT (or WITH … SELECT)",
-            src.name
+            "{} changes the database, but this check only reads: write a SELECT (or WITH … SELECT)",
+            src.quoted()
         )));
     }
     let columns: Vec<String> = stmt.column_names().map(|s| s.to_string()).collect();
-    let mut rows = stmt.query([]).map_err(|e| failure(e, src, Some(0), timed_out))?;
+    let mut rows = stmt
+        .query([])
+        .map_err(|e| failure(e, src, Some(0), timed_out))?;
     let mut out = Vec::new();
     loop {
         match rows.next() {
@@ -263,25 +350,52 @@ fn cell(v: ValueRef<'_>) -> Cell {
     }
 }
 
-fn plan_problems(conn: &Connection, plan: &crate::manifest::SqlPlan, timed_out: &AtomicBool) -> SqlResult<Vec<String>> {
-    let src = Source { name: "the `plan.query`".into(), text: format!("EXPLAIN QUERY PLAN {}", plan.query) };
+fn plan_problems(
+    conn: &Connection,
+    plan: &crate::manifest::SqlPlan,
+    timed_out: &AtomicBool,
+) -> SqlResult<Vec<String>> {
+    let src = Source::inline(
+        "the `plan.query`".into(),
+        format!("EXPLAIN QUERY PLAN {}", plan.query),
+    );
     let table = select(conn, &src, timed_out)?;
-    let detail = table.columns.iter().position(|c| c == "detail").unwrap_or(table.columns.len().saturating_sub(1));
-    let text: Vec<String> = table.rows.iter().map(|r| r.get(detail).map(Cell::display).unwrap_or_default()).collect();
+    let detail = table
+        .columns
+        .iter()
+        .position(|c| c == "detail")
+        .unwrap_or(table.columns.len().saturating_sub(1));
+    let text: Vec<String> = table
+        .rows
+        .iter()
+        .map(|r| r.get(detail).map(Cell::display).unwrap_or_default())
+        .collect();
     let joined = text.join("\n");
     let mut problems = Vec::new();
     for want in &plan.contains {
         if !joined.contains(want.as_str()) {
-            problems.push(format!("the query plan of `{}` does not contain `{want}`", plan.query));
+            problems.push(format!(
+                "the query plan of `{}` does not contain `{want}`",
+                plan.query
+            ));
         }
     }
     for bad in &plan.not_contains {
         if joined.contains(bad.as_str()) {
-            problems.push(format!("the query plan of `{}` contains `{bad}`", plan.query));
+            problems.push(format!(
+                "the query plan of `{}` contains `{bad}`",
+                plan.query
+            ));
         }
     }
     if !problems.is_empty() {
-        problems.push(format!("query plan:\n{}", text.iter().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n")));
+        problems.push(format!(
+            "query plan:\n{}",
+            text.iter()
+                .map(|l| format!("  {l}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        ));
     }
     Ok(problems)
 }

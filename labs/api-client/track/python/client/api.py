@@ -26,7 +26,7 @@ from .errors import raise_for_response
 from .models import Product
 from .pagination import iter_items
 from .ratelimit import RateLimiter
-from .retry import RetryPolicy, call_with_retries, is_idempotent
+from .retry import RetryPolicy, call_with_retries
 
 
 class TokenSource(Protocol):
@@ -99,7 +99,8 @@ class ApiClient:
         return call_with_retries(
             attempt,
             policy=self.retry,
-            idempotent=is_idempotent(method, hdrs),
+            method=method,
+            headers=hdrs,
             sleep=self.sleep,
             clock=self.clock,
         )

@@ -55,13 +55,14 @@ def call_with_retries(
     attempt: Callable[[], T],
     *,
     policy: RetryPolicy,
-    idempotent: bool,
+    method: str,
+    headers: Mapping[str, str] | None = None,
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
     random: Callable[[], float] = _random.random,
 ) -> T:
     """Calls `attempt` until it returns, retrying transient failures of
-    idempotent requests with backoff_delay (sleeping with `sleep`, never
+    requests that are safe to repeat (is_idempotent(method, headers)) with backoff_delay (sleeping with `sleep`, never
     time.sleep directly). Honours a server's ``retry_after`` attribute (a
     503's Retry-After) when longer than the backoff. Gives up (re-raising
     the last error) after ``policy.max_attempts`` attempts, or when the

@@ -79,7 +79,7 @@ def test_which_failures_are_transient(exc, expected):
 def test_transient_failures_are_retried_with_the_backoff_delays():
     clock = FakeClock()
     attempt, calls = failing(3, ServerError(503))
-    assert call_with_retries(attempt, policy=POLICY, idempotent=True, sleep=clock.sleep, clock=clock.now, random=lambda: 1.0) == "ok"
+    assert call_with_retries(attempt, policy=POLICY, method="GET", sleep=clock.sleep, clock=clock.now, random=lambda: 1.0) == "ok"
     assert len(calls) == 4
     assert clock.sleeps == [0.5, 1.0, 2.0], f"sleep backoff_delay(1), (2), (3) between attempts; slept {clock.sleeps}"
 
@@ -88,7 +88,7 @@ def test_at_most_max_attempts():
     clock = FakeClock()
     attempt, calls = failing(10, requests.ConnectionError("reset"))
     with pytest.raises(requests.ConnectionError):
-        call_with_retries(attempt, policy=POLICY, idempotent=True, sleep=clock.sleep, clock=clock.now, random=lambda: 1.0)
+        call_with_retries(attempt, policy=POLICY, method="GET", sleep=clock.sleep, clock=clock.now, random=lambda: 1.0)
     assert len(calls) == 4, f"max_attempts=4 means 4 attempts in total; made {len(calls)}"
 
 
@@ -96,7 +96,7 @@ def test_the_time_budget_stops_retrying():
     clock = FakeClock()
     attempt, calls = failing(10, ServerError(500))
     with pytest.raises(ServerError):
-        call_with_retries(attempt, policy=RetryPolicy(max_attempts=10, base_delay=1.0, max_delay=8.0, budget=5.0), idempotent=True, sleep=clock.sleep, clock=clock.now, random=lambda: 1.0)
+        call_with_retries(attempt, policy=RetryPolicy(max_attempts=10, base_delay=1.0, max_delay=8.0, budget=5.0), method="GET", sleep=clock.sleep, clock=clock.now, random=lambda: 1.0)
     assert clock.sleeps == [1.0, 2.0], f"with a 5 s budget, waits of 1 + 2 fit and the next (4) would not; slept {clock.sleeps}"
 
 
@@ -104,11 +104,11 @@ def test_permanent_failures_and_unsafe_requests_are_not_retried():
     clock = FakeClock()
     attempt, calls = failing(1, NotFound(404))
     with pytest.raises(NotFound):
-        call_with_retries(attempt, policy=POLICY, idempotent=True, sleep=clock.sleep, clock=clock.now)
+        call_with_retries(attempt, policy=POLICY, method="GET", sleep=clock.sleep, clock=clock.now)
     assert len(calls) == 1, "a 404 is not transient"
     attempt, calls = failing(1, ServerError(502))
     with pytest.raises(ServerError):
-        call_with_retries(attempt, policy=POLICY, idempotent=False, sleep=clock.sleep, clock=clock.now)
+        call_with_retries(attempt, policy=POLICY, method="POST", sleep=clock.sleep, clock=clock.now)
     assert len(calls) == 1, "a POST without Idempotency-Key must not be repeated: the first one may have worked"
     assert clock.sleeps == []
 
@@ -118,7 +118,7 @@ def test_a_server_retry_after_is_honoured():
     err = ServerError(503)
     err.retry_after = 2.0
     attempt, _ = failing(1, err)
-    call_with_retries(attempt, policy=POLICY, idempotent=True, sleep=clock.sleep, clock=clock.now, random=lambda: 0.1)
+    call_with_retries(attempt, policy=POLICY, method="GET", sleep=clock.sleep, clock=clock.now, random=lambda: 0.1)
     assert clock.sleeps == [2.0], f"the 503 said Retry-After: 2, longer than the backoff; slept {clock.sleeps}"
 
 

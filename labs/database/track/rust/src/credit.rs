@@ -7,7 +7,11 @@ use crate::{Error, Result};
 /// The customer's store credit in cents (0 when they have no row).
 pub fn balance(conn: &Connection, customer_id: i64) -> Result<i64> {
     let found = conn
-        .query_row("SELECT balance_cents FROM store_credit WHERE customer_id = ?1", [customer_id], |r| r.get(0))
+        .query_row(
+            "SELECT balance_cents FROM store_credit WHERE customer_id = ?1",
+            [customer_id],
+            |r| r.get(0),
+        )
         .optional()?;
     Ok(found.unwrap_or(0))
 }
@@ -18,7 +22,12 @@ pub fn balance(conn: &Connection, customer_id: i64) -> Result<i64> {
 /// the error is returned. `Error::InvalidInput` for an amount <= 0 or a
 /// transfer to oneself, `Error::InsufficientCredit` when the payer has too
 /// little.
-pub fn transfer_store_credit(conn: &mut Connection, from_customer: i64, to_customer: i64, amount_cents: i64) -> Result<()> {
+pub fn transfer_store_credit(
+    conn: &mut Connection,
+    from_customer: i64,
+    to_customer: i64,
+    amount_cents: i64,
+) -> Result<()> {
     // TODO(lab): this works until something fails half-way: each statement
     // below commits on its own, so a failure after the first UPDATE loses
     // money. Make the transfer one transaction (BEGIN IMMEDIATE ... COMMIT,
@@ -27,10 +36,15 @@ pub fn transfer_store_credit(conn: &mut Connection, from_customer: i64, to_custo
         return Err(Error::InvalidInput("amount_cents must be positive".into()));
     }
     if from_customer == to_customer {
-        return Err(Error::InvalidInput("cannot transfer store credit to the same customer".into()));
+        return Err(Error::InvalidInput(
+            "cannot transfer store credit to the same customer".into(),
+        ));
     }
     if balance(conn, from_customer)? < amount_cents {
-        return Err(Error::InsufficientCredit { customer_id: from_customer, amount_cents });
+        return Err(Error::InsufficientCredit {
+            customer_id: from_customer,
+            amount_cents,
+        });
     }
     conn.execute(
         "UPDATE store_credit SET balance_cents = balance_cents - ?1 WHERE customer_id = ?2",

@@ -34,19 +34,33 @@ fn configure(conn: Connection) -> Result<Connection> {
 
 /// Reads a text file, naming it in the error.
 pub fn read(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })
+    std::fs::read_to_string(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 /// `(version, path)` of each `NNNN_name.sql` in `dir`, by version.
 pub fn migration_files(dir: &Path) -> Result<Vec<(u32, PathBuf)>> {
-    let entries = std::fs::read_dir(dir).map_err(|source| Error::Io { path: dir.to_path_buf(), source })?;
+    let entries = std::fs::read_dir(dir).map_err(|source| Error::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
     let mut found = Vec::new();
     for entry in entries {
-        let path = entry.map_err(|source| Error::Io { path: dir.to_path_buf(), source })?.path();
+        let path = entry
+            .map_err(|source| Error::Io {
+                path: dir.to_path_buf(),
+                source,
+            })?
+            .path();
         if path.extension().and_then(|e| e.to_str()) != Some("sql") {
             continue;
         }
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
         let version = name
             .split_once('_')
             .filter(|(digits, _)| digits.len() == 4)
@@ -79,7 +93,10 @@ pub fn build_into(conn: &Connection, root: &Path, up_to: Option<u32>) -> Result<
         run_file(conn, file)?;
     }
     run_file(conn, &root.join("data").join("seed.sql"))?;
-    for (_, file) in files.iter().filter(|(v, _)| *v > 1 && up_to.map_or(true, |u| *v <= u)) {
+    for (_, file) in files
+        .iter()
+        .filter(|(v, _)| *v > 1 && up_to.map_or(true, |u| *v <= u))
+    {
         run_file(conn, file)?;
     }
     Ok(())
@@ -87,5 +104,8 @@ pub fn build_into(conn: &Connection, root: &Path, up_to: Option<u32>) -> Result<
 
 fn run_file(conn: &Connection, path: &Path) -> Result<()> {
     conn.execute_batch(&read(path)?)
-        .map_err(|source| Error::Migration { file: path.display().to_string(), source })
+        .map_err(|source| Error::Migration {
+            file: path.display().to_string(),
+            source,
+        })
 }

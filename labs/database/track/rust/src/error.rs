@@ -10,7 +10,10 @@ pub enum Error {
     /// An error from SQLite (a constraint, a syntax error, a lock...).
     Db(rusqlite::Error),
     /// A file could not be read.
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// The caller passed a value the operation does not accept.
     InvalidInput(String),
     /// An order named a product id that does not exist.
@@ -18,7 +21,10 @@ pub enum Error {
     /// The payer's store credit is below the amount.
     InsufficientCredit { customer_id: i64, amount_cents: i64 },
     /// A migration file failed; nothing of it was applied.
-    Migration { file: String, source: rusqlite::Error },
+    Migration {
+        file: String,
+        source: rusqlite::Error,
+    },
 }
 
 impl fmt::Display for Error {
@@ -28,8 +34,14 @@ impl fmt::Display for Error {
             Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
             Error::InvalidInput(msg) => write!(f, "invalid input: {msg}"),
             Error::UnknownProduct(id) => write!(f, "there is no product {id}"),
-            Error::InsufficientCredit { customer_id, amount_cents } => {
-                write!(f, "customer {customer_id} has less than {amount_cents} cents of store credit")
+            Error::InsufficientCredit {
+                customer_id,
+                amount_cents,
+            } => {
+                write!(
+                    f,
+                    "customer {customer_id} has less than {amount_cents} cents of store credit"
+                )
             }
             Error::Migration { file, source } => write!(f, "{file}: {source}"),
         }
@@ -60,6 +72,9 @@ impl Error {
             Error::Db(e) | Error::Migration { source: e, .. } => e,
             _ => return false,
         };
-        matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::ConstraintViolation))
+        matches!(
+            e.sqlite_error_code(),
+            Some(rusqlite::ErrorCode::ConstraintViolation)
+        )
     }
 }

@@ -30,9 +30,15 @@ fn main() -> ExitCode {
 fn build_db(path: &Path, force: bool) -> shop::Result<()> {
     if path.exists() {
         if !force {
-            return Err(shop::Error::InvalidInput(format!("{} exists; add --force to replace it", path.display())));
+            return Err(shop::Error::InvalidInput(format!(
+                "{} exists; add --force to replace it",
+                path.display()
+            )));
         }
-        std::fs::remove_file(path).map_err(|source| shop::Error::Io { path: path.into(), source })?;
+        std::fs::remove_file(path).map_err(|source| shop::Error::Io {
+            path: path.into(),
+            source,
+        })?;
     }
     let conn = shop::db::open(path)?;
     shop::db::build_into(&conn, &shop::db::root(), None)?;

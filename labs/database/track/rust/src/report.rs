@@ -19,8 +19,11 @@ pub fn monthly_report(conn: &Connection) -> Result<Vec<MonthRow>> {
     // TODO(lab): correct, but it asks the database once per month (the N+1
     // pattern). Write queries/q09_monthly_revenue.sql and run that instead
     // (include_str!("../queries/q09_monthly_revenue.sql")).
-    let mut months = conn.prepare("SELECT DISTINCT substr(ordered_on, 1, 7) FROM orders ORDER BY 1")?;
-    let months: Vec<String> = months.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    let mut months =
+        conn.prepare("SELECT DISTINCT substr(ordered_on, 1, 7) FROM orders ORDER BY 1")?;
+    let months: Vec<String> = months
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
     let mut report = Vec::new();
     let mut running = 0;
     for month in months {
@@ -32,7 +35,12 @@ pub fn monthly_report(conn: &Connection) -> Result<Vec<MonthRow>> {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
         running += revenue_cents;
-        report.push(MonthRow { month, orders, revenue_cents, running_revenue_cents: running });
+        report.push(MonthRow {
+            month,
+            orders,
+            revenue_cents,
+            running_revenue_cents: running,
+        });
     }
     Ok(report)
 }

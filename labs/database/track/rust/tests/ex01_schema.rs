@@ -3,7 +3,7 @@
 mod support;
 
 use rusqlite::{params_from_iter, types::Value, Connection};
-use support::shop;
+use support::{int, shop, text};
 
 fn refuses(conn: &Connection, sql: &str, params: Vec<Value>, why: &str) {
     match conn.execute(sql, params_from_iter(params.iter())) {
@@ -16,16 +16,26 @@ fn refuses(conn: &Connection, sql: &str, params: Vec<Value>, why: &str) {
     }
 }
 
-use support::{int, text};
-
 #[test]
 fn the_seed_loads_under_the_constraints() {
     let conn = shop();
-    for t in ["customers", "products", "orders", "order_items", "store_credit"] {
-        let n: i64 = conn.query_row(&format!("SELECT COUNT(*) FROM {t}"), [], |r| r.get(0)).unwrap();
+    for t in [
+        "customers",
+        "products",
+        "orders",
+        "order_items",
+        "store_credit",
+    ] {
+        let n: i64 = conn
+            .query_row(&format!("SELECT COUNT(*) FROM {t}"), [], |r| r.get(0))
+            .unwrap();
         assert!(n > 0, "{t} should hold seed rows");
     }
-    let problems: i64 = conn.query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).unwrap();
+    let problems: i64 = conn
+        .query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
     assert_eq!(problems, 0, "the seed breaks a foreign key");
 }
 
@@ -34,7 +44,11 @@ fn duplicate_email_is_refused() {
     refuses(
         &shop(),
         "INSERT INTO customers (email, name, created_at) VALUES (?1, ?2, ?3)",
-        vec![text("siobhan.o'brien@example.ie"), text("Someone Else"), text("2025-01-01")],
+        vec![
+            text("siobhan.o'brien@example.ie"),
+            text("Someone Else"),
+            text("2025-01-01"),
+        ],
         "a second customer with an existing e-mail (add UNIQUE)",
     );
 }
@@ -64,7 +78,12 @@ fn duplicate_customer_id_is_refused() {
     refuses(
         &shop(),
         "INSERT INTO customers (id, email, name, created_at) VALUES (?1, ?2, ?3, ?4)",
-        vec![int(1), text("new@example.com"), text("New"), text("2025-01-01")],
+        vec![
+            int(1),
+            text("new@example.com"),
+            text("New"),
+            text("2025-01-01"),
+        ],
         "two customers with id 1 (add a PRIMARY KEY)",
     );
 }
@@ -132,8 +151,13 @@ fn item_without_product_is_refused() {
 #[test]
 fn same_product_twice_in_one_order_is_refused() {
     let conn = shop();
-    let (order_id, product_id): (i64, i64) =
-        conn.query_row("SELECT order_id, product_id FROM order_items LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    let (order_id, product_id): (i64, i64) = conn
+        .query_row(
+            "SELECT order_id, product_id FROM order_items LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
     refuses(
         &conn,
         "INSERT INTO order_items (order_id, product_id, quantity, unit_price_cents) VALUES (?1, ?2, ?3, ?4)",

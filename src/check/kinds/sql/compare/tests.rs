@@ -8,14 +8,20 @@ fn table(csv: &str) -> Table {
 }
 
 fn keys(k: &[&str]) -> Order {
-    Order::from_def(Some(&SqlOrder::Keys(k.iter().map(|s| s.to_string()).collect()))).unwrap()
+    Order::from_def(Some(&SqlOrder::Keys(
+        k.iter().map(|s| s.to_string()).collect(),
+    )))
+    .unwrap()
 }
 
 #[test]
 fn ties_under_key_ordering_may_come_in_any_order() {
     let expected = table("name,revenue\nAna,300\nBo,200\nCy,200\nDi,100\n");
     let got = table("name,revenue\nAna,300\nCy,200\nBo,200\nDi,100\n");
-    assert_eq!(compare(&expected, &got, &keys(&["revenue desc"]), 0.0), None);
+    assert_eq!(
+        compare(&expected, &got, &keys(&["revenue desc"]), 0.0),
+        None
+    );
     // The same swap is a failure when the order is exact...
     let exact = compare(&expected, &got, &Order::Exact, 0.0).unwrap();
     assert_eq!(
@@ -66,7 +72,13 @@ fn null_is_not_the_empty_string() {
 #[test]
 fn floats_compare_within_the_tolerance() {
     let expected = table("id,avg\n1,2.5\n2,3\n");
-    let got = Table { columns: vec!["id".into(), "avg".into()], rows: vec![vec![Cell::Int(1), Cell::Real(2.5000000001)], vec![Cell::Int(2), Cell::Real(3.0)]] };
+    let got = Table {
+        columns: vec!["id".into(), "avg".into()],
+        rows: vec![
+            vec![Cell::Int(1), Cell::Real(2.5000000001)],
+            vec![Cell::Int(2), Cell::Real(3.0)],
+        ],
+    };
     assert_eq!(compare(&expected, &got, &Order::Exact, 1e-6), None);
     assert_eq!(compare(&expected, &got, &Order::Any, 1e-6), None);
     assert_eq!(
@@ -104,10 +116,21 @@ fn a_row_count_mismatch_shows_the_missing_rows() {
 
 #[test]
 fn at_most_ten_rows_are_shown() {
-    let expected = table(&format!("n\n{}", (1..=30).map(|i| format!("{i}\n")).collect::<String>()));
-    let got = table(&format!("n\n{}", (101..=130).map(|i| format!("{i}\n")).collect::<String>()));
+    let expected = table(&format!(
+        "n\n{}",
+        (1..=30).map(|i| format!("{i}\n")).collect::<String>()
+    ));
+    let got = table(&format!(
+        "n\n{}",
+        (101..=130).map(|i| format!("{i}\n")).collect::<String>()
+    ));
     let msg = compare(&expected, &got, &Order::Any, 0.0).unwrap();
-    assert!(msg.starts_with("30 expected rows are missing and 30 rows are unexpected (first 10 shown):\n"), "{msg}");
+    assert!(
+        msg.starts_with(
+            "30 expected rows are missing and 30 rows are unexpected (first 10 shown):\n"
+        ),
+        "{msg}"
+    );
     assert_eq!(msg.lines().count(), 12, "{msg}");
 }
 
@@ -115,7 +138,10 @@ fn at_most_ten_rows_are_shown() {
 fn csv_round_trips() {
     let t = Table {
         columns: vec!["a".into(), "b".into(), "c".into()],
-        rows: vec![vec![Cell::Null, Cell::Real(1.0), Cell::Text("Zoë, \"Z\"".into())], vec![Cell::Int(-3), Cell::Real(0.1), Cell::Text(String::new())]],
+        rows: vec![
+            vec![Cell::Null, Cell::Real(1.0), Cell::Text("Zoë, \"Z\"".into())],
+            vec![Cell::Int(-3), Cell::Real(0.1), Cell::Text(String::new())],
+        ],
     };
     let csv = t.to_csv();
     assert_eq!(csv, "a,b,c\nNULL,1.0,\"Zoë, \"\"Z\"\"\"\n-3,0.1,\n");
@@ -125,7 +151,13 @@ fn csv_round_trips() {
 
 #[test]
 fn order_rules_parse() {
-    assert_eq!(Order::from_def(Some(&SqlOrder::Rule("any".into()))).unwrap(), Order::Any);
-    assert_eq!(keys(&["a desc", "b ASC"]), Order::Keys(vec![("a".into(), true), ("b".into(), false)]));
+    assert_eq!(
+        Order::from_def(Some(&SqlOrder::Rule("any".into()))).unwrap(),
+        Order::Any
+    );
+    assert_eq!(
+        keys(&["a desc", "b ASC"]),
+        Order::Keys(vec![("a".into(), true), ("b".into(), false)])
+    );
     assert!(Order::from_def(Some(&SqlOrder::Keys(vec!["a sideways".into()]))).is_err());
 }

@@ -55,13 +55,14 @@ def call_with_retries(
     attempt: Callable[[], T],
     *,
     policy: RetryPolicy,
-    idempotent: bool,
+    method: str,
+    headers: Mapping[str, str] | None = None,
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
     random: Callable[[], float] = _random.random,
 ) -> T:
     """Calls `attempt` until it returns, retrying transient failures of
-    idempotent requests with backoff. Honours a server's ``retry_after`` (a
+    requests that are safe to repeat (is_idempotent(method, headers)) with backoff. Honours a server's ``retry_after`` (a
     503's Retry-After) when longer than the backoff. Gives up (re-raising
     the last error) after ``max_attempts`` or when the next wait would end
     past the time budget."""
@@ -72,7 +73,7 @@ def call_with_retries(
         try:
             return attempt()
         except Exception as exc:
-            if not idempotent or not is_transient(exc) or tries >= policy.max_attempts:
+            if not is_idempotent(method, headers) or not is_transient(exc) or tries >= policy.max_attempts:
                 raise
             delay = backoff_delay(tries, policy, random)
             asked = getattr(exc, "retry_after", None)

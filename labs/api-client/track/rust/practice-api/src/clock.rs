@@ -43,7 +43,11 @@ impl Clock {
     /// Time since start (or the last reset).
     pub fn now(&self) -> Duration {
         let c = self.lock();
-        if c.frozen { c.offset } else { c.start.elapsed() + c.offset }
+        if c.frozen {
+            c.offset
+        } else {
+            c.start.elapsed() + c.offset
+        }
     }
     pub fn now_ms(&self) -> u64 {
         self.now().as_millis() as u64

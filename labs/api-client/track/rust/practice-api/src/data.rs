@@ -31,10 +31,14 @@ pub struct Product {
     pub updated_at: String,
 }
 
-const ADJECTIVES: [&str; 12] =
-    ["Sturdy", "Compact", "Quiet", "Bright", "Modular", "Rugged", "Smart", "Classic", "Portable", "Solar", "Tiny", "Deluxe"];
-const NOUNS: [&str; 12] =
-    ["Kettle", "Lamp", "Backpack", "Router", "Notebook", "Drill", "Speaker", "Bottle", "Tent", "Keyboard", "Clock", "Mug"];
+const ADJECTIVES: [&str; 12] = [
+    "Sturdy", "Compact", "Quiet", "Bright", "Modular", "Rugged", "Smart", "Classic", "Portable",
+    "Solar", "Tiny", "Deluxe",
+];
+const NOUNS: [&str; 12] = [
+    "Kettle", "Lamp", "Backpack", "Router", "Notebook", "Drill", "Speaker", "Bottle", "Tent",
+    "Keyboard", "Clock", "Mug",
+];
 
 /// `count` products with ids 1..=count, the same for the same seed.
 pub fn products(seed: u64, count: u32) -> Vec<Product> {
@@ -69,7 +73,12 @@ pub fn rfc3339(secs: u64) -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem / 60 % 60, rem % 60)
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem / 60 % 60,
+        rem % 60
+    )
 }
 
 const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -100,7 +109,11 @@ pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
 pub fn base64url(bytes: &[u8]) -> String {
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let v = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..=chunk.len() {
             let c = B64[((v >> (18 - 6 * i)) & 63) as usize];
@@ -135,12 +148,21 @@ pub fn validate_order(body: &serde_json::Value, product_count: u64) -> Vec<(Stri
         return vec![("body".into(), "must be a JSON object".into())];
     };
     let mut errors = Vec::new();
-    let int = |k: &str| obj.get(k).filter(|v| v.is_i64() || v.is_u64()).and_then(|v| v.as_i64());
+    let int = |k: &str| {
+        obj.get(k)
+            .filter(|v| v.is_i64() || v.is_u64())
+            .and_then(|v| v.as_i64())
+    };
     match (obj.get("product_id"), int("product_id")) {
         (_, Some(id)) if id >= 1 && (id as u64) <= product_count => {}
         (_, Some(id)) => errors.push(("product_id".into(), format!("no product with id {id}"))),
-        (Some(v), None) if v.is_u64() => errors.push(("product_id".into(), format!("no product with id {v}"))),
-        _ => errors.push(("product_id".into(), "is required and must be an integer".into())),
+        (Some(v), None) if v.is_u64() => {
+            errors.push(("product_id".into(), format!("no product with id {v}")))
+        }
+        _ => errors.push((
+            "product_id".into(),
+            "is required and must be an integer".into(),
+        )),
     }
     if !int("quantity").is_some_and(|q| (1..=100).contains(&q)) {
         errors.push(("quantity".into(), "must be an integer from 1 to 100".into()));
@@ -148,11 +170,21 @@ pub fn validate_order(body: &serde_json::Value, product_count: u64) -> Vec<(Stri
     match obj.get("note") {
         None | Some(serde_json::Value::Null) => {}
         Some(serde_json::Value::String(s)) if s.chars().count() <= 200 => {}
-        Some(_) => errors.push(("note".into(), "must be a string of at most 200 characters".into())),
+        Some(_) => errors.push((
+            "note".into(),
+            "must be a string of at most 200 characters".into(),
+        )),
     }
-    let mut unknown: Vec<&String> = obj.keys().filter(|k| !["product_id", "quantity", "note"].contains(&k.as_str())).collect();
+    let mut unknown: Vec<&String> = obj
+        .keys()
+        .filter(|k| !["product_id", "quantity", "note"].contains(&k.as_str()))
+        .collect();
     unknown.sort();
-    errors.extend(unknown.into_iter().map(|k| (k.clone(), "is not a known field".to_string())));
+    errors.extend(
+        unknown
+            .into_iter()
+            .map(|k| (k.clone(), "is not a known field".to_string())),
+    );
     errors
 }
 
@@ -181,7 +213,12 @@ mod tests {
     fn catalogue_is_seeded() {
         assert_eq!(products(7, 137).len(), 137);
         assert_eq!(products(7, 5)[3].name, products(7, 5)[3].name);
-        let prices = |seed| products(seed, 20).iter().map(|p| p.price_cents).collect::<Vec<_>>();
+        let prices = |seed| {
+            products(seed, 20)
+                .iter()
+                .map(|p| p.price_cents)
+                .collect::<Vec<_>>()
+        };
         assert_ne!(prices(7), prices(8));
     }
 }

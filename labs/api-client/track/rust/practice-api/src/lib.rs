@@ -82,7 +82,11 @@ impl Scenario {
 
     /// `default, short-tokens, ...`
     pub fn names() -> String {
-        Scenario::ALL.iter().map(|s| s.name()).collect::<Vec<_>>().join(", ")
+        Scenario::ALL
+            .iter()
+            .map(|s| s.name())
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -106,14 +110,20 @@ pub struct RateLimit {
 impl Default for RateLimit {
     /// 10 requests per 2 seconds, per client.
     fn default() -> Self {
-        RateLimit { capacity: 10, per: Duration::from_secs(2) }
+        RateLimit {
+            capacity: 10,
+            per: Duration::from_secs(2),
+        }
     }
 }
 
 impl RateLimit {
     /// A limit that tests of unrelated behaviour never reach.
     pub fn relaxed() -> Self {
-        RateLimit { capacity: 10_000, per: Duration::from_secs(1) }
+        RateLimit {
+            capacity: 10_000,
+            per: Duration::from_secs(1),
+        }
     }
 }
 
@@ -121,14 +131,23 @@ impl FromStr for RateLimit {
     type Err = String;
     /// `10/2s`: 10 requests per 2 seconds.
     fn from_str(s: &str) -> Result<Self, String> {
-        let bad = || format!("invalid rate limit `{s}`: write CAPACITY/SECONDSs, for example 10/2s");
+        let bad =
+            || format!("invalid rate limit `{s}`: write CAPACITY/SECONDSs, for example 10/2s");
         let (cap, per) = s.split_once('/').ok_or_else(bad)?;
         let capacity: u32 = cap.trim().parse().map_err(|_| bad())?;
-        let secs: f64 = per.trim().strip_suffix('s').ok_or_else(bad)?.parse().map_err(|_| bad())?;
+        let secs: f64 = per
+            .trim()
+            .strip_suffix('s')
+            .ok_or_else(bad)?
+            .parse()
+            .map_err(|_| bad())?;
         if capacity == 0 || !(secs > 0.0 && secs.is_finite()) {
             return Err(bad());
         }
-        Ok(RateLimit { capacity, per: Duration::from_secs_f64(secs) })
+        Ok(RateLimit {
+            capacity,
+            per: Duration::from_secs_f64(secs),
+        })
     }
 }
 
@@ -180,9 +199,16 @@ pub struct Handle {
 ///
 /// Panics if the port cannot be bound (tests want a loud failure).
 pub fn spawn(config: Config) -> Handle {
-    let std_listener = std::net::TcpListener::bind(("127.0.0.1", config.port))
-        .unwrap_or_else(|e| panic!("practice-api: cannot listen on 127.0.0.1:{}: {e}", config.port));
-    std_listener.set_nonblocking(true).expect("non-blocking listener");
+    let std_listener =
+        std::net::TcpListener::bind(("127.0.0.1", config.port)).unwrap_or_else(|e| {
+            panic!(
+                "practice-api: cannot listen on 127.0.0.1:{}: {e}",
+                config.port
+            )
+        });
+    std_listener
+        .set_nonblocking(true)
+        .expect("non-blocking listener");
     let addr = std_listener.local_addr().expect("local address");
     let app = state::Shared::new(config);
     let (stop, stopped) = tokio::sync::oneshot::channel();
@@ -196,12 +222,18 @@ pub fn spawn(config: Config) -> Handle {
                 .build()
                 .expect("tokio runtime");
             rt.block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(std_listener).expect("tokio listener");
+                let listener =
+                    tokio::net::TcpListener::from_std(std_listener).expect("tokio listener");
                 serve::serve(listener, http::router(server_app), stopped).await;
             });
         })
         .expect("server thread");
-    Handle { addr, app, stop: Some(stop), thread: Some(thread) }
+    Handle {
+        addr,
+        app,
+        stop: Some(stop),
+        thread: Some(thread),
+    }
 }
 
 impl Handle {

@@ -23,7 +23,10 @@ fn main() -> ExitCode {
             let (scenario, seed) = (config.scenario.name(), config.seed);
             let handle = practice_api::spawn(config);
             println!("listening on {}", handle.addr);
-            println!("scenario {scenario}, seed {seed}; admin: {}/__admin/health", handle.url());
+            println!(
+                "scenario {scenario}, seed {seed}; admin: {}/__admin/health",
+                handle.url()
+            );
             let _ = std::io::stdout().flush();
             handle.wait();
             ExitCode::SUCCESS
@@ -40,7 +43,10 @@ fn main() -> ExitCode {
 }
 
 fn parse(args: Vec<String>) -> Result<Option<Config>, String> {
-    let mut config = Config { port: 8080, ..Config::default() };
+    let mut config = Config {
+        port: 8080,
+        ..Config::default()
+    };
     let mut it = args.into_iter();
     while let Some(flag) = it.next() {
         if flag == "-h" || flag == "--help" {
@@ -50,10 +56,23 @@ fn parse(args: Vec<String>) -> Result<Option<Config>, String> {
             Some((n, v)) => (n.to_string(), Some(v.to_string())),
             None => (flag.clone(), None),
         };
-        let mut value = || inline.clone().or_else(|| it.next()).ok_or_else(|| format!("{name} needs a value"));
+        let mut value = || {
+            inline
+                .clone()
+                .or_else(|| it.next())
+                .ok_or_else(|| format!("{name} needs a value"))
+        };
         match name.as_str() {
-            "--port" => config.port = value()?.parse().map_err(|_| format!("{name}: expected a port number"))?,
-            "--seed" => config.seed = value()?.parse().map_err(|_| format!("{name}: expected an integer"))?,
+            "--port" => {
+                config.port = value()?
+                    .parse()
+                    .map_err(|_| format!("{name}: expected a port number"))?
+            }
+            "--seed" => {
+                config.seed = value()?
+                    .parse()
+                    .map_err(|_| format!("{name}: expected an integer"))?
+            }
             "--scenario" => config.scenario = value()?.parse::<Scenario>()?,
             "--latency" => config.latency = Some(parse_latency(&value()?)?),
             "--rate-limit" => config.rate_limit = value()?.parse::<RateLimit>()?,

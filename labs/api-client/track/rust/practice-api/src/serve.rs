@@ -31,7 +31,11 @@ impl std::fmt::Display for Reset {
 impl std::error::Error for Reset {}
 
 /// Serves `app` on `listener` until `stop` fires (or its sender is dropped).
-pub async fn serve(listener: TcpListener, app: Router, mut stop: tokio::sync::oneshot::Receiver<()>) {
+pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    mut stop: tokio::sync::oneshot::Receiver<()>,
+) {
     loop {
         let (stream, _peer) = tokio::select! {
             _ = &mut stop => return,
@@ -52,7 +56,10 @@ pub async fn serve(listener: TcpListener, app: Router, mut stop: tokio::sync::on
                 let app = app.clone();
                 let twin = twin.clone();
                 async move {
-                    let resp = app.oneshot(req.map(Body::new)).await.unwrap_or_else(|e: Infallible| match e {});
+                    let resp = app
+                        .oneshot(req.map(Body::new))
+                        .await
+                        .unwrap_or_else(|e: Infallible| match e {});
                     if resp.extensions().get::<ResetConnection>().is_some() {
                         let _ = twin.set_zero_linger();
                         return Err(Reset);
@@ -60,7 +67,9 @@ pub async fn serve(listener: TcpListener, app: Router, mut stop: tokio::sync::on
                     Ok(resp)
                 }
             });
-            let _ = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+            let _ = hyper::server::conn::http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
         });
     }
 }

@@ -130,24 +130,41 @@ impl Inner {
     }
 
     pub fn token_lifetime_s(&self) -> u64 {
-        if self.scenario == Scenario::ShortTokens { 3 } else { 60 }
+        if self.scenario == Scenario::ShortTokens {
+            3
+        } else {
+            60
+        }
     }
 
     /// Issues a new token for `client_id`, valid `token_lifetime_s` from `now_ms`.
     pub fn issue_token(&mut self, client_id: &str, now_ms: u64) -> (String, u64) {
-        let token = format!("{:016x}{:016x}", self.token_rng.next_u64(), self.token_rng.next_u64());
+        let token = format!(
+            "{:016x}{:016x}",
+            self.token_rng.next_u64(),
+            self.token_rng.next_u64()
+        );
         let life = self.token_lifetime_s();
-        self.tokens.insert(token.clone(), (client_id.into(), now_ms + life * 1000));
+        self.tokens
+            .insert(token.clone(), (client_id.into(), now_ms + life * 1000));
         (token, life)
     }
 
     /// The client a bearer token belongs to, if it is known and not expired.
     pub fn client_of(&self, token: &str, now_ms: u64) -> Option<String> {
-        self.tokens.get(token).filter(|(_, expires)| now_ms < *expires).map(|(c, _)| c.clone())
+        self.tokens
+            .get(token)
+            .filter(|(_, expires)| now_ms < *expires)
+            .map(|(c, _)| c.clone())
     }
 
     pub fn limits(&self, config: &Config) -> Limits {
-        let scenario_bucket = |date, start_empty, window_s| Limits { capacity: 10.0, window_s, date, start_empty };
+        let scenario_bucket = |date, start_empty, window_s| Limits {
+            capacity: 10.0,
+            window_s,
+            date,
+            start_empty,
+        };
         match self.scenario {
             Scenario::RateLimit => scenario_bucket(false, false, 2.0),
             Scenario::RetryAfterDate => scenario_bucket(true, false, 2.0),
@@ -166,7 +183,11 @@ impl Inner {
         let b = self.buckets.entry(key.to_string()).or_insert(Bucket {
             capacity: limits.capacity,
             per_second: limits.capacity / limits.window_s,
-            tokens: if limits.start_empty { 0.0 } else { limits.capacity },
+            tokens: if limits.start_empty {
+                0.0
+            } else {
+                limits.capacity
+            },
             updated: now_s,
         });
         b.tokens = (b.tokens + (now_s - b.updated).max(0.0) * b.per_second).min(b.capacity);
@@ -179,8 +200,14 @@ impl Inner {
             allowed,
             headers: [
                 ("x-ratelimit-limit", format!("{}", b.capacity as u64)),
-                ("x-ratelimit-remaining", format!("{}", b.tokens.floor() as u64)),
-                ("x-ratelimit-reset", format!("{}", b.seconds_until(b.capacity).ceil() as u64)),
+                (
+                    "x-ratelimit-remaining",
+                    format!("{}", b.tokens.floor() as u64),
+                ),
+                (
+                    "x-ratelimit-reset",
+                    format!("{}", b.seconds_until(b.capacity).ceil() as u64),
+                ),
             ],
             wait_s: b.seconds_until(1.0),
         }
@@ -199,7 +226,9 @@ impl Inner {
         let mut by_route: BTreeMap<String, u64> = BTreeMap::new();
         for e in &self.journal {
             *by_status.entry(e.status.to_string()).or_default() += 1;
-            *by_route.entry(format!("{} {}", e.method, e.route)).or_default() += 1;
+            *by_route
+                .entry(format!("{} {}", e.method, e.route))
+                .or_default() += 1;
         }
         serde_json::json!({
             "total": self.journal.len(),
@@ -228,10 +257,17 @@ impl Shared {
         let products = data::products(config.seed, PRODUCT_COUNT);
         let mut inner = Inner::new(config.seed);
         inner.set_scenario(config.scenario);
-        Shared(Arc::new(SharedInner { config, products, inner: Mutex::new(inner) }))
+        Shared(Arc::new(SharedInner {
+            config,
+            products,
+            inner: Mutex::new(inner),
+        }))
     }
     pub fn lock(&self) -> MutexGuard<'_, Inner> {
-        self.0.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.0
+            .inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
     pub fn config(&self) -> &Config {
         &self.0.config

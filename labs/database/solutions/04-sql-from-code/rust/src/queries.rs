@@ -14,7 +14,12 @@ pub struct Customer {
 
 impl Customer {
     fn from_row(row: &Row<'_>) -> rusqlite::Result<Customer> {
-        Ok(Customer { id: row.get(0)?, email: row.get(1)?, name: row.get(2)?, country: row.get(3)? })
+        Ok(Customer {
+            id: row.get(0)?,
+            email: row.get(1)?,
+            name: row.get(2)?,
+            country: row.get(3)?,
+        })
     }
 }
 
@@ -22,9 +27,13 @@ impl Customer {
 pub fn find_customer_by_email(conn: &Connection, email: &str) -> Result<Option<Customer>> {
     // ?1 is a bound parameter: the driver sends the value apart from the SQL
     // text, so no e-mail address can change what the statement does.
-    conn.query_row("SELECT id, email, name, country FROM customers WHERE email = ?1", [email], Customer::from_row)
-        .optional()
-        .map_err(Error::from)
+    conn.query_row(
+        "SELECT id, email, name, country FROM customers WHERE email = ?1",
+        [email],
+        Customer::from_row,
+    )
+    .optional()
+    .map_err(Error::from)
 }
 
 /// Creates an order and returns its id.
@@ -34,14 +43,24 @@ pub fn find_customer_by_email(conn: &Connection, email: &str) -> Result<Option<C
 /// as `unit_price_cents`. Either the whole order is stored or, on any error,
 /// nothing is: `Error::InvalidInput` for an empty order,
 /// `Error::UnknownProduct` for a product id that does not exist.
-pub fn create_order(conn: &mut Connection, customer_id: i64, items: &[(i64, i64)], ordered_on: &str) -> Result<i64> {
+pub fn create_order(
+    conn: &mut Connection,
+    customer_id: i64,
+    items: &[(i64, i64)],
+    ordered_on: &str,
+) -> Result<i64> {
     if items.is_empty() {
-        return Err(Error::InvalidInput("an order needs at least one item".into()));
+        return Err(Error::InvalidInput(
+            "an order needs at least one item".into(),
+        ));
     }
     // Dropping `tx` without commit() rolls back: every `?` below that returns
     // an error leaves nothing behind.
     let tx = conn.transaction()?;
-    tx.execute("INSERT INTO orders (customer_id, ordered_on) VALUES (?1, ?2)", params![customer_id, ordered_on])?;
+    tx.execute(
+        "INSERT INTO orders (customer_id, ordered_on) VALUES (?1, ?2)",
+        params![customer_id, ordered_on],
+    )?;
     let order_id = tx.last_insert_rowid();
     for &(product_id, quantity) in items {
         // INSERT ... SELECT reads the current price in the same statement; no

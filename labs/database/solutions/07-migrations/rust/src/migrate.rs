@@ -23,13 +23,19 @@ pub fn migrate(conn: &mut Connection, dir: &Path) -> Result<Vec<u32>> {
         }
         let sql = crate::db::read(&path)?;
         let file = path.display().to_string();
-        let failed = |source| Error::Migration { file: file.clone(), source };
+        let failed = |source| Error::Migration {
+            file: file.clone(),
+            source,
+        };
         // The file and its version in one transaction: a file that fails
         // half-way leaves neither its changes nor the new version behind
         // (dropping `tx` without commit() rolls back).
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(failed)?;
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(failed)?;
         tx.execute_batch(&sql).map_err(failed)?;
-        tx.pragma_update(None, "user_version", version).map_err(failed)?;
+        tx.pragma_update(None, "user_version", version)
+            .map_err(failed)?;
         tx.commit().map_err(failed)?;
         applied.push(version);
     }

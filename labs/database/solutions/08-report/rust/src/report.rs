@@ -20,7 +20,12 @@ pub fn monthly_report(conn: &Connection) -> Result<Vec<MonthRow>> {
     // running total happen in the database (see the query file).
     let mut stmt = conn.prepare(include_str!("../queries/q09_monthly_revenue.sql"))?;
     let rows = stmt.query_map([], |r| {
-        Ok(MonthRow { month: r.get(0)?, orders: r.get(1)?, revenue_cents: r.get(2)?, running_revenue_cents: r.get(3)? })
+        Ok(MonthRow {
+            month: r.get(0)?,
+            orders: r.get(1)?,
+            revenue_cents: r.get(2)?,
+            running_revenue_cents: r.get(3)?,
+        })
     })?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }

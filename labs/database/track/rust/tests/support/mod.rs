@@ -32,11 +32,17 @@ pub fn opt_text(v: Option<String>) -> Value {
 pub fn run_query(conn: &Connection, name: &str) -> (Vec<String>, Vec<Row>) {
     let path = shop::db::root().join("queries").join(name);
     let sql = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let mut stmt = conn.prepare(&sql).unwrap_or_else(|e| panic!("queries/{name} does not run: {e}"));
-    let columns: Vec<String> = stmt.column_names().iter().map(|c| c.to_string()).collect();
+    let mut stmt = conn
+        .prepare(&sql)
+        .unwrap_or_else(|e| panic!("queries/{name} does not run: {e}"));
+    let columns: Vec<String> = stmt.column_names().map(|c| c.to_string()).collect();
     let n = columns.len();
     let rows = stmt
-        .query_map([], |r| (0..n).map(|i| r.get::<_, Value>(i)).collect::<rusqlite::Result<Row>>())
+        .query_map([], |r| {
+            (0..n)
+                .map(|i| r.get::<_, Value>(i))
+                .collect::<rusqlite::Result<Row>>()
+        })
         .and_then(|rows| rows.collect::<rusqlite::Result<Vec<Row>>>())
         .unwrap_or_else(|e| panic!("queries/{name} does not run: {e}"));
     (columns, rows)
@@ -47,7 +53,11 @@ pub fn table(conn: &Connection, sql: &str) -> Vec<Row> {
     let mut stmt = conn.prepare(sql).expect("a valid query");
     let n = stmt.column_count();
     let rows = stmt
-        .query_map([], |r| (0..n).map(|i| r.get::<_, Value>(i)).collect::<rusqlite::Result<Row>>())
+        .query_map([], |r| {
+            (0..n)
+                .map(|i| r.get::<_, Value>(i))
+                .collect::<rusqlite::Result<Row>>()
+        })
         .expect("runs");
     rows.collect::<rusqlite::Result<Vec<Row>>>().expect("rows")
 }
@@ -94,7 +104,12 @@ pub fn expect_same_rows(name: &str, rows: &[Row], expected: &[Row], what: &str) 
 }
 
 /// Panics at the first pair of rows out of order by `key`.
-pub fn expect_sorted<K: PartialOrd + Debug>(name: &str, rows: &[Row], key: impl Fn(&Row) -> K, what: &str) {
+pub fn expect_sorted<K: PartialOrd + Debug>(
+    name: &str,
+    rows: &[Row],
+    key: impl Fn(&Row) -> K,
+    what: &str,
+) {
     for (i, pair) in rows.windows(2).enumerate() {
         assert!(
             key(&pair[0]) <= key(&pair[1]),

@@ -94,7 +94,9 @@ fn registry_path() -> Result<PathBuf> {
 }
 
 fn copy_path(name: &str) -> Result<PathBuf> {
-    Ok(cache::config_dir()?.join("catalogs").join(format!("{name}.toml")))
+    Ok(cache::config_dir()?
+        .join("catalogs")
+        .join(format!("{name}.toml")))
 }
 
 fn load_registry() -> Result<Registry> {
@@ -103,11 +105,15 @@ fn load_registry() -> Result<Registry> {
         return Ok(Registry::default());
     }
     let text = fsx::read_to_string(&path)?;
-    toml::from_str(&text).map_err(|e| toml_error(&e, &path, &text).with_help("fix the file, or remove it to start again without catalogs"))
+    toml::from_str(&text).map_err(|e| {
+        toml_error(&e, &path, &text)
+            .with_help("fix the file, or remove it to start again without catalogs")
+    })
 }
 
 fn save_registry(reg: &Registry) -> Result<()> {
-    let text = toml::to_string(reg).map_err(|e| Error::new(format!("could not write the catalog list: {e}")))?;
+    let text = toml::to_string(reg)
+        .map_err(|e| Error::new(format!("could not write the catalog list: {e}")))?;
     fsx::write_atomic(&registry_path()?, text)
 }
 
@@ -127,9 +133,11 @@ pub fn parse(text: &str, file: &Path) -> Result<CatalogFile> {
     if let Some(schema) = cat.schema
         && schema != 1
     {
-        return Err(Error::new(format!("catalog schema {schema} is not supported (this labforge reads schema 1)"))
-            .in_file(file)
-            .with_help("upgrade labforge, or ask the catalog's author for a schema 1 catalog"));
+        return Err(Error::new(format!(
+            "catalog schema {schema} is not supported (this labforge reads schema 1)"
+        ))
+        .in_file(file)
+        .with_help("upgrade labforge, or ask the catalog's author for a schema 1 catalog"));
     }
     let mut seen = BTreeMap::new();
     for entry in &cat.lab {
@@ -152,10 +160,20 @@ pub fn parse(text: &str, file: &Path) -> Result<CatalogFile> {
                     .at_offset(file, text, lab.source.span().start)
                     .with_help(e.help.unwrap_or_default())
             })?;
-            if lab.reference.is_some() && !matches!(parsed, SourceSpec::Git { reference: None, .. }) {
-                return Err(Error::new(format!("`ref` of `{id}` only applies to a git source without its own `#ref`"))
-                    .at_offset(file, text, lab.source.span().start)
-                    .with_help("drop `ref`, or put the ref in one place"));
+            if lab.reference.is_some()
+                && !matches!(
+                    parsed,
+                    SourceSpec::Git {
+                        reference: None,
+                        ..
+                    }
+                )
+            {
+                return Err(Error::new(format!(
+                    "`ref` of `{id}` only applies to a git source without its own `#ref`"
+                ))
+                .at_offset(file, text, lab.source.span().start)
+                .with_help("drop `ref`, or put the ref in one place"));
             }
         }
     }
@@ -164,7 +182,11 @@ pub fn parse(text: &str, file: &Path) -> Result<CatalogFile> {
 
 /// A catalog source that is a path inside the catalog (`labs/api-client`).
 fn is_relative(src: &str) -> bool {
-    !src.contains("://") && !src.starts_with('/') && !src.starts_with('~') && !src.starts_with("builtin:") && !src.contains('@')
+    !src.contains("://")
+        && !src.starts_with('/')
+        && !src.starts_with('~')
+        && !src.starts_with("builtin:")
+        && !src.contains('@')
 }
 
 /// Fetches a catalog's text from its source; returns the text, where it was
@@ -173,7 +195,10 @@ fn fetch(source: &str, opts: &FetchOptions) -> Result<(String, PathBuf, Option<S
     let lower = source.to_ascii_lowercase();
     if lower.ends_with(".toml") && source.contains("://") {
         let bytes = http::download(source, 1024 * 1024)?;
-        let text = String::from_utf8(bytes).map_err(|_| Error::new(format!("`{source}` is not UTF-8 text")).with_help("save catalog.toml as UTF-8"))?;
+        let text = String::from_utf8(bytes).map_err(|_| {
+            Error::new(format!("`{source}` is not UTF-8 text"))
+                .with_help("save catalog.toml as UTF-8")
+        })?;
         return Ok((text, PathBuf::from(source), None));
     }
     match SourceSpec::parse(source)? {
@@ -206,7 +231,8 @@ fn normalize(source: &str) -> Result<String> {
     if source.contains("://") || source.contains('@') {
         return Ok(source.to_string());
     }
-    let abs = std::path::absolute(source).map_err(|e| Error::io("resolve", Path::new(source), e))?;
+    let abs =
+        std::path::absolute(source).map_err(|e| Error::io("resolve", Path::new(source), e))?;
     Ok(abs.display().to_string())
 }
 
@@ -214,8 +240,11 @@ fn normalize(source: &str) -> Result<String> {
 /// the number of labs.
 pub fn add(name: &str, source: &str) -> Result<usize> {
     if !is_name(name) {
-        return Err(Error::new(format!("`{name}` is not a valid catalog name"))
-            .with_help("use lowercase letters, digits, `-`, `_` and `.`, starting with a letter or digit"));
+        return Err(
+            Error::new(format!("`{name}` is not a valid catalog name")).with_help(
+                "use lowercase letters, digits, `-`, `_` and `.`, starting with a letter or digit",
+            ),
+        );
     }
     let mut reg = load_registry()?;
     if let Some(existing) = reg.catalog.get(name) {
@@ -232,7 +261,13 @@ fn store(name: &str, source: &str, reg: &mut Registry, opts: &FetchOptions) -> R
     let (text, file, resolved) = fetch(source, opts)?;
     let cat = parse(&text, &file)?;
     fsx::write_atomic(&copy_path(name)?, &text)?;
-    reg.catalog.insert(name.to_string(), Registered { source: source.to_string(), resolved });
+    reg.catalog.insert(
+        name.to_string(),
+        Registered {
+            source: source.to_string(),
+            resolved,
+        },
+    );
     Ok(cat.lab.len())
 }
 
@@ -261,7 +296,15 @@ pub fn update(name: Option<&str>) -> Result<Vec<(String, usize)>> {
     let mut out = Vec::new();
     for n in names {
         let source = reg.catalog[&n].source.clone();
-        let count = store(&n, &source, &mut reg, &FetchOptions { offline: false, refresh: true })?;
+        let count = store(
+            &n,
+            &source,
+            &mut reg,
+            &FetchOptions {
+                offline: false,
+                refresh: true,
+            },
+        )?;
         out.push((n, count));
     }
     save_registry(&reg)?;
@@ -270,10 +313,16 @@ pub fn update(name: Option<&str>) -> Result<Vec<(String, usize)>> {
 
 fn unknown(name: &str, reg: &Registry) -> Error {
     let known: Vec<&str> = reg.catalog.keys().map(String::as_str).collect();
-    let list = if known.is_empty() { "none yet".to_string() } else { known.join(", ") };
+    let list = if known.is_empty() {
+        "none yet".to_string()
+    } else {
+        known.join(", ")
+    };
     Error::new(format!("there is no catalog `{name}`"))
         .with_detail(format!("catalogs: {list}"))
-        .with_help("`labforge catalog add NAME SOURCE` adds one; `labforge catalog list` shows them")
+        .with_help(
+            "`labforge catalog add NAME SOURCE` adds one; `labforge catalog list` shows them",
+        )
 }
 
 /// The registered catalogs with their stored copies, by name.
@@ -282,8 +331,11 @@ pub fn catalogs() -> Result<Vec<(String, Registered, CatalogFile)>> {
     let mut out = Vec::new();
     for (name, r) in reg.catalog {
         let path = copy_path(&name)?;
-        let text = fsx::read_to_string(&path)
-            .map_err(|e| e.with_help(format!("run `labforge catalog update {name}` to fetch the catalog again")))?;
+        let text = fsx::read_to_string(&path).map_err(|e| {
+            e.with_help(format!(
+                "run `labforge catalog update {name}` to fetch the catalog again"
+            ))
+        })?;
         let cat = parse(&text, &path)?;
         out.push((name, r, cat));
     }
@@ -314,7 +366,10 @@ pub fn catalog_labs() -> Result<Vec<CatalogLab>> {
 /// there (version, tracks, exercises), else from the catalog alone (never
 /// the network).
 pub fn catalog_summaries() -> Result<Vec<crate::labinfo::LabSummary>> {
-    let offline = FetchOptions { offline: true, refresh: false };
+    let offline = FetchOptions {
+        offline: true,
+        refresh: false,
+    };
     let mut out = Vec::new();
     for c in catalog_labs()? {
         let lab = SourceSpec::parse(&c.source).and_then(|s| crate::source::load_spec(&s, &offline));
@@ -345,7 +400,11 @@ pub fn resolve(catalog: &str, lab: &str) -> Result<SourceSpec> {
         )));
     };
     let Some(entry) = cat.lab.iter().find(|e| e.get_ref().id.get_ref() == lab) else {
-        let ids: Vec<&str> = cat.lab.iter().map(|e| e.get_ref().id.get_ref().as_str()).collect();
+        let ids: Vec<&str> = cat
+            .lab
+            .iter()
+            .map(|e| e.get_ref().id.get_ref().as_str())
+            .collect();
         return Err(Error::new(format!("the catalog `{catalog}` has no lab `{lab}`"))
             .with_detail(format!("labs: {}", ids.join(", ")))
             .with_help(format!("`labforge list` shows every lab; `labforge catalog update {catalog}` fetches the catalog again")));
@@ -359,9 +418,14 @@ pub fn resolve(catalog: &str, lab: &str) -> Result<SourceSpec> {
 fn lab_source(reg: &Registered, lab: &CatalogEntry) -> SourceSpec {
     let src = lab.source.get_ref();
     let rel = src.trim_start_matches("./").trim_end_matches('/');
+    let at_url = reg.source.contains("://") && reg.source.to_ascii_lowercase().ends_with(".toml");
     let spec = if is_relative(src) {
         match SourceSpec::parse(&reg.source) {
-            Ok(SourceSpec::Git { url, reference, subfolder }) => SourceSpec::Git {
+            Ok(SourceSpec::Git {
+                url,
+                reference,
+                subfolder,
+            }) if !at_url => SourceSpec::Git {
                 url,
                 reference: lab.reference.clone().or(reg.resolved.clone()).or(reference),
                 subfolder: Some(match subfolder {
@@ -369,13 +433,22 @@ fn lab_source(reg: &Registered, lab: &CatalogEntry) -> SourceSpec {
                     None => rel.to_string(),
                 }),
             },
-            _ if reg.source.contains("://") => {
-                let base = reg.source.rsplit_once('/').map(|(b, _)| b).unwrap_or(&reg.source);
-                SourceSpec::parse(&format!("{base}/{rel}")).unwrap_or(SourceSpec::Local(PathBuf::from(rel)))
+            _ if at_url => {
+                let base = reg
+                    .source
+                    .rsplit_once('/')
+                    .map(|(b, _)| b)
+                    .unwrap_or(&reg.source);
+                SourceSpec::parse(&format!("{base}/{rel}"))
+                    .unwrap_or(SourceSpec::Local(PathBuf::from(rel)))
             }
             _ => {
                 let base = Path::new(&reg.source);
-                let dir = if base.is_file() { base.parent().unwrap_or(base) } else { base };
+                let dir = if base.is_file() {
+                    base.parent().unwrap_or(base)
+                } else {
+                    base
+                };
                 SourceSpec::Local(dir.join(rel))
             }
         }
@@ -383,50 +456,21 @@ fn lab_source(reg: &Registered, lab: &CatalogEntry) -> SourceSpec {
         SourceSpec::parse(src).unwrap_or(SourceSpec::Local(PathBuf::from(src)))
     };
     match (spec, &lab.reference) {
-        (SourceSpec::Git { url, reference: None, subfolder }, Some(r)) => SourceSpec::Git { url, reference: Some(r.clone()), subfolder },
+        (
+            SourceSpec::Git {
+                url,
+                reference: None,
+                subfolder,
+            },
+            Some(r),
+        ) => SourceSpec::Git {
+            url,
+            reference: Some(r.clone()),
+            subfolder,
+        },
         (spec, _) => spec,
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn unknown_keys_point_at_line_and_column() {
-        let text = "[[lab]]\nid = \"a\"\ntitle = \"A\"\nsource = \"labs/a\"\ntags = []\nsumary = \"x\"\n";
-        let e = parse(text, Path::new("catalog.toml")).unwrap_err();
-        assert_eq!(e.location.unwrap().to_string(), "catalog.toml:6:1");
-        assert!(e.message.starts_with("unknown field `sumary`"), "{}", e.message);
-    }
-
-    #[test]
-    fn duplicate_ids_and_bad_sources_are_refused() {
-        let text = "[[lab]]\nid = \"a\"\ntitle = \"A\"\nsource = \"labs/a\"\n[[lab]]\nid = \"a\"\ntitle = \"B\"\nsource = \"labs/b\"\n";
-        let e = parse(text, Path::new("c.toml")).unwrap_err();
-        assert_eq!(e.render(), "error: the lab id `a` is listed twice\n --> c.toml:6:6\nhelp: give every lab of a catalog its own id\n");
-        let text = "[[lab]]\nid = \"a\"\ntitle = \"A\"\nsource = \"ftp://x/y\"\n";
-        let e = parse(text, Path::new("c.toml")).unwrap_err();
-        assert_eq!(e.location.unwrap().to_string(), "c.toml:4:10");
-    }
-
-    #[test]
-    fn relative_sources_follow_the_catalog() {
-        let entry = |src: &str, r: Option<&str>| CatalogEntry {
-            id: Spanned::new(0..1, "a".into()),
-            title: "A".into(),
-            source: Spanned::new(0..1, src.into()),
-            reference: r.map(Into::into),
-            tags: vec![],
-            summary: None,
-        };
-        let git = Registered { source: "https://h/labs.git".into(), resolved: Some("abc123".into()) };
-        assert_eq!(lab_source(&git, &entry("labs/a", None)).to_string(), "https://h/labs.git//labs/a#abc123");
-        assert_eq!(lab_source(&git, &entry("./labs/a/", Some("v1"))).to_string(), "https://h/labs.git//labs/a#v1");
-        let url = Registered { source: "https://h/x/catalog.toml".into(), resolved: None };
-        assert_eq!(lab_source(&url, &entry("a-1.0.tar.gz", None)).to_string(), "https://h/x/a-1.0.tar.gz");
-        let dir = Registered { source: "/srv/cat".into(), resolved: None };
-        assert_eq!(lab_source(&dir, &entry("labs/a", None)).to_string(), "/srv/cat/labs/a");
-        assert_eq!(lab_source(&dir, &entry("https://h/r.git", Some("v2"))).to_string(), "https://h/r.git#v2");
-    }
-}
+mod tests;

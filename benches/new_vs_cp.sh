@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Benchmark: `labforge new` on a synthetic lab of 1,000 files (900 copied,
+# 100 rendered `.hbs`, 5 variables) against `cp -r` of the same tree, side by
+# side in one run, plus `labforge --version` start-up.
+#
+#   benches/new_vs_cp.sh            # build release, then measure
+#   RUNS=50 benches/new_vs_cp.sh    # more runs
+#
+# Uses hyperfine when installed (apt-get install hyperfine), else a loop
+# timed with `date +%s%N` (median of RUNS). Record results in
+# docs/performance.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+RUNS="${RUNS:-20}"
+cargo build --release --locked --quiet
+BIN="${CARGO_TARGET_DIR:-target}/release/labforge"
+BIN="$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")"
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/labforge-bench.XXXXXX")"
+trap 'rm -rf "$WORK"' EXIT
+LAB="$WORK/lab"
+mkdir -p "$LAB/common"
+
+cat > "$LAB/lab.toml" <<'TOML'
+schema = 1
+
+[lab]
+id = "bench"
+title = "Synthetic benchmark lab"
+version = "1.0.0"
+
+[variable.project_name]
+default = "bench-project"
+[variable.author]
+default = "Ann Lee"
+[variable.workers]
+type = "integer"
+default = 4
+[variable.publish]
+type = "bool"
+default = true
+[variable.license]
+type = "choice"
+choices = ["MIT", "Apache-2.0"]
+TOML
+
+# 900 copied files of 1-4 KiB and 100 rendered ones, spread over 30 folders.
+python3 - "$LAB/common" <<'PY'
+import os, sys, random
+root = sys.argv[1]
+random.seed(7)
+line = "The quick brown fox jumps over the lazy dog. ${{ not.rendered }}\n"
+for i in range(900):
+    d = os.path.join(root, f"pkg{i % 30:02d}")
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, f"file{i:04d}.txt"), "w") as f:
+        f.write(line * random.randint(16, 64))
+tpl = ("# {{project_name}} by {{author}}\n"
+       "workers = {{workers}}\n{{#if publish}}license = \"{{license}}\"{{/if}}\n"
+       "module {{snake project_name}} / {{pascal project_name}}\n") * 20
+for i in range(100):
+    d = os.path.join(root, f"pkg{i % 30:02d}")
+    with open(os.path.join(d, f"render{i:03d}.md.hbs"), "w") as f:
+        f.write(tpl)
+PY
+echo "synthetic lab: $(find "$LAB/common" -type f | wc -l) files, $(du -sh "$LAB" | cut -f1)"
+
+median_ms() { # command... ; runs it RUNS times in a fresh folder, prints the median in ms
+  local times=() i start end
+  for ((i = 0; i < RUNS; i++)); do
+    rm -rf "$WORK/out"
+    start=$(date +%s%N)
+    "$@" >/dev/null 2>&1
+    end=$(date +%s%N)
+    times+=($(((end - start) / 1000)))
+  done
+  rm -rf "$WORK/out"
+  printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.2f", a[int((NR+1)/2)]/1000}'
+}
+
+NEW_GIT=("$BIN" new "$LAB" "$WORK/out" --defaults)
+NEW_NOGIT=("$BIN" new "$LAB" "$WORK/out" --defaults --no-git)
+CP=(cp -r "$LAB" "$WORK/out")
+
+if command -v hyperfine >/dev/null; then
+  hyperfine --warmup 3 --runs "$RUNS" --prepare "rm -rf '$WORK/out'" \
+    -n "cp -r" "${CP[*]}" \
+    -n "labforge new --no-git" "${NEW_NOGIT[*]}" \
+    -n "labforge new (with git)" "${NEW_GIT[*]}"
+  hyperfine --warmup 5 --runs 100 -N -n "labforge --version" "$BIN --version"
+else
+  echo "hyperfine not found: median of $RUNS runs timed with date +%s%N"
+  cp_ms=$(median_ms "${CP[@]}")
+  nogit_ms=$(median_ms "${NEW_NOGIT[@]}")
+  git_ms=$(median_ms "${NEW_GIT[@]}")
+  RUNS=100 ver_ms=$(median_ms "$BIN" --version)
+  printf '%-28s %8s ms\n' "cp -r" "$cp_ms" "labforge new --no-git" "$nogit_ms" \
+    "labforge new (with git)" "$git_ms" "labforge --version" "$ver_ms"
+  awk -v a="$nogit_ms" -v b="$git_ms" -v c="$cp_ms" \
+    'BEGIN {printf "ratio to cp -r: %.2fx without git, %.2fx with git\n", a / c, b / c}'
+fi

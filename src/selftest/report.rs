@@ -1,0 +1,170 @@
+//! The report of `labforge template test`: per track, each step with its
+//! timing, then every violation (exit 1) and warning; or JSON.
+
+use std::time::Duration;
+
+use serde::Serialize;
+
+use super::lint::{Finding, Level};
+use crate::check::exec::human_duration;
+use crate::error::Status;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Step {
+    pub name: String,
+    pub summary: String,
+    #[serde(rename = "duration_ms", serialize_with = "ms")]
+    pub duration: Duration,
+}
+
+fn ms<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_u64(d.as_millis() as u64)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TrackReport {
+    pub track: Option<String>,
+    pub steps: Vec<Step>,
+    pub violations: Vec<String>,
+    pub warnings: Vec<String>,
+    /// The track could not be tested (a missing tool).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Expected CSVs written by `--bless`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub blessed: Vec<String>,
+    /// The rendered folder, kept with `--keep`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kept: Option<String>,
+    #[serde(rename = "duration_ms", serialize_with = "ms")]
+    pub total: Duration,
+}
+
+impl TrackReport {
+    pub fn new(track: Option<&str>) -> TrackReport {
+        TrackReport {
+            track: track.map(str::to_string),
+            steps: Vec::new(),
+            violations: Vec::new(),
+            warnings: Vec::new(),
+            error: None,
+            blessed: Vec::new(),
+            kept: None,
+            total: Duration::ZERO,
+        }
+    }
+    pub fn violation(&mut self, v: String) {
+        self.violations.push(v);
+    }
+    pub fn warning(&mut self, w: String) {
+        self.warnings.push(w);
+    }
+    fn name(&self) -> String {
+        self.track
+            .as_deref()
+            .map_or("(no track)".to_string(), |t| format!("track {t}"))
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub lab: String,
+    pub lint: Vec<Finding>,
+    pub tracks: Vec<TrackReport>,
+}
+
+impl Report {
+    fn lint_errors(&self) -> usize {
+        self.lint.iter().filter(|f| f.level == Level::Error).count()
+    }
+
+    /// 0 every track passes, 1 a violation, 2 a track could not be tested.
+    pub fn exit_status(&self) -> Status {
+        if self.tracks.iter().any(|t| t.error.is_some()) {
+            Status::Failure
+        } else if self.lint_errors() > 0 || self.tracks.iter().any(|t| !t.violations.is_empty()) {
+            Status::No
+        } else {
+            Status::Success
+        }
+    }
+
+    pub fn to_json(&self) -> String {
+        let mut v = serde_json::to_value(self).expect("report serializes");
+        let status = match self.exit_status() {
+            Status::Success => "pass",
+            Status::No => "fail",
+            Status::Failure => "error",
+        };
+        v["status"] = serde_json::json!(status);
+        serde_json::to_string_pretty(&v).expect("json") + "\n"
+    }
+
+    pub fn render(&self) -> String {
+        let mut out = format!("template test {}\n", self.lab);
+        for f in &self.lint {
+            out.push_str(&format!("lint {}\n", f.render()));
+        }
+        for t in &self.tracks {
+            out.push_str(&format!("{}\n", t.name()));
+            let w = t.steps.iter().map(|s| s.name.len()).max().unwrap_or(0);
+            for s in &t.steps {
+                out.push_str(&format!(
+                    "  {:<w$}  {} [{}]\n",
+                    s.name,
+                    s.summary,
+                    human_duration(s.duration)
+                ));
+            }
+            if let Some(e) = &t.error {
+                out.push_str(&format!("  could not test this track: {}\n", indent(e)));
+            }
+            for v in &t.violations {
+                out.push_str(&format!("  violation: {}\n", indent(v)));
+            }
+            for wmsg in &t.warnings {
+                out.push_str(&format!("  warning: {}\n", indent(wmsg)));
+            }
+            for b in &t.blessed {
+                out.push_str(&format!("  blessed {b}\n"));
+            }
+            if let Some(k) = &t.kept {
+                out.push_str(&format!("  kept {k}\n"));
+            }
+            let verdict = if t.error.is_some() {
+                "not tested"
+            } else if t.violations.is_empty() {
+                "ok"
+            } else {
+                "FAILED"
+            };
+            out.push_str(&format!(
+                "  {}: {verdict} in {}\n",
+                t.name(),
+                human_duration(t.total)
+            ));
+        }
+        let violations: usize = self
+            .tracks
+            .iter()
+            .map(|t| t.violations.len())
+            .sum::<usize>()
+            + self.lint_errors();
+        let warnings: usize = self.tracks.iter().map(|t| t.warnings.len()).sum::<usize>()
+            + self.lint.len()
+            - self.lint_errors();
+        out.push_str(&match self.exit_status() {
+            Status::Success => format!("result: ok ({warnings} warning(s))\n"),
+            Status::No => format!("result: {violations} violation(s), {warnings} warning(s)\n"),
+            Status::Failure => {
+                "result: a track could not be tested; install what it names and run again\n"
+                    .to_string()
+            }
+        });
+        out
+    }
+}
+
+fn indent(text: &str) -> String {
+    text.trim_end().replace('\n', "\n    ")
+}
