@@ -33,8 +33,16 @@ pub fn write_atomic(path: &Path, contents: impl AsRef<[u8]>) -> Result<()> {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     create_dir_all(dir)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".labforge-tmp-")
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".labforge-tmp-");
+    // tempfile creates 0600 files; a new file gets the usual 0666 & !umask,
+    // like `fs::write` (an existing file's permissions are copied below).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder
         .tempfile_in(dir)
         .map_err(|e| Error::io("create a temporary file in", dir, e))?;
     tmp.write_all(contents.as_ref())

@@ -19,18 +19,22 @@ pub enum CatalogCommand {
 
 #[derive(Debug, Args)]
 pub struct CatalogAddArgs {
+    /// A short name; its labs are then NAME/LAB
     pub name: String,
+    /// A git URL (with #REF and //SUBFOLDER), a folder, or an http(s) URL of a catalog.toml
     pub source: String,
 }
 
 #[derive(Debug, Args)]
 pub struct CatalogListArgs {
+    /// Print JSON on stdout
     #[arg(long)]
     pub json: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct CatalogRemoveArgs {
+    /// The catalog's name
     pub name: String,
 }
 

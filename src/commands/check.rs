@@ -129,6 +129,11 @@ fn check_once(a: &CheckArgs) -> Result<Status> {
     if let Some(w) = tamper::warning(&s.root, &s.state) {
         eprint!("{w}");
     }
+    if s.lab.digest() != s.state.template {
+        eprintln!(
+            "warning: the template of this lab changed since it was generated, so the checks are the new version's\nhelp: `labforge update` brings your files to the new version"
+        );
+    }
     let results = crate::check::run_exercises(&cx, &exercises);
     let report = Report::new(s.state.lab.clone(), s.state.track.clone(), results);
     drop(cx);
@@ -222,6 +227,24 @@ fn doc_text(s: &Session, doc: &str) -> Option<String> {
     })
 }
 
+#[derive(serde::Serialize)]
+struct StatusJson<'a> {
+    lab: &'a str,
+    track: Option<&'a str>,
+    current: Option<&'a str>,
+    exercises: Vec<ExerciseStatus<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct ExerciseStatus<'a> {
+    id: &'a str,
+    title: &'a str,
+    state: &'a str,
+    done_at: Option<String>,
+    hints_used: u32,
+    hints: usize,
+}
+
 pub fn status(a: StatusArgs) -> Result<Status> {
     let s = Session::open(false, false)?;
     let m = &s.lab.manifest;
@@ -251,13 +274,23 @@ pub fn status(a: StatusArgs) -> Result<Status> {
         })
         .collect();
     if a.json {
-        let exercises: Vec<serde_json::Value> = rows
+        let exercises: Vec<ExerciseStatus> = rows
             .iter()
-            .map(|(id, title, state, used, total)| {
-                serde_json::json!({"id": id, "title": title, "state": state, "done_at": s.state.done.get(id).map(|d| d.to_string()), "hints_used": used, "hints": total})
+            .map(|(id, title, state, used, total)| ExerciseStatus {
+                id,
+                title,
+                state,
+                done_at: s.state.done.get(id).map(|d| d.to_string()),
+                hints_used: *used,
+                hints: *total,
             })
             .collect();
-        let v = serde_json::json!({"lab": s.state.lab, "track": s.state.track, "current": current, "exercises": exercises});
+        let v = StatusJson {
+            lab: &s.state.lab,
+            track: s.state.track.as_deref(),
+            current: current.as_deref(),
+            exercises,
+        };
         println!("{}", serde_json::to_string_pretty(&v).expect("json"));
         return Ok(Status::Success);
     }

@@ -128,6 +128,9 @@ impl Report {
             for b in &t.blessed {
                 out.push_str(&format!("  blessed {b}\n"));
             }
+            if !t.blessed.is_empty() {
+                out.push_str("  (run `labforge template test` again without --bless to check the starter against them)\n");
+            }
             if let Some(k) = &t.kept {
                 out.push_str(&format!("  kept {k}\n"));
             }

@@ -80,16 +80,42 @@ impl Unpacked<'_> {
             .map_err(|e| self.corrupt(format!("{name}: {e}")))?;
         self.total += n as u64;
         if self.total > self.cap {
-            return Err(self
-                .refuse(format!(
-                    "it unpacks to more than {} bytes (a decompression bomb?)",
-                    self.cap
-                ))
-                .with_help(
-                    "raise the cap with LABFORGE_MAX_DOWNLOAD=BYTES only if you trust this archive",
-                ));
+            return Err(self.too_big());
         }
         Ok(buf)
+    }
+
+    fn too_big(&self) -> Error {
+        self.refuse(format!(
+            "it unpacks to more than {} bytes (a decompression bomb?)",
+            self.cap
+        ))
+        .with_help("raise the cap with LABFORGE_MAX_DOWNLOAD=BYTES only if you trust this archive")
+    }
+
+    /// A hard link becomes a copy of the file it names, which must be an
+    /// earlier regular file of the archive.
+    fn hard_link(&mut self, key: String, raw: &str, target: &str) -> Result<()> {
+        let copy = self
+            .key(target)
+            .ok()
+            .flatten()
+            .and_then(|k| self.entries.get(&k))
+            .filter(|e| matches!(e, Entry::File { .. }))
+            .cloned()
+            .ok_or_else(|| {
+                self.refuse(format!(
+                    "the hard link `{raw}` points outside the archive or at nothing before it (`{target}`)"
+                ))
+            })?;
+        if let Entry::File { bytes, .. } = &copy {
+            self.total += bytes.len() as u64;
+        }
+        if self.total > self.cap {
+            return Err(self.too_big());
+        }
+        self.entries.insert(key, copy);
+        Ok(())
     }
 
     /// The `/`-separated key of a member path, or None for the root itself.
@@ -161,24 +187,7 @@ fn unpack_tar(bytes: &[u8], out: &mut Unpacked) -> Result<()> {
             }
             tar::EntryType::Link => {
                 let target = link_name(&entry, out, &raw)?;
-                let target_key = out
-                    .key(&target)
-                    .ok()
-                    .flatten()
-                    .filter(|k| matches!(out.entries.get(k), Some(Entry::File { .. })))
-                    .ok_or_else(|| out.refuse(format!("the hard link `{raw}` points outside the archive or at nothing before it (`{target}`)")))?;
-                let copy = out.entries[&target_key].clone();
-                out.total += match &copy {
-                    Entry::File { bytes, .. } => bytes.len() as u64,
-                    Entry::Symlink(_) => 0,
-                };
-                if out.total > out.cap {
-                    return Err(out.refuse(format!(
-                        "it unpacks to more than {} bytes (a decompression bomb?)",
-                        out.cap
-                    )));
-                }
-                out.entries.insert(key, copy);
+                out.hard_link(key, &raw, &target)?;
             }
             tar::EntryType::XHeader
             | tar::EntryType::XGlobalHeader

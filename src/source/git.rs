@@ -154,72 +154,92 @@ fn fetch(repo: &Repository, url: &str, reference: Option<&str>, shown: &str) -> 
     let mut remote = repo
         .remote_anonymous(url)
         .map_err(|e| git_error(shown, "open", &e))?;
-    let heads: Vec<(String, Oid)> = {
-        let conn = remote
-            .connect_auth(
-                git2::Direction::Fetch,
-                Some(callbacks(None)),
-                Some(auto_proxy()),
-            )
-            .map_err(|e| git_error(shown, "connect to", &e))?;
-        conn.list()
-            .map_err(|e| git_error(shown, "list the refs of", &e))?
-            .iter()
-            .map(|h| (h.name().to_string(), h.oid()))
-            .collect()
-    };
-    let wanted: Vec<String> = match reference {
-        None => vec!["HEAD".into()],
-        Some(r) => vec![
-            format!("refs/tags/{r}"),
-            format!("refs/heads/{r}"),
-            r.to_string(),
-        ],
-    };
-    let by_name = wanted
-        .iter()
-        .find_map(|w| heads.iter().find(|(n, _)| n == w));
-    let by_oid = || {
-        let r = reference?;
-        let hex = r.len() >= 4 && r.len() <= 40 && r.chars().all(|c| c.is_ascii_hexdigit());
-        hex.then(|| {
-            heads.iter().find(|(n, o)| {
-                !n.ends_with("^{}") && o.to_string().starts_with(&r.to_ascii_lowercase())
-            })
-        })?
-    };
+    let heads = list_refs(&mut remote, shown)?;
     let bar = progress_bar(shown);
-    let result = if let Some((name, oid)) = by_name.or_else(by_oid) {
-        fetch_refspecs(
-            repo,
-            &mut remote,
-            &[format!("+{name}:refs/labforge/fetched")],
-            1,
-            bar.clone(),
-            shown,
-        )?;
-        peel(repo, *oid, shown)
-    } else if let Some(r) = reference
-        .filter(|r| r.len() >= 4 && r.len() <= 40 && r.chars().all(|c| c.is_ascii_hexdigit()))
-    {
-        // A commit the server does not advertise: fetch everything, then look.
-        let specs = [
-            "+refs/heads/*:refs/labforge/heads/*".to_string(),
-            "+refs/tags/*:refs/tags/*".to_string(),
-        ];
-        let depth = if repo.is_shallow() { i32::MAX } else { 0 };
-        fetch_refspecs(repo, &mut remote, &specs, depth, bar.clone(), shown)?;
-        repo.revparse_single(r)
-            .and_then(|o| o.peel_to_commit())
-            .map(|c| c.id().to_string())
-            .map_err(|_| missing_ref(shown, r, &heads))
-    } else {
-        Err(missing_ref(shown, reference.unwrap_or("HEAD"), &heads))
-    };
+    let result = fetch_wanted(repo, &mut remote, reference, &heads, bar.clone(), shown);
     if let Some(b) = bar {
         b.finish_and_clear();
     }
     result
+}
+
+/// The refs the remote advertises, with the objects they point at.
+fn list_refs(remote: &mut git2::Remote, shown: &str) -> Result<Vec<(String, Oid)>> {
+    let conn = remote
+        .connect_auth(
+            git2::Direction::Fetch,
+            Some(callbacks(None)),
+            Some(auto_proxy()),
+        )
+        .map_err(|e| git_error(shown, "connect to", &e))?;
+    Ok(conn
+        .list()
+        .map_err(|e| git_error(shown, "list the refs of", &e))?
+        .iter()
+        .map(|h| (h.name().to_string(), h.oid()))
+        .collect())
+}
+
+fn is_commit_like(r: &str) -> bool {
+    r.len() >= 4 && r.len() <= 40 && r.chars().all(|c| c.is_ascii_hexdigit())
+}
+
+/// The advertised ref `reference` names: a tag, a branch, a full ref name,
+/// or a commit some ref points at.
+fn advertised<'a>(
+    heads: &'a [(String, Oid)],
+    reference: Option<&str>,
+) -> Option<&'a (String, Oid)> {
+    let Some(r) = reference else {
+        return heads.iter().find(|(n, _)| n == "HEAD");
+    };
+    let wanted = [
+        format!("refs/tags/{r}"),
+        format!("refs/heads/{r}"),
+        r.to_string(),
+    ];
+    wanted
+        .iter()
+        .find_map(|w| heads.iter().find(|(n, _)| n == w))
+        .or_else(|| {
+            let prefix = r.to_ascii_lowercase();
+            is_commit_like(r).then(|| {
+                heads
+                    .iter()
+                    .find(|(n, o)| !n.ends_with("^{}") && o.to_string().starts_with(&prefix))
+            })?
+        })
+}
+
+fn fetch_wanted(
+    repo: &Repository,
+    remote: &mut git2::Remote,
+    reference: Option<&str>,
+    heads: &[(String, Oid)],
+    bar: Option<indicatif::ProgressBar>,
+    shown: &str,
+) -> Result<String> {
+    if let Some((name, oid)) = advertised(heads, reference) {
+        let spec = format!("+{name}:refs/labforge/fetched");
+        fetch_refspecs(repo, remote, &[spec], 1, bar, shown)?;
+        return peel(repo, *oid, shown);
+    }
+    match reference.filter(|r| is_commit_like(r)) {
+        // A commit the server does not advertise: fetch everything, then look.
+        Some(r) => {
+            let specs = [
+                "+refs/heads/*:refs/labforge/heads/*".to_string(),
+                "+refs/tags/*:refs/tags/*".to_string(),
+            ];
+            let depth = if repo.is_shallow() { i32::MAX } else { 0 };
+            fetch_refspecs(repo, remote, &specs, depth, bar, shown)?;
+            repo.revparse_single(r)
+                .and_then(|o| o.peel_to_commit())
+                .map(|c| c.id().to_string())
+                .map_err(|_| missing_ref(shown, r, heads))
+        }
+        None => Err(missing_ref(shown, reference.unwrap_or("HEAD"), heads)),
+    }
 }
 
 fn fetch_refspecs(

@@ -219,33 +219,36 @@ fn parse_url(text: &str, scheme: &str) -> Result<SourceSpec> {
             "use a git URL (https://, ssh://, git://, file:// or git@host:path) or an archive URL ending in .tar.gz, .tgz or .zip",
         );
     }
-    let reference = match fragment {
-        None => None,
-        Some("") => {
-            return bad(
-                format!("`{text}` has an empty `#` ref"),
-                "write a branch, tag or commit after `#`, or drop the `#`",
-            );
-        }
-        Some(f) if f.starts_with("sha256=") => {
-            return bad(
-                format!("`{text}`: a `#sha256=` pin is for archives, not git repositories"),
-                "pin a git source to a tag or commit instead, for example #v1.2 or #3f2a9c1",
-            );
-        }
-        Some(f) if f.chars().any(|c| c.is_whitespace() || c == '#') || f.contains("..") => {
-            return bad(
-                format!("`{text}`: `{f}` is not a valid git ref"),
-                "write a branch, tag or commit after `#`",
-            );
-        }
-        Some(f) => Some(f.to_string()),
-    };
+    let reference = fragment.map(|f| git_ref(text, f)).transpose()?;
     Ok(SourceSpec::Git {
         url: url.to_string(),
         reference,
         subfolder,
     })
+}
+
+/// The `#ref` of a git URL.
+fn git_ref(text: &str, fragment: &str) -> Result<String> {
+    let bad = |msg: String, help: &str| Err(Error::new(msg).with_help(help.to_string()));
+    if fragment.is_empty() {
+        return bad(
+            format!("`{text}` has an empty `#` ref"),
+            "write a branch, tag or commit after `#`, or drop the `#`",
+        );
+    }
+    if fragment.starts_with("sha256=") {
+        return bad(
+            format!("`{text}`: a `#sha256=` pin is for archives, not git repositories"),
+            "pin a git source to a tag or commit instead, for example #v1.2 or #3f2a9c1",
+        );
+    }
+    if fragment.chars().any(|c| c.is_whitespace() || c == '#') || fragment.contains("..") {
+        return bad(
+            format!("`{text}`: `{fragment}` is not a valid git ref"),
+            "write a branch, tag or commit after `#`",
+        );
+    }
+    Ok(fragment.to_string())
 }
 
 fn parse_pin(text: &str, fragment: &str) -> Result<String> {

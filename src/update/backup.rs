@@ -10,7 +10,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::fsx;
-use crate::state;
 
 use super::journal::Step;
 
@@ -71,7 +70,7 @@ pub fn create(root: &Path, kind: &str, from: &str, to: &str, paths: &[String]) -
                 let copy = partial.join("files").join(path);
                 fsx::create_dir_all(copy.parent().expect("backup copy has a folder"))?;
                 fsx::write(&copy, &bytes)?;
-                let object = state::put_object(root, &bytes)?;
+                let object = super::journal::ensure_object(root, &bytes)?;
                 Saved {
                     path: path.clone(),
                     was: "file".into(),

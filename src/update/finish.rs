@@ -124,6 +124,8 @@ pub fn undo(root: &Path, _out: &mut dyn Write, err: &mut dyn Write) -> Result<St
             let _ = writeln!(err, "Finished the interrupted undo (backup {}).", j.backup);
             return Ok(Status::Success);
         }
+        // An interrupted update is rolled back below, from its backup.
+        journal::remove_strays(root, &j)?;
     }
     backup::clean_partial(root)?;
     let Some((name, b)) = backup::latest_undoable(root)? else {

@@ -124,6 +124,15 @@ pub fn recover(root: &Path) -> Result<Option<Journal>> {
     Ok(Some(journal))
 }
 
+/// Removes the `.labforge-tmp-*` files a process killed inside
+/// `write_atomic` left beside the journal's paths.
+pub fn remove_strays(root: &Path, journal: &Journal) -> Result<()> {
+    for step in &journal.steps {
+        remove_stray_temp_files(&root.join(&step.path))?;
+    }
+    Ok(())
+}
+
 /// Removes a journal without applying it (after its backup was restored).
 pub fn discard(root: &Path) -> Result<()> {
     let path = root.join(JOURNAL_FILE);
@@ -240,6 +249,23 @@ fn make_symlink(target: &str, path: &Path) -> Result<()> {
         ))
         .with_help("update on a Unix system"))
     }
+}
+
+/// Stores `bytes` in the object store, like `state::put_object`, but
+/// crash-safe: an object a killed process left half-written is detected by
+/// its digest and rewritten, and the write goes through a temporary file.
+/// Every object a journal step refers to is stored this way.
+pub fn ensure_object(root: &Path, bytes: &[u8]) -> Result<String> {
+    let digest = crate::template::digest_bytes(bytes);
+    let path = state::object_path(root, &digest);
+    let intact = path.is_file()
+        && fsx::read(&path)
+            .map(|b| crate::template::digest_bytes(&b) == digest)
+            .unwrap_or(false);
+    if !intact {
+        fsx::write_atomic(&path, bytes)?;
+    }
+    Ok(digest)
 }
 
 /// Test hook: `LABFORGE_UPDATE_CRASH_AFTER=N` kills the process with SIGKILL

@@ -12,7 +12,7 @@ use crate::manifest::Owner;
 use crate::render;
 use crate::scaffold;
 use crate::source::{self, FetchOptions};
-use crate::state::{self, STATE_FILE, State};
+use crate::state::{STATE_FILE, State};
 use crate::template::{Entry, Lab};
 
 use super::journal::{self, Journal, Step};
@@ -191,6 +191,14 @@ fn next_state(
     p: &Prepared,
     conflicts: &[String],
 ) -> Result<State> {
+    // The new base must survive a crash: store it crash-safely first, so
+    // base_state finds every object in place.
+    for entry in p.theirs.values() {
+        match entry {
+            Entry::File { bytes, .. } => journal::ensure_object(root, bytes)?,
+            Entry::Symlink(t) => journal::ensure_object(root, t.as_bytes())?,
+        };
+    }
     let mut next = scaffold::base_state(lab, p.track.as_deref(), &p.answers, root, &p.theirs)?;
     next.current = st.current.clone();
     next.done = st.done.clone();
@@ -206,7 +214,7 @@ fn steps(root: &Path, items: &[Item], next: &State) -> Result<Vec<Step>> {
     let put = |path: &str, entry: &Entry, steps: &mut Vec<Step>| -> Result<()> {
         steps.push(match entry {
             Entry::File { bytes, executable } => {
-                Step::write(path, state::put_object(root, bytes)?, *executable)
+                Step::write(path, journal::ensure_object(root, bytes)?, *executable)
             }
             Entry::Symlink(t) => Step::link(path, t),
         });
@@ -229,7 +237,7 @@ fn steps(root: &Path, items: &[Item], next: &State) -> Result<Vec<Step>> {
         .map_err(|e| Error::new(format!("could not encode the lab state: {e}")))?;
     steps.push(Step::write(
         STATE_FILE,
-        state::put_object(root, text.as_bytes())?,
+        journal::ensure_object(root, text.as_bytes())?,
         false,
     ));
     Ok(steps)

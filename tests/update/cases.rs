@@ -256,9 +256,15 @@ fn one_step_from_1_0_to_1_3_offline_without_the_old_template_or_cache() {
     let fx = Fx::new("1.0.0", false, &[]);
     fx.edit("old_name.py", "# part 1\n", "# part 1, mine\n");
     fx.edit("config.ini", "key 5\n", "key 5 = mine\n");
-    let _ = std::fs::remove_dir_all(crate::support::isolated_home().join("cache"));
     fx.to("1.3.0"); // 1.0.0 exists nowhere now but in .labforge/objects
-    fx.update(&["--offline"]).code(0);
+    // No template cache at all (a folder that does not exist), and --offline.
+    let no_cache = fx.root.join("no-cache");
+    crate::support::labforge(&["update", "--offline"])
+        .dir(fx.lab())
+        .env("LABFORGE_CACHE_DIR", no_cache.display().to_string())
+        .run()
+        .code(0);
+    assert!(!no_cache.exists(), "nothing was fetched or cached");
     let mut expected = fresh("1.3.0", &[]);
     let old = fresh("1.0.0", &[]);
     for p in ["NOTES.md", "src/solve.py"] {

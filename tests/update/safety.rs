@@ -216,6 +216,19 @@ Binary files a/logo.bin and b/logo.bin differ
     assert_eq!(out.stdout, expected.replace("<CR>", "\r"));
 }
 
+/// The paths whose bytes differ between two snapshots.
+fn differing(
+    a: &std::collections::BTreeMap<String, Vec<u8>>,
+    b: &std::collections::BTreeMap<String, Vec<u8>>,
+) -> String {
+    let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+    keys.into_iter()
+        .filter(|k| a.get(*k) != b.get(*k))
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// A small seeded generator, so failures reproduce.
 pub struct Rng(pub u64);
 impl Rng {

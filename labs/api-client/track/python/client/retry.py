@@ -62,11 +62,12 @@ def call_with_retries(
     random: Callable[[], float] = _random.random,
 ) -> T:
     """Calls `attempt` until it returns, retrying transient failures of
-    requests that are safe to repeat (is_idempotent(method, headers)) with backoff_delay (sleeping with `sleep`, never
-    time.sleep directly). Honours a server's ``retry_after`` attribute (a
-    503's Retry-After) when longer than the backoff. Gives up (re-raising
-    the last error) after ``policy.max_attempts`` attempts, or when the
-    next wait would end past ``policy.budget`` seconds (measured with
-    `clock`) since the first attempt."""
+    requests that are safe to repeat (``is_idempotent(method, headers)``)
+    with backoff_delay, sleeping with `sleep` (never time.sleep directly).
+    Honours a server's ``retry_after`` attribute (a 503's Retry-After) when
+    longer than the backoff. Gives up, re-raising the last error, after
+    ``policy.max_attempts`` attempts, or when the next wait would end past
+    ``policy.budget`` seconds (measured with `clock`) since the first
+    attempt."""
     # TODO(lab): exercise 5. Until you write this, every call is tried once.
     return attempt()

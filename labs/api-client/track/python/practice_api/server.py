@@ -64,6 +64,9 @@ class PracticeServer(ThreadingHTTPServer):
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "practice-api/1.0"
+    # Headers and body go out in two writes; without TCP_NODELAY, Nagle's
+    # algorithm and the client's delayed ACK add 40 ms to every keep-alive call.
+    disable_nagle_algorithm = True
     server: PracticeServer
 
     def log_message(self, format: str, *args: object) -> None:

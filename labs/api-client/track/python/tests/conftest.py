@@ -11,9 +11,10 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
 import pytest
 
@@ -35,7 +36,7 @@ class PracticeApi:
         data = None
         hdrs = dict(headers or {})
         if form is not None:
-            data = "&".join(f"{k}={v}" for k, v in form.items()).encode()
+            data = urlencode(form).encode()
             hdrs["Content-Type"] = "application/x-www-form-urlencoded"
         elif body is not None:
             data = json.dumps(body).encode()

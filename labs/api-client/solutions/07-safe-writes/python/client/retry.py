@@ -62,10 +62,11 @@ def call_with_retries(
     random: Callable[[], float] = _random.random,
 ) -> T:
     """Calls `attempt` until it returns, retrying transient failures of
-    requests that are safe to repeat (is_idempotent(method, headers)) with backoff. Honours a server's ``retry_after`` (a
-    503's Retry-After) when longer than the backoff. Gives up (re-raising
-    the last error) after ``max_attempts`` or when the next wait would end
-    past the time budget."""
+    requests that are safe to repeat (``is_idempotent(method, headers)``)
+    with backoff. Honours a server's ``retry_after`` (a 503's Retry-After)
+    when longer than the backoff. Gives up, re-raising the last error, after
+    ``max_attempts`` attempts or when the next wait would end past the time
+    budget."""
     start = clock()
     tries = 0
     while True:

@@ -74,7 +74,8 @@ fn backoff_uses_full_jitter() {
 fn which_requests_are_safe_to_repeat() {
     let key = [("Idempotency-Key", "k".to_string())];
     let lower = [("idempotency-key", "k".to_string())];
-    let cases: [(Method, &[(&str, String)], bool); 8] = [
+    type Case<'a> = (Method, &'a [(&'a str, String)], bool);
+    let cases: [Case; 8] = [
         (Method::GET, &[], true),
         (Method::PUT, &[], true),
         (Method::DELETE, &[], true),
