@@ -51,16 +51,16 @@ best() { # best of 5 runs of "$@", in seconds
 }
 
 fail=0
-report() {
-    printf '%-22s %s s\n' "$1" "$2"
-    if (( $(echo "$2 >= 0.2" | bc -l) )); then fail=1; fi
+report() { # NAME SECONDS [info]: only the issue's targets can fail
+    printf '%-22s %s s%s\n' "$1" "$2" "${3:+ (for information)}"
+    if [ -z "${3:-}" ] && (( $(echo "$2 >= 0.2" | bc -l) )); then fail=1; fi
 }
 count=$("$ADR" list | wc -l)
 echo "records: $count"
 report "adr list" "$(best "$ADR" list)"
 report "adr generate toc" "$(best "$ADR" generate toc)"
-report "adr generate graph" "$(best "$ADR" generate graph)"
-report "adr lint" "$(best sh -c "\"$ADR\" lint 2>/dev/null || true")"
+report "adr generate graph" "$(best "$ADR" generate graph)" info
+report "adr lint" "$(best sh -c "\"$ADR\" lint 2>/dev/null || true")" info
 # `new` adds a record per run (5001 … 5005); each must stay fast.
 report "adr new" "$(best "$ADR" new Benchmark record)"
 exit $fail

@@ -5,6 +5,7 @@
 #
 #   benches/new_vs_cp.sh            # build release, then measure
 #   RUNS=50 benches/new_vs_cp.sh    # more runs
+#   LABFORGE_BIN=target/release/labforge benches/new_vs_cp.sh   # no build
 #
 # Uses hyperfine when installed (apt-get install hyperfine), else a loop
 # timed with `date +%s%N` (median of RUNS). Record results in
@@ -13,8 +14,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 RUNS="${RUNS:-20}"
-cargo build --release --locked --quiet
-BIN="${CARGO_TARGET_DIR:-target}/release/labforge"
+if [[ -z "${LABFORGE_BIN:-}" ]]; then # LABFORGE_BIN=path skips the build
+  cargo build --release --locked --quiet --bin labforge
+fi
+BIN="${LABFORGE_BIN:-${CARGO_TARGET_DIR:-target}/release/labforge}"
 BIN="$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/labforge-bench.XXXXXX")"

@@ -31,9 +31,17 @@ pub fn new_record(repo: &Repo, opts: &NewOptions) -> Result<PathBuf> {
         Some(f) => f,
         None => repo.format()?,
     };
-    let links: Vec<(String, String, String)> = opts.links.iter().map(|l| parse_link_spec(l)).collect::<Result<_>>()?;
+    let links: Vec<(String, String, String)> = opts
+        .links
+        .iter()
+        .map(|l| parse_link_spec(l))
+        .collect::<Result<_>>()?;
     // Resolve every reference before writing anything.
-    let superseded: Vec<RecordFile> = opts.supersedes.iter().map(|r| repo.find(r)).collect::<Result<_>>()?;
+    let superseded: Vec<RecordFile> = opts
+        .supersedes
+        .iter()
+        .map(|r| repo.find(r))
+        .collect::<Result<_>>()?;
     let linked: Vec<(RecordFile, String, String)> = links
         .into_iter()
         .map(|(t, f, r)| Ok((repo.find(&t)?, f, r)))
@@ -122,8 +130,9 @@ fn parse_link_spec(spec: &str) -> Result<(String, String, String)> {
         (Some(t), Some(f), Some(r)) if !t.is_empty() && !f.is_empty() && !r.is_empty() => {
             Ok((t.to_string(), f.to_string(), r.to_string()))
         }
-        _ => Err(Error::new(format!("bad link `{spec}`"))
-            .with_help("write `-l \"TARGET:LINK:REVERSE-LINK\"`, e.g. `-l \"1:Amends:Amended by\"`")),
+        _ => Err(Error::new(format!("bad link `{spec}`")).with_help(
+            "write `-l \"TARGET:LINK:REVERSE-LINK\"`, e.g. `-l \"1:Amends:Amended by\"`",
+        )),
     }
 }
 
@@ -134,12 +143,18 @@ pub fn init(cwd: &Path, dir: Option<&str>, format: Format) -> Result<PathBuf> {
         fsx::create_dir_all(&cwd.join(d))?;
     }
     let repo = match dir {
-        Some(d) => Repo { dir: PathBuf::from(d), cwd: cwd.to_path_buf() },
+        Some(d) => Repo {
+            dir: PathBuf::from(d),
+            cwd: cwd.to_path_buf(),
+        },
         None => Repo::locate(cwd)?,
     };
     if repo.exists() && !repo.records()?.is_empty() {
-        return Err(Error::new(format!("`{}` already holds architecture decision records", repo.dir.display()))
-            .with_help("add a record with `adr new TITLE`, or give `adr init` another folder"));
+        return Err(Error::new(format!(
+            "`{}` already holds architecture decision records",
+            repo.dir.display()
+        ))
+        .with_help("add a record with `adr new TITLE`, or give `adr init` another folder"));
     }
     if let Some(d) = dir {
         fsx::write_atomic(&cwd.join(".adr-dir"), format!("{d}\n"))?;
@@ -152,7 +167,13 @@ pub fn init(cwd: &Path, dir: Option<&str>, format: Format) -> Result<PathBuf> {
         Format::Nygard => builtin_template("nygard-init.md"),
         Format::Madr => builtin_template("madr4-init.md"),
     };
-    let text = fill(template, 1, "Record architecture decisions", &today(), "Accepted");
+    let text = fill(
+        template,
+        1,
+        "Record architecture decisions",
+        &today(),
+        "Accepted",
+    );
     let path = repo.dir.join("0001-record-architecture-decisions.md");
     fsx::write_atomic(&repo.abs(&path), text)?;
     Ok(path)
@@ -168,11 +189,19 @@ pub fn link(repo: &Repo, source: &str, forward: &str, target: &str, reverse: &st
     let s_title = record::display_title(&s_text, s.number);
     let t_title = record::display_title(&t_text, t.number);
     if s.path == t.path {
-        return Err(Error::new(format!("cannot link `{}` to itself", s.path.display()))
-            .with_help("give two different records"));
+        return Err(
+            Error::new(format!("cannot link `{}` to itself", s.path.display()))
+                .with_help("give two different records"),
+        );
     }
-    fsx::write_atomic(&repo.abs(&s.path), record::add_link(&s_text, forward, &t_title, &t.file_name))?;
-    fsx::write_atomic(&repo.abs(&t.path), record::add_link(&t_text, reverse, &s_title, &s.file_name))?;
+    fsx::write_atomic(
+        &repo.abs(&s.path),
+        record::add_link(&s_text, forward, &t_title, &t.file_name),
+    )?;
+    fsx::write_atomic(
+        &repo.abs(&t.path),
+        record::add_link(&t_text, reverse, &s_title, &s.file_name),
+    )?;
     Ok(())
 }
 
@@ -193,12 +222,18 @@ pub fn edit(cwd: &Path, path: &Path) -> Result<()> {
         .current_dir(cwd)
         .status()
         .map_err(|e| {
-            Error::new(format!("could not run the editor `{editor}`: {e}"))
-                .with_help(format!("the record was written to `{}`; fix VISUAL or EDITOR, or unset them", path.display()))
+            Error::new(format!("could not run the editor `{editor}`: {e}")).with_help(format!(
+                "the record was written to `{}`; fix VISUAL or EDITOR, or unset them",
+                path.display()
+            ))
         })?;
     if !status.success() {
-        return Err(Error::new(format!("the editor `{editor}` failed ({status})"))
-            .with_help(format!("the record was written to `{}`; edit it by hand", path.display())));
+        return Err(
+            Error::new(format!("the editor `{editor}` failed ({status})")).with_help(format!(
+                "the record was written to `{}`; edit it by hand",
+                path.display()
+            )),
+        );
     }
     Ok(())
 }

@@ -25,7 +25,9 @@ pub fn toc(repo: &Repo, opts: &TocOptions) -> Result<String> {
     let records = repo.records_or_missing()?;
     let mut out = String::from("# Architecture Decision Records\n\n");
     if let Some(intro) = &opts.intro {
-        out.push_str(&fsx::read_to_string(&repo.abs(std::path::Path::new(intro)))?);
+        out.push_str(&fsx::read_to_string(
+            &repo.abs(std::path::Path::new(intro)),
+        )?);
         out.push('\n');
     }
     for r in &records {
@@ -35,7 +37,9 @@ pub fn toc(repo: &Repo, opts: &TocOptions) -> Result<String> {
     }
     if let Some(outro) = &opts.outro {
         out.push('\n');
-        out.push_str(&fsx::read_to_string(&repo.abs(std::path::Path::new(outro)))?);
+        out.push_str(&fsx::read_to_string(
+            &repo.abs(std::path::Path::new(outro)),
+        )?);
     }
     Ok(out)
 }
@@ -49,7 +53,10 @@ pub struct GraphOptions {
 
 impl Default for GraphOptions {
     fn default() -> Self {
-        GraphOptions { prefix: String::new(), extension: ".html".into() }
+        GraphOptions {
+            prefix: String::new(),
+            extension: ".html".into(),
+        }
     }
 }
 
@@ -96,16 +103,31 @@ pub fn graph(repo: &Repo, opts: &GraphOptions) -> Result<String> {
     let mut prev: Option<u32> = None;
     for n in &nodes {
         let url = format!("{}{}{}", opts.prefix, n.stem, opts.extension);
-        let _ = writeln!(out, "    _{} [label=\"{}\"; URL=\"{}\"];", n.number, dot_escape(&n.title), dot_escape(&url));
+        let _ = writeln!(
+            out,
+            "    _{} [label=\"{}\"; URL=\"{}\"];",
+            n.number,
+            dot_escape(&n.title),
+            dot_escape(&url)
+        );
         if let Some(p) = prev.filter(|_| n.number > 1) {
-            let _ = writeln!(out, "    _{p} -> _{} [style=\"dotted\", weight=1];", n.number);
+            let _ = writeln!(
+                out,
+                "    _{p} -> _{} [style=\"dotted\", weight=1];",
+                n.number
+            );
         }
         prev = Some(n.number);
     }
     out.push_str("  }\n");
     for n in &nodes {
         for (target, verb) in &n.links {
-            let _ = writeln!(out, "  _{} -> _{target} [label=\"{}\", weight=0]", n.number, dot_escape(verb));
+            let _ = writeln!(
+                out,
+                "  _{} -> _{target} [label=\"{}\", weight=0]",
+                n.number,
+                dot_escape(verb)
+            );
         }
     }
     out.push_str("}\n");
@@ -113,7 +135,11 @@ pub fn graph(repo: &Repo, opts: &GraphOptions) -> Result<String> {
 }
 
 fn mermaid_escape(s: &str) -> String {
-    s.replace('&', "#amp;").replace('"', "#quot;").replace('|', "#124;").replace('<', "#lt;").replace('>', "#gt;")
+    s.replace('&', "#amp;")
+        .replace('"', "#quot;")
+        .replace('|', "#124;")
+        .replace('<', "#lt;")
+        .replace('>', "#gt;")
 }
 
 /// The same graph as a Mermaid flowchart, which GitHub renders in Markdown.
@@ -132,7 +158,12 @@ pub fn mermaid(repo: &Repo, opts: &GraphOptions) -> Result<String> {
     }
     for n in &nodes {
         for (target, verb) in &n.links {
-            let _ = writeln!(out, "  _{} -->|\"{}\"| _{target}", n.number, mermaid_escape(verb));
+            let _ = writeln!(
+                out,
+                "  _{} -->|\"{}\"| _{target}",
+                n.number,
+                mermaid_escape(verb)
+            );
         }
     }
     Ok(out)

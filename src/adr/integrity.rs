@@ -23,14 +23,24 @@ pub fn check(records: &[(RecordFile, Option<String>)]) -> Vec<Finding> {
                     file: r.path.clone(),
                     section: None,
                     code: "duplicate-number",
-                    message: format!("{} records have the number {n}: {}", rs.len(), names.join(", ")),
-                    hint: format!("give this record a free number with `adr renumber {}`", r.file_name),
+                    message: format!(
+                        "{} records have the number {n}: {}",
+                        rs.len(),
+                        names.join(", ")
+                    ),
+                    hint: format!(
+                        "give this record a free number with `adr renumber {}`",
+                        r.file_name
+                    ),
                     line: None,
                 });
             }
         }
     }
-    let names: HashMap<&str, &RecordFile> = records.iter().map(|(r, _)| (r.file_name.as_str(), r)).collect();
+    let names: HashMap<&str, &RecordFile> = records
+        .iter()
+        .map(|(r, _)| (r.file_name.as_str(), r))
+        .collect();
     let links: HashMap<&str, Vec<record::Link>> = records
         .iter()
         .filter_map(|(r, t)| Some((r.file_name.as_str(), record::links(t.as_ref()?))))
@@ -52,9 +62,10 @@ pub fn check(records: &[(RecordFile, Option<String>)]) -> Vec<Finding> {
                 });
                 continue;
             }
-            let back = links
-                .get(target)
-                .is_none_or(|ls| ls.iter().any(|b| b.target.rsplit('/').next() == Some(r.file_name.as_str())));
+            let back = links.get(target).is_none_or(|ls| {
+                ls.iter()
+                    .any(|b| b.target.rsplit('/').next() == Some(r.file_name.as_str()))
+            });
             if !back {
                 out.push(Finding {
                     file: r.path.clone(),

@@ -41,10 +41,16 @@ impl Default for LintOptions {
             sections: Vec::new(),
             min_words: Some(5),
             min_options: Some(2),
-            status: ["proposed", "accepted", "rejected", "deprecated", "superseded"]
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
+            status: [
+                "proposed",
+                "accepted",
+                "rejected",
+                "deprecated",
+                "superseded",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
         }
     }
 }
@@ -100,12 +106,19 @@ const LIST_SECTIONS: &[&str] = &["Considered Options", "Decision Drivers", "Stat
 pub fn lint_text(text: &str, path: &Path, opts: &LintOptions) -> Vec<Finding> {
     let doc = markdown::parse(text);
     let madr = is_madr(&doc);
-    let mut l = Linter { path, opts, out: Vec::new() };
+    let mut l = Linter {
+        path,
+        opts,
+        out: Vec::new(),
+    };
     l.status(&doc, madr);
     for (key, value, line) in doc.front_matter.iter().flatten() {
         if key != "status" && value.contains('{') && value.contains('}') {
             let msg = format!("front matter `{key}` still holds the placeholder {value}");
-            let hint = format!("write the names for `{key}`, or delete the line");
+            let hint = match key.as_str() {
+                "date" => "write the date of the decision as YYYY-MM-DD".to_string(),
+                _ => format!("write the names for `{key}`, or delete the line"),
+            };
             l.push(None, "placeholder-left", msg, hint, Some(*line));
         }
     }
@@ -118,11 +131,22 @@ pub fn lint_text(text: &str, path: &Path, opts: &LintOptions) -> Vec<Finding> {
     for name in &required {
         if doc.section(name).is_none() && !(name == "Status" && l.has_status_finding()) {
             let (code, message) = if name == "Confirmation" {
-                ("no-confirmation", "the record has no \"Confirmation\" section".to_string())
+                (
+                    "no-confirmation",
+                    "the record has no \"Confirmation\" section".to_string(),
+                )
             } else {
-                ("missing-section", format!("the record has no \"{name}\" section"))
+                (
+                    "missing-section",
+                    format!("the record has no \"{name}\" section"),
+                )
             };
-            let hint = format!("add a `## {name}` heading, then {}", section_hint(name));
+            let hint = match section_hint(name) {
+                DEFAULT_HINT => {
+                    format!("add a `## {name}` heading and write the section in your own words")
+                }
+                h => format!("add a `## {name}` heading, then {h}"),
+            };
             l.push(None, code, message, hint, doc.title.as_ref().map(|t| t.1));
         }
     }
@@ -149,7 +173,14 @@ struct Linter<'p> {
 }
 
 impl Linter<'_> {
-    fn push(&mut self, section: Option<&str>, code: &'static str, message: String, hint: String, line: Option<usize>) {
+    fn push(
+        &mut self,
+        section: Option<&str>,
+        code: &'static str,
+        message: String,
+        hint: String,
+        line: Option<usize>,
+    ) {
         self.out.push(Finding {
             file: self.path.to_path_buf(),
             section: section.map(str::to_string),
@@ -175,7 +206,13 @@ impl Linter<'_> {
                 Some(v) => Some((v, s.line, Some("Status"))),
                 None => {
                     let hint = format!("write one of: {allowed}");
-                    self.push(Some("Status"), "no-status", "the \"Status\" section names no status".into(), hint, Some(s.line));
+                    self.push(
+                        Some("Status"),
+                        "no-status",
+                        "the \"Status\" section names no status".into(),
+                        hint,
+                        Some(s.line),
+                    );
                     return;
                 }
             }
@@ -188,7 +225,13 @@ impl Linter<'_> {
             } else {
                 format!("add a `## Status` section after the date, holding one of: {allowed}")
             };
-            self.push(None, "no-status", "the record has no status".into(), hint, Some(1));
+            self.push(
+                None,
+                "no-status",
+                "the record has no status".into(),
+                hint,
+                Some(1),
+            );
             return;
         };
         let norm = normalize_status(&value);
@@ -198,7 +241,13 @@ impl Linter<'_> {
             } else {
                 format!("status \"{value}\" is not one of: {allowed}")
             };
-            self.push(section, "bad-status", message, format!("set the status to one of: {allowed}"), Some(line));
+            self.push(
+                section,
+                "bad-status",
+                message,
+                format!("set the status to one of: {allowed}"),
+                Some(line),
+            );
         }
     }
 
@@ -225,24 +274,44 @@ impl Linter<'_> {
         }
         let real = real_words(&text);
         if real == 0 && name != "Status" {
-            let msg = format!("section \"{name}\" is still a stub: it holds only the template's prompts and placeholders");
+            let msg = format!(
+                "section \"{name}\" is still a stub: it holds only the template's prompts and placeholders"
+            );
             self.push(Some(name), "stub", msg, prompt_hint, Some(s.line));
             return;
         }
         for p in prompts_left {
             let msg = format!("section \"{name}\" still holds the template's prompt \"{p}\"");
-            self.push(Some(name), "prompt-left", msg, format!("delete the prompt sentence; {hint}"), Some(s.line));
+            self.push(
+                Some(name),
+                "prompt-left",
+                msg,
+                format!("delete the prompt sentence; {hint}"),
+                Some(s.line),
+            );
         }
         for (ph, line) in &c.placeholders {
             let msg = format!("section \"{name}\" still holds the placeholder {ph}");
-            self.push(Some(name), "placeholder-left", msg, format!("replace {ph} with your own words"), Some(*line));
+            self.push(
+                Some(name),
+                "placeholder-left",
+                msg,
+                format!("replace {ph} with your own words"),
+                Some(*line),
+            );
         }
         if let Some(min) = self.opts.min_words
             && !LIST_SECTIONS.iter().any(|l| l.eq_ignore_ascii_case(name))
             && real < min as usize
         {
             let msg = format!("section \"{name}\" has {real} real word(s), fewer than {min}");
-            self.push(Some(name), "too-short", msg, prompt_hint.clone(), Some(s.line));
+            self.push(
+                Some(name),
+                "too-short",
+                msg,
+                prompt_hint.clone(),
+                Some(s.line),
+            );
         }
         if !madr {
             return;
@@ -253,16 +322,25 @@ impl Linter<'_> {
                 let msg = "the decision outcome gives no reason (no \"because …\")".to_string();
                 self.push(Some(name), "no-because", msg, "write `Chosen option: \"…\", because …` with the reason it beats the other options".into(), Some(s.line));
             }
-            "Consequences" if !c.text.lines().any(|l| is_bad_line(l)) => {
-                let msg = "the consequences name no negative consequence (no \"Bad, because …\")".to_string();
-                self.push(Some(name), "no-negative-consequence", msg, "add a `* Bad, because …` line: every choice has a cost; name it".into(), Some(s.line));
+            "Consequences" if !c.text.lines().any(is_bad_line) => {
+                let msg = "the consequences name no negative consequence (no \"Bad, because …\")"
+                    .to_string();
+                self.push(
+                    Some(name),
+                    "no-negative-consequence",
+                    msg,
+                    "add a `* Bad, because …` line: every choice has a cost; name it".into(),
+                    Some(s.line),
+                );
             }
             _ => {}
         }
     }
 
     fn options(&mut self, s: &Section<'_>, text: &str) {
-        let Some(min) = self.opts.min_options else { return };
+        let Some(min) = self.opts.min_options else {
+            return;
+        };
         let n = text
             .lines()
             .filter_map(list_item)
@@ -299,7 +377,12 @@ fn list_item(line: &str) -> Option<&str> {
 }
 
 /// MADR scaffolding that is template text, not the learner's words.
-const SCAFFOLD: &[&str] = &["chosen option", "good, because", "bad, because", "neutral, because"];
+const SCAFFOLD: &[&str] = &[
+    "chosen option",
+    "good, because",
+    "bad, because",
+    "neutral, because",
+];
 
 /// Words left once template scaffolding is removed.
 fn real_words(text: &str) -> usize {
@@ -328,6 +411,8 @@ fn is_bad_line(line: &str) -> bool {
     }
 }
 
+const DEFAULT_HINT: &str = "replace the template text with your own words, or delete the section";
+
 /// What to write in a section, by its name.
 pub fn section_hint(name: &str) -> &'static str {
     match name.to_lowercase().as_str() {
@@ -349,9 +434,11 @@ pub fn section_hint(name: &str) -> &'static str {
         "pros and cons of the options" => {
             "for each option write `* Good, because …` and `* Bad, because …` lines"
         }
-        "more information" => "add links or notes, or delete the section if there is nothing to add",
+        "more information" => {
+            "add links or notes, or delete the section if there is nothing to add"
+        }
         "status" => "write the status: proposed, accepted, rejected, deprecated or superseded",
-        _ => "replace the template text with your own words, or delete the section",
+        _ => DEFAULT_HINT,
     }
 }
 
@@ -369,9 +456,14 @@ mod tests {
     #[test]
     fn untouched_learner_stub_reports_every_section() {
         let stub = include_str!("../../templates/adr/madr4-learner.md");
-        let stub = stub.replace("TITLE", "Pick a cache").replace("DATE", "2024-01-01");
+        let stub = stub
+            .replace("TITLE", "Pick a cache")
+            .replace("DATE", "2024-01-01");
         let got = codes(&stub);
-        let names: Vec<_> = got.iter().map(|(s, c)| format!("{}:{c}", s.clone().unwrap_or_default())).collect();
+        let names: Vec<_> = got
+            .iter()
+            .map(|(s, c)| format!("{}:{c}", s.clone().unwrap_or_default()))
+            .collect();
         assert_eq!(
             names,
             [

@@ -23,7 +23,9 @@ pub struct Doc<'a> {
 
 impl Doc<'_> {
     pub fn section(&self, name: &str) -> Option<&Section<'_>> {
-        self.sections.iter().find(|s| s.name.eq_ignore_ascii_case(name))
+        self.sections
+            .iter()
+            .find(|s| s.name.eq_ignore_ascii_case(name))
     }
     pub fn front(&self, key: &str) -> Option<(&str, usize)> {
         self.front_matter
@@ -72,8 +74,7 @@ pub fn parse(text: &str) -> Doc<'_> {
         if !in_fence {
             if let Some((level, name)) = heading(line) {
                 let starts_section = level == 2
-                    || (level == 3
-                        && SPLIT_H3.iter().any(|h| h.eq_ignore_ascii_case(&name)));
+                    || (level == 3 && SPLIT_H3.iter().any(|h| h.eq_ignore_ascii_case(&name)));
                 if level == 1 && doc.title.is_none() {
                     doc.title = Some((name, n));
                     continue;
@@ -82,7 +83,12 @@ pub fn parse(text: &str) -> Doc<'_> {
                     if let Some(s) = current.take() {
                         doc.sections.push(s);
                     }
-                    current = Some(Section { name, level, line: n, body: Vec::new() });
+                    current = Some(Section {
+                        name,
+                        level,
+                        line: n,
+                        body: Vec::new(),
+                    });
                     continue;
                 }
             }
@@ -257,7 +263,9 @@ mod tests {
 
     #[test]
     fn sections_split_at_h2_and_known_h3() {
-        let doc = parse("---\nstatus: \"accepted\"\n---\n# T\n\n## A\nx\n### Consequences\ny\n### Other\nz\n");
+        let doc = parse(
+            "---\nstatus: \"accepted\"\n---\n# T\n\n## A\nx\n### Consequences\ny\n### Other\nz\n",
+        );
         assert_eq!(doc.front("status"), Some(("accepted", 2)));
         assert_eq!(doc.title, Some(("T".to_string(), 4)));
         let names: Vec<_> = doc.sections.iter().map(|s| s.name.as_str()).collect();

@@ -10,6 +10,7 @@
 pub mod cli;
 pub mod create;
 pub mod generate;
+pub mod help;
 pub mod integrity;
 pub mod lint;
 pub mod markdown;
@@ -69,7 +70,12 @@ pub fn today() -> String {
 /// template, so `&`, `|`, `\` or the word `DATE` in a title stay as typed.
 pub fn fill(template: &str, number: u32, title: &str, date: &str, status: &str) -> String {
     let number = number.to_string();
-    let subs: [(&str, &str); 4] = [("NUMBER", &number), ("TITLE", title), ("DATE", date), ("STATUS", status)];
+    let subs: [(&str, &str); 4] = [
+        ("NUMBER", &number),
+        ("TITLE", title),
+        ("DATE", date),
+        ("STATUS", status),
+    ];
     let mut out = String::with_capacity(template.len() + title.len() + 16);
     for line in template.split_inclusive('\n') {
         let mut hits: Vec<(usize, &str, &str)> = subs
@@ -95,7 +101,13 @@ pub fn fill(template: &str, number: u32, title: &str, date: &str, status: &str) 
 mod tests {
     #[test]
     fn fill_is_literal() {
-        let t = super::fill("# NUMBER. TITLE\nDate: DATE\n", 3, "A & B | C \\ DATE", "2024-01-01", "Accepted");
+        let t = super::fill(
+            "# NUMBER. TITLE\nDate: DATE\n",
+            3,
+            "A & B | C \\ DATE",
+            "2024-01-01",
+            "Accepted",
+        );
         assert_eq!(t, "# 3. A & B | C \\ DATE\nDate: 2024-01-01\n");
     }
 }

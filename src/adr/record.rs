@@ -117,6 +117,14 @@ pub fn add_link(text: &str, verb: &str, title: &str, file: &str) -> String {
         out.push_str(line);
         out.push('\n');
     }
+    if !done && !in_section && section == "## Status" {
+        // A Nygard record without a Status section gets one before its
+        // first section, rather than losing the link (adr-tools drops it).
+        if let Some(i) = find_heading(&out) {
+            out.insert_str(i, &format!("## Status\n\n{link}\n\n"));
+            return out;
+        }
+    }
     if !done {
         if !in_section {
             // MADR without "More Information": add the section.
@@ -130,6 +138,22 @@ pub fn add_link(text: &str, verb: &str, title: &str, file: &str) -> String {
         out.push('\n');
     }
     out
+}
+
+/// Byte offset of the first `## ` line outside code blocks.
+fn find_heading(text: &str) -> Option<usize> {
+    let mut fence = false;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if markdown::is_fence(line) {
+            fence = !fence;
+        }
+        if !fence && line.starts_with("## ") {
+            return Some(offset);
+        }
+        offset += line.len();
+    }
+    None
 }
 
 fn ensure_blank_line(out: &mut String) {
@@ -175,7 +199,9 @@ pub fn remove_status(text: &str, status: &str) -> String {
 /// the Nygard Status section that is not a link.
 pub fn status(text: &str) -> Option<String> {
     match format_of(text) {
-        Format::Madr => markdown::parse(text).front("status").map(|(v, _)| v.to_string()),
+        Format::Madr => markdown::parse(text)
+            .front("status")
+            .map(|(v, _)| v.to_string()),
         Format::Nygard => {
             let doc = markdown::parse(text);
             let s = doc.section("Status")?;
@@ -189,7 +215,10 @@ pub fn status(text: &str) -> Option<String> {
 /// removes `Accepted` when it supersedes a record that has links).
 pub fn nygard_status<'a>(lines: impl Iterator<Item = &'a str>) -> Option<String> {
     let mut superseded = None;
-    for line in lines.map(str::trim).filter(|l| !l.is_empty() && !l.starts_with("<!--")) {
+    for line in lines
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("<!--"))
+    {
         match parse_link(line, 0) {
             None => return Some(line.to_string()),
             Some(l) => {
@@ -285,15 +314,40 @@ mod tests {
 
     #[test]
     fn supersede_replaces_accepted() {
-        let t = add_link(&remove_status(REC, "Accepted"), "Superceded by", "2. B", "0002-b.md");
-        assert_eq!(t, "# 1. A\n\nDate: 2024-01-01\n\n## Status\n\nSuperceded by [2. B](0002-b.md)\n\n## Context\n\nc\n");
+        let t = add_link(
+            &remove_status(REC, "Accepted"),
+            "Superceded by",
+            "2. B",
+            "0002-b.md",
+        );
+        assert_eq!(
+            t,
+            "# 1. A\n\nDate: 2024-01-01\n\n## Status\n\nSuperceded by [2. B](0002-b.md)\n\n## Context\n\nc\n"
+        );
+    }
+
+    #[test]
+    fn a_missing_status_section_is_created() {
+        let t = add_link(
+            "# 1. A\n\nDate: x\n\n## Context\n\nc\n",
+            "Amends",
+            "2. B",
+            "0002-b.md",
+        );
+        assert_eq!(
+            t,
+            "# 1. A\n\nDate: x\n\n## Status\n\nAmends [2. B](0002-b.md)\n\n## Context\n\nc\n"
+        );
     }
 
     #[test]
     fn set_status_keeps_links() {
         let t = add_link(REC, "Amends", "2. B", "0002-b.md");
         let t = set_status(&t, "Deprecated");
-        assert_eq!(t, "# 1. A\n\nDate: 2024-01-01\n\n## Status\n\nDeprecated\n\nAmends [2. B](0002-b.md)\n\n## Context\n\nc\n");
+        assert_eq!(
+            t,
+            "# 1. A\n\nDate: 2024-01-01\n\n## Status\n\nDeprecated\n\nAmends [2. B](0002-b.md)\n\n## Context\n\nc\n"
+        );
         assert_eq!(status(&t).as_deref(), Some("Deprecated"));
     }
 }

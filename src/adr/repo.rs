@@ -43,18 +43,27 @@ impl Repo {
                 let text = fsx::read_to_string(&marker)?;
                 let target = text.trim_end_matches(['\n', '\r']);
                 if target.trim().is_empty() {
-                    return Err(Error::new("`.adr-dir` is empty")
-                        .in_file(marker)
-                        .with_help("write the records folder into it, e.g. `doc/adr`, or run `adr init DIR`"));
+                    return Err(Error::new("`.adr-dir` is empty").in_file(marker).with_help(
+                        "write the records folder into it, e.g. `doc/adr`, or run `adr init DIR`",
+                    ));
                 }
-                return Ok(Repo { dir: rel.join(target), cwd: cwd.to_path_buf() });
+                return Ok(Repo {
+                    dir: rel.join(target),
+                    cwd: cwd.to_path_buf(),
+                });
             }
             if dir.join("doc/adr").is_dir() {
-                return Ok(Repo { dir: rel.join("doc/adr"), cwd: cwd.to_path_buf() });
+                return Ok(Repo {
+                    dir: rel.join("doc/adr"),
+                    cwd: cwd.to_path_buf(),
+                });
             }
             rel.push("..");
         }
-        Ok(Repo { dir: PathBuf::from("doc/adr"), cwd: cwd.to_path_buf() })
+        Ok(Repo {
+            dir: PathBuf::from("doc/adr"),
+            cwd: cwd.to_path_buf(),
+        })
     }
 
     /// Makes file system calls use paths relative to the process's current
@@ -82,7 +91,11 @@ impl Repo {
             let entry = entry.map_err(|e| Error::io("list the folder", &self.dir, e))?;
             let name = entry.file_name().to_string_lossy().into_owned();
             if let Some(number) = record_number(&name) {
-                out.push(RecordFile { number, path: self.dir.join(&name), file_name: name });
+                out.push(RecordFile {
+                    number,
+                    path: self.dir.join(&name),
+                    file_name: name,
+                });
             }
         }
         out.sort_by(|a, b| a.file_name.cmp(&b.file_name));
@@ -130,21 +143,26 @@ impl Repo {
 
 pub fn find_in(records: &[RecordFile], reference: &str, dir: &Path) -> Result<RecordFile> {
     let reference = reference.trim();
-    let matches: Vec<&RecordFile> = if !reference.is_empty() && reference.bytes().all(|b| b.is_ascii_digit()) {
-        let n: u32 = reference.parse().map_err(|_| no_match(reference, dir))?;
-        records.iter().filter(|r| r.number == n).collect()
-    } else {
-        let name = Path::new(reference)
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let exact: Vec<_> = records.iter().filter(|r| r.file_name == name).collect();
-        if exact.is_empty() && !reference.is_empty() {
-            records.iter().filter(|r| r.file_name.contains(reference)).take(1).collect()
+    let matches: Vec<&RecordFile> =
+        if !reference.is_empty() && reference.bytes().all(|b| b.is_ascii_digit()) {
+            let n: u32 = reference.parse().map_err(|_| no_match(reference, dir))?;
+            records.iter().filter(|r| r.number == n).collect()
         } else {
-            exact
-        }
-    };
+            let name = Path::new(reference)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let exact: Vec<_> = records.iter().filter(|r| r.file_name == name).collect();
+            if exact.is_empty() && !reference.is_empty() {
+                records
+                    .iter()
+                    .filter(|r| r.file_name.contains(reference))
+                    .take(1)
+                    .collect()
+            } else {
+                exact
+            }
+        };
     match matches.as_slice() {
         [] => Err(no_match(reference, dir)),
         [one] => Ok((*one).clone()),
@@ -160,8 +178,11 @@ pub fn find_in(records: &[RecordFile], reference: &str, dir: &Path) -> Result<Re
 }
 
 fn no_match(reference: &str, dir: &Path) -> Error {
-    Error::new(format!("no ADR in `{}` matches `{reference}`", dir.display()))
-        .with_help("give a record's number or file name; `adr list` shows them")
+    Error::new(format!(
+        "no ADR in `{}` matches `{reference}`",
+        dir.display()
+    ))
+    .with_help("give a record's number or file name; `adr list` shows them")
 }
 
 /// The error adr-tools prints when the folder is missing (exact text).
@@ -196,10 +217,20 @@ mod tests {
     fn number_reference_is_exact() {
         let rs: Vec<RecordFile> = ["0003-a.md", "0013-b.md"]
             .iter()
-            .map(|n| RecordFile { number: record_number(n).unwrap(), file_name: n.to_string(), path: n.into() })
+            .map(|n| RecordFile {
+                number: record_number(n).unwrap(),
+                file_name: n.to_string(),
+                path: n.into(),
+            })
             .collect();
-        assert_eq!(find_in(&rs, "3", Path::new("d")).unwrap().file_name, "0003-a.md");
-        assert_eq!(find_in(&rs, "b", Path::new("d")).unwrap().file_name, "0013-b.md");
+        assert_eq!(
+            find_in(&rs, "3", Path::new("d")).unwrap().file_name,
+            "0003-a.md"
+        );
+        assert_eq!(
+            find_in(&rs, "b", Path::new("d")).unwrap().file_name,
+            "0013-b.md"
+        );
         assert!(find_in(&rs, "4", Path::new("d")).is_err());
     }
 }

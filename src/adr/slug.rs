@@ -33,7 +33,10 @@ mod tests {
         assert_eq!(slug("Something About Node.JS"), "something-about-node-js");
         assert_eq!(slug("Slash/Slash/Slash/"), "slash-slash-slash");
         assert_eq!(slug("-Bar-"), "bar");
-        assert_eq!(slug("Café & Crème | \"quotes\" \\ back"), "cafe-creme-quotes-back");
+        assert_eq!(
+            slug("Café & Crème | \"quotes\" \\ back"),
+            "cafe-creme-quotes-back"
+        );
         assert_eq!(slug("Ship it 🚀"), "ship-it-rocket");
         assert_eq!(slug("!!!"), "untitled");
     }

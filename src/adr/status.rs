@@ -6,11 +6,11 @@ use std::path::PathBuf;
 use crate::error::{Error, Result};
 use crate::fsx;
 
+use super::Format;
 use super::create::read_record;
 use super::lint::normalize_status;
 use super::record;
 use super::repo::{Repo, find_in};
-use super::Format;
 
 const ALLOWED: &[(&str, &[&str])] = &[
     ("proposed", &["accepted", "rejected"]),
@@ -25,11 +25,18 @@ pub fn set(repo: &Repo, reference: &str, new: &str, by: Option<&str>) -> Result<
     let records = repo.records_or_missing()?;
     let r = find_in(&records, reference, &repo.dir)?;
     let text = read_record(repo, &r)?;
-    let current = record::status(&text).map(|s| normalize_status(&s)).unwrap_or_default();
+    let current = record::status(&text)
+        .map(|s| normalize_status(&s))
+        .unwrap_or_default();
     let new = new.to_lowercase();
     let Some((_, next)) = ALLOWED.iter().find(|(k, _)| *k == current) else {
-        return Err(Error::new(format!("`{}` has no status this tool knows (`{current}`)", r.path.display()))
-            .with_help("write one of proposed, accepted, rejected, deprecated, superseded into its status"));
+        return Err(Error::new(format!(
+            "`{}` has no status this tool knows (`{current}`)",
+            r.path.display()
+        ))
+        .with_help(
+            "write one of proposed, accepted, rejected, deprecated, superseded into its status",
+        ));
     };
     if !next.contains(&new.as_str()) {
         let allowed = if next.is_empty() {
@@ -37,8 +44,11 @@ pub fn set(repo: &Repo, reference: &str, new: &str, by: Option<&str>) -> Result<
         } else {
             format!("from {current} a record can become: {}", next.join(", "))
         };
-        return Err(Error::new(format!("cannot change the status of `{}` from {current} to {new}", r.path.display()))
-            .with_help(allowed));
+        return Err(Error::new(format!(
+            "cannot change the status of `{}` from {current} to {new}",
+            r.path.display()
+        ))
+        .with_help(allowed));
     }
     let format = record::format_of(&text);
     if new == "superseded" {
@@ -52,16 +62,29 @@ pub fn set(repo: &Repo, reference: &str, new: &str, by: Option<&str>) -> Result<
         let title = record::display_title(&text, r.number);
         let (updated, fwd) = match format {
             Format::Nygard => (
-                record::add_link(&record::remove_status(&text, record::status(&text).as_deref().unwrap_or("")), "Superceded by", &m_title, &m.file_name),
+                record::add_link(
+                    &record::remove_status(&text, record::status(&text).as_deref().unwrap_or("")),
+                    "Superceded by",
+                    &m_title,
+                    &m.file_name,
+                ),
                 "Supercedes",
             ),
             Format::Madr => (
-                record::add_link(&record::set_status(&text, &format!("superseded by ADR-{:04}", m.number)), "Superseded by", &m_title, &m.file_name),
+                record::add_link(
+                    &record::set_status(&text, &format!("superseded by ADR-{:04}", m.number)),
+                    "Superseded by",
+                    &m_title,
+                    &m.file_name,
+                ),
                 "Supersedes",
             ),
         };
         fsx::write_atomic(&repo.abs(&r.path), updated)?;
-        fsx::write_atomic(&repo.abs(&m.path), record::add_link(&m_text, fwd, &title, &r.file_name))?;
+        fsx::write_atomic(
+            &repo.abs(&m.path),
+            record::add_link(&m_text, fwd, &title, &r.file_name),
+        )?;
         return Ok(r.path);
     }
     let value = match format {
@@ -85,7 +108,9 @@ pub fn get(repo: &Repo, reference: &str) -> Result<String> {
 
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 /// adr-tools' `upgrade-repository`: `Date: DD/MM/YYYY` → `Date: YYYY-MM-DD`.
@@ -111,8 +136,11 @@ pub fn renumber(repo: &Repo, reference: &str, new: Option<u32>) -> Result<PathBu
         None => records.iter().map(|r| r.number).max().unwrap_or(0) + 1,
     };
     if let Some(taken) = records.iter().find(|o| o.number == new) {
-        return Err(Error::new(format!("the number {new} is taken by `{}`", taken.path.display()))
-            .with_help("choose a free number, or leave it out to take the next free one"));
+        return Err(Error::new(format!(
+            "the number {new} is taken by `{}`",
+            taken.path.display()
+        ))
+        .with_help("choose a free number, or leave it out to take the next free one"));
     }
     let text = read_record(repo, &r)?;
     let old_title = record::display_title(&text, r.number);
@@ -139,7 +167,10 @@ pub fn renumber(repo: &Repo, reference: &str, new: Option<u32>) -> Result<PathBu
         let old_target = format!("]({})", r.file_name);
         if o_text.contains(&old_target) {
             let updated = o_text
-                .replace(&format!("[{old_title}]({})", r.file_name), &format!("[{new_title}]({new_name})"))
+                .replace(
+                    &format!("[{old_title}]({})", r.file_name),
+                    &format!("[{new_title}]({new_name})"),
+                )
                 .replace(&old_target, &format!("]({new_name})"));
             fsx::write_atomic(&repo.abs(&o.path), updated)?;
         }

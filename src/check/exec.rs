@@ -230,12 +230,12 @@ impl Running {
     }
 }
 
+/// Whatever happened, nothing the command started outlives it: the group is
+/// killed even when its leader already exited (a server it left behind).
 impl Drop for Running {
     fn drop(&mut self) {
-        if matches!(self.child.try_wait(), Ok(None)) {
-            self.signal_group(Signal::SIGKILL);
-            let _ = self.child.wait();
-        }
+        self.signal_group(Signal::SIGKILL);
+        let _ = self.child.wait();
     }
 }
 

@@ -10,6 +10,7 @@ use clap::Args;
 
 use crate::adr::cli::{self, AdrCommand};
 use crate::adr::create::{self, read_record};
+use crate::adr::help;
 use crate::adr::lint::{self, Finding, LintOptions};
 use crate::adr::repo::{RecordFile, Repo, find_in};
 use crate::adr::{generate, integrity, status};
@@ -32,27 +33,31 @@ pub fn run_adr_tools(args: Vec<OsString>) -> Result<Status> {
         .into_iter()
         .map(|a| {
             a.into_string().map_err(|a| {
-                Error::new(format!("argument `{}` is not valid UTF-8", a.to_string_lossy()))
-                    .with_help("write titles and references as UTF-8 text")
+                Error::new(format!(
+                    "argument `{}` is not valid UTF-8",
+                    a.to_string_lossy()
+                ))
+                .with_help("write titles and references as UTF-8 text")
             })
         })
         .collect::<Result<_>>()?;
     let no_args = args.is_empty();
     let command = cli::parse(&args)?;
-    let cwd = std::env::current_dir().map_err(|e| Error::io("read the current folder", &PathBuf::from("."), e))?;
+    let cwd = std::env::current_dir()
+        .map_err(|e| Error::io("read the current folder", &PathBuf::from("."), e))?;
     let locate = || Repo::locate(&cwd).map(Repo::relative_to_process);
     let mut out = std::io::stdout().lock();
     match command {
         AdrCommand::Help(None) => {
-            print(&mut out, &cli::help_overview())?;
+            print(&mut out, &help::help_overview())?;
             return Ok(if no_args { Status::No } else { Status::Success });
         }
-        AdrCommand::Help(Some(c)) => match cli::help_text(&c) {
+        // adr-tools shows the overview for a command it does not know.
+        AdrCommand::Help(Some(c)) => match help::help_text(&c) {
             Some(h) => print(&mut out, h)?,
-            None => {
-                return Err(Error::new(format!("unknown command `{c}`")).with_help("run `adr help` to see the commands"));
-            }
+            None => print(&mut out, &help::help_overview())?,
         },
+        AdrCommand::Generators => print(&mut out, "toc\ngraph\nmermaid\n")?,
         AdrCommand::Init { dir, format } => {
             let path = create::init(&cwd, dir.as_deref(), format)?;
             print(&mut out, &format!("{}\n", path.display()))?;
@@ -60,7 +65,9 @@ pub fn run_adr_tools(args: Vec<OsString>) -> Result<Status> {
         AdrCommand::New(opts) => {
             if opts.title.trim().is_empty() {
                 print(&mut out, &format!("{}\n", cli::NO_TITLE))?;
-                eprintln!("help: usage: adr new [-s SUPERCEDED] [-l TARGET:LINK:REVERSE-LINK] TITLE_TEXT...");
+                eprintln!(
+                    "help: usage: adr new [-s SUPERCEDED] [-l TARGET:LINK:REVERSE-LINK] TITLE_TEXT..."
+                );
                 return Ok(Status::No);
             }
             let repo = locate()?;
@@ -68,13 +75,21 @@ pub fn run_adr_tools(args: Vec<OsString>) -> Result<Status> {
             create::edit(&cwd, &path)?;
             print(&mut out, &format!("{}\n", path.display()))?;
         }
-        AdrCommand::Link { source, forward, target, reverse } => {
+        AdrCommand::Link {
+            source,
+            forward,
+            target,
+            reverse,
+        } => {
             create::link(&locate()?, &source, &forward, &target, &reverse)?;
         }
         AdrCommand::List => {
             let repo = locate()?;
             if !repo.exists() {
-                print(&mut out, &format!("The {} directory does not exist\n", repo.dir.display()))?;
+                print(
+                    &mut out,
+                    &format!("The {} directory does not exist\n", repo.dir.display()),
+                )?;
                 return Ok(Status::No);
             }
             let mut s = String::new();
@@ -87,15 +102,27 @@ pub fn run_adr_tools(args: Vec<OsString>) -> Result<Status> {
         AdrCommand::Toc(opts) => print(&mut out, &generate::toc(&locate()?, &opts)?)?,
         AdrCommand::Graph { opts, mermaid } => {
             let repo = locate()?;
-            let text = if mermaid { generate::mermaid(&repo, &opts)? } else { generate::graph(&repo, &opts)? };
+            let text = if mermaid {
+                generate::mermaid(&repo, &opts)?
+            } else {
+                generate::graph(&repo, &opts)?
+            };
             print(&mut out, &text)?;
         }
         AdrCommand::Upgrade => status::upgrade(&locate()?)?,
-        AdrCommand::Status { reference, new: None, .. } => {
+        AdrCommand::Status {
+            reference,
+            new: None,
+            ..
+        } => {
             let s = status::get(&locate()?, &reference)?;
             print(&mut out, &format!("{s}\n"))?;
         }
-        AdrCommand::Status { reference, new: Some(new), by } => {
+        AdrCommand::Status {
+            reference,
+            new: Some(new),
+            by,
+        } => {
             let path = status::set(&locate()?, &reference, &new, by.as_deref())?;
             eprintln!("{}: status is now {}", path.display(), new.to_lowercase());
         }
@@ -111,7 +138,13 @@ pub fn run_adr_tools(args: Vec<OsString>) -> Result<Status> {
 fn print(out: &mut impl Write, s: &str) -> Result<()> {
     out.write_all(s.as_bytes())
         .and_then(|_| out.flush())
-        .or_else(|e| if e.kind() == std::io::ErrorKind::BrokenPipe { Ok(()) } else { Err(e) })
+        .or_else(|e| {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                Ok(())
+            } else {
+                Err(e)
+            }
+        })
         .map_err(|e| Error::io("write to", &PathBuf::from("stdout"), e))
 }
 
@@ -122,7 +155,9 @@ fn run_lint(repo: &Repo, refs: &[String], json: bool, opts: &LintOptions) -> Res
     let chosen: Vec<RecordFile> = if refs.is_empty() {
         all.clone()
     } else {
-        refs.iter().map(|r| find_in(&all, r, &repo.dir)).collect::<Result<_>>()?
+        refs.iter()
+            .map(|r| find_in(&all, r, &repo.dir))
+            .collect::<Result<_>>()?
     };
     let mut findings: Vec<Finding> = Vec::new();
     let mut texts: Vec<(RecordFile, Option<String>)> = Vec::new();
@@ -142,7 +177,10 @@ fn run_lint(repo: &Repo, refs: &[String], json: bool, opts: &LintOptions) -> Res
                     section: None,
                     code: "unreadable",
                     message: e.message.clone(),
-                    hint: e.help.clone().unwrap_or_else(|| "make the file a readable UTF-8 text file".into()),
+                    hint: e
+                        .help
+                        .clone()
+                        .unwrap_or_else(|| "make the file a readable UTF-8 text file".into()),
                     line: None,
                 });
                 texts.push((r.clone(), None));
@@ -152,11 +190,16 @@ fn run_lint(repo: &Repo, refs: &[String], json: bool, opts: &LintOptions) -> Res
     if refs.is_empty() {
         let mut cross = integrity::check(&texts);
         findings.append(&mut cross);
-        findings.sort_by(|a, b| a.file.cmp(&b.file).then(a.line.unwrap_or(0).cmp(&b.line.unwrap_or(0))));
+        findings.sort_by(|a, b| {
+            a.file
+                .cmp(&b.file)
+                .then(a.line.unwrap_or(0).cmp(&b.line.unwrap_or(0)))
+        });
     }
     let mut out = std::io::stdout().lock();
     if json {
-        let text = serde_json::to_string_pretty(&findings).map_err(|e| Error::new(format!("could not write JSON: {e}")))?;
+        let text = serde_json::to_string_pretty(&findings)
+            .map_err(|e| Error::new(format!("could not write JSON: {e}")))?;
         print(&mut out, &format!("{text}\n"))?;
     } else {
         let mut s = String::new();
@@ -165,7 +208,10 @@ fn run_lint(repo: &Repo, refs: &[String], json: bool, opts: &LintOptions) -> Res
                 Some(l) => format!("{}:{l}", f.file.display()),
                 None => f.file.display().to_string(),
             };
-            s.push_str(&format!("{at}: {}: {}\n  hint: {}\n", f.code, f.message, f.hint));
+            s.push_str(&format!(
+                "{at}: {}: {}\n  hint: {}\n",
+                f.code, f.message, f.hint
+            ));
         }
         print(&mut out, &s)?;
     }
@@ -175,7 +221,11 @@ fn run_lint(repo: &Repo, refs: &[String], json: bool, opts: &LintOptions) -> Res
         eprintln!("adr lint: {records} record(s), no findings");
         Ok(Status::Success)
     } else {
-        eprintln!("adr lint: {} finding(s) in {} of {records} record(s)", findings.len(), with.len());
+        eprintln!(
+            "adr lint: {} finding(s) in {} of {records} record(s)",
+            findings.len(),
+            with.len()
+        );
         Ok(Status::No)
     }
 }

@@ -1,7 +1,6 @@
 //! Learner commands: `setup`, `check`, `hint`, `next`, `status`, `reset`,
 //! `solution`, `restore`.
 
-use std::io::Write;
 use std::process::Stdio;
 
 use clap::Args;
@@ -156,34 +155,14 @@ pub fn hint(a: HintArgs) -> Result<Status> {
     let cx = Context::new(&s.lab, &s.root, s.track());
     let hints: Vec<String> = ex.hints.iter().map(|h| cx.expand(h)).collect();
     drop(cx);
-    let id = ex.id().to_string();
-    if hints.is_empty() {
-        println!(
-            "{id} has no hints: its exercise text ({}) says what is checked",
-            ex.doc.as_deref().unwrap_or("README.md")
-        );
-        return Ok(Status::Success);
-    }
-    let used = s.state.hints.get(&id).copied().unwrap_or(0) as usize;
-    if used >= hints.len() {
-        println!("every hint of {id} is shown already:");
-        for (i, h) in hints.iter().enumerate() {
-            println!("  {}. {h}", i + 1);
-        }
-        println!("once it passes, `labforge solution {id}` shows the reference solution");
-        return Ok(Status::Success);
-    }
-    println!(
-        "hint {}/{} for {id}: {}",
-        used + 1,
-        hints.len(),
-        hints[used]
+    let before = s.state.hints.clone();
+    print!(
+        "{}",
+        progress::reveal_hint(&mut s.state, ex.id(), &hints, ex.doc.as_deref())
     );
-    if used + 1 < hints.len() {
-        println!("(run `labforge hint` again for the next one)");
+    if s.state.hints != before {
+        s.save()?;
     }
-    s.state.hints.insert(id, (used + 1) as u32);
-    s.save()?;
     Ok(Status::Success)
 }
 
@@ -227,99 +206,17 @@ fn doc_text(s: &Session, doc: &str) -> Option<String> {
     })
 }
 
-#[derive(serde::Serialize)]
-struct StatusJson<'a> {
-    lab: &'a str,
-    track: Option<&'a str>,
-    current: Option<&'a str>,
-    exercises: Vec<ExerciseStatus<'a>>,
-}
-
-#[derive(serde::Serialize)]
-struct ExerciseStatus<'a> {
-    id: &'a str,
-    title: &'a str,
-    state: &'a str,
-    done_at: Option<String>,
-    hints_used: u32,
-    hints: usize,
-}
-
 pub fn status(a: StatusArgs) -> Result<Status> {
     let s = Session::open(false, false)?;
-    let m = &s.lab.manifest;
-    let current = s
-        .state
-        .current
-        .clone()
-        .or_else(|| m.exercises().next().map(|e| e.id().to_string()));
-    let rows: Vec<(String, String, &str, u32, usize)> = m
-        .exercises()
-        .map(|e| {
-            let id = e.id().to_string();
-            let state = if s.state.done.contains_key(&id) {
-                "done"
-            } else if current.as_deref() == Some(id.as_str()) {
-                "current"
-            } else {
-                "todo"
-            };
-            (
-                id.clone(),
-                e.title.clone(),
-                state,
-                s.state.hints.get(&id).copied().unwrap_or(0),
-                e.hints.len(),
-            )
-        })
-        .collect();
+    let report = progress::StatusReport::new(&s.state, &s.lab.manifest);
     if a.json {
-        let exercises: Vec<ExerciseStatus> = rows
-            .iter()
-            .map(|(id, title, state, used, total)| ExerciseStatus {
-                id,
-                title,
-                state,
-                done_at: s.state.done.get(id).map(|d| d.to_string()),
-                hints_used: *used,
-                hints: *total,
-            })
-            .collect();
-        let v = StatusJson {
-            lab: &s.state.lab,
-            track: s.state.track.as_deref(),
-            current: current.as_deref(),
-            exercises,
-        };
-        println!("{}", serde_json::to_string_pretty(&v).expect("json"));
-        return Ok(Status::Success);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).expect("status serializes")
+        );
+    } else {
+        print!("{}", report.render());
     }
-    let w = rows
-        .iter()
-        .map(|r| r.0.len())
-        .max()
-        .unwrap_or(0)
-        .max("exercise".len());
-    let track = s
-        .state
-        .track
-        .as_deref()
-        .map_or(String::new(), |t| format!(" ({t} track)"));
-    let mut out = format!(
-        "{}{track}\n  {:<w$}  {:<7}  hints  title\n",
-        s.state.lab, "exercise", "state"
-    );
-    for (id, title, state, used, total) in &rows {
-        let mark = if *state == "current" { ">" } else { " " };
-        out.push_str(&format!(
-            "{mark} {id:<w$}  {state:<7}  {:<5}  {title}\n",
-            format!("{used}/{total}")
-        ));
-    }
-    let done = rows.iter().filter(|r| r.2 == "done").count();
-    out.push_str(&format!("{done} of {} exercises done\n", rows.len()));
-    print!("{out}");
-    let _ = std::io::stdout().flush();
     Ok(Status::Success)
 }
 

@@ -128,6 +128,7 @@ pub fn undo(root: &Path, _out: &mut dyn Write, err: &mut dyn Write) -> Result<St
         journal::remove_strays(root, &j)?;
     }
     backup::clean_partial(root)?;
+    journal::clean_temp(root)?;
     let Some((name, b)) = backup::latest_undoable(root)? else {
         journal::discard(root)?;
         return Err(Error::new("there is no update to undo").with_help(format!(

@@ -40,6 +40,7 @@ pub fn update(
         }
     } else {
         backup::clean_partial(&root)?;
+        journal::clean_temp(&root)?;
         if let Some(j) = journal::recover(&root)? {
             return finish::recovered(&root, &j, err);
         }

@@ -30,7 +30,10 @@ fn read(dir: &Path, rel: &str) -> String {
 #[track_caller]
 fn file_eq(dir: &Path, rel: &str, expected: &str) {
     let actual = read(dir, rel);
-    assert!(actual == expected, "{rel} differs\n--- expected\n{expected}\n--- actual\n{actual}");
+    assert!(
+        actual == expected,
+        "{rel} differs\n--- expected\n{expected}\n--- actual\n{actual}"
+    );
 }
 
 /// Like [`ok`], byte-exact on stdout.
@@ -38,7 +41,11 @@ fn file_eq(dir: &Path, rel: &str, expected: &str) {
 fn ok_exact(dir: &Path, args: &[&str], stdout: &str) {
     let out = run(dir, args);
     out.code(0).stderr_eq("");
-    assert!(out.stdout == stdout, "stdout differs\n--- expected\n{stdout}\n--- actual\n{}", out.stdout);
+    assert!(
+        out.stdout == stdout,
+        "stdout differs\n--- expected\n{stdout}\n--- actual\n{}",
+        out.stdout
+    );
 }
 
 fn ls(dir: &Path, rel: &str) -> String {
@@ -91,9 +98,20 @@ See Michael Nygard's article, linked above. For a lightweight ADR toolset, see N
 #[test]
 fn init_creates_the_first_record_with_adr_tools_text() {
     let t = tempdir();
-    ok(t.path(), &["init"], "doc/adr/0001-record-architecture-decisions.md\n");
-    assert_eq!(ls(t.path(), "doc/adr"), "0001-record-architecture-decisions.md\n");
-    file_eq(t.path(), "doc/adr/0001-record-architecture-decisions.md", INIT_RECORD);
+    ok(
+        t.path(),
+        &["init"],
+        "doc/adr/0001-record-architecture-decisions.md\n",
+    );
+    assert_eq!(
+        ls(t.path(), "doc/adr"),
+        "0001-record-architecture-decisions.md\n"
+    );
+    file_eq(
+        t.path(),
+        "doc/adr/0001-record-architecture-decisions.md",
+        INIT_RECORD,
+    );
     // init refuses to add a second "record 1"
     run(t.path(), &["init"]).code(2).stdout_eq("").stderr_eq(
         "error: `doc/adr` already holds architecture decision records
@@ -105,51 +123,108 @@ help: add a record with `adr new TITLE`, or give `adr init` another folder
 #[test]
 fn new_without_init_creates_doc_adr_and_numbers_records() {
     let t = tempdir();
-    ok(t.path(), &["new", "The", "First", "Decision"], "doc/adr/0001-the-first-decision.md\n");
-    ok(t.path(), &["new", "Second", "Decision"], "doc/adr/0002-second-decision.md\n");
-    file_eq(t.path(), "doc/adr/0001-the-first-decision.md", &nygard("1. The First Decision", "Accepted"));
-    file_eq(t.path(), "doc/adr/0002-second-decision.md", &nygard("2. Second Decision", "Accepted"));
-    ok(t.path(), &["list"], "doc/adr/0001-the-first-decision.md\ndoc/adr/0002-second-decision.md\n");
+    ok(
+        t.path(),
+        &["new", "The", "First", "Decision"],
+        "doc/adr/0001-the-first-decision.md\n",
+    );
+    ok(
+        t.path(),
+        &["new", "Second", "Decision"],
+        "doc/adr/0002-second-decision.md\n",
+    );
+    file_eq(
+        t.path(),
+        "doc/adr/0001-the-first-decision.md",
+        &nygard("1. The First Decision", "Accepted"),
+    );
+    file_eq(
+        t.path(),
+        "doc/adr/0002-second-decision.md",
+        &nygard("2. Second Decision", "Accepted"),
+    );
+    ok(
+        t.path(),
+        &["list"],
+        "doc/adr/0001-the-first-decision.md\ndoc/adr/0002-second-decision.md\n",
+    );
 }
 
 #[test]
 fn labforge_adr_is_the_same_tool() {
     let t = tempdir();
-    labforge(&["adr", "new", "First", "Record"]).dir(t.path()).env("ADR_DATE", DATE).run().code(0).stdout_eq("doc/adr/0001-first-record.md\n").stderr_eq("");
-    labforge(&["adr", "list"]).dir(t.path()).run().code(0).stdout_eq("doc/adr/0001-first-record.md\n");
-    file_eq(t.path(), "doc/adr/0001-first-record.md", &nygard("1. First Record", "Accepted"));
+    labforge(&["adr", "new", "First", "Record"])
+        .dir(t.path())
+        .env("ADR_DATE", DATE)
+        .run()
+        .code(0)
+        .stdout_eq("doc/adr/0001-first-record.md\n")
+        .stderr_eq("");
+    labforge(&["adr", "list"])
+        .dir(t.path())
+        .run()
+        .code(0)
+        .stdout_eq("doc/adr/0001-first-record.md\n");
+    file_eq(
+        t.path(),
+        "doc/adr/0001-first-record.md",
+        &nygard("1. First Record", "Accepted"),
+    );
 }
 
 #[test]
 fn errors_use_adr_tools_texts() {
     let t = tempdir();
-    run(t.path(), &["new"]).code(1).stdout_eq("ERROR: no title given\n").stderr_eq(
-        "help: usage: adr new [-s SUPERCEDED] [-l TARGET:LINK:REVERSE-LINK] TITLE_TEXT...\n",
+    run(t.path(), &["new"])
+        .code(1)
+        .stdout_eq("ERROR: no title given\n")
+        .stderr_eq(
+            "help: usage: adr new [-s SUPERCEDED] [-l TARGET:LINK:REVERSE-LINK] TITLE_TEXT...\n",
+        );
+    run(t.path(), &["list"])
+        .code(1)
+        .stdout_eq("The doc/adr directory does not exist\n")
+        .stderr_eq("");
+    assert!(
+        !t.path().join("doc").exists(),
+        "a failed command creates nothing"
     );
-    run(t.path(), &["list"]).code(1).stdout_eq("The doc/adr directory does not exist\n").stderr_eq("");
-    assert!(!t.path().join("doc").exists(), "a failed command creates nothing");
-    run(t.path(), &["frobnicate"]).code(1).stdout_eq("").stderr_eq(
-        "error: unknown command `frobnicate`\nhelp: run `adr help` to see the commands\n",
-    );
+    run(t.path(), &["frobnicate"])
+        .code(1)
+        .stdout_eq("")
+        .stderr_eq(
+            "error: unknown command `frobnicate`\nhelp: run `adr help` to see the commands\n",
+        );
     run(t.path(), &["new", "-x", "Title"]).code(2).stdout_eq("").stderr_eq(
         "error: unknown option `-x` for `adr new`
 help: usage: adr new [-s SUPERCEDED] [-l TARGET:LINK:REVERSE-LINK] [--format nygard|madr] [--learner] TITLE_TEXT... (see `adr help new`)
 ",
     );
-    run(t.path(), &["link", "1", "Amends"]).code(2).stdout_eq("").stderr_eq(
-        "error: `adr link` takes SOURCE LINK TARGET REVERSE-LINK (2 given)
+    run(t.path(), &["link", "1", "Amends"])
+        .code(2)
+        .stdout_eq("")
+        .stderr_eq(
+            "error: `adr link` takes SOURCE LINK TARGET REVERSE-LINK (2 given)
 help: usage: adr link SOURCE LINK TARGET REVERSE-LINK (see `adr help link`)
 ",
-    );
+        );
 }
 
 #[test]
 fn init_with_a_directory_writes_adr_dir_and_is_found_from_subfolders() {
     let t = tempdir();
-    ok(t.path(), &["init", "architecture/decisions"], "architecture/decisions/0001-record-architecture-decisions.md\n");
+    ok(
+        t.path(),
+        &["init", "architecture/decisions"],
+        "architecture/decisions/0001-record-architecture-decisions.md\n",
+    );
     assert_eq!(read(t.path(), ".adr-dir"), "architecture/decisions\n");
     fs::create_dir_all(t.path().join("src/deep")).unwrap();
-    ok(&t.path().join("src/deep"), &["new", "Second", "Record"], "../../architecture/decisions/0002-second-record.md\n");
+    ok(
+        &t.path().join("src/deep"),
+        &["new", "Second", "Record"],
+        "../../architecture/decisions/0002-second-record.md\n",
+    );
     ok(
         &t.path().join("src/deep"),
         &["list"],
@@ -165,30 +240,90 @@ fn init_with_a_directory_writes_adr_dir_and_is_found_from_subfolders() {
 #[test]
 fn doc_adr_is_searched_upward() {
     let t = tempdir();
-    ok(t.path(), &["new", "First", "Record"], "doc/adr/0001-first-record.md\n");
+    ok(
+        t.path(),
+        &["new", "First", "Record"],
+        "doc/adr/0001-first-record.md\n",
+    );
     fs::create_dir(t.path().join("subdir")).unwrap();
     let sub = t.path().join("subdir");
-    ok(&sub, &["new", "Second", "Record"], "../doc/adr/0002-second-record.md\n");
-    ok(&sub, &["list"], "../doc/adr/0001-first-record.md\n../doc/adr/0002-second-record.md\n");
+    ok(
+        &sub,
+        &["new", "Second", "Record"],
+        "../doc/adr/0002-second-record.md\n",
+    );
+    ok(
+        &sub,
+        &["list"],
+        "../doc/adr/0001-first-record.md\n../doc/adr/0002-second-record.md\n",
+    );
 }
 
 #[test]
 fn funny_characters_round_trip_and_slugs_are_transliterated() {
     let t = tempdir();
     let p = t.path();
-    ok(p, &["new", "Something", "About", "Node.JS"], "doc/adr/0001-something-about-node-js.md\n");
-    ok(p, &["new", "Slash/Slash/Slash/"], "doc/adr/0002-slash-slash-slash.md\n");
+    ok(
+        p,
+        &["new", "Something", "About", "Node.JS"],
+        "doc/adr/0001-something-about-node-js.md\n",
+    );
+    ok(
+        p,
+        &["new", "Slash/Slash/Slash/"],
+        "doc/adr/0002-slash-slash-slash.md\n",
+    );
     ok(p, &["new", "--", "-Bar-"], "doc/adr/0003-bar.md\n");
-    ok(p, &["new", "Use", "A", "&", "B", "|", "C", "\\", "D"], "doc/adr/0004-use-a-b-c-d.md\n");
-    ok(p, &["new", "The \"quoted\" 'choice'"], "doc/adr/0005-the-quoted-choice.md\n");
-    ok(p, &["new", "Café", "Crème", "Brûlée"], "doc/adr/0006-cafe-creme-brulee.md\n");
-    ok(p, &["new", "Ship", "it", "🚀"], "doc/adr/0007-ship-it-rocket.md\n");
-    ok(p, &["new", "Update", "the", "DATE", "and", "TITLE", "fields"], "doc/adr/0008-update-the-date-and-title-fields.md\n");
-    file_eq(p, "doc/adr/0004-use-a-b-c-d.md", &nygard("4. Use A & B | C \\ D", "Accepted"));
-    file_eq(p, "doc/adr/0005-the-quoted-choice.md", &nygard("5. The \"quoted\" 'choice'", "Accepted"));
-    file_eq(p, "doc/adr/0006-cafe-creme-brulee.md", &nygard("6. Café Crème Brûlée", "Accepted"));
-    file_eq(p, "doc/adr/0007-ship-it-rocket.md", &nygard("7. Ship it 🚀", "Accepted"));
-    file_eq(p, "doc/adr/0008-update-the-date-and-title-fields.md", &nygard("8. Update the DATE and TITLE fields", "Accepted"));
+    ok(
+        p,
+        &["new", "Use", "A", "&", "B", "|", "C", "\\", "D"],
+        "doc/adr/0004-use-a-b-c-d.md\n",
+    );
+    ok(
+        p,
+        &["new", "The \"quoted\" 'choice'"],
+        "doc/adr/0005-the-quoted-choice.md\n",
+    );
+    ok(
+        p,
+        &["new", "Café", "Crème", "Brûlée"],
+        "doc/adr/0006-cafe-creme-brulee.md\n",
+    );
+    ok(
+        p,
+        &["new", "Ship", "it", "🚀"],
+        "doc/adr/0007-ship-it-rocket.md\n",
+    );
+    ok(
+        p,
+        &["new", "Update", "the", "DATE", "and", "TITLE", "fields"],
+        "doc/adr/0008-update-the-date-and-title-fields.md\n",
+    );
+    file_eq(
+        p,
+        "doc/adr/0004-use-a-b-c-d.md",
+        &nygard("4. Use A & B | C \\ D", "Accepted"),
+    );
+    file_eq(
+        p,
+        "doc/adr/0005-the-quoted-choice.md",
+        &nygard("5. The \"quoted\" 'choice'", "Accepted"),
+    );
+    file_eq(
+        p,
+        "doc/adr/0006-cafe-creme-brulee.md",
+        &nygard("6. Café Crème Brûlée", "Accepted"),
+    );
+    file_eq(
+        p,
+        "doc/adr/0007-ship-it-rocket.md",
+        &nygard("7. Ship it 🚀", "Accepted"),
+    );
+    file_eq(
+        p,
+        "doc/adr/0008-update-the-date-and-title-fields.md",
+        &nygard("8. Update the DATE and TITLE fields", "Accepted"),
+    );
     ok_exact(
         p,
         &["generate", "toc"],
@@ -212,25 +347,59 @@ fn numbers_are_decimal_not_octal() {
     for i in 1..=9 {
         run(t.path(), &["new", "Record", &i.to_string()]).code(0);
     }
-    ok(t.path(), &["new", "Record", "10"], "doc/adr/0010-record-10.md\n");
-    file_eq(t.path(), "doc/adr/0009-record-9.md", &nygard("9. Record 9", "Accepted"));
+    ok(
+        t.path(),
+        &["new", "Record", "10"],
+        "doc/adr/0010-record-10.md\n",
+    );
+    file_eq(
+        t.path(),
+        "doc/adr/0009-record-9.md",
+        &nygard("9. Record 9", "Accepted"),
+    );
 }
 
 #[test]
 fn supersede_uses_adr_tools_spelling() {
     let t = tempdir();
     let p = t.path();
-    ok(p, &["new", "First", "Record"], "doc/adr/0001-first-record.md\n");
-    ok(p, &["new", "-s", "1", "Second", "Record"], "doc/adr/0002-second-record.md\n");
-    file_eq(p, "doc/adr/0001-first-record.md", &nygard("1. First Record", "Superceded by [2. Second Record](0002-second-record.md)"));
+    ok(
+        p,
+        &["new", "First", "Record"],
+        "doc/adr/0001-first-record.md\n",
+    );
+    ok(
+        p,
+        &["new", "-s", "1", "Second", "Record"],
+        "doc/adr/0002-second-record.md\n",
+    );
+    file_eq(
+        p,
+        "doc/adr/0001-first-record.md",
+        &nygard(
+            "1. First Record",
+            "Superceded by [2. Second Record](0002-second-record.md)",
+        ),
+    );
     file_eq(
         p,
         "doc/adr/0002-second-record.md",
-        &nygard("2. Second Record", "Accepted\n\nSupercedes [1. First Record](0001-first-record.md)"),
+        &nygard(
+            "2. Second Record",
+            "Accepted\n\nSupercedes [1. First Record](0001-first-record.md)",
+        ),
     );
     // several at once, attached option values, and a record that was already superseding
-    ok(p, &["new", "Third", "Record"], "doc/adr/0003-third-record.md\n");
-    ok(p, &["new", "-s2", "-s", "third", "Fourth", "Record"], "doc/adr/0004-fourth-record.md\n");
+    ok(
+        p,
+        &["new", "Third", "Record"],
+        "doc/adr/0003-third-record.md\n",
+    );
+    ok(
+        p,
+        &["new", "-s2", "-s", "third", "Fourth", "Record"],
+        "doc/adr/0004-fourth-record.md\n",
+    );
     file_eq(
         p,
         "doc/adr/0002-second-record.md",
@@ -239,7 +408,14 @@ fn supersede_uses_adr_tools_spelling() {
             "Supercedes [1. First Record](0001-first-record.md)\n\nSuperceded by [4. Fourth Record](0004-fourth-record.md)",
         ),
     );
-    file_eq(p, "doc/adr/0003-third-record.md", &nygard("3. Third Record", "Superceded by [4. Fourth Record](0004-fourth-record.md)"));
+    file_eq(
+        p,
+        "doc/adr/0003-third-record.md",
+        &nygard(
+            "3. Third Record",
+            "Superceded by [4. Fourth Record](0004-fourth-record.md)",
+        ),
+    );
     file_eq(
         p,
         "doc/adr/0004-fourth-record.md",
@@ -248,27 +424,64 @@ fn supersede_uses_adr_tools_spelling() {
             "Accepted\n\nSupercedes [2. Second Record](0002-second-record.md)\n\nSupercedes [3. Third Record](0003-third-record.md)",
         ),
     );
-    ok(p, &["status", "2"], "Superceded by [4. Fourth Record](0004-fourth-record.md)\n");
+    ok(
+        p,
+        &["status", "2"],
+        "Superceded by [4. Fourth Record](0004-fourth-record.md)\n",
+    );
     // a missing reference writes nothing
     run(p, &["new", "-s", "9", "Fifth"]).code(2).stdout_eq("").stderr_eq(
         "error: no ADR in `doc/adr` matches `9`\nhelp: give a record's number or file name; `adr list` shows them\n",
     );
-    assert_eq!(ls(p, "doc/adr"), "0001-first-record.md\n0002-second-record.md\n0003-third-record.md\n0004-fourth-record.md\n");
+    assert_eq!(
+        ls(p, "doc/adr"),
+        "0001-first-record.md\n0002-second-record.md\n0003-third-record.md\n0004-fourth-record.md\n"
+    );
 }
 
 #[test]
 fn new_with_links_and_the_link_command() {
     let t = tempdir();
     let p = t.path();
-    ok(p, &["new", "First", "Record"], "doc/adr/0001-first-record.md\n");
-    ok(p, &["new", "Second", "Record"], "doc/adr/0002-second-record.md\n");
     ok(
         p,
-        &["new", "-l", "1:Amends:Amended by", "-l", "2:Clarifies:Clarified by", "Third", "Record"],
+        &["new", "First", "Record"],
+        "doc/adr/0001-first-record.md\n",
+    );
+    ok(
+        p,
+        &["new", "Second", "Record"],
+        "doc/adr/0002-second-record.md\n",
+    );
+    ok(
+        p,
+        &[
+            "new",
+            "-l",
+            "1:Amends:Amended by",
+            "-l",
+            "2:Clarifies:Clarified by",
+            "Third",
+            "Record",
+        ],
         "doc/adr/0003-third-record.md\n",
     );
-    file_eq(p, "doc/adr/0001-first-record.md", &nygard("1. First Record", "Accepted\n\nAmended by [3. Third Record](0003-third-record.md)"));
-    file_eq(p, "doc/adr/0002-second-record.md", &nygard("2. Second Record", "Accepted\n\nClarified by [3. Third Record](0003-third-record.md)"));
+    file_eq(
+        p,
+        "doc/adr/0001-first-record.md",
+        &nygard(
+            "1. First Record",
+            "Accepted\n\nAmended by [3. Third Record](0003-third-record.md)",
+        ),
+    );
+    file_eq(
+        p,
+        "doc/adr/0002-second-record.md",
+        &nygard(
+            "2. Second Record",
+            "Accepted\n\nClarified by [3. Third Record](0003-third-record.md)",
+        ),
+    );
     file_eq(
         p,
         "doc/adr/0003-third-record.md",
@@ -290,7 +503,14 @@ fn new_with_links_and_the_link_command() {
             "Accepted\n\nAmends [1. First Record](0001-first-record.md)\n\nClarifies [2. Second Record](0002-second-record.md)\n\nExtended by [13. Record 13](0013-record-13.md)",
         ),
     );
-    file_eq(p, "doc/adr/0013-record-13.md", &nygard("13. Record 13", "Accepted\n\nExtends [3. Third Record](0003-third-record.md)"));
+    file_eq(
+        p,
+        "doc/adr/0013-record-13.md",
+        &nygard(
+            "13. Record 13",
+            "Accepted\n\nExtends [3. Third Record](0003-third-record.md)",
+        ),
+    );
     run(p, &["new", "-l", "1:Amends", "Bad"]).code(2).stdout_eq("").stderr_eq(
         "error: bad link `1:Amends`\nhelp: write `-l \"TARGET:LINK:REVERSE-LINK\"`, e.g. `-l \"1:Amends:Amended by\"`\n",
     );
@@ -301,9 +521,17 @@ fn project_template_override() {
     let t = tempdir();
     let p = t.path();
     fs::create_dir_all(p.join("doc/adr/templates")).unwrap();
-    fs::write(p.join("doc/adr/templates/template.md"), "# NUMBER TITLE\n\nOn DATE: STATUS\n\nBody for TITLE & more.\n").unwrap();
+    fs::write(
+        p.join("doc/adr/templates/template.md"),
+        "# NUMBER TITLE\n\nOn DATE: STATUS\n\nBody for TITLE & more.\n",
+    )
+    .unwrap();
     ok(p, &["new", "A & B | C"], "doc/adr/0001-a-b-c.md\n");
-    file_eq(p, "doc/adr/0001-a-b-c.md", "# 1 A & B | C\n\nOn 1992-01-12: Accepted\n\nBody for A & B | C & more.\n");
+    file_eq(
+        p,
+        "doc/adr/0001-a-b-c.md",
+        "# 1 A & B | C\n\nOn 1992-01-12: Accepted\n\nBody for A & B | C & more.\n",
+    );
     assert_eq!(ls(p, "doc/adr"), "0001-a-b-c.md\ntemplates\n");
 }
 
@@ -311,7 +539,11 @@ fn project_template_override() {
 fn recorder(dir: &Path, name: &str) -> String {
     use std::os::unix::fs::PermissionsExt;
     let script = dir.join(name);
-    fs::write(&script, format!("#!/bin/sh\necho \"{name} $*\" >> \"$(dirname \"$0\")/edited.log\"\n")).unwrap();
+    fs::write(
+        &script,
+        format!("#!/bin/sh\necho \"{name} $*\" >> \"$(dirname \"$0\")/edited.log\"\n"),
+    )
+    .unwrap();
     fs::set_permissions(&script, fs::Permissions::from_mode(0o755)).unwrap();
     script.display().to_string()
 }
@@ -323,13 +555,49 @@ fn new_opens_visual_then_editor() {
     let p = t.path();
     let visual = recorder(p, "visual");
     let editor = recorder(p, "editor");
-    adr(&["new", "First"]).dir(p).env("ADR_DATE", DATE).env("VISUAL", &visual).env("EDITOR", &editor).run().code(0).stdout_eq("doc/adr/0001-first.md\n").stderr_eq("");
-    adr(&["new", "Second"]).dir(p).env("ADR_DATE", DATE).env("EDITOR", &editor).run().code(0).stdout_eq("doc/adr/0002-second.md\n");
-    adr(&["new", "Third"]).dir(p).env("ADR_DATE", DATE).env("VISUAL", "").env("EDITOR", &editor).run().code(0).stdout_eq("doc/adr/0003-third.md\n");
+    adr(&["new", "First"])
+        .dir(p)
+        .env("ADR_DATE", DATE)
+        .env("VISUAL", &visual)
+        .env("EDITOR", &editor)
+        .run()
+        .code(0)
+        .stdout_eq("doc/adr/0001-first.md\n")
+        .stderr_eq("");
+    adr(&["new", "Second"])
+        .dir(p)
+        .env("ADR_DATE", DATE)
+        .env("EDITOR", &editor)
+        .run()
+        .code(0)
+        .stdout_eq("doc/adr/0002-second.md\n");
+    adr(&["new", "Third"])
+        .dir(p)
+        .env("ADR_DATE", DATE)
+        .env("VISUAL", "")
+        .env("EDITOR", &editor)
+        .run()
+        .code(0)
+        .stdout_eq("doc/adr/0003-third.md\n");
     // no editor set: nothing opens, nothing waits
-    adr(&["new", "Fourth"]).dir(p).env("ADR_DATE", DATE).run().code(0).stdout_eq("doc/adr/0004-fourth.md\n");
-    adr(&["init", "other"]).dir(p).env("ADR_DATE", DATE).env("VISUAL", &visual).run().code(0).stdout_eq("other/0001-record-architecture-decisions.md\n");
-    file_eq(p, "edited.log", "visual doc/adr/0001-first.md\neditor doc/adr/0002-second.md\neditor doc/adr/0003-third.md\n");
+    adr(&["new", "Fourth"])
+        .dir(p)
+        .env("ADR_DATE", DATE)
+        .run()
+        .code(0)
+        .stdout_eq("doc/adr/0004-fourth.md\n");
+    adr(&["init", "other"])
+        .dir(p)
+        .env("ADR_DATE", DATE)
+        .env("VISUAL", &visual)
+        .run()
+        .code(0)
+        .stdout_eq("other/0001-record-architecture-decisions.md\n");
+    file_eq(
+        p,
+        "edited.log",
+        "visual doc/adr/0001-first.md\neditor doc/adr/0002-second.md\neditor doc/adr/0003-third.md\n",
+    );
     adr(&["new", "Fifth"]).dir(p).env("VISUAL", "/nonexistent/editor").run().code(2).stdout_eq("").stderr_eq(
         "error: could not run the editor `/nonexistent/editor`: No such file or directory (os error 2)
 help: the record was written to `other/0002-fifth.md`; fix VISUAL or EDITOR, or unset them
@@ -341,9 +609,21 @@ help: the record was written to `other/0002-fifth.md`; fix VISUAL or EDITOR, or 
 fn generate_toc_with_intro_outro_and_prefix() {
     let t = tempdir();
     let p = t.path();
-    ok(p, &["new", "First", "Decision"], "doc/adr/0001-first-decision.md\n");
-    ok(p, &["new", "Second", "Decision"], "doc/adr/0002-second-decision.md\n");
-    ok(p, &["new", "Third", "Decision"], "doc/adr/0003-third-decision.md\n");
+    ok(
+        p,
+        &["new", "First", "Decision"],
+        "doc/adr/0001-first-decision.md\n",
+    );
+    ok(
+        p,
+        &["new", "Second", "Decision"],
+        "doc/adr/0002-second-decision.md\n",
+    );
+    ok(
+        p,
+        &["new", "Third", "Decision"],
+        "doc/adr/0003-third-decision.md\n",
+    );
     fs::write(p.join("intro.md"), "An intro.\n\nMultiple paragraphs.\n").unwrap();
     fs::write(p.join("outro.md"), "An outro.\n").unwrap();
     ok(
@@ -380,11 +660,33 @@ An outro.
 fn graph_repo() -> tempfile::TempDir {
     let t = tempdir();
     let p = t.path();
-    ok(p, &["init"], "doc/adr/0001-record-architecture-decisions.md\n");
-    ok(p, &["new", "An", "idea", "that", "seems", "good", "at", "the", "time"], "doc/adr/0002-an-idea-that-seems-good-at-the-time.md\n");
-    ok(p, &["new", "-s", "2", "A", "better", "idea"], "doc/adr/0003-a-better-idea.md\n");
-    ok(p, &["new", "This", "will", "work"], "doc/adr/0004-this-will-work.md\n");
-    ok(p, &["new", "-s", "3", "The", "end"], "doc/adr/0005-the-end.md\n");
+    ok(
+        p,
+        &["init"],
+        "doc/adr/0001-record-architecture-decisions.md\n",
+    );
+    ok(
+        p,
+        &[
+            "new", "An", "idea", "that", "seems", "good", "at", "the", "time",
+        ],
+        "doc/adr/0002-an-idea-that-seems-good-at-the-time.md\n",
+    );
+    ok(
+        p,
+        &["new", "-s", "2", "A", "better", "idea"],
+        "doc/adr/0003-a-better-idea.md\n",
+    );
+    ok(
+        p,
+        &["new", "This", "will", "work"],
+        "doc/adr/0004-this-will-work.md\n",
+    );
+    ok(
+        p,
+        &["new", "-s", "3", "The", "end"],
+        "doc/adr/0005-the-end.md\n",
+    );
     t
 }
 
@@ -414,7 +716,14 @@ fn generate_graph_as_dot() {
     );
     ok(
         t.path(),
-        &["generate", "graph", "-p", "http://example.com/", "-e", ".xxx"],
+        &[
+            "generate",
+            "graph",
+            "-p",
+            "http://example.com/",
+            "-e",
+            ".xxx",
+        ],
         r#"digraph {
   node [shape=plaintext];
   subgraph {
@@ -438,7 +747,11 @@ fn generate_graph_as_dot() {
 #[test]
 fn generate_graph_as_mermaid_escapes_titles() {
     let t = graph_repo();
-    ok(t.path(), &["new", "-l", "4:Amends:Amended by", "Use \"A\" & B | C"], "doc/adr/0006-use-a-b-c.md\n");
+    ok(
+        t.path(),
+        &["new", "-l", "4:Amends:Amended by", "Use \"A\" & B | C"],
+        "doc/adr/0006-use-a-b-c.md\n",
+    );
     let expected = r#"graph TD
   _1["1. Record architecture decisions"]
   click _1 "0001-record-architecture-decisions.html"
@@ -494,11 +807,27 @@ fn upgrade_repository_migrates_dates() {
     let t = tempdir();
     let p = t.path();
     fs::create_dir_all(p.join("doc/adr")).unwrap();
-    fs::write(p.join("doc/adr/0001-old.md"), "# 1. Old\n\nDate: 12/01/1992\n\n## Status\n\nAccepted\n").unwrap();
-    fs::write(p.join("doc/adr/0002-new.md"), "# 2. New\n\nDate: 1992-01-13\n\n## Status\n\nAccepted\n").unwrap();
+    fs::write(
+        p.join("doc/adr/0001-old.md"),
+        "# 1. Old\n\nDate: 12/01/1992\n\n## Status\n\nAccepted\n",
+    )
+    .unwrap();
+    fs::write(
+        p.join("doc/adr/0002-new.md"),
+        "# 2. New\n\nDate: 1992-01-13\n\n## Status\n\nAccepted\n",
+    )
+    .unwrap();
     ok(p, &["upgrade-repository"], "");
-    file_eq(p, "doc/adr/0001-old.md", "# 1. Old\n\nDate: 1992-01-12\n\n## Status\n\nAccepted\n");
-    file_eq(p, "doc/adr/0002-new.md", "# 2. New\n\nDate: 1992-01-13\n\n## Status\n\nAccepted\n");
+    file_eq(
+        p,
+        "doc/adr/0001-old.md",
+        "# 1. Old\n\nDate: 1992-01-12\n\n## Status\n\nAccepted\n",
+    );
+    file_eq(
+        p,
+        "doc/adr/0002-new.md",
+        "# 2. New\n\nDate: 1992-01-13\n\n## Status\n\nAccepted\n",
+    );
 }
 
 #[test]
@@ -507,7 +836,7 @@ fn help_texts() {
     ok(
         t.path(),
         &["help"],
-        "usage: adr COMMAND [ARG] ...
+        "usage: adr help COMMAND [ARG] ...
 COMMAND is one of: 
   generate
   help
@@ -522,8 +851,15 @@ COMMAND is one of:
 Run 'adr help COMMAND' for help on a specific command.
 ",
     );
-    run(t.path(), &[]).code(1).stdout_eq("usage: adr COMMAND [ARG] ...\n...").stderr_eq("");
-    ok(t.path(), &["help", "list"], "usage: adr list\n\nLists the architecture decision records\n");
+    run(t.path(), &[])
+        .code(1)
+        .stdout_eq("usage: adr help COMMAND [ARG] ...\n...")
+        .stderr_eq("");
+    ok(
+        t.path(),
+        &["help", "list"],
+        "usage: adr list\n\nLists the architecture decision records\n",
+    );
     ok(
         t.path(),
         &["help", "link"],
@@ -539,12 +875,27 @@ E.g. to create link ADR 12 to ADR 10
     adr link 12 Amends 10 \"Amended by\"
 ",
     );
-    for c in ["help", "init", "new", "generate", "upgrade-repository", "status", "lint", "renumber"] {
-        run(t.path(), &["help", c]).code(0).stdout_eq(&format!("usage: adr {c}[..]\n...\n")).stderr_eq("");
+    for c in [
+        "help",
+        "init",
+        "new",
+        "generate",
+        "upgrade-repository",
+        "status",
+        "lint",
+        "renumber",
+    ] {
+        run(t.path(), &["help", c])
+            .code(0)
+            .stdout_eq(&format!("usage: adr {c}[..]\n...\n"))
+            .stderr_eq("");
     }
-    run(t.path(), &["help", "nope"]).code(2).stdout_eq("").stderr_eq(
-        "error: unknown command `nope`\nhelp: run `adr help` to see the commands\n",
-    );
+    // like adr-tools: an unknown command shows the overview
+    run(t.path(), &["help", "nope"])
+        .code(0)
+        .stdout_eq("usage: adr help COMMAND [ARG] ...\n...")
+        .stderr_eq("");
+    ok(t.path(), &["generate"], "toc\ngraph\nmermaid\n");
 }
 
 const FILLED: &str = r#"---
@@ -596,10 +947,16 @@ A load test in CI asserts that the 95th percentile of the catalogue page stays u
 fn lint_reports_every_section_of_an_untouched_learner_stub() {
     let t = tempdir();
     let p = t.path();
-    ok(p, &["new", "--learner", "Choose", "a", "cache"], "doc/adr/0001-choose-a-cache.md\n");
+    ok(
+        p,
+        &["new", "--learner", "Choose", "a", "cache"],
+        "doc/adr/0001-choose-a-cache.md\n",
+    );
     assert_eq!(
         read(p, "doc/adr/0001-choose-a-cache.md"),
-        include_str!("../../templates/adr/madr4-learner.md").replace("TITLE", "Choose a cache").replace("DATE", DATE)
+        include_str!("../../templates/adr/madr4-learner.md")
+            .replace("TITLE", "Choose a cache")
+            .replace("DATE", DATE)
     );
     let stub = |line: u32, section: &str, hint: &str| {
         format!(
@@ -618,9 +975,16 @@ fn lint_reports_every_section_of_an_untouched_learner_stub() {
         stub(56, "More Information", "add links or notes, or delete the section if there is nothing to add (the prompt asks: Optional: links, measurements, or when this decision should be revisited.)"),
     ]
     .concat();
-    run(p, &["lint"]).code(1).stdout_eq(&expected).stderr_eq("adr lint: 9 finding(s) in 1 of 1 record(s)\n");
+    run(p, &["lint"])
+        .code(1)
+        .stdout_eq(&expected)
+        .stderr_eq("adr lint: 9 finding(s) in 1 of 1 record(s)\n");
     run(p, &["lint", "1"]).code(1).stdout_eq(&expected);
-    labforge(&["adr", "lint", "1"]).dir(p).run().code(1).stdout_eq(&expected);
+    labforge(&["adr", "lint", "1"])
+        .dir(p)
+        .run()
+        .code(1)
+        .stdout_eq(&expected);
 }
 
 #[test]
@@ -629,8 +993,28 @@ fn lint_is_clean_on_a_well_filled_record_and_status_can_be_required() {
     let p = t.path();
     fs::create_dir_all(p.join("doc/adr")).unwrap();
     fs::write(p.join("doc/adr/0001-choose-a-cache.md"), FILLED).unwrap();
-    run(p, &["lint"]).code(0).stdout_eq("").stderr_eq("adr lint: 1 record(s), no findings\n");
+    run(p, &["lint"])
+        .code(0)
+        .stdout_eq("")
+        .stderr_eq("adr lint: 1 record(s), no findings\n");
     run(p, &["lint", "--json"]).code(0).stdout_eq("[]\n");
+    run(
+        p,
+        &[
+            "lint",
+            "--section",
+            "Decision Drivers",
+            "--section",
+            "Risks",
+            "1",
+        ],
+    )
+    .code(1)
+    .stdout_eq(
+        "doc/adr/0001-choose-a-cache.md:7: missing-section: the record has no \"Risks\" section
+  hint: add a `## Risks` heading and write the section in your own words
+",
+    );
     run(p, &["lint", "--status", "proposed,rejected"]).code(1).stdout_eq(
         "doc/adr/0001-choose-a-cache.md:2: bad-status: status \"accepted\" is not one of: proposed, rejected
   hint: set the status to one of: proposed, rejected
@@ -757,21 +1141,71 @@ MADR 4.0 is described at https://adr.github.io/madr/. New records are created wi
 fn madr_repository_setting_new_supersede_and_status() {
     let t = tempdir();
     let p = t.path();
-    ok(p, &["init", "--format", "madr", "decisions"], "decisions/0001-record-architecture-decisions.md\n");
-    assert_eq!(ls(p, "decisions"), ".adr-format\n0001-record-architecture-decisions.md\n");
+    ok(
+        p,
+        &["init", "--format", "madr", "decisions"],
+        "decisions/0001-record-architecture-decisions.md\n",
+    );
+    assert_eq!(
+        ls(p, "decisions"),
+        ".adr-format\n0001-record-architecture-decisions.md\n"
+    );
     file_eq(p, "decisions/.adr-format", "madr\n");
-    file_eq(p, "decisions/0001-record-architecture-decisions.md", MADR_INIT);
-    ok(p, &["new", "Use", "Postgres"], "decisions/0002-use-postgres.md\n");
+    file_eq(
+        p,
+        "decisions/0001-record-architecture-decisions.md",
+        MADR_INIT,
+    );
+    ok(
+        p,
+        &["new", "Use", "Postgres"],
+        "decisions/0002-use-postgres.md\n",
+    );
     let madr = include_str!("../../templates/adr/madr4.md");
-    file_eq(p, "decisions/0002-use-postgres.md", &madr.replacen("STATUS", "proposed", 1).replacen("DATE", DATE, 1).replacen("TITLE", "Use Postgres", 1));
+    file_eq(
+        p,
+        "decisions/0002-use-postgres.md",
+        &madr
+            .replacen("STATUS", "proposed", 1)
+            .replacen("DATE", DATE, 1)
+            .replacen("TITLE", "Use Postgres", 1),
+    );
     ok(p, &["status", "2"], "proposed\n");
-    run(p, &["status", "2", "accepted"]).code(0).stdout_eq("").stderr_eq("decisions/0002-use-postgres.md: status is now accepted\n");
-    ok(p, &["new", "-s", "2", "Use", "SQLite"], "decisions/0003-use-sqlite.md\n");
+    run(p, &["status", "2", "accepted"])
+        .code(0)
+        .stdout_eq("")
+        .stderr_eq("decisions/0002-use-postgres.md: status is now accepted\n");
+    ok(
+        p,
+        &["new", "-s", "2", "Use", "SQLite"],
+        "decisions/0003-use-sqlite.md\n",
+    );
     let filled = |status: &str, title: &str, link: &str| {
-        madr.replacen("STATUS", status, 1).replacen("DATE", DATE, 1).replacen("TITLE", title, 1) + "\n" + link + "\n"
+        madr.replacen("STATUS", status, 1)
+            .replacen("DATE", DATE, 1)
+            .replacen("TITLE", title, 1)
+            + "\n"
+            + link
+            + "\n"
     };
-    file_eq(p, "decisions/0002-use-postgres.md", &filled("superseded by ADR-0003", "Use Postgres", "Superseded by [3. Use SQLite](0003-use-sqlite.md)"));
-    file_eq(p, "decisions/0003-use-sqlite.md", &filled("proposed", "Use SQLite", "Supersedes [2. Use Postgres](0002-use-postgres.md)"));
+    file_eq(
+        p,
+        "decisions/0002-use-postgres.md",
+        &filled(
+            "superseded by ADR-0003",
+            "Use Postgres",
+            "Superseded by [3. Use SQLite](0003-use-sqlite.md)",
+        ),
+    );
+    file_eq(
+        p,
+        "decisions/0003-use-sqlite.md",
+        &filled(
+            "proposed",
+            "Use SQLite",
+            "Supersedes [2. Use Postgres](0002-use-postgres.md)",
+        ),
+    );
     ok(p, &["status", "2"], "superseded by ADR-0003\n");
     ok(
         p,
@@ -784,22 +1218,59 @@ fn madr_repository_setting_new_supersede_and_status() {
 ",
     );
     // --format overrides the repository setting
-    ok(p, &["new", "--format", "nygard", "Plain", "one"], "decisions/0004-plain-one.md\n");
-    file_eq(p, "decisions/0004-plain-one.md", &nygard("4. Plain one", "Accepted"));
-    run(p, &["lint", "1"]).code(0).stdout_eq("").stderr_eq("adr lint: 1 record(s), no findings\n");
+    ok(
+        p,
+        &["new", "--format", "nygard", "Plain", "one"],
+        "decisions/0004-plain-one.md\n",
+    );
+    file_eq(
+        p,
+        "decisions/0004-plain-one.md",
+        &nygard("4. Plain one", "Accepted"),
+    );
+    run(p, &["lint", "1"])
+        .code(0)
+        .stdout_eq("")
+        .stderr_eq("adr lint: 1 record(s), no findings\n");
 }
 
 #[test]
 fn new_with_format_madr_in_an_adr_tools_repository() {
     let t = tempdir();
     let p = t.path();
-    ok(p, &["init"], "doc/adr/0001-record-architecture-decisions.md\n");
-    ok(p, &["new", "--format=madr", "Café", "&", "Crème"], "doc/adr/0002-cafe-creme.md\n");
-    let madr = include_str!("../../templates/adr/madr4.md").replacen("STATUS", "proposed", 1).replacen("DATE", DATE, 1).replacen("TITLE", "Café & Crème", 1);
+    ok(
+        p,
+        &["init"],
+        "doc/adr/0001-record-architecture-decisions.md\n",
+    );
+    ok(
+        p,
+        &["new", "--format=madr", "Café", "&", "Crème"],
+        "doc/adr/0002-cafe-creme.md\n",
+    );
+    let madr = include_str!("../../templates/adr/madr4.md")
+        .replacen("STATUS", "proposed", 1)
+        .replacen("DATE", DATE, 1)
+        .replacen("TITLE", "Café & Crème", 1);
     file_eq(p, "doc/adr/0002-cafe-creme.md", &madr);
-    ok(p, &["new", "-l", "2:Refines:Refined by", "Third"], "doc/adr/0003-third.md\n");
-    file_eq(p, "doc/adr/0002-cafe-creme.md", &(madr + "\nRefined by [3. Third](0003-third.md)\n"));
-    file_eq(p, "doc/adr/0003-third.md", &nygard("3. Third", "Accepted\n\nRefines [2. Café & Crème](0002-cafe-creme.md)"));
+    ok(
+        p,
+        &["new", "-l", "2:Refines:Refined by", "Third"],
+        "doc/adr/0003-third.md\n",
+    );
+    file_eq(
+        p,
+        "doc/adr/0002-cafe-creme.md",
+        &(madr + "\nRefined by [3. Third](0003-third.md)\n"),
+    );
+    file_eq(
+        p,
+        "doc/adr/0003-third.md",
+        &nygard(
+            "3. Third",
+            "Accepted\n\nRefines [2. Café & Crème](0002-cafe-creme.md)",
+        ),
+    );
     run(p, &["new", "--format", "asciidoc", "X"]).code(2).stdout_eq("").stderr_eq(
         "error: unknown ADR format `asciidoc`\nhelp: use `--format nygard` (adr-tools) or `--format madr` (MADR 4.0)\n",
     );
@@ -811,15 +1282,28 @@ fn status_transitions_are_enforced() {
     let p = t.path();
     fs::create_dir_all(p.join("doc/adr")).unwrap();
     ok(p, &["new", "First"], "doc/adr/0001-first.md\n");
-    fs::write(p.join("doc/adr/0002-second.md"), nygard("2. Second", "Proposed")).unwrap();
+    fs::write(
+        p.join("doc/adr/0002-second.md"),
+        nygard("2. Second", "Proposed"),
+    )
+    .unwrap();
     ok(p, &["new", "Third"], "doc/adr/0003-third.md\n");
-    run(p, &["status", "1", "proposed"]).code(2).stdout_eq("").stderr_eq(
-        "error: cannot change the status of `doc/adr/0001-first.md` from accepted to proposed
+    run(p, &["status", "1", "proposed"])
+        .code(2)
+        .stdout_eq("")
+        .stderr_eq(
+            "error: cannot change the status of `doc/adr/0001-first.md` from accepted to proposed
 help: from accepted a record can become: deprecated, superseded
 ",
+        );
+    run(p, &["status", "2", "rejected"])
+        .code(0)
+        .stderr_eq("doc/adr/0002-second.md: status is now rejected\n");
+    file_eq(
+        p,
+        "doc/adr/0002-second.md",
+        &nygard("2. Second", "Rejected"),
     );
-    run(p, &["status", "2", "rejected"]).code(0).stderr_eq("doc/adr/0002-second.md: status is now rejected\n");
-    file_eq(p, "doc/adr/0002-second.md", &nygard("2. Second", "Rejected"));
     run(p, &["status", "2", "accepted"]).code(2).stderr_eq(
         "error: cannot change the status of `doc/adr/0002-second.md` from rejected to accepted
 help: a rejected record is final; write a new record with `adr new`
@@ -830,15 +1314,43 @@ help: a rejected record is final; write a new record with `adr new`
 help: write `adr status 1 superseded by M`, or create it with `adr new -s 1 TITLE`
 ",
     );
-    run(p, &["status", "1", "superseded", "by", "3"]).code(0).stderr_eq("doc/adr/0001-first.md: status is now superseded\n");
-    file_eq(p, "doc/adr/0001-first.md", &nygard("1. First", "Superceded by [3. Third](0003-third.md)"));
-    file_eq(p, "doc/adr/0003-third.md", &nygard("3. Third", "Accepted\n\nSupercedes [1. First](0001-first.md)"));
+    run(p, &["status", "1", "superseded", "by", "3"])
+        .code(0)
+        .stderr_eq("doc/adr/0001-first.md: status is now superseded\n");
+    file_eq(
+        p,
+        "doc/adr/0001-first.md",
+        &nygard("1. First", "Superceded by [3. Third](0003-third.md)"),
+    );
+    file_eq(
+        p,
+        "doc/adr/0003-third.md",
+        &nygard(
+            "3. Third",
+            "Accepted\n\nSupercedes [1. First](0001-first.md)",
+        ),
+    );
     run(p, &["status", "3", "deprecated"]).code(0);
-    file_eq(p, "doc/adr/0003-third.md", &nygard("3. Third", "Deprecated\n\nSupercedes [1. First](0001-first.md)"));
+    file_eq(
+        p,
+        "doc/adr/0003-third.md",
+        &nygard(
+            "3. Third",
+            "Deprecated\n\nSupercedes [1. First](0001-first.md)",
+        ),
+    );
     // superseding a proposed record leaves no "Proposed" behind
-    fs::write(p.join("doc/adr/0004-fourth.md"), nygard("4. Fourth", "Proposed")).unwrap();
+    fs::write(
+        p.join("doc/adr/0004-fourth.md"),
+        nygard("4. Fourth", "Proposed"),
+    )
+    .unwrap();
     ok(p, &["new", "-s", "4", "Fifth"], "doc/adr/0005-fifth.md\n");
-    file_eq(p, "doc/adr/0004-fourth.md", &nygard("4. Fourth", "Superceded by [5. Fifth](0005-fifth.md)"));
+    file_eq(
+        p,
+        "doc/adr/0004-fourth.md",
+        &nygard("4. Fourth", "Superceded by [5. Fifth](0005-fifth.md)"),
+    );
 }
 
 #[test]
@@ -851,9 +1363,21 @@ fn lint_checks_links_numbers_status_and_unreadable_files() {
             "# {n}. {title}\n\nDate: {DATE}\n\n## Status\n\n{status}\n\n## Context\n\nRequests are slow because each one opens a new connection.\n\n## Decision\n\nWe keep a pool of ten connections per process.\n\n## Consequences\n\nStartup is slower and the database sees more idle connections.\n"
         )
     };
-    fs::write(p.join("doc/adr/0001-pool.md"), filled(1, "Pool", "Accepted\n\nAmends [2. Ghost](0002-ghost.md)")).unwrap();
-    fs::write(p.join("doc/adr/0002-left.md"), filled(2, "Left", "Accepted\n\nClarifies [1. Pool](0001-pool.md)")).unwrap();
-    fs::write(p.join("doc/adr/0002-right.md"), filled(2, "Right", "Accepted")).unwrap();
+    fs::write(
+        p.join("doc/adr/0001-pool.md"),
+        filled(1, "Pool", "Accepted\n\nAmends [2. Ghost](0002-ghost.md)"),
+    )
+    .unwrap();
+    fs::write(
+        p.join("doc/adr/0002-left.md"),
+        filled(2, "Left", "Accepted\n\nClarifies [1. Pool](0001-pool.md)"),
+    )
+    .unwrap();
+    fs::write(
+        p.join("doc/adr/0002-right.md"),
+        filled(2, "Right", "Accepted"),
+    )
+    .unwrap();
     let no_status = filled(3, "No status", "Accepted").replace("## Status\n\nAccepted\n\n", "");
     fs::write(p.join("doc/adr/0003-no-status.md"), no_status).unwrap();
     fs::write(p.join("doc/adr/0004-odd.md"), filled(4, "Odd", "Maybe")).unwrap();
@@ -883,35 +1407,82 @@ help: name the record by its file name, or give one of them a new number with `a
 ",
     );
     // other commands name the unreadable file
-    run(p, &["generate", "toc"]).code(2).stdout_eq("").stderr_eq(
-        "error: could not read `doc/adr/0005-folder.md`: Is a directory (os error 21)\n",
+    run(p, &["generate", "toc"])
+        .code(2)
+        .stdout_eq("")
+        .stderr_eq(
+            "error: could not read `doc/adr/0005-folder.md`: Is a directory (os error 21)\n",
+        );
+    ok(
+        p,
+        &["list"],
+        "doc/adr/0001-pool.md\ndoc/adr/0002-left.md\ndoc/adr/0002-right.md\ndoc/adr/0003-no-status.md\ndoc/adr/0004-odd.md\ndoc/adr/0005-folder.md\n",
     );
-    ok(p, &["list"], "doc/adr/0001-pool.md\ndoc/adr/0002-left.md\ndoc/adr/0002-right.md\ndoc/adr/0003-no-status.md\ndoc/adr/0004-odd.md\ndoc/adr/0005-folder.md\n");
     fs::remove_dir(p.join("doc/adr/0005-folder.md")).unwrap();
     // renumber the duplicate: the file moves and inbound links follow
     ok(p, &["renumber", "0002-left.md"], "doc/adr/0005-left.md\n");
-    file_eq(p, "doc/adr/0005-left.md", &filled(5, "Left", "Accepted\n\nClarifies [1. Pool](0001-pool.md)"));
+    file_eq(
+        p,
+        "doc/adr/0005-left.md",
+        &filled(5, "Left", "Accepted\n\nClarifies [1. Pool](0001-pool.md)"),
+    );
     ok(p, &["link", "1", "Clarified by", "5", "Clarifies"], "");
     file_eq(
         p,
         "doc/adr/0001-pool.md",
-        &filled(1, "Pool", "Accepted\n\nAmends [2. Ghost](0002-ghost.md)\n\nClarified by [5. Left](0005-left.md)"),
+        &filled(
+            1,
+            "Pool",
+            "Accepted\n\nAmends [2. Ghost](0002-ghost.md)\n\nClarified by [5. Left](0005-left.md)",
+        ),
     );
     file_eq(
         p,
         "doc/adr/0005-left.md",
-        &filled(5, "Left", "Accepted\n\nClarifies [1. Pool](0001-pool.md)\n\nClarifies [1. Pool](0001-pool.md)"),
+        &filled(
+            5,
+            "Left",
+            "Accepted\n\nClarifies [1. Pool](0001-pool.md)\n\nClarifies [1. Pool](0001-pool.md)",
+        ),
     );
     ok(p, &["renumber", "5", "7"], "doc/adr/0007-left.md\n");
     file_eq(
         p,
         "doc/adr/0001-pool.md",
-        &filled(1, "Pool", "Accepted\n\nAmends [2. Ghost](0002-ghost.md)\n\nClarified by [7. Left](0007-left.md)"),
+        &filled(
+            1,
+            "Pool",
+            "Accepted\n\nAmends [2. Ghost](0002-ghost.md)\n\nClarified by [7. Left](0007-left.md)",
+        ),
     );
     run(p, &["renumber", "7", "1"]).code(2).stderr_eq(
         "error: the number 1 is taken by `doc/adr/0001-pool.md`\nhelp: choose a free number, or leave it out to take the next free one\n",
     );
-    assert_eq!(ls(p, "doc/adr"), "0001-pool.md\n0002-right.md\n0003-no-status.md\n0004-odd.md\n0007-left.md\n");
+    assert_eq!(
+        ls(p, "doc/adr"),
+        "0001-pool.md\n0002-right.md\n0003-no-status.md\n0004-odd.md\n0007-left.md\n"
+    );
+    // the record without a status section: `status` says so, superseding adds one
+    run(p, &["status", "3"]).code(2).stdout_eq("").stderr_eq(
+        "error: the record has no status
+ --> doc/adr/0003-no-status.md
+help: add a `## Status` section (Nygard) or `status:` front matter (MADR)
+",
+    );
+    ok(
+        p,
+        &["new", "-s", "3", "Replacement"],
+        "doc/adr/0008-replacement.md\n",
+    );
+    file_eq(
+        p,
+        "doc/adr/0003-no-status.md",
+        &filled(
+            3,
+            "No status",
+            "Superceded by [8. Replacement](0008-replacement.md)",
+        ),
+    );
 }
 
 #[test]

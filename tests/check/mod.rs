@@ -202,6 +202,81 @@ fn check_json_reports_failures_with_message_hint_and_output() {
 }
 
 #[test]
+fn placeholders_left_fail_after_the_tests_pass() {
+    if !require_tool("python3") {
+        return;
+    }
+    let lab = Lab::new("kinds");
+    lab.write("greet.py", "def greet(name):\n    # TODO(lab): return \"hello, NAME\"\n    return f\"hello, {name}\"\n");
+    lab.run(&["check", "--trust"]).code(1).stdout_eq(
+        "FAIL 01-hello: Say hello
+  pass     tests [..]
+  fail     todos-gone [..] 1 placeholder is left (replace each with your code):
+  pass     style [..]
+
+FAIL `todos-gone` (no_placeholders check) of 01-hello:
+  1 placeholder is left (replace each with your code):
+  greet.py:2: TODO(lab): # TODO(lab): return \"hello, NAME\"
+  re-run: labforge check 01-hello
+
+3 checks: 2 passed, 1 failed.
+fix the first failing check, then run `labforge check` again (`labforge hint` gives a hint)
+",
+    );
+}
+
+#[test]
+fn watch_runs_again_after_a_change() {
+    if !require_tool("python3") {
+        return;
+    }
+    use std::io::BufRead;
+    let lab = Lab::new("kinds");
+    let config = tempdir();
+    let mut child = std::process::Command::new(crate::support::LABFORGE)
+        .args(["check", "--watch", "--trust"])
+        .current_dir(&lab.root)
+        .env("NO_COLOR", "1")
+        .env("LABFORGE_CONFIG_DIR", config.path())
+        .env("LABFORGE_CACHE_DIR", config.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            if tx.send(line.unwrap()).is_err() {
+                break;
+            }
+        }
+    });
+    let wait_for = |want: &str| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+        while let Ok(line) =
+            rx.recv_timeout(deadline.saturating_duration_since(std::time::Instant::now()))
+        {
+            if line.starts_with(want) {
+                return true;
+            }
+        }
+        false
+    };
+    let first = wait_for("FAIL 01-hello");
+    // Give the watcher a moment to be in place before the change.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    lab.solve("kinds", "01-hello");
+    let second = wait_for("PASS 01-hello");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(
+        first && second,
+        "check --watch did not run again after the change (first run seen: {first})"
+    );
+}
+
+#[test]
 fn http_checks_fail_on_the_starter_and_pass_with_the_solution() {
     if !require_tool("python3") {
         return;
@@ -360,6 +435,7 @@ fn checks_that_cannot_run_are_errors_with_exit_code_2() {
   error    slow-sql [..] the SQL did not finish within 300ms and was interrupted
   fail     bad-sql [..] bad.sql:6: near \"ORDER\": syntax error
   fail     writes [..] the query of check `writes` changes the database, but this check only reads: write a SELECT (or WITH … SELECT)
+  error    no-program [..] `labforge-no-such-server` is not installed or not on PATH (needed by check `no-program`)
 
 ERROR `hang` (command check) of 01-errors:
   `echo 'working on it'; sleep 30` did not finish within 500ms and was stopped
@@ -367,12 +443,12 @@ ERROR `hang` (command check) of 01-errors:
   | working on it
   re-run: echo 'working on it'; sleep 30
 
-8 checks: 0 passed, 2 failed, 5 could not run, 1 skipped.
+9 checks: 0 passed, 2 failed, 6 could not run, 1 skipped.
 some checks could not run: fix the environment problem above and check again
 ",
     );
     assert!(
-        started.elapsed() < std::time::Duration::from_secs(10),
+        started.elapsed() < std::time::Duration::from_secs(20),
         "the hanging check was not stopped at its timeout"
     );
 }
@@ -412,7 +488,9 @@ set up: run `labforge check` to check the first exercise
 #[test]
 fn a_lab_from_a_folder_needs_trust_to_run_commands() {
     let lab = Lab::new("kinds");
-    lab.run(&["check"]).code(2).stdout_eq("").stderr_eq(
+    // A config folder of its own: other tests trust this fixture in theirs.
+    let config = tempdir();
+    labforge(&["check"]).dir(&lab.root).env("LABFORGE_CONFIG_DIR", config.path().to_str().unwrap()).run().code(2).stdout_eq("").stderr_eq(
         "error: labforge will not run the commands of `[..]/tests/check/fixtures/kinds` without your consent
   this lab is not built in: its setup commands and checks run programs on this machine
 help: read its lab.toml, then pass --trust, or run this command once on a terminal and confirm (the answer is remembered)

@@ -79,6 +79,18 @@ fn start(name: &'static str, mut cmd: Command) -> Server {
     }
 }
 
+/// The flags of every run: the contract's seed, on a free port.
+const BASE_ARGS: [&str; 4] = ["--port", "0", "--seed", "7"];
+/// Start-up flags the contract also covers (checked by [`flags`]).
+const FLAG_ARGS: [&str; 6] = [
+    "--scenario",
+    "short-tokens",
+    "--latency",
+    "150..150ms",
+    "--rate-limit",
+    "3/1s",
+];
+
 #[test]
 fn python_practice_api_conforms() {
     if !support::require_tool("python3") {
@@ -95,12 +107,19 @@ fn python_practice_api_conforms() {
             std::fs::copy(&path, dst.join(path.file_name().unwrap())).unwrap();
         }
     }
-    let mut cmd = Command::new("python3");
-    cmd.args(["-m", "practice_api", "--port", "0", "--seed", "7"])
-        .current_dir(dir.path())
-        .env("PYTHONDONTWRITEBYTECODE", "1")
-        .env("PYTHONUNBUFFERED", "1");
-    contract(&start("python practice_api", cmd));
+    let python = |extra: &[&str]| {
+        let mut cmd = Command::new("python3");
+        cmd.args(["-m", "practice_api"])
+            .args(BASE_ARGS)
+            .args(extra)
+            .current_dir(dir.path())
+            .env("PYTHONDONTWRITEBYTECODE", "1")
+            .env("PYTHONUNBUFFERED", "1");
+        start("python practice_api", cmd)
+    };
+    let main = python(&[]);
+    contract(&main);
+    flags(&python(&FLAG_ARGS), &main);
 }
 
 #[test]
@@ -130,9 +149,14 @@ fn rust_practice_api_conforms() {
         manifest.display(),
         String::from_utf8_lossy(&build.stderr)
     );
-    let mut cmd = Command::new(target.join("debug/practice-api"));
-    cmd.args(["--port", "0", "--seed", "7"]);
-    contract(&start("rust practice-api", cmd));
+    let rust = |extra: &[&str]| {
+        let mut cmd = Command::new(target.join("debug/practice-api"));
+        cmd.args(BASE_ARGS).args(extra);
+        start("rust practice-api", cmd)
+    };
+    let main = rust(&[]);
+    contract(&main);
+    flags(&rust(&FLAG_ARGS), &main);
 }
 
 /// One HTTP conversation with the server under test.
@@ -311,7 +335,18 @@ fn admin_and_health(api: &Api) {
 fn auth(api: &Api) {
     let n = api.server.name;
     api.reset("default");
-    api.problem(api.token_response("wrong"), 401, "wrong secret");
+    let wrong = api.problem(api.token_response("wrong"), 401, "wrong secret");
+    assert_eq!(wrong["error"], "invalid_client", "{n}: OAuth error code");
+    // Client credentials in HTTP Basic auth work as well as in the form (RFC 6749 2.3.1).
+    let basic = api
+        .http
+        .post(format!("{}/oauth/token", api.server.url))
+        .basic_auth(CLIENT_ID, Some(CLIENT_SECRET))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("grant_type=client_credentials")
+        .send()
+        .unwrap();
+    assert_eq!(basic.status(), 200, "{n}: token with Basic auth");
     let no_grant = api.form(&format!("client_id={CLIENT_ID}"));
     api.problem(no_grant, 400, "missing grant_type");
     let ok = api.token_response(CLIENT_SECRET);
@@ -449,7 +484,26 @@ fn writes(api: &Api) {
     };
     let created = post(&order, Some("k1"));
     assert_eq!(created.status(), 201, "{n}: create");
+    let location = header(&created, "location");
     let first: Value = created.json().unwrap();
+    assert_eq!(
+        location,
+        format!("/v1/orders/{}", first["id"].as_str().unwrap_or("?")),
+        "{n}: Location"
+    );
+    for key in [
+        "id",
+        "product_id",
+        "quantity",
+        "total_cents",
+        "note",
+        "created_at",
+    ] {
+        assert!(
+            first.get(key).is_some(),
+            "{n}: order without `{key}`: {first}"
+        );
+    }
     assert_eq!(
         (&first["product_id"], &first["quantity"]),
         (&json!(3), &json!(2)),
@@ -462,6 +516,11 @@ fn writes(api: &Api) {
     );
     let again = post(&order, Some("k1"));
     assert_eq!(again.status(), 201, "{n}: replay");
+    assert_eq!(
+        header(&again, "idempotent-replayed"),
+        "true",
+        "{n}: Idempotent-Replayed"
+    );
     assert_eq!(
         again.json::<Value>().unwrap()["id"],
         first["id"],
@@ -749,4 +808,46 @@ fn journal(api: &Api) {
         "{n}: summary {summary}"
     );
     assert_eq!(summary["by_status"]["200"], 2, "{n}: summary.by_status");
+}
+
+/// `--scenario short-tokens --latency 150..150ms --rate-limit 3/1s` on `server`;
+/// the same seed gives the same catalogue as `reference` (started with the same seed).
+fn flags(server: &Server, reference: &Server) {
+    let n = server.name;
+    let http = Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    let api = Api {
+        server,
+        http: http.clone(),
+    };
+    let health = api.admin("GET", "health", None);
+    assert_eq!(
+        health["scenario"], "short-tokens",
+        "{n}: --scenario: {health}"
+    );
+    let resp = api.token_response(CLIENT_SECRET);
+    let body: Value = resp.json().unwrap();
+    assert_eq!(body["expires_in"], 3, "{n}: --scenario short-tokens");
+    let token = body["access_token"].as_str().unwrap().to_string();
+    let started = std::time::Instant::now();
+    let resp = api.get("/v1/products/1", &token);
+    let took = started.elapsed();
+    assert!(
+        took >= Duration::from_millis(150),
+        "{n}: --latency 150..150ms, the request took {took:?}"
+    );
+    assert_eq!(
+        header(&resp, "x-ratelimit-limit"),
+        "3",
+        "{n}: --rate-limit 3/1s"
+    );
+    let mine: Value = resp.json().unwrap();
+    let other = Api {
+        server: reference,
+        http,
+    };
+    let theirs: Value = other.get("/v1/products/1", &other.token()).json().unwrap();
+    assert_eq!(mine, theirs, "{n}: the same --seed gives the same products");
 }

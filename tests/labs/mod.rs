@@ -94,3 +94,128 @@ fn database_rust_track_passes_template_test() {
         .code(0)
         .stdout_eq(&database_template_test_report("rust"));
 }
+
+/// The api-client lab's Rust track proves itself the same way; its cargo
+/// builds share `<CARGO_TARGET_DIR or target>/lab-tracks` (H7).
+#[test]
+fn api_client_rust_track_passes_template_test() {
+    if !require_tool("cargo") {
+        return;
+    }
+    let lab = repo_root().join("labs/api-client");
+    let out = labforge(&["template", "test"])
+        .arg(lab.display().to_string())
+        .arg("--track")
+        .arg("rust")
+        .arg("--trust")
+        .env("LABFORGE_LAB_TARGET_DIR", conformance::lab_target_dir().display().to_string())
+        .run();
+    out.code(0).stdout_eq(
+        "template test api-client@1.0.0
+track rust
+  setup                    1 command(s) ran [..]
+  starter                  21 of 22 checks fail as they should [..]
+  solution 01-first-call   exercises 1..1 pass; 02-auth fails as it should [..]
+  solution 02-auth         exercises 1..2 pass; 03-pagination fails as it should [..]
+  solution 03-pagination   exercises 1..3 pass; 04-errors fails as it should [..]
+  solution 04-errors       exercises 1..4 pass; 05-retries fails as it should [..]
+  solution 05-retries      exercises 1..5 pass; 06-rate-limits fails as it should [..]
+  solution 06-rate-limits  exercises 1..6 pass; 07-safe-writes fails as it should [..]
+  solution 07-safe-writes  exercises 1..7 pass; 08-capstone fails as it should [..]
+  solution 08-capstone     exercises 1..8 pass [..]
+  track rust: ok in [..]
+result: ok (0 warning(s))
+",
+    );
+}
+
+/// `labforge new api-client --track python` lays exactly the learner's files:
+/// the starter, the exercise docs and the ADR stubs, never a solution, a
+/// venv or a cache (H6).
+#[test]
+fn api_client_python_starter_holds_only_the_learner_files() {
+    let tmp = crate::support::tempdir();
+    let dest = tmp.path().join("lab");
+    labforge(&["new", "api-client"])
+        .arg(dest.display().to_string())
+        .arg("--track")
+        .arg("python")
+        .arg("--defaults")
+        .arg("--no-git")
+        .run()
+        .code(0);
+    let files = crate::support::tree(&dest);
+    let listing: Vec<&str> = files
+        .keys()
+        .map(String::as_str)
+        .filter(|p| !p.starts_with(".labforge/"))
+        .collect();
+    snapbox::assert_data_eq!(
+        listing.join("\n") + "\n",
+        ".adr-dir
+.gitignore
+README.md
+client/__init__.py
+client/api.py
+client/auth.py
+client/config.py
+client/errors.py
+client/models.py
+client/orders.py
+client/pagination.py
+client/ratelimit.py
+client/retry.py
+client/sync_products.py
+docs/adr/0000-worked-example.md
+docs/adr/0001-choose-an-http-client-library.md
+docs/adr/0002-retry-and-backoff-policy.md
+docs/adr/0003-handling-rate-limits.md
+docs/adr/0004-pagination-and-consistency.md
+docs/adr/0005-credentials-and-token-lifecycle.md
+exercises/01-first-call.md
+exercises/02-auth.md
+exercises/03-pagination.md
+exercises/04-errors.md
+exercises/05-retries.md
+exercises/06-rate-limits.md
+exercises/07-safe-writes.md
+exercises/08-capstone.md
+practice-api/openapi.yaml
+practice_api/__init__.py
+practice_api/__main__.py
+practice_api/server.py
+practice_api/state.py
+pyproject.toml
+requirements.txt
+tests/conftest.py
+tests/test_01_first_call.py
+tests/test_02_auth.py
+tests/test_03_pagination.py
+tests/test_04_errors.py
+tests/test_05_retries.py
+tests/test_06_rate_limits.py
+tests/test_07_safe_writes.py
+tests/test_08_capstone.py
+"
+    );
+    let readme = String::from_utf8_lossy(&files["README.md"]).into_owned();
+    assert!(
+        readme.starts_with("# api-client-lab: Build a resilient API client\n"),
+        "{readme}"
+    );
+    assert!(
+        readme.contains(".venv/bin/python -m practice_api --port 8080"),
+        "the Python README shows the Python commands"
+    );
+    assert!(
+        !readme.contains("cargo "),
+        "the Python README shows no cargo commands"
+    );
+    let stub =
+        String::from_utf8_lossy(&files["docs/adr/0002-retry-and-backoff-policy.md"]).into_owned();
+    assert!(
+        stub.contains("<!-- prompt: Which failures are retryable"),
+        "{stub}"
+    );
+    assert!(!stub.contains("{{"), "the stub's date is rendered: {stub}");
+}

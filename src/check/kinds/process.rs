@@ -127,6 +127,49 @@ pub fn exec_form(cmd: &str) -> String {
     format!("{}exec {}", &cmd[..offset], &cmd[offset..])
 }
 
+/// What playing the steps left to judge.
+struct Played {
+    background: Vec<JoinHandle<std::result::Result<u16, String>>>,
+    problems: Vec<String>,
+    /// When the last signal was sent (or the steps began).
+    clock: Instant,
+    signalled: Option<Signal>,
+}
+
+fn play(steps: &[Step], running: &exec::Running, addr: &str, timeout: Duration) -> Played {
+    let mut p = Played {
+        background: Vec::new(),
+        problems: Vec::new(),
+        clock: Instant::now(),
+        signalled: None,
+    };
+    for step in steps {
+        match step {
+            Step::Http {
+                method,
+                path,
+                background: true,
+            } => {
+                let (a, m, pa) = (addr.to_string(), method.clone(), path.clone());
+                p.background
+                    .push(std::thread::spawn(move || request(&a, &m, &pa, timeout)));
+            }
+            Step::Http { method, path, .. } => {
+                if let Err(e) = request(addr, method, path, timeout) {
+                    p.problems.push(format!("{method} {path} failed: {e}"));
+                }
+            }
+            Step::Wait(d) => std::thread::sleep(*d),
+            Step::Signal(s) => {
+                running.signal_group(*s);
+                p.clock = Instant::now();
+                p.signalled = Some(*s);
+            }
+        }
+    }
+    p
+}
+
 pub fn run(cx: &Context, job: &Job) -> Result<Outcome> {
     let c = job.check;
     let Some(cmd) = super::command::command_of(cx, job) else {
@@ -149,42 +192,30 @@ pub fn run(cx: &Context, job: &Job) -> Result<Outcome> {
     if let Some(ready) = &c.ready {
         let (r, a) = match services::wait_ready(running, ready, &format!("`{cmd}`")) {
             Ok(x) => x,
-            Err(e) => return Ok(Outcome::fail(e.message).with_output(e.details.join("\n"))),
+            Err(e) => {
+                let output: Vec<&str> = e
+                    .details
+                    .iter()
+                    .filter_map(|d| d.strip_prefix("| "))
+                    .collect();
+                return Ok(Outcome::fail(e.message).with_output(output.join("\n")));
+            }
         };
         running = r;
         addr = a;
     }
-    let mut background: Vec<JoinHandle<std::result::Result<u16, String>>> = Vec::new();
-    let mut problems = Vec::new();
-    let mut clock = Instant::now();
-    let mut signalled = None;
-    for step in &steps {
-        match step {
-            Step::Http {
-                method,
-                path,
-                background: true,
-            } => {
-                let (a, m, p, t) = (addr.clone(), method.clone(), path.clone(), job.timeout);
-                background.push(std::thread::spawn(move || request(&a, &m, &p, t)));
-            }
-            Step::Http { method, path, .. } => {
-                if let Err(e) = request(&addr, method, path, job.timeout) {
-                    problems.push(format!("{method} {path} failed: {e}"));
-                }
-            }
-            Step::Wait(d) => std::thread::sleep(*d),
-            Step::Signal(s) => {
-                running.signal_group(*s);
-                clock = Instant::now();
-                signalled = Some(*s);
-            }
-        }
-    }
+    let played = play(&steps, &running, &addr, job.timeout);
+    let mut problems = played.problems;
+    // A program expected to exit gets until `within` (counted from the
+    // last signal); any other is stopped once the steps are done.
+    let must_exit = played.signalled.is_some() || expect.exit.is_some() || expect.within.is_some();
     let within = expect.within.unwrap_or(job.timeout).min(job.timeout);
-    let wait = within.saturating_sub(clock.elapsed());
-    let fin = running.wait(wait)?;
-    let after = match signalled {
+    let fin = if must_exit {
+        running.wait(within.saturating_sub(played.clock.elapsed()))?
+    } else {
+        running.stop(Duration::from_secs(2))
+    };
+    let after = match played.signalled {
         Some(s) => format!("after {s}"),
         None => "after it started".to_string(),
     };
@@ -197,10 +228,12 @@ pub fn run(cx: &Context, job: &Job) -> Result<Outcome> {
         match fin.code {
             Some(code) if i64::from(code) == want => {}
             Some(code) => problems.push(format!("`{cmd}` exited with {code} {after} (expected {want})")),
-            None => problems.push(format!("`{cmd}` was ended by a signal {after} (expected exit code {want}); handle the signal and exit")),
+            None => problems.push(format!(
+                "`{cmd}` was ended by a signal {after} (expected exit code {want}); handle the signal and exit"
+            )),
         }
     }
-    for h in background {
+    for h in played.background {
         let got = h
             .join()
             .unwrap_or_else(|_| Err("the request thread panicked".into()));

@@ -93,12 +93,18 @@ class Handler(BaseHTTPRequestHandler):
     # -- plumbing ------------------------------------------------------------
     def dispatch(self, method: str) -> None:
         url = urlsplit(self.path)
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            self.close_connection = True
+            self.send(problem(400, "bad-request", "Bad request", "Content-Length is not a number"))
+            return
+        body = self.rfile.read(length) if length > 0 else b""
         if url.path.startswith("/__admin/"):
             self.send(self.admin(method, url.path, body))
             return
         state = self.server.state
+        epoch = state.epoch
         entry = {
             "t_ms": state.now_ms(),
             "method": method,
@@ -117,7 +123,7 @@ class Handler(BaseHTTPRequestHandler):
         except Exception as exc:  # a bug in the practice API must still answer
             resp = problem(500, "internal", "Internal error", f"practice API bug: {exc!r}")
         entry["status"] = 0 if resp.reset else resp.status
-        state.record(entry)
+        state.record(entry, epoch)
         if resp.reset:
             self.reset_connection()
         else:

@@ -135,11 +135,13 @@ class State:
         self.products = make_products(self.seed)
         self.by_id = {p["id"]: p for p in self.products}
         self.latency_rng = random.Random(self.seed + 1)
+        self.epoch = 0  # bumped by every reset
         self.reset()
 
     # -- lifecycle -----------------------------------------------------------
     def reset(self) -> None:
         with self.lock:
+            self.epoch += 1
             self.clock.reset()
             self.scenario = "default"
             self.journal: list[dict] = []
@@ -275,9 +277,12 @@ class State:
             return order
 
     # -- journal -------------------------------------------------------------
-    def record(self, entry: dict) -> None:
+    def record(self, entry: dict, epoch: int) -> None:
+        """Appends `entry` unless a reset happened since the request arrived
+        (a slow request must not leak into the next test's journal)."""
         with self.lock:
-            self.journal.append(entry)
+            if epoch == self.epoch:
+                self.journal.append(entry)
 
     def summary(self) -> dict:
         with self.lock:

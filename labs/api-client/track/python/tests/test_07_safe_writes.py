@@ -4,7 +4,7 @@ import pytest
 
 from client.api import ApiClient
 from client.auth import StaticToken
-from client.errors import ValidationError
+from client.errors import ServerError, ValidationError
 from client.orders import Order, create_order, new_idempotency_key
 
 
@@ -43,7 +43,13 @@ def test_a_given_key_is_used(api):
 def test_an_ambiguous_failure_creates_exactly_one_order(api, clock):
     api.scenario("ambiguous-write")  # the first POST with a new key commits, then answers 502
     client = ApiClient(auth=StaticToken(api.token()), sleep=clock.sleep, clock=clock.now)
-    order = create_order(client, product_id=5, quantity=3, note="gift")
+    try:
+        order = create_order(client, product_id=5, quantity=3, note="gift")
+    except ServerError as err:
+        raise AssertionError(
+            f"create_order raised {err!r}: a POST that carries an Idempotency-Key is safe to repeat, "
+            "so the retry loop of exercise 5 must retry its 502 (see is_idempotent)"
+        ) from err
     orders = api.orders()
     assert len(orders) == 1, f"/__admin/orders shows {len(orders)} orders for one logical order: reuse the key on the retry"
     assert order.id == orders[0]["id"], "the retry must return the order the first attempt created"

@@ -127,7 +127,15 @@ fn transient_failures_are_retried_with_the_backoff_delays() {
     let clock = FakeClock::new();
     let (calls, attempt) = failing(3, || server(503, None));
     assert_eq!(
-        call_with_retries(&POLICY, true, &clock, || 1.0, || attempt(&calls)).ok(),
+        call_with_retries(
+            &POLICY,
+            &Method::GET,
+            &[],
+            &clock,
+            || 1.0,
+            || attempt(&calls)
+        )
+        .ok(),
         Some("ok")
     );
     assert_eq!(calls.get(), 4);
@@ -142,7 +150,14 @@ fn transient_failures_are_retried_with_the_backoff_delays() {
 fn at_most_max_attempts() {
     let clock = FakeClock::new();
     let (calls, attempt) = failing(10, || ApiError::Transport("reset".into()));
-    let result = call_with_retries(&POLICY, true, &clock, || 1.0, || attempt(&calls));
+    let result = call_with_retries(
+        &POLICY,
+        &Method::GET,
+        &[],
+        &clock,
+        || 1.0,
+        || attempt(&calls),
+    );
     assert!(
         matches!(result, Err(ApiError::Transport(_))),
         "give up with the last error"
@@ -160,7 +175,17 @@ fn the_time_budget_stops_retrying() {
         max_delay: ms(8000),
         budget: ms(5000),
     };
-    assert!(call_with_retries(&policy, true, &clock, || 1.0, || attempt(&calls)).is_err());
+    assert!(
+        call_with_retries(
+            &policy,
+            &Method::GET,
+            &[],
+            &clock,
+            || 1.0,
+            || attempt(&calls)
+        )
+        .is_err()
+    );
     assert_eq!(
         clock.sleeps(),
         [ms(1000), ms(2000)],
@@ -177,10 +202,30 @@ fn permanent_failures_and_unsafe_requests_are_not_retried() {
             ..Problem::default()
         })
     });
-    assert!(call_with_retries(&POLICY, true, &clock, || 1.0, || attempt(&calls)).is_err());
+    assert!(
+        call_with_retries(
+            &POLICY,
+            &Method::GET,
+            &[],
+            &clock,
+            || 1.0,
+            || attempt(&calls)
+        )
+        .is_err()
+    );
     assert_eq!(calls.get(), 1, "a 404 is not transient");
     let (calls, attempt) = failing(1, || server(502, None));
-    assert!(call_with_retries(&POLICY, false, &clock, || 1.0, || attempt(&calls)).is_err());
+    assert!(
+        call_with_retries(
+            &POLICY,
+            &Method::POST,
+            &[],
+            &clock,
+            || 1.0,
+            || attempt(&calls)
+        )
+        .is_err()
+    );
     assert_eq!(
         calls.get(),
         1,
@@ -193,7 +238,17 @@ fn permanent_failures_and_unsafe_requests_are_not_retried() {
 fn a_server_retry_after_is_honoured() {
     let clock = FakeClock::new();
     let (calls, attempt) = failing(1, || server(503, Some(Duration::from_secs(2))));
-    assert!(call_with_retries(&POLICY, true, &clock, || 0.1, || attempt(&calls)).is_ok());
+    assert!(
+        call_with_retries(
+            &POLICY,
+            &Method::GET,
+            &[],
+            &clock,
+            || 0.1,
+            || attempt(&calls)
+        )
+        .is_ok()
+    );
     assert_eq!(
         clock.sleeps(),
         [ms(2000)],

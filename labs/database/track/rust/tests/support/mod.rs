@@ -8,9 +8,20 @@ use std::fmt::Debug;
 use rusqlite::types::Value;
 use rusqlite::Connection;
 
+/// A runaway query (a recursive CTE without an end, an accidental cross
+/// join) is interrupted after this long instead of hanging the test run.
+pub const TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(20);
+
 /// A fresh in-memory shop: schema, seed, later migrations.
 pub fn shop() -> Connection {
-    shop::db::build(None).unwrap_or_else(|e| panic!("could not build the shop database: {e}"))
+    let conn =
+        shop::db::build(None).unwrap_or_else(|e| panic!("could not build the shop database: {e}"));
+    let handle = conn.get_interrupt_handle();
+    std::thread::spawn(move || {
+        std::thread::sleep(TIME_LIMIT);
+        handle.interrupt();
+    });
+    conn
 }
 
 /// One result row, compared value by value.
@@ -44,7 +55,13 @@ pub fn run_query(conn: &Connection, name: &str) -> (Vec<String>, Vec<Row>) {
                 .collect::<rusqlite::Result<Row>>()
         })
         .and_then(|rows| rows.collect::<rusqlite::Result<Vec<Row>>>())
-        .unwrap_or_else(|e| panic!("queries/{name} does not run: {e}"));
+        .unwrap_or_else(|e| match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::OperationInterrupted) => panic!(
+                "queries/{name} did not finish within {TIME_LIMIT:?} and was interrupted: \
+                 does a recursive CTE never stop, or do two tables join without a condition?"
+            ),
+            _ => panic!("queries/{name} does not run: {e}"),
+        });
     (columns, rows)
 }
 
@@ -77,6 +94,11 @@ pub fn as_text(v: &Value) -> &str {
 }
 
 pub fn expect_columns(name: &str, columns: &[String], expected: &[&str]) {
+    assert!(
+        columns != ["todo"],
+        "queries/{name} still holds the placeholder query: write yours (columns {})",
+        expected.join(", ")
+    );
     assert!(
         columns == expected,
         "queries/{name} returns the columns {columns:?}; expected {expected:?} (name them with AS when they are computed)"

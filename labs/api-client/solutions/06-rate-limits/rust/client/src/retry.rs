@@ -91,7 +91,7 @@ pub fn backoff_delay(attempt: u32, policy: &RetryPolicy, random: f64) -> Duratio
 }
 
 /// Calls `attempt` until it succeeds, retrying transient failures of idempotent
-/// requests with [`backoff_delay`] (waiting with `sleeper`, never
+/// requests ([`is_idempotent`] of `method` and `headers`) with [`backoff_delay`] (waiting with `sleeper`, never
 /// `thread::sleep` directly). Honours a server's `retry_after` (a 503's
 /// `Retry-After`) when longer than the backoff. Gives up, returning the last
 /// error, after `policy.max_attempts` attempts, or when the next wait would end
@@ -99,11 +99,13 @@ pub fn backoff_delay(attempt: u32, policy: &RetryPolicy, random: f64) -> Duratio
 /// `random` draws the jitter (the pipeline passes [`random_unit`]).
 pub fn call_with_retries<T>(
     policy: &RetryPolicy,
-    idempotent: bool,
+    method: &Method,
+    headers: &[(&str, String)],
     sleeper: &dyn Sleeper,
     random: fn() -> f64,
     mut attempt: impl FnMut() -> Result<T, ApiError>,
 ) -> Result<T, ApiError> {
+    let idempotent = is_idempotent(method, headers);
     let start = sleeper.now();
     let mut tries = 0;
     loop {

@@ -26,9 +26,7 @@ use crate::errors::{ApiError, error_for_response};
 use crate::models::Product;
 use crate::pagination::iter_items;
 use crate::ratelimit::RateLimiter;
-use crate::retry::{
-    RealSleeper, RetryPolicy, Sleeper, call_with_retries, is_idempotent, random_unit,
-};
+use crate::retry::{RealSleeper, RetryPolicy, Sleeper, call_with_retries, random_unit};
 
 /// What the client did, for the capstone's summary.
 #[derive(Debug, Default)]
@@ -131,13 +129,19 @@ impl ApiClient {
     /// retries; returns a 2xx/3xx response or an [`ApiError`].
     pub fn request(&self, call: &Call<'_>) -> Result<Response, ApiError> {
         self.stats.calls.fetch_add(1, Ordering::SeqCst);
-        let idempotent = is_idempotent(&call.method, call.headers);
-        call_with_retries(&self.retry, idempotent, &*self.sleeper, random_unit, || {
-            let resp = self
-                .limiter
-                .call(&*self.sleeper, || self.send_authorized(call))?;
-            error_for_response(resp)
-        })
+        call_with_retries(
+            &self.retry,
+            &call.method,
+            call.headers,
+            &*self.sleeper,
+            random_unit,
+            || {
+                let resp = self
+                    .limiter
+                    .call(&*self.sleeper, || self.send_authorized(call))?;
+                error_for_response(resp)
+            },
+        )
     }
 
     /// `GET path?query` through the pipeline.
