@@ -16,6 +16,7 @@ pub mod fsx;
 pub mod gitrepo;
 pub mod labinfo;
 pub mod manifest;
+pub mod parallel;
 pub mod prompt;
 pub mod render;
 pub mod scaffold;

@@ -19,7 +19,7 @@ use crate::fsx;
 use crate::manifest::{Owner, expand_vars};
 use crate::render::{self, paths};
 use crate::state::{self, FileRecord, STATE_SCHEMA, State};
-use crate::template::{Entry, Lab, check_link_inside};
+use crate::template::{Entry, Lab, check_link_inside, digest_bytes};
 
 /// What `labforge new` was asked to do, without any clap type.
 #[derive(Debug, Clone)]
@@ -75,7 +75,11 @@ pub fn generate(lab: &Lab, opts: &NewOptions) -> Result<Generated> {
         .map_err(|e| Error::io("create a staging folder in", &parent, e))?;
     write_entries(stage.path(), &entries)?;
     let state = base_state(lab, track, &opts.answers, stage.path(), &entries)?;
-    state.save(stage.path())?;
+    // A plain write: the staging folder is private until the rename, so the
+    // fsync of `State::save` would only slow `new` down.
+    let text = toml::to_string_pretty(&state)
+        .map_err(|e| Error::new(format!("could not encode the lab state: {e}")))?;
+    fsx::write(&stage.path().join(state::STATE_FILE), text)?;
     let commit = if opts.git {
         let m = &lab.manifest;
         let message = format!(
@@ -151,35 +155,44 @@ fn set_dir_mode(stage: &Path, dest: &Path) -> Result<()> {
 /// creates folders, replaces files, never follows a symlink out of `root`.
 /// Files marked executable get mode 0755.
 pub fn write_entries(root: &Path, entries: &BTreeMap<String, Entry>) -> Result<()> {
+    // Folders first, one at a time (each checked), then the files in
+    // parallel: opening files dominates on slow filesystems.
     let mut known_dirs: HashSet<PathBuf> = HashSet::new();
-    for (path, entry) in entries {
+    for path in entries.keys() {
         paths::check_relative(path)?;
-        let full = root.join(path);
         if let Some((dir, _)) = path.rsplit_once('/') {
             ensure_dir_inside(root, dir, &mut known_dirs)?;
         }
-        match std::fs::symlink_metadata(&full) {
-            Ok(meta) if meta.is_dir() => {
-                return Err(Error::new(format!(
-                    "`{}` is a folder, so the file `{path}` cannot be written",
-                    full.display()
-                ))
-                .with_help("move the folder away, then try again"));
-            }
-            Ok(_) => fsx::remove_file(&full)?,
-            Err(_) => {}
+    }
+    let items: Vec<(&String, &Entry)> = entries.iter().collect();
+    crate::parallel::map(&items, |(path, entry)| write_entry(root, path, entry))
+        .into_iter()
+        .collect()
+}
+
+fn write_entry(root: &Path, path: &str, entry: &Entry) -> Result<()> {
+    let full = root.join(path);
+    match std::fs::symlink_metadata(&full) {
+        Ok(meta) if meta.is_dir() => {
+            return Err(Error::new(format!(
+                "`{}` is a folder, so the file `{path}` cannot be written",
+                full.display()
+            ))
+            .with_help("move the folder away, then try again"));
         }
-        match entry {
-            Entry::File { bytes, executable } => {
-                fsx::write(&full, bytes)?;
-                if *executable {
-                    fsx::set_executable(&full)?;
-                }
+        Ok(_) => fsx::remove_file(&full)?,
+        Err(_) => {}
+    }
+    match entry {
+        Entry::File { bytes, executable } => {
+            fsx::write(&full, bytes)?;
+            if *executable {
+                fsx::set_executable(&full)?;
             }
-            Entry::Symlink(target) => {
-                check_link_inside(path, Path::new(target))?;
-                make_symlink(target, &full)?;
-            }
+        }
+        Entry::Symlink(target) => {
+            check_link_inside(path, Path::new(target))?;
+            make_symlink(target, &full)?;
         }
     }
     Ok(())
@@ -365,6 +378,14 @@ pub fn owner_of(lab: &Lab, track: Option<&str>, path: &str) -> Owner {
     OwnerRules::new(lab, track).map_or(Owner::Shared, |r| r.owner(path))
 }
 
+/// The bytes stored for an entry: a file's contents, a link's target.
+fn entry_bytes(entry: &Entry) -> &[u8] {
+    match entry {
+        Entry::File { bytes, .. } => bytes,
+        Entry::Symlink(t) => t.as_bytes(),
+    }
+}
+
 /// Stores every entry in `root/.labforge/objects/` and returns the state of
 /// a freshly generated lab (progress empty, current = first exercise).
 pub fn base_state(
@@ -375,13 +396,33 @@ pub fn base_state(
     entries: &BTreeMap<String, Entry>,
 ) -> Result<State> {
     let rules = OwnerRules::new(lab, track)?;
+    let items: Vec<(&String, &Entry)> = entries.iter().collect();
+    let digests = crate::parallel::map(&items, |(_, entry)| digest_bytes(entry_bytes(entry)));
+    // Each distinct content once: the object store is content addressed.
+    let mut unique: BTreeMap<&str, &[u8]> = BTreeMap::new();
+    for ((_, entry), digest) in items.iter().zip(&digests) {
+        unique
+            .entry(digest.as_str())
+            .or_insert_with(|| entry_bytes(entry));
+    }
+    fsx::create_dir_all(&root.join(state::OBJECTS_DIR))?;
+    let unique: Vec<(&str, &[u8])> = unique.into_iter().collect();
+    crate::parallel::map(&unique, |(digest, bytes)| {
+        let path = state::object_path(root, digest);
+        if path.exists() {
+            Ok(())
+        } else {
+            fsx::write(&path, bytes)
+        }
+    })
+    .into_iter()
+    .collect::<Result<()>>()?;
     let mut files = BTreeMap::new();
-    for (path, entry) in entries {
-        let (bytes, executable, symlink) = match entry {
-            Entry::File { bytes, executable } => (bytes.as_slice(), *executable, false),
-            Entry::Symlink(t) => (t.as_bytes(), false, true),
+    for ((path, entry), base) in items.into_iter().zip(digests) {
+        let (executable, symlink) = match entry {
+            Entry::File { executable, .. } => (*executable, false),
+            Entry::Symlink(_) => (false, true),
         };
-        let base = state::put_object(root, bytes)?;
         files.insert(
             path.clone(),
             FileRecord {

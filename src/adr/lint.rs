@@ -481,6 +481,22 @@ mod tests {
     }
 
     #[test]
+    fn nygard_prompt_sentence_left_beside_real_text() {
+        let text = "# 1. X\n\nDate: 2024-01-01\n\n## Status\n\nAccepted\n\n## Context\n\nThe issue motivating this decision, and any context that influences or constrains the decision.\n\nOur builds take forty minutes on every push.\n\n## Decision\n\nWe cache the dependencies between builds.\n\n## Consequences\n\nThe cache can go stale and must be cleared.\n";
+        assert_eq!(codes(text), [(Some("Context".to_string()), "prompt-left")]);
+    }
+
+    #[test]
+    fn comments_and_code_never_count_as_placeholders() {
+        let text = "---\nstatus: accepted\n---\n\n# X\n\n## Context and Problem Statement\n\nWe render `{src}/main.rs` paths in five places. <!-- {not a placeholder} -->\n\n```\nfn f() { }\n```\n";
+        let opts = LintOptions {
+            sections: vec!["Context and Problem Statement".into()],
+            ..LintOptions::default()
+        };
+        assert_eq!(lint_text(text, Path::new("x.md"), &opts), []);
+    }
+
+    #[test]
     fn nygard_without_status_is_reported() {
         let text = "# 1. X\n\nDate: 2024-01-01\n\n## Context\n\nWe need a thing that works well.\n\n## Decision\n\nWe use the thing because it works.\n\n## Consequences\n\nIt is harder to change later on.\n";
         assert_eq!(codes(text), [(None, "no-status")]);

@@ -143,7 +143,13 @@ impl Report {
                 }
             }
         }
-        if let Some((ex, c)) = first_failure {
+        // An environment problem comes first: nothing else can be trusted until it is fixed.
+        let first_error = self
+            .exercises
+            .iter()
+            .flat_map(|e| e.checks.iter().map(move |c| (e, c)))
+            .find(|(_, c)| c.blocks() && c.status == Status::Error);
+        if let Some((ex, c)) = first_error.or(first_failure) {
             out.push('\n');
             out.push_str(&in_full(ex, c));
         }
@@ -195,7 +201,7 @@ fn one_line(c: &CheckResult) -> String {
     };
     let why = match (c.status, &c.message) {
         (Status::NotRun | Status::Skipped, Some(m)) => format!(" ({m})"),
-        (Status::Fail | Status::Error, Some(m)) => format!(" {}", m.lines().next().unwrap_or("")),
+        (Status::Fail | Status::Error, Some(m)) => format!(" {}", summary_line(m)),
         _ => String::new(),
     };
     let time = match c.status {
@@ -206,6 +212,17 @@ fn one_line(c: &CheckResult) -> String {
         ),
     };
     format!("  {label:<8} {}{time}{why}\n", c.id)
+}
+
+/// The first line of a message; when it only introduces the next one
+/// ("… differs …:"), the two together.
+fn summary_line(message: &str) -> String {
+    let mut lines = message.lines();
+    let first = lines.next().unwrap_or("");
+    match lines.next() {
+        Some(second) if first.ends_with(':') => format!("{first} {}", second.trim()),
+        _ => first.to_string(),
+    }
 }
 
 fn in_full(ex: &ExerciseResult, c: &CheckResult) -> String {

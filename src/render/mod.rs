@@ -157,8 +157,9 @@ pub fn render_layers(
     answers: &toml::Table,
 ) -> Result<BTreeMap<String, Entry>> {
     let r = Renderer::new(lab, track, answers)?;
-    let mut out = BTreeMap::new();
     let adr_dir = format!("{}/", lab.manifest.adr_settings().dir.trim_end_matches('/'));
+    // (template path, path inside the layer, entry, destination prefix)
+    let mut items: Vec<(&str, &str, &Entry, &str)> = Vec::new();
     for layer in layers {
         let layer = layer.trim_end_matches('/');
         let prefix = format!("{layer}/");
@@ -171,39 +172,55 @@ pub fn render_layers(
             let Some(key) = full.strip_prefix(&prefix) else {
                 break;
             };
-            let is_hbs = key.ends_with(".hbs") && matches!(entry, Entry::File { .. });
-            let path = paths::render_path(key, full, is_hbs, |part| r.render(full, part))?;
-            let rendered = match entry {
-                Entry::File { bytes, executable } if is_hbs => {
-                    let text = std::str::from_utf8(bytes).map_err(|_| {
-                        Error::new(format!(
-                            "`{full}` is not UTF-8 text, so it cannot be rendered"
-                        ))
-                        .in_file(r.base.join(full))
-                        .with_help("drop the `.hbs` suffix to copy the file byte for byte")
-                    })?;
-                    let text = r.render(full, text)?;
-                    let executable = *executable || text.starts_with("#!");
-                    Entry::File {
-                        bytes: text.into_bytes(),
-                        executable,
-                    }
-                }
-                Entry::File { bytes, executable } => Entry::File {
-                    bytes: bytes.clone(),
-                    executable: *executable || bytes.starts_with(b"#!"),
-                },
-                Entry::Symlink(target) => {
-                    check_link_inside(&path, std::path::Path::new(target))
-                        .map_err(|e| e.in_file(r.base.join(full)))?;
-                    Entry::Symlink(target.clone())
-                }
-            };
-            out.insert(format!("{dest_prefix}{path}"), rendered);
+            items.push((full, key, entry, dest_prefix));
         }
+    }
+    // Rendering is CPU-bound (handlebars' parser is the hot spot), so items
+    // render in parallel; results come back in order and later layers win.
+    let rendered = crate::parallel::map(&items, |(full, key, entry, dest)| {
+        render_entry(&r, full, key, entry).map(|(path, e)| (format!("{dest}{path}"), e))
+    });
+    let mut out = BTreeMap::new();
+    for item in rendered {
+        let (path, entry) = item?;
+        out.insert(path, entry);
     }
     check_no_file_dir_clash(&out)?;
     Ok(out)
+}
+
+/// Renders one template entry: its path (checked), and its contents when
+/// it is a `.hbs` file.
+fn render_entry(r: &Renderer, full: &str, key: &str, entry: &Entry) -> Result<(String, Entry)> {
+    let is_hbs = key.ends_with(".hbs") && matches!(entry, Entry::File { .. });
+    let path = paths::render_path(key, full, is_hbs, |part| r.render(full, part))?;
+    let rendered = match entry {
+        Entry::File { bytes, executable } if is_hbs => {
+            let text = std::str::from_utf8(bytes).map_err(|_| {
+                Error::new(format!(
+                    "`{full}` is not UTF-8 text, so it cannot be rendered"
+                ))
+                .in_file(r.base.join(full))
+                .with_help("drop the `.hbs` suffix to copy the file byte for byte")
+            })?;
+            let text = r.render(full, text)?;
+            let executable = *executable || text.starts_with("#!");
+            Entry::File {
+                bytes: text.into_bytes(),
+                executable,
+            }
+        }
+        Entry::File { bytes, executable } => Entry::File {
+            bytes: bytes.clone(),
+            executable: *executable || bytes.starts_with(b"#!"),
+        },
+        Entry::Symlink(target) => {
+            check_link_inside(&path, std::path::Path::new(target))
+                .map_err(|e| e.in_file(r.base.join(full)))?;
+            Entry::Symlink(target.clone())
+        }
+    };
+    Ok((path, rendered))
 }
 
 /// Renders one string over the same context as files (`{{lab.id}}`, answers).

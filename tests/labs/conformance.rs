@@ -7,7 +7,8 @@
 //! --port 0 --seed 7`, the `practice-api` binary with the same flags), reads
 //! the printed address and runs the same HTTP assertions: [`contract`].
 //! The servers' admin clock (`POST /__admin/clock`) stands in for waiting, so
-//! no assertion depends on wall-clock luck.
+//! no assertion depends on wall-clock luck. One file on purpose: the contract
+//! reads top to bottom, one function per area of `openapi.yaml`.
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;

@@ -16,6 +16,10 @@ def balances(conn, *ids):
 
 
 def fund(conn, customer_id, cents):
+    key = [row[1] for row in conn.execute("PRAGMA table_info(store_credit)") if row[5]]
+    if key != ["customer_id"]:
+        pytest.fail("exercise 5 needs exercise 1's PRIMARY KEY on store_credit (customer_id): "
+                    "the upsert (ON CONFLICT (customer_id)) relies on it", pytrace=False)
     conn.execute("INSERT INTO store_credit (customer_id, balance_cents) VALUES (?, ?) "
                  "ON CONFLICT (customer_id) DO UPDATE SET balance_cents = excluded.balance_cents",
                  (customer_id, cents))

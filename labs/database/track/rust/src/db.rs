@@ -95,7 +95,7 @@ pub fn build_into(conn: &Connection, root: &Path, up_to: Option<u32>) -> Result<
     run_file(conn, &root.join("data").join("seed.sql"))?;
     for (_, file) in files
         .iter()
-        .filter(|(v, _)| *v > 1 && up_to.map_or(true, |u| *v <= u))
+        .filter(|(v, _)| *v > 1 && up_to.is_none_or(|u| *v <= u))
     {
         run_file(conn, file)?;
     }

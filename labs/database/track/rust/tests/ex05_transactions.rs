@@ -15,6 +15,17 @@ const PAYEE: i64 = 4; // has store credit in the seed
 const NEWCOMER: i64 = 2; // has no store_credit row yet
 
 fn fund(conn: &Connection, customer_id: i64, cents: i64) {
+    let key: Vec<String> = conn
+        .prepare("SELECT name FROM pragma_table_info('store_credit') WHERE pk > 0")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(
+        key == ["customer_id"],
+        "exercise 5 needs exercise 1's PRIMARY KEY on store_credit (customer_id): the upsert (ON CONFLICT (customer_id)) relies on it"
+    );
     conn.execute(
         "INSERT INTO store_credit (customer_id, balance_cents) VALUES (?1, ?2) \
          ON CONFLICT (customer_id) DO UPDATE SET balance_cents = excluded.balance_cents",

@@ -10,7 +10,8 @@ pub const ENV_BASE_URL: &str = "PRACTICE_API_URL";
 
 // TODO(lab): exercise 1. Set explicit timeouts, for example 1 s to connect and 10 s
 // for a whole request (reqwest's blocking client has no separate read timeout).
-// `None` leaves reqwest's default: 30 s per request, no connect timeout.
+// `None` means no limit at all: a server that accepts the connection and never
+// answers would hang your client forever.
 
 /// How long to wait for the TCP connection.
 pub const CONNECT_TIMEOUT: Option<Duration> = None;

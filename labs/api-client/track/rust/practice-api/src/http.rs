@@ -1,5 +1,6 @@
-//! The HTTP layer: routing, auth, rate limiting, faults and the journal entry
-//! of every non-admin request. State lives in `state.rs`; the contract is
+//! The HTTP layer: dispatch, auth, rate limiting and the journal entry of
+//! every non-admin request; the route handlers are in `handlers.rs`, the admin
+//! routes in `admin.rs`, state in `state.rs`. The contract is
 //! `practice-api/openapi.yaml` (the Python track's `server.py` behaves the same).
 
 use std::collections::HashMap;
@@ -12,10 +13,9 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use crate::Scenario;
-use crate::data::{self, decode_cursor, encode_cursor};
 use crate::serve::ResetConnection;
 use crate::state::{JournalEntry, Shared};
+use crate::{admin, handlers};
 
 /// One catch-all handler: the routing is small and mirrors the Python server.
 pub fn router(app: Shared) -> Router {
@@ -23,7 +23,7 @@ pub fn router(app: Shared) -> Router {
 }
 
 /// An RFC 9457 problem document (`type` is `/problems/<kind>`).
-fn problem(
+pub(crate) fn problem(
     status: u16,
     kind: &str,
     title: &str,
@@ -43,7 +43,7 @@ fn problem(
     resp
 }
 
-fn validation(detail: &str, errors: Vec<(&str, String)>) -> Response {
+pub(crate) fn validation(detail: &str, errors: Vec<(&str, String)>) -> Response {
     let list: Vec<Value> = errors
         .into_iter()
         .map(|(f, m)| json!({"field": f, "msg": m}))
@@ -57,7 +57,7 @@ fn validation(detail: &str, errors: Vec<(&str, String)>) -> Response {
     )
 }
 
-fn json_response(status: u16, body: Value) -> Response {
+pub(crate) fn json_response(status: u16, body: Value) -> Response {
     (
         StatusCode::from_u16(status).expect("status"),
         axum::Json(body),
@@ -65,7 +65,7 @@ fn json_response(status: u16, body: Value) -> Response {
         .into_response()
 }
 
-fn set(resp: &mut Response, name: &'static str, value: &str) {
+pub(crate) fn set(resp: &mut Response, name: &'static str, value: &str) {
     resp.headers_mut()
         .insert(name, HeaderValue::from_str(value).expect("header value"));
 }
@@ -84,15 +84,15 @@ fn route_of(path: &str) -> Option<&'static str> {
 }
 
 /// What a handler needs from the request.
-struct Call {
-    path: String,
-    query: HashMap<String, String>,
-    headers: HeaderMap,
-    body: Bytes,
+pub(crate) struct Call {
+    pub path: String,
+    pub query: HashMap<String, String>,
+    pub headers: HeaderMap,
+    pub body: Bytes,
 }
 
 impl Call {
-    fn header(&self, name: &str) -> Option<&str> {
+    pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 }
@@ -110,7 +110,7 @@ async fn dispatch(State(app): State<Shared>, req: Request) -> Response {
         body,
     };
     let mut resp = if call.path.starts_with("/__admin/") {
-        admin(&app, &parts.method, &call)
+        admin::admin(&app, &parts.method, &call)
     } else {
         let mut entry = JournalEntry {
             t_ms: app.clock().now_ms(),
@@ -148,7 +148,7 @@ async fn dispatch(State(app): State<Shared>, req: Request) -> Response {
 }
 
 /// Decodes `a=1&b=2` (last value wins, `+` is a space).
-fn parse_form(text: &str) -> HashMap<String, String> {
+pub(crate) fn parse_form(text: &str) -> HashMap<String, String> {
     let decode = |s: &str| {
         let s = s.replace('+', " ");
         let bytes = s.as_bytes();
@@ -209,7 +209,7 @@ async fn api(app: &Shared, method: &Method, call: &Call, entry: &mut JournalEntr
     let now_s = app.clock().now().as_secs_f64();
     let now_ms = app.clock().now_ms();
     if route == "/oauth/token" {
-        let mut resp = token(app, call);
+        let mut resp = handlers::token(app, call);
         let take = {
             let mut st = app.lock();
             let limits = st.limits(app.config());
@@ -257,7 +257,7 @@ async fn api(app: &Shared, method: &Method, call: &Call, entry: &mut JournalEntr
             let ms = app.lock().latency_rng.range(lo, hi.max(lo));
             tokio::time::sleep(Duration::from_millis(ms)).await;
         }
-        route_call(app, route, call, entry, &client_id).await
+        handlers::route_call(app, route, call, entry, &client_id).await
     };
     take.headers.iter().for_each(|(k, v)| set(&mut resp, k, v));
     resp
@@ -291,361 +291,4 @@ fn rate_limited(app: &Shared, wait_s: f64, date: bool, entry: &mut JournalEntry)
         entry.retry_at_ms = Some(entry.t_ms + seconds * 1000);
     }
     resp
-}
-
-async fn route_call(
-    app: &Shared,
-    route: &str,
-    call: &Call,
-    entry: &mut JournalEntry,
-    client_id: &str,
-) -> Response {
-    match route {
-        "/v1/products" => list_products(app, call, entry),
-        "/v1/products/{id}" => {
-            let raw = call.path.rsplit('/').next().unwrap_or("");
-            let product = raw
-                .parse::<usize>()
-                .ok()
-                .filter(|_| raw.bytes().all(|b| b.is_ascii_digit()));
-            match product
-                .and_then(|id| id.checked_sub(1))
-                .and_then(|i| app.products().get(i))
-            {
-                Some(p) => json_response(200, json!(p)),
-                None => problem(
-                    404,
-                    "not-found",
-                    "Product not found",
-                    &format!("there is no product with id {raw}"),
-                    None,
-                ),
-            }
-        }
-        "/v1/slow" => match call
-            .query
-            .get("ms")
-            .filter(|m| !m.is_empty() && m.bytes().all(|b| b.is_ascii_digit()))
-            .and_then(|m| m.parse::<u64>().ok())
-            .filter(|m| *m <= 10_000)
-        {
-            Some(ms) => {
-                tokio::time::sleep(Duration::from_millis(ms)).await;
-                json_response(200, json!({"slept_ms": ms}))
-            }
-            None => validation(
-                "invalid query",
-                vec![("ms", "must be an integer from 0 to 10000".into())],
-            ),
-        },
-        _ => create_order(app, call, entry, client_id),
-    }
-}
-
-fn token(app: &Shared, call: &Call) -> Response {
-    let mut form = parse_form(&String::from_utf8_lossy(&call.body));
-    if let Some(basic) = call
-        .header("authorization")
-        .filter(|a| a.get(..6).is_some_and(|p| p.eq_ignore_ascii_case("basic ")))
-    {
-        if let Some((id, secret)) = data::base64_decode(basic[6..].trim())
-            .and_then(|b| String::from_utf8(b).ok())
-            .as_deref()
-            .and_then(|s| s.split_once(':'))
-        {
-            form.entry("client_id".into()).or_insert_with(|| id.into());
-            form.entry("client_secret".into())
-                .or_insert_with(|| secret.into());
-        }
-    }
-    if form.get("grant_type").map(String::as_str) != Some("client_credentials") {
-        let extra = Some(("error", json!("unsupported_grant_type")));
-        return problem(
-            400,
-            "unsupported-grant-type",
-            "Unsupported grant type",
-            "send grant_type=client_credentials as a form field",
-            extra,
-        );
-    }
-    let config = app.config();
-    if form.get("client_id") != Some(&config.client_id)
-        || form.get("client_secret") != Some(&config.client_secret)
-    {
-        let extra = Some(("error", json!("invalid_client")));
-        return problem(
-            401,
-            "invalid-client",
-            "Invalid client",
-            "unknown client_id or wrong client_secret",
-            extra,
-        );
-    }
-    let now = app.clock().now_ms();
-    let (access_token, expires_in) = app.lock().issue_token(&config.client_id, now);
-    let mut resp = json_response(
-        200,
-        json!({"access_token": access_token, "token_type": "Bearer", "expires_in": expires_in}),
-    );
-    set(&mut resp, "cache-control", "no-store");
-    resp
-}
-
-fn list_products(app: &Shared, call: &Call, entry: &mut JournalEntry) -> Response {
-    let mut errors = Vec::new();
-    let raw_limit = call.query.get("limit").map(String::as_str).unwrap_or("10");
-    let limit = if raw_limit.bytes().all(|b| b.is_ascii_digit()) {
-        raw_limit.parse::<usize>().unwrap_or(0)
-    } else {
-        0
-    };
-    if !(1..=50).contains(&limit) {
-        errors.push(("limit", "must be an integer from 1 to 50".to_string()));
-    }
-    let mut after = 0;
-    if let Some(c) = call.query.get("cursor").filter(|c| !c.is_empty()) {
-        match decode_cursor(c) {
-            Some(id) => after = id,
-            None => errors.push(("cursor", "is not a cursor this API returned".to_string())),
-        }
-    }
-    if !errors.is_empty() {
-        return validation("invalid query", errors);
-    }
-    if let Some(fault) = flaky_fault(app, entry) {
-        return fault;
-    }
-    let products = app.products();
-    let page: Vec<_> = products
-        .iter()
-        .filter(|p| p.id > after)
-        .take(limit)
-        .collect();
-    let last_id = products.last().map_or(0, |p| p.id);
-    let next = page
-        .last()
-        .filter(|p| p.id < last_id)
-        .map(|p| encode_cursor(p.id));
-    let mut resp = json_response(200, json!({"data": page, "next_cursor": next}));
-    if let Some(c) = &next {
-        let host = call.header("host").unwrap_or("127.0.0.1");
-        set(
-            &mut resp,
-            "link",
-            &format!("<http://{host}/v1/products?limit={limit}&cursor={c}>; rel=\"next\""),
-        );
-    }
-    resp
-}
-
-/// The `flaky` schedule for list calls: one reset (the 2nd, 3rd or 4th call, by
-/// seed), every 5th a 503 with `Retry-After: 1`, every 7th a 500.
-fn flaky_fault(app: &Shared, entry: &mut JournalEntry) -> Option<Response> {
-    let mut st = app.lock();
-    let n = st.count("list");
-    if st.scenario != Scenario::Flaky {
-        return None;
-    }
-    let (fault, resp) = if n == 2 + app.config().seed % 3 {
-        let mut resp = StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        resp.extensions_mut().insert(ResetConnection);
-        ("reset", resp)
-    } else if n % 5 == 0 {
-        let mut resp = problem(
-            503,
-            "unavailable",
-            "Service unavailable",
-            "scheduled fault (scenario flaky)",
-            None,
-        );
-        set(&mut resp, "retry-after", "1");
-        ("503", resp)
-    } else if n % 7 == 0 {
-        (
-            "500",
-            problem(
-                500,
-                "internal",
-                "Internal server error",
-                "scheduled fault (scenario flaky)",
-                None,
-            ),
-        )
-    } else {
-        return None;
-    };
-    entry.fault = Some(fault.into());
-    Some(resp)
-}
-
-fn create_order(app: &Shared, call: &Call, entry: &mut JournalEntry, client_id: &str) -> Response {
-    let data: Value = if call.body.is_empty() {
-        Value::Null
-    } else {
-        match serde_json::from_slice(&call.body) {
-            Ok(v) => v,
-            Err(e) => {
-                return problem(
-                    400,
-                    "bad-json",
-                    "Malformed JSON",
-                    &format!("the body is not valid JSON: {e}"),
-                    None,
-                );
-            }
-        }
-    };
-    let key = call.header("idempotency-key").map(str::to_string);
-    let mut st = app.lock();
-    if let Some((seen_body, seen)) = key.as_ref().and_then(|k| st.keys.get(k)) {
-        if *seen_body != data {
-            return problem(
-                409,
-                "idempotency-conflict",
-                "Idempotency key reused",
-                "this Idempotency-Key was used with a different body",
-                None,
-            );
-        }
-        let mut resp = json_response(201, seen.clone());
-        set(&mut resp, "idempotent-replayed", "true");
-        set(
-            &mut resp,
-            "location",
-            &format!("/v1/orders/{}", seen["id"].as_str().unwrap_or("")),
-        );
-        return resp;
-    }
-    let errors = data::validate_order(&data, app.products().len() as u64);
-    if !errors.is_empty() {
-        let list: Vec<Value> = errors
-            .into_iter()
-            .map(|(f, m)| json!({"field": f, "msg": m}))
-            .collect();
-        return problem(
-            422,
-            "validation",
-            "Validation failed",
-            "the order is invalid",
-            Some(("errors", Value::Array(list))),
-        );
-    }
-    let product = &app.products()[data["product_id"].as_u64().unwrap_or(1) as usize - 1];
-    let quantity = data["quantity"].as_u64().unwrap_or(1);
-    let wall = app
-        .clock()
-        .wall()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default()
-        .as_secs();
-    let order = crate::Order {
-        id: format!("ord_{:05}", st.orders.len() + 1),
-        product_id: product.id,
-        quantity,
-        total_cents: product.price_cents * quantity,
-        note: data["note"].as_str().map(str::to_string),
-        created_at: data::rfc3339(wall),
-        idempotency_key: key.clone(),
-        client_id: client_id.to_string(),
-    };
-    let public = order.public();
-    st.orders.push(order);
-    if let Some(k) = key {
-        st.keys.insert(k, (data, public.clone()));
-    }
-    if st.scenario == Scenario::AmbiguousWrite {
-        entry.fault = Some("502-after-commit".into());
-        return problem(
-            502,
-            "bad-gateway",
-            "Bad gateway",
-            "the upstream timed out (the order may have been created)",
-            None,
-        );
-    }
-    let id = public["id"].as_str().unwrap_or("").to_string();
-    let mut resp = json_response(201, public);
-    set(&mut resp, "location", &format!("/v1/orders/{id}"));
-    resp
-}
-
-fn admin(app: &Shared, method: &Method, call: &Call) -> Response {
-    let body: Result<Value, String> = if call.body.is_empty() {
-        Ok(Value::Null)
-    } else {
-        serde_json::from_slice(&call.body).map_err(|e| e.to_string())
-    };
-    let bad_json = |e: &str| {
-        problem(
-            400,
-            "bad-json",
-            "Malformed JSON",
-            &format!("the body is not valid JSON: {e}"),
-            None,
-        )
-    };
-    match (method.as_str(), call.path.as_str()) {
-        ("GET", "/__admin/health") => {
-            let scenario = app.lock().scenario.name();
-            let body = json!({"status": "ok", "seed": app.config().seed, "scenario": scenario, "products": app.products().len(), "t_ms": app.clock().now_ms()});
-            json_response(200, body)
-        }
-        ("GET", "/__admin/journal") => json_response(200, json!({"entries": app.lock().journal})),
-        ("GET", "/__admin/journal/summary") => json_response(200, app.lock().summary()),
-        ("GET", "/__admin/orders") => json_response(200, json!({"orders": app.lock().orders})),
-        ("POST", "/__admin/reset") => {
-            app.reset();
-            json_response(200, json!({"status": "reset"}))
-        }
-        ("POST", "/__admin/scenario") => match body {
-            Err(e) => bad_json(&e),
-            Ok(v) => match v["name"].as_str().and_then(|n| n.parse::<Scenario>().ok()) {
-                Some(sc) => {
-                    app.lock().set_scenario(sc);
-                    json_response(200, json!({"scenario": sc.name()}))
-                }
-                None => {
-                    let names = Scenario::names();
-                    let errors =
-                        json!([{"field": "name", "msg": format!("must be one of {names}")}]);
-                    problem(
-                        422,
-                        "validation",
-                        "Unknown scenario",
-                        &format!("scenarios: {names}"),
-                        Some(("errors", errors)),
-                    )
-                }
-            },
-        },
-        ("POST", "/__admin/clock") => match body {
-            Err(e) => bad_json(&e),
-            Ok(v) => match v["advance_ms"]
-                .as_f64()
-                .filter(|ms| *ms >= 0.0 && ms.is_finite())
-            {
-                Some(ms) => {
-                    app.clock().advance(Duration::from_secs_f64(ms / 1000.0));
-                    json_response(200, json!({"t_ms": app.clock().now_ms()}))
-                }
-                None => {
-                    let errors = json!([{"field": "advance_ms", "msg": "must be a number >= 0"}]);
-                    problem(
-                        422,
-                        "validation",
-                        "Validation failed",
-                        "send {\"advance_ms\": N}",
-                        Some(("errors", errors)),
-                    )
-                }
-            },
-        },
-        (m, p) => problem(
-            404,
-            "not-found",
-            "Not found",
-            &format!("no admin route {m} {p}"),
-            None,
-        ),
-    }
 }

@@ -14,8 +14,10 @@
 //! println!("{}", api.url()); // http://127.0.0.1:PORT
 //! ```
 
+mod admin;
 mod clock;
 mod data;
+mod handlers;
 mod http;
 mod serve;
 mod state;
