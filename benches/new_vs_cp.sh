@@ -48,7 +48,10 @@ type = "choice"
 choices = ["MIT", "Apache-2.0"]
 TOML
 
-# 900 copied files of 1-4 KiB and 100 rendered ones, spread over 30 folders.
+# 900 copied files of 1-4 KiB and 100 rendered README-like ones (about 2 KiB
+# of text with 9 placeholders, helpers and an {{#if}} block), spread over 30
+# folders. Every file's contents are distinct (the object store in
+# .labforge/objects cannot deduplicate them).
 python3 - "$LAB/common" <<'PY'
 import os, sys, random
 root = sys.argv[1]
@@ -58,14 +61,15 @@ for i in range(900):
     d = os.path.join(root, f"pkg{i % 30:02d}")
     os.makedirs(d, exist_ok=True)
     with open(os.path.join(d, f"file{i:04d}.txt"), "w") as f:
-        f.write(line * random.randint(16, 64))
-tpl = ("# {{project_name}} by {{author}}\n"
-       "workers = {{workers}}\n{{#if publish}}license = \"{{license}}\"{{/if}}\n"
-       "module {{snake project_name}} / {{pascal project_name}}\n") * 20
+        f.write(f"file {i}\n" + line * random.randint(16, 64))
+prose = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor.\n" * 24
 for i in range(100):
     d = os.path.join(root, f"pkg{i % 30:02d}")
     with open(os.path.join(d, f"render{i:03d}.md.hbs"), "w") as f:
-        f.write(tpl)
+        f.write(f"# {{{{project_name}}}}: part {i}\n\nBy {{{{author}}}}, {{{{workers}}}} workers.\n\n"
+                + prose
+                + "{{#if publish}}Licensed under {{license}}.{{/if}}\n"
+                + "Module `{{snake project_name}}`, type `{{pascal project_name}}`, crate `{{kebab project_name}}`.\n")
 PY
 echo "synthetic lab: $(find "$LAB/common" -type f | wc -l) files, $(du -sh "$LAB" | cut -f1)"
 

@@ -39,7 +39,8 @@ pub struct Context<'a> {
     /// The generated lab's root folder.
     pub root: PathBuf,
     pub track: Option<String>,
-    /// `{src}`, `{test}`, `{track}`, `{lab}`.
+    /// `{src}`, `{test}`, `{track}`, `{lab}`, `{target_dir}` (`target`, or
+    /// the shared build folder of [`LAB_TARGET_DIR_ENV`]).
     pub vars: BTreeMap<String, String>,
     /// The track's `env` (expanded), plus `CARGO_TARGET_DIR` when asked for.
     pub env: exec::Env,
@@ -62,18 +63,25 @@ pub struct RecordedRows {
 impl<'a> Context<'a> {
     pub fn new(lab: &'a Lab, root: &Path, track: Option<&str>) -> Context<'a> {
         let m = &lab.manifest;
-        let vars = m.track_vars(track);
+        let mut vars = m.track_vars(track);
         let mut env = exec::Env::new();
+        let target_dir = match std::env::var_os(LAB_TARGET_DIR_ENV).filter(|d| !d.is_empty()) {
+            Some(dir) => {
+                let dir = dir.to_string_lossy().into_owned();
+                env.insert("CARGO_TARGET_DIR".into(), dir.clone());
+                dir
+            }
+            None => std::env::var("CARGO_TARGET_DIR")
+                .ok()
+                .filter(|d| !d.is_empty())
+                .unwrap_or_else(|| "target".into()),
+        };
+        // `{target_dir}/debug/app` finds a Rust track's binary wherever it was built.
+        vars.entry("target_dir".into()).or_insert(target_dir);
         if let Some(t) = track.and_then(|t| m.track.get(t)) {
             for (k, v) in &t.env {
                 env.insert(k.clone(), expand_vars(v, &vars));
             }
-        }
-        if let Some(dir) = std::env::var_os(LAB_TARGET_DIR_ENV).filter(|d| !d.is_empty()) {
-            env.insert(
-                "CARGO_TARGET_DIR".into(),
-                dir.to_string_lossy().into_owned(),
-            );
         }
         Context {
             lab,

@@ -177,3 +177,85 @@ pub fn reveal_hint(state: &mut State, id: &str, hints: &[String], doc: Option<&s
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn manifest() -> Manifest {
+        let text = r#"schema = 1
+[lab]
+id = "p"
+title = "P"
+version = "1.0.0"
+[[exercise]]
+id = "01-a"
+title = "A"
+hints = ["one", "two"]
+[[exercise]]
+id = "02-b"
+title = "B"
+"#;
+        crate::manifest::parse(text, std::path::Path::new("lab.toml")).unwrap()
+    }
+
+    fn state() -> State {
+        toml::from_str("schema = 1\nlab = \"p@1.0.0\"\nsource = \"builtin:p\"\ntemplate = \"sha256:0\"\nlabforge = \"0.1.0\"\n").unwrap()
+    }
+
+    fn result(id: &str, status: Status) -> ExerciseResult {
+        ExerciseResult {
+            id: id.into(),
+            title: String::new(),
+            status,
+            checks: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn check_all_rebuilds_done_and_current() {
+        let m = manifest();
+        let mut s = state();
+        s.done.insert("02-b".into(), now());
+        s.done.insert("99-gone".into(), now());
+        record(
+            &mut s,
+            &m,
+            &[result("01-a", Status::Pass), result("02-b", Status::Fail)],
+            true,
+        );
+        assert_eq!(s.done.keys().collect::<Vec<_>>(), ["01-a"]);
+        assert_eq!(s.current.as_deref(), Some("02-b"));
+    }
+
+    #[test]
+    fn one_exercise_keeps_other_marks_and_the_first_pass_time() {
+        let m = manifest();
+        let mut s = state();
+        let first: toml::value::Datetime = "2026-01-01T00:00:00Z".parse().unwrap();
+        s.done.insert("01-a".into(), first);
+        record(&mut s, &m, &[result("01-a", Status::Pass)], false);
+        record(&mut s, &m, &[result("02-b", Status::Fail)], false);
+        assert_eq!(s.done.get("01-a"), Some(&first));
+        assert_eq!(s.done.len(), 1);
+    }
+
+    #[test]
+    fn hints_are_counted_once_each() {
+        let mut s = state();
+        let hints = vec!["one".to_string(), "two".to_string()];
+        assert_eq!(
+            reveal_hint(&mut s, "01-a", &hints, None),
+            "hint 1/2 for 01-a: one\n(run `labforge hint` again for the next one)\n"
+        );
+        assert_eq!(
+            reveal_hint(&mut s, "01-a", &hints, None),
+            "hint 2/2 for 01-a: two\n"
+        );
+        assert!(
+            reveal_hint(&mut s, "01-a", &hints, None)
+                .starts_with("every hint of 01-a is shown already:\n")
+        );
+        assert_eq!(s.hints.get("01-a"), Some(&2));
+    }
+}

@@ -145,6 +145,14 @@ fn setup(cx: &Context, run: &mut Run) -> bool {
         .map(|t| t.setup.clone())
         .unwrap_or_default();
     for cmd in cmds.iter().map(|c| cx.expand(c)) {
+        let what = format!(
+            "the setup of track `{}`",
+            cx.track.as_deref().unwrap_or("-")
+        );
+        if let Err(e) = check::tools::check_command(&cmd, &what, &cx.root) {
+            run.rep.error = Some(check::runner::error_text(&e));
+            return false;
+        }
         let fin = match exec::run_shell(&cmd, &cx.root, &cx.env, SETUP_TIMEOUT) {
             Ok(f) => f,
             Err(e) => {

@@ -77,7 +77,7 @@ pub fn resume(
         let full = root.join(path);
         if full.is_file() {
             let bytes = fsx::read(&full)?;
-            let lines = marker_lines(&bytes);
+            let lines = merge::marker_lines(&bytes);
             if !lines.is_empty() {
                 let list: Vec<String> = lines.iter().map(usize::to_string).collect();
                 open.push(format!(
@@ -104,15 +104,6 @@ pub fn resume(
         st.lab
     );
     Ok(Status::Success)
-}
-
-fn marker_lines(bytes: &[u8]) -> Vec<usize> {
-    bytes
-        .split(|&b| b == b'\n')
-        .enumerate()
-        .filter(|(_, l)| merge::has_markers(l))
-        .map(|(i, _)| i + 1)
-        .collect()
 }
 
 /// `labforge update --undo`: rolls back an interrupted update, or the newest

@@ -116,12 +116,34 @@ fn label_empty_base(bytes: &[u8], label: &str) -> Vec<u8> {
     out
 }
 
-/// True when `text` still holds a conflict marker line written by an update.
+/// The 1-based numbers of the conflict-marker lines left in `text`. A lone
+/// `=======` line counts only next to an opening, base or closing marker, so
+/// a Markdown heading underlined with seven `=` is not a conflict.
+pub fn marker_lines(text: &[u8]) -> Vec<usize> {
+    let lines: Vec<&[u8]> = text
+        .split(|&b| b == b'\n')
+        .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
+        .collect();
+    let strong: Vec<usize> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| [b'<', b'>', b'|'].iter().any(|&c| marker(l, c)))
+        .map(|(i, _)| i + 1)
+        .collect();
+    if strong.is_empty() {
+        return strong;
+    }
+    lines
+        .iter()
+        .enumerate()
+        .filter(|(i, l)| strong.contains(&(i + 1)) || *l == b"=======")
+        .map(|(i, _)| i + 1)
+        .collect()
+}
+
+/// True when `text` still holds conflict markers (see [`marker_lines`]).
 pub fn has_markers(text: &[u8]) -> bool {
-    text.split(|&b| b == b'\n').any(|line| {
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        line == b"=======" || [b'<', b'>', b'|'].iter().any(|&c| marker(line, c))
-    })
+    !marker_lines(text).is_empty()
 }
 
 /// Seven `c` alone, or followed by a space and a label.
@@ -221,7 +243,11 @@ mod tests {
     #[test]
     fn markers_are_found_only_at_line_starts() {
         assert!(has_markers(b"x\n<<<<<<< yours\n"));
-        assert!(has_markers(b"=======\r\n"));
+        assert!(!has_markers(b"Title\n=======\r\n"), "a Markdown heading");
+        assert_eq!(
+            marker_lines(b"<<<<<<< yours\r\na\r\n=======\r\nb\r\n>>>>>>> lab 2\r\n"),
+            [1, 3, 5]
+        );
         assert!(has_markers(b"a\n|||||||\nb\n"));
         assert!(!has_markers(b"a <<<<<<< b\n========\n"));
     }

@@ -211,7 +211,7 @@ fn placeholders_left_fail_after_the_tests_pass() {
     lab.run(&["check", "--trust"]).code(1).stdout_eq(
         "FAIL 01-hello: Say hello
   pass     tests [..]
-  fail     todos-gone [..] 1 placeholder is left (replace each with your code):
+  fail     todos-gone [..] 1 placeholder is left (replace each with your code): greet.py:2: TODO(lab): # TODO(lab): return \"hello, NAME\"
   pass     style [..]
 
 FAIL `todos-gone` (no_placeholders check) of 01-hello:
@@ -348,7 +348,7 @@ fn sql_checks_show_differing_rows_side_by_side() {
     lab.run(&["check", "04-queries", "--trust"]).code(1).stdout_eq(
         "FAIL 04-queries: Queries
   fail     top [..] `queries/top.sql` holds no SQL statement yet: write the query there
-  fail     discount [..] the result differs from `checks/discount.csv` (exact order):
+  fail     discount [..] the result differs from `checks/discount.csv` (exact order): 2 rows differ (first 2 shown):
   fail     index [..] the query plan of `SELECT * FROM orders WHERE customer_id = 2` does not contain `USING INDEX`
 
 FAIL `top` (sql check) of 04-queries:
@@ -663,6 +663,20 @@ help: run `labforge restore tests` to restore the pristine copies (yours are bac
         .code(0)
         .stdout_eq("every protected file is pristine: nothing to restore\n");
     lab.run(&["check", "--trust"]).code(1).stderr_eq("");
+    // One path, whoever owns it.
+    lab.write("greet.py", "# mine\n");
+    lab.run(&["restore", "greet.py"])
+        .code(0)
+        .stdout_eq("backed up 1 file to .labforge/backup/[..]/\nrestored greet.py\n");
+    assert_eq!(
+        lab.read("greet.py"),
+        std::fs::read_to_string(fixture("kinds/common/greet.py")).unwrap()
+    );
+    lab.run(&["restore", "nope.txt"]).code(2).stderr_eq(
+        "error: `nope.txt` is not a file this lab was generated with
+help: name a file listed in .labforge/state.toml
+",
+    );
 }
 
 #[test]

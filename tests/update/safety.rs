@@ -343,3 +343,19 @@ fn killed_at_20_random_points_the_lab_is_before_after_or_repaired_by_the_next_ru
     }
     assert!(seen.len() >= 8, "the random points should spread: {seen:?}");
 }
+
+#[test]
+fn dry_run_json_is_the_plan_and_nothing_is_written() {
+    let fx = Fx::new("1.0.0", false, &[]);
+    fx.write("extra.txt", "mine\n");
+    fx.to("1.1.0");
+    let everything = support::tree(&fx.lab());
+    let out = fx.update(&["--dry-run", "--json"]);
+    out.code(0);
+    assert_eq!(support::tree(&fx.lab()), everything);
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(doc["dry_run"], true);
+    assert_eq!(doc["backup"], serde_json::Value::Null);
+    assert_eq!(doc["conflicts"], serde_json::json!(["extra.txt"]));
+    assert_eq!(doc["paths"].as_array().unwrap().len(), 14);
+}

@@ -32,6 +32,27 @@ def response(status: int, body: object = None, headers: dict | None = None) -> r
     return r
 
 
+def raised(resp: requests.Response, cls: type) -> ApiError:
+    """The error raise_for_response raises for `resp`; fails the test when it returns."""
+    try:
+        raise_for_response(resp)
+    except ApiError as err:
+        assert type(err) is cls, f"status {resp.status_code} must raise {cls.__name__}, not {type(err).__name__}"
+        return err
+    pytest.fail(f"raise_for_response returned for status {resp.status_code}; it must raise {cls.__name__}")
+
+
+def expect(cls: type, call, what: str) -> ApiError:
+    """Runs `call`, which must raise `cls` (the API answered with its status)."""
+    try:
+        call()
+    except cls as err:
+        return err
+    except Exception as err:
+        pytest.fail(f"{what} must raise {cls.__name__}, but raised {err!r}: map the status in raise_for_response (client/errors.py)")
+    pytest.fail(f"{what} returned instead of raising {cls.__name__}")
+
+
 def problem(status, title="T", detail="D", **extra):
     return {"type": "/problems/x", "title": title, "status": status, "detail": detail, **extra}
 
@@ -41,11 +62,9 @@ def problem(status, title="T", detail="D", **extra):
     [(401, Unauthorized), (404, NotFound), (422, ValidationError), (429, RateLimited), (500, ServerError), (503, ServerError), (409, ApiError), (400, ApiError)],
 )
 def test_each_status_maps_to_its_error(status, cls):
-    with pytest.raises(ApiError) as err:
-        raise_for_response(response(status, problem(status, title="Some title", detail="some detail")))
-    assert type(err.value) is cls, f"status {status} must raise {cls.__name__}, not {type(err.value).__name__}"
-    assert err.value.status == status
-    assert err.value.detail == "some detail" and err.value.title == "Some title", "copy title and detail from the problem+json body"
+    err = raised(response(status, problem(status, title="Some title", detail="some detail")), cls)
+    assert err.status == status
+    assert err.detail == "some detail" and err.title == "Some title", "copy title and detail from the problem+json body"
 
 
 def test_success_passes():
@@ -54,36 +73,35 @@ def test_success_passes():
 
 
 def test_a_body_that_is_not_json_still_maps():
-    with pytest.raises(ServerError):
-        raise_for_response(response(502))
+    raised(response(502), ServerError)
 
 
 def test_validation_errors_carry_the_field_errors():
     body = problem(422, errors=[{"field": "quantity", "msg": "must be an integer from 1 to 100"}])
-    with pytest.raises(ValidationError) as err:
-        raise_for_response(response(422, body))
-    assert err.value.errors == [FieldError("quantity", "must be an integer from 1 to 100")]
+    err = raised(response(422, body), ValidationError)
+    assert err.errors == [FieldError("quantity", "must be an integer from 1 to 100")], "turn each {field, msg} into a FieldError"
 
 
 def test_retry_after_seconds_is_kept():
-    with pytest.raises(ServerError) as err:
-        raise_for_response(response(503, problem(503), {"Retry-After": "1"}))
-    assert err.value.retry_after == 1.0
+    err = raised(response(503, problem(503), {"Retry-After": "1"}), ServerError)
+    assert err.retry_after == 1.0, "keep a numeric Retry-After as retry_after (seconds)"
 
 
 def test_not_found_is_raised_after_one_attempt(api):
     client = ApiClient(auth=StaticToken(api.token()))
-    with pytest.raises(NotFound):
-        client.get_product(9999)
+    expect(NotFound, lambda: client.get_product(9999), "get_product(9999) (a 404)")
     calls = api.journal("/v1/products/{id}")
     assert len(calls) == 1, f"a 404 will not change on a retry: expected 1 attempt, the journal shows {len(calls)}"
 
 
 def test_invalid_order_is_a_validation_error_after_one_attempt(api):
     client = ApiClient(auth=StaticToken(api.token()))
-    with pytest.raises(ValidationError) as err:
-        client.request("POST", "/v1/orders", json={"product_id": 1, "quantity": 0}, headers={"Idempotency-Key": "test-422"})
-    assert [e.field for e in err.value.errors] == ["quantity"]
+    err = expect(
+        ValidationError,
+        lambda: client.request("POST", "/v1/orders", json={"product_id": 1, "quantity": 0}, headers={"Idempotency-Key": "test-422"}),
+        "an order with quantity 0 (a 422)",
+    )
+    assert [e.field for e in err.errors] == ["quantity"]
     calls = api.journal("/v1/orders")
     assert len(calls) == 1, f"a 422 will not change on a retry: expected 1 attempt, the journal shows {len(calls)}"
     assert api.orders() == []
@@ -91,6 +109,5 @@ def test_invalid_order_is_a_validation_error_after_one_attempt(api):
 
 def test_a_bad_token_is_unauthorized_after_one_attempt(api):
     client = ApiClient(auth=StaticToken("not-a-token"))
-    with pytest.raises(Unauthorized):
-        client.get_product(1)
+    expect(Unauthorized, lambda: client.get_product(1), "a call with a bad token (a 401)")
     assert len(api.journal("/v1/products/{id}")) == 1
