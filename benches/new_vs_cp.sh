@@ -7,8 +7,9 @@
 #   RUNS=50 benches/new_vs_cp.sh    # more runs
 #   LABFORGE_BIN=target/release/labforge benches/new_vs_cp.sh   # no build
 #
-# Uses hyperfine when installed (apt-get install hyperfine), else a loop
-# timed with `date +%s%N` (median of RUNS). Record results in
+# Uses hyperfine when installed (apt-get install hyperfine), else (or with
+# BENCH_LOOP=1) a loop timed with `date +%s%N`: median of RUNS, the
+# commands interleaved, `sync` before each run. Record results in
 # docs/performance.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -73,35 +74,42 @@ for i in range(100):
 PY
 echo "synthetic lab: $(find "$LAB/common" -type f | wc -l) files, $(du -sh "$LAB" | cut -f1)"
 
-median_ms() { # command... ; runs it RUNS times in a fresh folder, prints the median in ms
-  local times=() i start end
-  for ((i = 0; i < RUNS; i++)); do
-    rm -rf "$WORK/out"
-    start=$(date +%s%N)
-    "$@" >/dev/null 2>&1
-    end=$(date +%s%N)
-    times+=($(((end - start) / 1000)))
-  done
+now_us() { echo $(($(date +%s%N) / 1000)); }
+time_one() { # command... ; prints the wall time of one run in microseconds
   rm -rf "$WORK/out"
-  printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.2f", a[int((NR+1)/2)]/1000}'
+  sync
+  local start end
+  start=$(now_us)
+  "$@" >/dev/null 2>&1
+  end=$(now_us)
+  echo $((end - start))
 }
+median() { sort -n | awk '{a[NR]=$1} END {printf "%.2f", a[int((NR+1)/2)]/1000}'; }
 
 NEW_GIT=("$BIN" new "$LAB" "$WORK/out" --defaults)
 NEW_NOGIT=("$BIN" new "$LAB" "$WORK/out" --defaults --no-git)
 CP=(cp -r "$LAB" "$WORK/out")
 
-if command -v hyperfine >/dev/null; then
+if [[ -z "${BENCH_LOOP:-}" ]] && command -v hyperfine >/dev/null; then
   hyperfine --warmup 3 --runs "$RUNS" --prepare "rm -rf '$WORK/out'" \
     -n "cp -r" "${CP[*]}" \
     -n "labforge new --no-git" "${NEW_NOGIT[*]}" \
     -n "labforge new (with git)" "${NEW_GIT[*]}"
   hyperfine --warmup 5 --runs 100 -N -n "labforge --version" "$BIN --version"
 else
-  echo "hyperfine not found: median of $RUNS runs timed with date +%s%N"
-  cp_ms=$(median_ms "${CP[@]}")
-  nogit_ms=$(median_ms "${NEW_NOGIT[@]}")
-  git_ms=$(median_ms "${NEW_GIT[@]}")
-  RUNS=100 ver_ms=$(median_ms "$BIN" --version)
+  echo "timed with date +%s%N: median of $RUNS interleaved runs"
+  : >"$WORK/cp" && : >"$WORK/nogit" && : >"$WORK/git" && : >"$WORK/ver"
+  for ((i = 0; i < RUNS; i++)); do
+    time_one "${CP[@]}" >>"$WORK/cp"
+    time_one "${NEW_NOGIT[@]}" >>"$WORK/nogit"
+    time_one "${NEW_GIT[@]}" >>"$WORK/git"
+  done
+  for ((i = 0; i < 100; i++)); do time_one "$BIN" --version >>"$WORK/ver"; done
+  rm -rf "$WORK/out"
+  cp_ms=$(median <"$WORK/cp")
+  nogit_ms=$(median <"$WORK/nogit")
+  git_ms=$(median <"$WORK/git")
+  ver_ms=$(median <"$WORK/ver")
   printf '%-28s %8s ms\n' "cp -r" "$cp_ms" "labforge new --no-git" "$nogit_ms" \
     "labforge new (with git)" "$git_ms" "labforge --version" "$ver_ms"
   awk -v a="$nogit_ms" -v b="$git_ms" -v c="$cp_ms" \

@@ -69,9 +69,7 @@ pub fn remove_dir_all(path: &Path) -> Result<()> {
 }
 
 pub fn rename(from: &Path, to: &Path) -> Result<()> {
-    fs::rename(from, to).map_err(|e| {
-        Error::io(&format!("move `{}` to", from.display()), to, e)
-    })
+    fs::rename(from, to).map_err(|e| Error::io(&format!("move `{}` to", from.display()), to, e))
 }
 
 pub fn copy(from: &Path, to: &Path) -> Result<u64> {

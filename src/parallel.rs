@@ -4,11 +4,17 @@
 //! (the first failing item in path order is reported).
 
 /// Applies `f` to every item on up to `available_parallelism` threads (at
-/// most 8), keeping the order. Small inputs run on the calling thread.
+/// most 8; `LABFORGE_THREADS=N` overrides), keeping the order. Small inputs
+/// run on the calling thread.
 pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(8);
+    let threads = std::env::var("LABFORGE_THREADS")
+        .ok()
+        .and_then(|s| s.parse::<usize>().ok())
+        .unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map_or(1, |n| n.get())
+                .min(8)
+        });
     if threads < 2 || items.len() < 64 {
         return items.iter().map(f).collect();
     }

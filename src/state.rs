@@ -78,7 +78,9 @@ pub struct State {
 
 impl State {
     pub fn lab_id(&self) -> &str {
-        self.lab.split_once('@').map_or(self.lab.as_str(), |(id, _)| id)
+        self.lab
+            .split_once('@')
+            .map_or(self.lab.as_str(), |(id, _)| id)
     }
     pub fn lab_version(&self) -> &str {
         self.lab.split_once('@').map_or("", |(_, v)| v)
@@ -101,16 +103,20 @@ impl State {
             }
         })?;
         if state.schema != STATE_SCHEMA {
-            return Err(Error::new(format!("state schema {} is not supported by this labforge", state.schema))
-                .in_file(&path)
-                .with_help("upgrade labforge"));
+            return Err(Error::new(format!(
+                "state schema {} is not supported by this labforge",
+                state.schema
+            ))
+            .in_file(&path)
+            .with_help("upgrade labforge"));
         }
         Ok(state)
     }
 
     /// Writes the state atomically.
     pub fn save(&self, root: &Path) -> Result<()> {
-        let text = toml::to_string_pretty(self).map_err(|e| Error::new(format!("could not encode the lab state: {e}")))?;
+        let text = toml::to_string_pretty(self)
+            .map_err(|e| Error::new(format!("could not encode the lab state: {e}")))?;
         fsx::write_atomic(&root.join(STATE_FILE), text)
     }
 
@@ -143,9 +149,13 @@ pub fn object_path(root: &Path, digest: &str) -> PathBuf {
 pub fn put_object(root: &Path, bytes: &[u8]) -> Result<String> {
     let digest = crate::template::digest_bytes(bytes);
     let path = object_path(root, &digest);
-    if !path.exists() {
+    // An object is reused only when its bytes still match its name, so a
+    // write cut short by a crash is repaired instead of trusted forever.
+    let intact = path.exists()
+        && std::fs::read(&path).is_ok_and(|b| crate::template::digest_bytes(&b) == digest);
+    if !intact {
         fsx::create_dir_all(path.parent().expect("objects dir"))?;
-        fsx::write(&path, bytes)?;
+        fsx::write_atomic(&path, bytes)?;
     }
     Ok(digest)
 }

@@ -22,11 +22,24 @@ pub static SHARED_TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/te
 
 /// Names never taken into a template (tool caches that may sit in a folder an
 /// author is working on).
-pub const IGNORED_NAMES: &[&str] = &[".git", ".venv", "target", "__pycache__", ".pytest_cache", ".DS_Store", ".mypy_cache", ".ruff_cache", "node_modules"];
+pub const IGNORED_NAMES: &[&str] = &[
+    ".git",
+    ".venv",
+    "target",
+    "__pycache__",
+    ".pytest_cache",
+    ".DS_Store",
+    ".mypy_cache",
+    ".ruff_cache",
+    "node_modules",
+];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Entry {
-    File { bytes: Vec<u8>, executable: bool },
+    File {
+        bytes: Vec<u8>,
+        executable: bool,
+    },
     /// A symbolic link; the target is relative and stays inside the template.
     Symlink(String),
 }
@@ -44,7 +57,10 @@ pub enum Origin {
     Local(PathBuf),
     /// A remote source (git or tarball); `spec` is what the user typed and
     /// `resolved` the commit or digest used.
-    Remote { spec: String, resolved: String },
+    Remote {
+        spec: String,
+        resolved: String,
+    },
 }
 
 impl Origin {
@@ -92,25 +108,43 @@ impl TemplateTree {
         for item in walker {
             let item = item.map_err(|e| {
                 let path = e.path().unwrap_or(root).to_path_buf();
-                Error::new(format!("could not read the template folder `{}`: {e}", path.display()))
+                Error::new(format!(
+                    "could not read the template folder `{}`: {e}",
+                    path.display()
+                ))
             })?;
             if item.depth() == 0 {
                 continue;
             }
-            let rel = item.path().strip_prefix(root).expect("walkdir stays under root");
+            let rel = item
+                .path()
+                .strip_prefix(root)
+                .expect("walkdir stays under root");
             let key = rel_key(rel)?;
             let ft = item.file_type();
             if ft.is_symlink() {
                 let target = fsx::read_link(item.path())?;
                 check_link_inside(&key, &target).map_err(|e| e.in_file(item.path()))?;
-                entries.insert(key, Entry::Symlink(target.to_string_lossy().replace('\\', "/")));
+                entries.insert(
+                    key,
+                    Entry::Symlink(target.to_string_lossy().replace('\\', "/")),
+                );
             } else if ft.is_file() {
                 let meta = fsx::metadata(item.path())?;
                 let bytes = fsx::read(item.path())?;
-                entries.insert(key, Entry::File { bytes, executable: fsx::is_executable(&meta) });
+                entries.insert(
+                    key,
+                    Entry::File {
+                        bytes,
+                        executable: fsx::is_executable(&meta),
+                    },
+                );
             } else if !ft.is_dir() {
-                return Err(Error::new(format!("`{}` is not a regular file, folder or symlink", item.path().display()))
-                    .with_help("remove device files, sockets and pipes from the template"));
+                return Err(Error::new(format!(
+                    "`{}` is not a regular file, folder or symlink",
+                    item.path().display()
+                ))
+                .with_help("remove device files, sockets and pipes from the template"));
             }
         }
         Ok(TemplateTree { entries })
@@ -122,7 +156,10 @@ impl TemplateTree {
         let mut entries = BTreeMap::new();
         fn walk(dir: &Dir<'static>, base: &Path, out: &mut BTreeMap<String, Entry>) {
             for f in dir.files() {
-                let rel = f.path().strip_prefix(base).expect("embedded paths share the base");
+                let rel = f
+                    .path()
+                    .strip_prefix(base)
+                    .expect("embedded paths share the base");
                 let key = rel.to_string_lossy().replace('\\', "/");
                 let bytes = f.contents().to_vec();
                 let executable = bytes.starts_with(b"#!");
@@ -150,7 +187,10 @@ impl TemplateTree {
             entries: self
                 .entries
                 .iter()
-                .filter_map(|(k, v)| k.strip_prefix(&prefix).map(|rest| (rest.to_string(), v.clone())))
+                .filter_map(|(k, v)| {
+                    k.strip_prefix(&prefix)
+                        .map(|rest| (rest.to_string(), v.clone()))
+                })
                 .collect(),
         }
     }
@@ -189,10 +229,18 @@ fn rel_key(rel: &Path) -> Result<String> {
         match c {
             Component::Normal(s) => parts.push(
                 s.to_str()
-                    .ok_or_else(|| Error::new(format!("`{}` is not a UTF-8 path", rel.display())).with_help("rename the file with a UTF-8 name"))?
+                    .ok_or_else(|| {
+                        Error::new(format!("`{}` is not a UTF-8 path", rel.display()))
+                            .with_help("rename the file with a UTF-8 name")
+                    })?
                     .to_string(),
             ),
-            _ => return Err(Error::new(format!("unexpected path component in `{}`", rel.display()))),
+            _ => {
+                return Err(Error::new(format!(
+                    "unexpected path component in `{}`",
+                    rel.display()
+                )));
+            }
         }
     }
     Ok(parts.join("/"))
@@ -227,7 +275,13 @@ pub fn builtin_ids() -> Vec<String> {
     let mut ids: Vec<String> = BUILTIN_LABS
         .dirs()
         .filter(|d| d.get_file(d.path().join(MANIFEST)).is_some())
-        .map(|d| d.path().file_name().unwrap_or_default().to_string_lossy().into_owned())
+        .map(|d| {
+            d.path()
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned()
+        })
         .collect();
     ids.sort();
     ids
@@ -238,7 +292,9 @@ impl Lab {
     pub fn from_tree(tree: TemplateTree, origin: Origin, manifest_path: PathBuf) -> Result<Lab> {
         let text = match tree.get(MANIFEST) {
             Some(bytes) => String::from_utf8(bytes.to_vec()).map_err(|_| {
-                Error::new("lab.toml is not valid UTF-8").in_file(&manifest_path).with_help("save lab.toml as UTF-8")
+                Error::new("lab.toml is not valid UTF-8")
+                    .in_file(&manifest_path)
+                    .with_help("save lab.toml as UTF-8")
             })?,
             None => {
                 return Err(Error::new(format!("no `{MANIFEST}` in `{}`", manifest_path.parent().unwrap_or(Path::new(".")).display()))
@@ -246,7 +302,12 @@ impl Lab {
             }
         };
         let manifest = manifest::parse(&text, &manifest_path)?;
-        Ok(Lab { manifest, tree, origin, manifest_path })
+        Ok(Lab {
+            manifest,
+            tree,
+            origin,
+            manifest_path,
+        })
     }
 
     /// A built-in lab by id.
@@ -255,11 +316,17 @@ impl Lab {
             .get_dir(id)
             .filter(|d| d.get_file(d.path().join(MANIFEST)).is_some())
             .ok_or_else(|| {
-                Error::new(format!("there is no built-in lab `{id}`"))
-                    .with_help(format!("built-in labs: {}; `labforge list` shows every lab you can use", builtin_ids().join(", ")))
+                Error::new(format!("there is no built-in lab `{id}`")).with_help(format!(
+                    "built-in labs: {}; `labforge list` shows every lab you can use",
+                    builtin_ids().join(", ")
+                ))
             })?;
         let tree = TemplateTree::from_embedded(dir);
-        Lab::from_tree(tree, Origin::Builtin(id.to_string()), PathBuf::from(format!("<builtin>/{id}/{MANIFEST}")))
+        Lab::from_tree(
+            tree,
+            Origin::Builtin(id.to_string()),
+            PathBuf::from(format!("<builtin>/{id}/{MANIFEST}")),
+        )
     }
 
     /// A lab template folder on disk.

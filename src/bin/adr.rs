@@ -1,1 +1,3 @@
-fn main() -> std::process::ExitCode { labforge::adr_main() }
+fn main() -> std::process::ExitCode {
+    labforge::adr_main()
+}

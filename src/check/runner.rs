@@ -69,35 +69,7 @@ fn run_check(
         _ => format!("labforge check {}", ex.id()),
     };
     let started = Instant::now();
-    let outcome = gate(cx, check, earlier).unwrap_or_else(|| {
-        if std::io::stderr().is_terminal() {
-            eprintln!("checking {} / {id} …", ex.id());
-        }
-        let timeout = check
-            .timeout
-            .as_deref()
-            .and_then(parse_duration)
-            .unwrap_or_else(|| kinds::default_timeout(kind));
-        let mut names: Vec<String> = check.services.clone();
-        names.extend(check.service.iter().cloned());
-        names.dedup();
-        match services::start_all(cx, &names) {
-            Err(e) => Outcome::error(error_text(&e)),
-            Ok(instances) => {
-                let job = Job {
-                    exercise: ex,
-                    check,
-                    id: &id,
-                    timeout,
-                    services: &instances,
-                };
-                let outcome =
-                    kinds::run(cx, &job).unwrap_or_else(|e| Outcome::error(error_text(&e)));
-                drop(instances);
-                outcome
-            }
-        }
-    });
+    let outcome = gate(cx, check, earlier).unwrap_or_else(|| execute(cx, ex, check, &id));
     let failed = matches!(outcome.status, Status::Fail | Status::Error);
     CheckResult {
         id,
@@ -117,6 +89,38 @@ fn run_check(
         } else {
             started.elapsed().as_millis() as u64
         },
+    }
+}
+
+/// Starts the check's services, runs it, stops them.
+fn execute(cx: &Context, ex: &Exercise, check: &CheckDef, id: &str) -> Outcome {
+    if std::io::stderr().is_terminal() {
+        eprintln!("checking {} / {id} …", ex.id());
+    }
+    let kind = *check.kind.get_ref();
+    let timeout = check
+        .timeout
+        .as_deref()
+        .and_then(parse_duration)
+        .unwrap_or_else(|| kinds::default_timeout(kind));
+    let mut names: Vec<String> = check.services.clone();
+    names.extend(check.service.iter().cloned());
+    names.dedup();
+    match services::start_all(cx, &names) {
+        Err(e) => Outcome::error(error_text(&e)),
+        Ok(instances) => {
+            let job = Job {
+                exercise: ex,
+                check,
+                id,
+                timeout,
+                services: &instances,
+            };
+            let outcome = kinds::run(cx, &job).unwrap_or_else(|e| Outcome::error(error_text(&e)));
+            // Dropping the instances kills the services' process groups.
+            drop(instances);
+            outcome
+        }
     }
 }
 

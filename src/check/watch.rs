@@ -57,14 +57,16 @@ pub fn watch(mut once: impl FnMut() -> Result<Status>) -> Result<Status> {
             Box::new(w)
         }
     };
+    // A first run that cannot start (untrusted lab, missing tool) ends the
+    // watch; later errors are printed and the watch goes on.
+    once()?;
     loop {
-        match once() {
-            Ok(_) => {}
-            Err(e) => eprint!("{}", e.render()),
-        }
         eprintln!("watching for changes (Ctrl-C to stop) …");
         wait_for_change(&root, &rx)?;
         eprintln!();
+        if let Err(e) = once() {
+            eprint!("{}", e.render());
+        }
     }
 }
 

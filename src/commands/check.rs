@@ -118,6 +118,13 @@ pub fn check(a: CheckArgs) -> Result<Status> {
 
 fn check_once(a: &CheckArgs) -> Result<Status> {
     let mut s = Session::open(true, a.trust)?;
+    if s.lab.manifest.exercise.is_empty() {
+        eprintln!(
+            "{} has no exercises: there is nothing to check",
+            s.state.lab
+        );
+        return Ok(Status::Success);
+    }
     let cx = Context::new(&s.lab, &s.root, s.track());
     cx.check_track_needs()?;
     let exercises: Vec<&Exercise> = if a.all {

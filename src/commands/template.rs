@@ -82,7 +82,10 @@ fn init(args: InitArgs) -> Result<Status> {
     for f in files {
         eprintln!("  {f}");
     }
-    eprintln!("next: `labforge template test {}`, then edit lab.toml and the files above", args.dir.display());
+    eprintln!(
+        "next: `labforge template test {}`, then edit lab.toml and the files above",
+        args.dir.display()
+    );
     Ok(Status::Success)
 }
 
@@ -91,7 +94,10 @@ fn init(args: InitArgs) -> Result<Status> {
 fn pack(args: PackArgs) -> Result<Status> {
     let p = crate::authoring::pack(&args.dir, args.out.as_deref())?;
     println!("{}  {}", p.sha256, p.out.display());
-    eprintln!("packed {} files ({} bytes); share it as URL#sha256={}", p.files, p.bytes, p.sha256);
+    eprintln!(
+        "packed {} files ({} bytes); share it as URL#sha256={}",
+        p.files, p.bytes, p.sha256
+    );
     Ok(Status::Success)
 }
 
@@ -99,7 +105,10 @@ fn pack(args: PackArgs) -> Result<Status> {
 fn lint(args: LintArgs) -> Result<Status> {
     let lab = crate::source::load(&args.lab, &crate::source::FetchOptions::default())?;
     let findings = crate::selftest::lint::lint(&lab);
-    let errors = findings.iter().filter(|f| f.level == crate::selftest::lint::Level::Error).count();
+    let errors = findings
+        .iter()
+        .filter(|f| f.level == crate::selftest::lint::Level::Error)
+        .count();
     if args.json {
         let v = serde_json::json!({"lab": lab.manifest.lab_ref(), "findings": findings});
         println!("{}", serde_json::to_string_pretty(&v).expect("json"));
@@ -109,18 +118,32 @@ fn lint(args: LintArgs) -> Result<Status> {
         }
         let warnings = findings.len() - errors;
         match errors {
-            0 => eprintln!("{}: no errors, {warnings} warning(s)", lab.manifest.lab_ref()),
-            n => eprintln!("{}: {n} error(s), {warnings} warning(s)", lab.manifest.lab_ref()),
+            0 => eprintln!(
+                "{}: no errors, {warnings} warning(s)",
+                lab.manifest.lab_ref()
+            ),
+            n => eprintln!(
+                "{}: {n} error(s), {warnings} warning(s)",
+                lab.manifest.lab_ref()
+            ),
         }
     }
-    Ok(if errors > 0 { Status::No } else { Status::Success })
+    Ok(if errors > 0 {
+        Status::No
+    } else {
+        Status::Success
+    })
 }
 
 /// `template test LAB [--track T] [--bless] [--keep] [--json]` (H2: self-test).
 fn test(args: TestArgs) -> Result<Status> {
     let lab = crate::source::load(&args.lab, &crate::source::FetchOptions::default())?;
     crate::trust::ensure_trusted(&lab.origin.source_string(), args.trust)?;
-    let opts = crate::selftest::Options { track: args.track, bless: args.bless, keep: args.keep };
+    let opts = crate::selftest::Options {
+        track: args.track,
+        bless: args.bless,
+        keep: args.keep,
+    };
     let report = crate::selftest::test_lab(&lab, &opts)?;
     if args.json {
         print!("{}", report.to_json());

@@ -21,7 +21,11 @@ fn unknown_key_has_line_and_column() {
     let err = parse(&text, Path::new("lab.toml")).unwrap_err();
     let loc = err.location.unwrap();
     assert_eq!((loc.line, loc.column), (Some(6), Some(1)));
-    assert!(err.message.starts_with("unknown field `titel`"), "{}", err.message);
+    assert!(
+        err.message.starts_with("unknown field `titel`"),
+        "{}",
+        err.message
+    );
 }
 
 #[test]
@@ -30,13 +34,17 @@ fn key_of_other_kind_is_rejected_at_the_check() {
         "{MINIMAL}\n[[exercise]]\nid = \"01-a\"\ntitle = \"A\"\n\n[[exercise.check]]\nkind = \"file\"\npath = \"x\"\nquery_file = \"q.sql\"\n"
     );
     let err = parse(&text, Path::new("lab.toml")).unwrap_err();
-    assert_eq!(err.message, "`query_file` is not a key of a `file` check (check `file-1` of exercise `01-a`)");
+    assert_eq!(
+        err.message,
+        "`query_file` is not a key of a `file` check (check `file-1` of exercise `01-a`)"
+    );
     assert_eq!(err.location.unwrap().line, Some(11));
 }
 
 #[test]
 fn variables_keep_their_order() {
-    let text = format!("{MINIMAL}[variable.zeta]\ndefault = \"z\"\n[variable.alpha]\ndefault = \"a\"\n");
+    let text =
+        format!("{MINIMAL}[variable.zeta]\ndefault = \"z\"\n[variable.alpha]\ndefault = \"a\"\n");
     let m = parse(&text, Path::new("lab.toml")).unwrap();
     let names: Vec<&str> = m.variable.iter().map(|(k, _)| k).collect();
     assert_eq!(names, ["zeta", "alpha"]);
@@ -46,7 +54,10 @@ fn variables_keep_their_order() {
 fn expand_vars_leaves_unknown_braces() {
     let mut vars = std::collections::BTreeMap::new();
     vars.insert("src".to_string(), "client".to_string());
-    assert_eq!(expand_vars("{src}/a.py \\d{16} {x}", &vars), "client/a.py \\d{16} {x}");
+    assert_eq!(
+        expand_vars("{src}/a.py \\d{16} {x}", &vars),
+        "client/a.py \\d{16} {x}"
+    );
 }
 
 #[test]

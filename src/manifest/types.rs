@@ -45,7 +45,10 @@ impl<T> IndexedMap<T> {
         self.0.iter().map(|(k, v)| (k.get_ref().as_str(), v))
     }
     pub fn get(&self, key: &str) -> Option<&T> {
-        self.0.iter().find(|(k, _)| k.get_ref() == key).map(|(_, v)| v)
+        self.0
+            .iter()
+            .find(|(k, _)| k.get_ref() == key)
+            .map(|(_, v)| v)
     }
     pub fn len(&self) -> usize {
         self.0.len()
@@ -63,7 +66,10 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for IndexedMap<T> {
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
                 f.write_str("a table")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> Result<Self::Value, A::Error> {
                 let mut out = Vec::new();
                 while let Some((k, v)) = m.next_entry::<Spanned<String>, T>()? {
                     out.push((k, v));

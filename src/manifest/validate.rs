@@ -18,7 +18,12 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn err(&self, span: Range<usize>, message: impl Into<String>, help: impl Into<String>) -> Error {
+    fn err(
+        &self,
+        span: Range<usize>,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Error {
         Error::new(message)
             .at_offset(self.file, self.text, span.start)
             .with_help(help)
@@ -76,7 +81,10 @@ pub fn validate(m: &Manifest, text: &str, file: &Path) -> Result<()> {
         if !is_version(&mig.get_ref().version) {
             return Err(cx.err(
                 mig.span(),
-                format!("migration version `{}` is not MAJOR.MINOR.PATCH", mig.get_ref().version),
+                format!(
+                    "migration version `{}` is not MAJOR.MINOR.PATCH",
+                    mig.get_ref().version
+                ),
                 "write the lab version that introduced the change, for example \"1.3.0\"",
             ));
         }
@@ -95,7 +103,10 @@ fn validate_lab(m: &Manifest, cx: &Ctx) -> Result<()> {
     if !is_version(m.lab.version.get_ref()) {
         return Err(cx.err(
             m.lab.version.span(),
-            format!("lab version `{}` is not MAJOR.MINOR.PATCH", m.lab.version.get_ref()),
+            format!(
+                "lab version `{}` is not MAJOR.MINOR.PATCH",
+                m.lab.version.get_ref()
+            ),
             "write a semantic version such as \"1.0.0\"",
         ));
     }
@@ -107,9 +118,13 @@ fn validate_lab(m: &Manifest, cx: &Ctx) -> Result<()> {
     }
     for t in &m.lab.tracks {
         if !m.track.contains_key(t) {
-            return Err(Error::new(format!("`lab.tracks` lists `{t}` but there is no `[track.{t}]` table"))
-                .in_file(cx.file)
-                .with_help(format!("add a `[track.{t}]` table (it may be empty), or remove `{t}` from `lab.tracks`")));
+            return Err(Error::new(format!(
+                "`lab.tracks` lists `{t}` but there is no `[track.{t}]` table"
+            ))
+            .in_file(cx.file)
+            .with_help(format!(
+                "add a `[track.{t}]` table (it may be empty), or remove `{t}` from `lab.tracks`"
+            )));
         }
         if !is_id(t) {
             return Err(Error::new(format!("track name `{t}` is not a valid id"))
@@ -155,7 +170,11 @@ fn validate_variables(m: &Manifest, cx: &Ctx) -> Result<()> {
             ));
         }
         if !seen.insert(name.clone()) {
-            return Err(cx.err(span, format!("variable `{name}` is declared twice"), "keep one declaration"));
+            return Err(cx.err(
+                span,
+                format!("variable `{name}` is declared twice"),
+                "keep one declaration",
+            ));
         }
         match var.kind {
             VarType::Choice if var.choices.is_empty() => {
@@ -177,10 +196,18 @@ fn validate_variables(m: &Manifest, cx: &Ctx) -> Result<()> {
         }
         if let Some(p) = &var.pattern {
             if var.kind != VarType::String {
-                return Err(cx.err(p.span(), format!("`pattern` of `{name}` only applies to strings"), "remove it"));
+                return Err(cx.err(
+                    p.span(),
+                    format!("`pattern` of `{name}` only applies to strings"),
+                    "remove it",
+                ));
             }
             if let Err(e) = Regex::new(p.get_ref()) {
-                return Err(cx.err(p.span(), format!("`pattern` of `{name}` is not a valid regex: {e}"), "fix the regex (Rust regex syntax)"));
+                return Err(cx.err(
+                    p.span(),
+                    format!("`pattern` of `{name}` is not a valid regex: {e}"),
+                    "fix the regex (Rust regex syntax)",
+                ));
             }
         }
         if let Some(d) = &var.default {
@@ -188,7 +215,9 @@ fn validate_variables(m: &Manifest, cx: &Ctx) -> Result<()> {
                 (VarType::String, toml::Value::String(_)) => true,
                 (VarType::Bool, toml::Value::Boolean(_)) => true,
                 (VarType::Integer, toml::Value::Integer(_)) => true,
-                (VarType::Choice, toml::Value::String(s)) => var.choices.contains(s) || s.contains("{{"),
+                (VarType::Choice, toml::Value::String(s)) => {
+                    var.choices.contains(s) || s.contains("{{")
+                }
                 _ => false,
             };
             if !ok {
@@ -198,12 +227,20 @@ fn validate_variables(m: &Manifest, cx: &Ctx) -> Result<()> {
                     VarType::Integer => "use a whole number".into(),
                     VarType::String => "use a quoted string".into(),
                 };
-                return Err(cx.err(d.span(), format!("default of `{name}` does not fit its type"), help));
+                return Err(cx.err(
+                    d.span(),
+                    format!("default of `{name}` does not fit its type"),
+                    help,
+                ));
             }
         }
         if let (Some(min), Some(max)) = (var.min, var.max) {
             if min > max {
-                return Err(cx.err(span, format!("`min` of `{name}` is above its `max`"), "swap them"));
+                return Err(cx.err(
+                    span,
+                    format!("`min` of `{name}` is above its `max`"),
+                    "swap them",
+                ));
             }
         }
     }
@@ -220,7 +257,11 @@ fn validate_services(m: &Manifest, cx: &Ctx) -> Result<()> {
 
 fn check_ready(ready: &Ready, what: &str, cx: &Ctx, span: Range<usize>) -> Result<()> {
     let re = Regex::new(&ready.log).map_err(|e| {
-        cx.err(span.clone(), format!("`ready.log` of {what} is not a valid regex: {e}"), "fix the regex (Rust regex syntax)")
+        cx.err(
+            span.clone(),
+            format!("`ready.log` of {what} is not a valid regex: {e}"),
+            "fix the regex (Rust regex syntax)",
+        )
     })?;
     if !re.capture_names().flatten().any(|n| n == "addr") {
         return Err(cx.err(
@@ -237,19 +278,32 @@ fn check_ready(ready: &Ready, what: &str, cx: &Ctx, span: Range<usize>) -> Resul
 
 fn duration(t: &str, what: &str, cx: &Ctx, span: Range<usize>) -> Result<()> {
     if parse_duration(t).is_none() {
-        return Err(cx.err(span, format!("{what} `{t}` is not a duration"), "write a number and a unit: \"500ms\", \"30s\", \"2m\""));
+        return Err(cx.err(
+            span,
+            format!("{what} `{t}` is not a duration"),
+            "write a number and a unit: \"500ms\", \"30s\", \"2m\"",
+        ));
     }
     Ok(())
 }
 
-fn check_per_track(run: &PerTrack, m: &Manifest, what: &str, cx: &Ctx, span: Range<usize>) -> Result<()> {
+fn check_per_track(
+    run: &PerTrack,
+    m: &Manifest,
+    what: &str,
+    cx: &Ctx,
+    span: Range<usize>,
+) -> Result<()> {
     if let PerTrack::Tracks(map) = run {
         for t in map.keys() {
             if !m.track.contains_key(t) {
                 return Err(cx.err(
                     span.clone(),
                     format!("{what} names track `{t}`, which the lab does not declare"),
-                    format!("declare `[track.{t}]`, or use one of: {}", m.lab.tracks.join(", ")),
+                    format!(
+                        "declare `[track.{t}]`, or use one of: {}",
+                        m.lab.tracks.join(", ")
+                    ),
                 ));
             }
         }
@@ -259,7 +313,12 @@ fn check_per_track(run: &PerTrack, m: &Manifest, what: &str, cx: &Ctx, span: Ran
 
 fn check_relative(p: &str, what: &str, cx: &Ctx, span: Range<usize>) -> Result<()> {
     let path = Path::new(p);
-    if p.is_empty() || path.is_absolute() || path.components().any(|c| matches!(c, std::path::Component::ParentDir)) {
+    if p.is_empty()
+        || path.is_absolute()
+        || path
+            .components()
+            .any(|c| matches!(c, std::path::Component::ParentDir))
+    {
         return Err(cx.err(
             span,
             format!("{what} `{p}` must be a relative path inside the lab"),
@@ -275,21 +334,36 @@ fn validate_exercises(m: &Manifest, cx: &Ctx) -> Result<()> {
         let ex = ex_sp.get_ref();
         let id = ex.id.get_ref();
         if !is_id(id) {
-            return Err(cx.err(ex.id.span(), format!("exercise id `{id}` is not a valid id"), "use lower-case letters, digits and `-`, such as \"03-pagination\""));
+            return Err(cx.err(
+                ex.id.span(),
+                format!("exercise id `{id}` is not a valid id"),
+                "use lower-case letters, digits and `-`, such as \"03-pagination\"",
+            ));
         }
         if !ids.insert(id.clone()) {
-            return Err(cx.err(ex.id.span(), format!("exercise id `{id}` is used twice"), "give every exercise its own id"));
+            return Err(cx.err(
+                ex.id.span(),
+                format!("exercise id `{id}` is used twice"),
+                "give every exercise its own id",
+            ));
         }
         for a in ex.after.iter().flatten() {
             if !ids.contains(a) || a == id {
                 return Err(cx.err(
                     ex.id.span(),
-                    format!("exercise `{id}` comes `after` `{a}`, which is not an earlier exercise"),
+                    format!(
+                        "exercise `{id}` comes `after` `{a}`, which is not an earlier exercise"
+                    ),
                     "list ids of exercises declared above this one",
                 ));
             }
         }
-        for (what, p) in ex.doc.iter().map(|d| ("doc", d)).chain(ex.solution.iter().map(|s| ("solution", s))) {
+        for (what, p) in ex
+            .doc
+            .iter()
+            .map(|d| ("doc", d))
+            .chain(ex.solution.iter().map(|s| ("solution", s)))
+        {
             check_relative(p, &format!("`{what}` of exercise `{id}`"), cx, ex.id.span())?;
         }
         let mut check_ids: BTreeMap<String, usize> = BTreeMap::new();
@@ -297,9 +371,20 @@ fn validate_exercises(m: &Manifest, cx: &Ctx) -> Result<()> {
             let c = c_sp.get_ref();
             let cid = c.id_or(i);
             if check_ids.insert(cid.clone(), i).is_some() {
-                return Err(cx.err(c_sp.span(), format!("check id `{cid}` is used twice in exercise `{id}`"), "give each check of an exercise its own `id`"));
+                return Err(cx.err(
+                    c_sp.span(),
+                    format!("check id `{cid}` is used twice in exercise `{id}`"),
+                    "give each check of an exercise its own `id`",
+                ));
             }
-            validate_check(m, c, &check_ids, &format!("check `{cid}` of exercise `{id}`"), cx, c_sp.span())?;
+            validate_check(
+                m,
+                c,
+                &check_ids,
+                &format!("check `{cid}` of exercise `{id}`"),
+                cx,
+                c_sp.span(),
+            )?;
         }
     }
     Ok(())
@@ -352,7 +437,17 @@ fn allowed_keys(kind: CheckKind) -> &'static [&'static str] {
         CheckKind::NoPlaceholders => &["paths", "path", "markers"],
         CheckKind::Http => &["service", "services", "request", "expect"],
         CheckKind::Process => &["run", "ready", "steps", "expect", "services"],
-        CheckKind::Sql => &["db", "query", "query_file", "expect_rows", "order", "float_tolerance", "mode", "then", "plan"],
+        CheckKind::Sql => &[
+            "db",
+            "query",
+            "query_file",
+            "expect_rows",
+            "order",
+            "float_tolerance",
+            "mode",
+            "then",
+            "plan",
+        ],
         CheckKind::Adr => &["path", "sections", "min_words", "min_options", "status"],
     }
 }
@@ -371,7 +466,10 @@ fn validate_check(
         if !allowed.contains(&key) {
             return Err(cx.err(
                 span.clone(),
-                format!("`{key}` is not a key of a `{}` check ({what})", kind.as_str()),
+                format!(
+                    "`{key}` is not a key of a `{}` check ({what})",
+                    kind.as_str()
+                ),
                 format!("a `{}` check takes: {}", kind.as_str(), allowed.join(", ")),
             ));
         }
@@ -380,14 +478,21 @@ fn validate_check(
         if set {
             Ok(())
         } else {
-            Err(cx.err(span.clone(), format!("{what} needs `{key}`"), format!("add it, for example `{example}`")))
+            Err(cx.err(
+                span.clone(),
+                format!("{what} needs `{key}`"),
+                format!("add it, for example `{example}`"),
+            ))
         }
     };
     if let Some(t) = &c.timeout {
         duration(t, &format!("`timeout` of {what}"), cx, span.clone())?;
     }
     if let Some(CheckNeeds::Check(dep)) = &c.needs {
-        let own = earlier.iter().find(|(_, i)| **i == earlier.len() - 1).map(|(k, _)| k.as_str());
+        let own = earlier
+            .iter()
+            .find(|(_, i)| **i == earlier.len() - 1)
+            .map(|(k, _)| k.as_str());
         if !earlier.contains_key(dep) || own == Some(dep.as_str()) {
             return Err(cx.err(
                 span.clone(),
@@ -398,43 +503,102 @@ fn validate_check(
     }
     for s in c.services.iter().chain(c.service.iter()) {
         if !m.service.contains_key(s) {
-            return Err(cx.err(span.clone(), format!("{what} uses service `{s}`, which is not declared"), format!("declare `[service.{s}]`")));
+            return Err(cx.err(
+                span.clone(),
+                format!("{what} uses service `{s}`, which is not declared"),
+                format!("declare `[service.{s}]`"),
+            ));
         }
     }
-    for re in c.matches.iter().chain(&c.not_matches).chain(&c.stdout_matches) {
+    for re in c
+        .matches
+        .iter()
+        .chain(&c.not_matches)
+        .chain(&c.stdout_matches)
+    {
         if let Err(e) = Regex::new(re) {
-            return Err(cx.err(span.clone(), format!("{what}: `{re}` is not a valid regex: {e}"), "fix the regex (Rust regex syntax has no look-around)"));
+            return Err(cx.err(
+                span.clone(),
+                format!("{what}: `{re}` is not a valid regex: {e}"),
+                "fix the regex (Rust regex syntax has no look-around)",
+            ));
         }
     }
-    for p in c.path.iter().chain(&c.paths).chain(c.query_file.iter()).chain(c.expect_rows.iter()) {
+    for p in c
+        .path
+        .iter()
+        .chain(&c.paths)
+        .chain(c.query_file.iter())
+        .chain(c.expect_rows.iter())
+    {
         check_relative(p, &format!("a path of {what}"), cx, span.clone())?;
     }
     match kind {
         CheckKind::Command => {
             require(c.run.is_some(), "run", "run = \"{test} tests/test_01.py\"")?;
-            check_per_track(c.run.as_ref().expect("checked"), m, &format!("`run` of {what}"), cx, span.clone())?;
+            check_per_track(
+                c.run.as_ref().expect("checked"),
+                m,
+                &format!("`run` of {what}"),
+                cx,
+                span.clone(),
+            )?;
         }
-        CheckKind::File => require(c.path.is_some() || !c.paths.is_empty(), "path", "path = \"Dockerfile\"")?,
+        CheckKind::File => require(
+            c.path.is_some() || !c.paths.is_empty(),
+            "path",
+            "path = \"Dockerfile\"",
+        )?,
         CheckKind::NoPlaceholders => {}
         CheckKind::Http => {
             require(c.service.is_some(), "service", "service = \"app\"")?;
-            require(c.request.is_some(), "request", "request = { method = \"GET\", path = \"/healthz\" }")?;
+            require(
+                c.request.is_some(),
+                "request",
+                "request = { method = \"GET\", path = \"/healthz\" }",
+            )?;
             require(c.expect.is_some(), "expect", "expect = { status = 200 }")?;
         }
         CheckKind::Process => {
-            require(c.run.is_some(), "run", "run = \".venv/bin/python -m service\"")?;
-            check_per_track(c.run.as_ref().expect("checked"), m, &format!("`run` of {what}"), cx, span.clone())?;
+            require(
+                c.run.is_some(),
+                "run",
+                "run = \".venv/bin/python -m service\"",
+            )?;
+            check_per_track(
+                c.run.as_ref().expect("checked"),
+                m,
+                &format!("`run` of {what}"),
+                cx,
+                span.clone(),
+            )?;
             if let Some(r) = &c.ready {
                 check_ready(r, what, cx, span.clone())?;
             }
-            require(c.expect.is_some(), "expect", "expect = { exit = 0, within = \"5s\" }")?;
+            require(
+                c.expect.is_some(),
+                "expect",
+                "expect = { exit = 0, within = \"5s\" }",
+            )?;
         }
         CheckKind::Sql => {
-            require(c.db.is_some(), "db", "db = { build = [\"migrations/*.sql\", \"data/seed.sql\"] }")?;
+            require(
+                c.db.is_some(),
+                "db",
+                "db = { build = [\"migrations/*.sql\", \"data/seed.sql\"] }",
+            )?;
             let has_query = c.query.is_some() || c.query_file.is_some();
-            require(has_query || c.plan.is_some(), "query_file", "query_file = \"queries/q01.sql\"")?;
+            require(
+                has_query || c.plan.is_some(),
+                "query_file",
+                "query_file = \"queries/q01.sql\"",
+            )?;
             if c.expect_rows.is_some() {
-                require(c.order.is_some(), "order", "order = \"any\" (or \"exact\", or key columns such as [\"id\"])")?;
+                require(
+                    c.order.is_some(),
+                    "order",
+                    "order = \"any\" (or \"exact\", or key columns such as [\"id\"])",
+                )?;
             }
             if let Some(SqlOrder::Rule(r)) = &c.order {
                 if r != "any" && r != "exact" {
@@ -443,19 +607,37 @@ fn validate_check(
             }
             if let Some(mode) = &c.mode {
                 if mode != "read" && mode != "write" {
-                    return Err(cx.err(span.clone(), format!("`mode` of {what} is `{mode}`"), "use \"read\" (the default) or \"write\""));
+                    return Err(cx.err(
+                        span.clone(),
+                        format!("`mode` of {what} is `{mode}`"),
+                        "use \"read\" (the default) or \"write\"",
+                    ));
                 }
             }
         }
-        CheckKind::Adr => require(c.path.is_some(), "path", "path = \"docs/adr/0002-retry-and-backoff-policy.md\"")?,
+        CheckKind::Adr => require(
+            c.path.is_some(),
+            "path",
+            "path = \"docs/adr/0002-retry-and-backoff-policy.md\"",
+        )?,
     }
     Ok(())
 }
 
 fn validate_ownership(m: &Manifest, cx: &Ctx) -> Result<()> {
-    for g in m.ownership.learner.iter().chain(&m.ownership.template).chain(&m.ownership.shared) {
+    for g in m
+        .ownership
+        .learner
+        .iter()
+        .chain(&m.ownership.template)
+        .chain(&m.ownership.shared)
+    {
         if let Err(e) = globset::Glob::new(g) {
-            return Err(Error::new(format!("ownership glob `{g}` is not valid: {e}")).in_file(cx.file).with_help("fix the glob, for example \"tests/**\""));
+            return Err(
+                Error::new(format!("ownership glob `{g}` is not valid: {e}"))
+                    .in_file(cx.file)
+                    .with_help("fix the glob, for example \"tests/**\""),
+            );
         }
     }
     Ok(())

@@ -79,81 +79,85 @@ pub fn lint(lab: &Lab) -> Vec<Finding> {
     let m = &lab.manifest;
     let mut out = Vec::new();
     for ex in m.exercises() {
-        let mut push = |level, message: String| {
-            out.push(Finding {
-                level,
-                exercise: Some(ex.id().to_string()),
-                message,
-            })
-        };
-        match &ex.doc {
-            None => push(
-                Level::Warning,
-                "has no `doc`: learners get only its title and hints".into(),
-            ),
-            Some(d) if !lab.tree.entries.contains_key(d) => push(
-                Level::Error,
-                format!("`doc` `{d}` does not exist in the template"),
-            ),
-            Some(_) => {}
-        }
-        if ex.check.is_empty() {
-            push(
-                Level::Error,
-                "has no check: add at least one `[[exercise.check]]`".into(),
-            );
-        }
-        if ex.hints.is_empty() {
-            push(
-                Level::Error,
-                "has no hint: add `hints = [\"…\"]` (one question that points the way is enough)"
-                    .into(),
-            );
-        }
-        match &ex.solution {
-            Some(s) => {
-                let prefix = format!("{}/", s.trim_end_matches('/'));
-                if !lab.tree.entries.keys().any(|k| k.starts_with(&prefix)) {
-                    push(
-                        Level::Error,
-                        format!("`solution` `{s}` does not exist in the template (or is empty)"),
-                    );
-                }
-            }
-            None if !ex.starts_passing => push(
-                Level::Error,
-                "has no `solution`: `template test` cannot prove it can be solved".into(),
-            ),
-            None => {}
-        }
-        for (i, c) in ex.checks().enumerate() {
-            if *c.kind.get_ref() != CheckKind::Sql {
-                continue;
-            }
-            let id = c.id_or(i);
-            let has_query = c.query.is_some() || c.query_file.is_some();
-            if has_query && c.order.is_none() && (c.expect_rows.is_some() || c.then.is_some()) {
-                push(
-                    Level::Error,
-                    format!(
-                        "sql check `{id}` has no `order`: state it (\"any\", \"exact\" or key columns)"
-                    ),
-                );
-            }
-            if has_query && c.expect_rows.is_none() && c.plan.is_none() {
-                push(
-                    Level::Warning,
-                    format!(
-                        "sql check `{id}` has no `expect_rows` and no `plan`: it only checks that the SQL runs"
-                    ),
-                );
-            }
-        }
+        lint_exercise(lab, ex, &mut out);
     }
     for track in tracks(m) {
         lint_track(lab, track.as_deref(), &mut out);
     }
     out
+}
+
+fn lint_exercise(lab: &Lab, ex: &Exercise, out: &mut Vec<Finding>) {
+    let mut push = |level, message: String| {
+        out.push(Finding {
+            level,
+            exercise: Some(ex.id().to_string()),
+            message,
+        })
+    };
+    match &ex.doc {
+        None => push(
+            Level::Warning,
+            "has no `doc`: learners get only its title and hints".into(),
+        ),
+        Some(d) if !lab.tree.entries.contains_key(d) => push(
+            Level::Error,
+            format!("`doc` `{d}` does not exist in the template"),
+        ),
+        Some(_) => {}
+    }
+    if ex.check.is_empty() {
+        push(
+            Level::Error,
+            "has no check: add at least one `[[exercise.check]]`".into(),
+        );
+    }
+    if ex.hints.is_empty() {
+        push(
+            Level::Error,
+            "has no hint: add `hints = [\"…\"]` (one question that points the way is enough)"
+                .into(),
+        );
+    }
+    match &ex.solution {
+        Some(s) => {
+            let prefix = format!("{}/", s.trim_end_matches('/'));
+            if !lab.tree.entries.keys().any(|k| k.starts_with(&prefix)) {
+                push(
+                    Level::Error,
+                    format!("`solution` `{s}` does not exist in the template (or is empty)"),
+                );
+            }
+        }
+        None if !ex.starts_passing => push(
+            Level::Error,
+            "has no `solution`: `template test` cannot prove it can be solved".into(),
+        ),
+        None => {}
+    }
+    for (i, c) in ex.checks().enumerate() {
+        if *c.kind.get_ref() != CheckKind::Sql {
+            continue;
+        }
+        let id = c.id_or(i);
+        let has_query = c.query.is_some() || c.query_file.is_some();
+        if has_query && c.order.is_none() && (c.expect_rows.is_some() || c.then.is_some()) {
+            push(
+                Level::Error,
+                format!(
+                    "sql check `{id}` has no `order`: state it (\"any\", \"exact\" or key columns)"
+                ),
+            );
+        }
+        if has_query && c.expect_rows.is_none() && c.plan.is_none() {
+            push(
+                Level::Warning,
+                format!(
+                    "sql check `{id}` has no `expect_rows` and no `plan`: it only checks that the SQL runs"
+                ),
+            );
+        }
+    }
 }
 
 fn lint_track(lab: &Lab, track: Option<&str>, out: &mut Vec<Finding>) {

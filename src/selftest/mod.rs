@@ -104,7 +104,9 @@ fn test_track(lab: &mut Lab, track: Option<&str>, opts: &Options) -> Result<Trac
         return Ok(run.rep);
     }
     drop(cx);
-    starter(lab, &mut run);
+    if !lab.manifest.exercise.is_empty() {
+        starter(lab, &mut run);
+    }
     let exercises: Vec<Exercise> = lab.manifest.exercises().cloned().collect();
     let adr_layers = adr_layers(lab, track);
     for k in 0..exercises.len() {

@@ -427,7 +427,7 @@ fn checks_that_cannot_run_are_errors_with_exit_code_2() {
     let started = std::time::Instant::now();
     lab.run(&["check", "--trust"]).code(2).stderr_eq("").stdout_eq(
         "ERROR 01-errors: Errors
-  error    hang [..] `echo 'working on it'; sleep 30` did not finish within 500ms and was stopped
+  error    hang [..] `echo 'working on it'; sleep 30` did not finish within 2s and was stopped
   error    no-tool [..] `labforge-no-such-tool` is not installed or not on PATH (needed by check `no-tool`)
   skipped  docker (optional, and `labforge-no-such-docker` is not installed or not on PATH)
   error    docker-required [..] `labforge-no-such-docker` is not installed or not on PATH (needed by this check)
@@ -438,7 +438,7 @@ fn checks_that_cannot_run_are_errors_with_exit_code_2() {
   error    no-program [..] `labforge-no-such-server` is not installed or not on PATH (needed by check `no-program`)
 
 ERROR `hang` (command check) of 01-errors:
-  `echo 'working on it'; sleep 30` did not finish within 500ms and was stopped
+  `echo 'working on it'; sleep 30` did not finish within 2s and was stopped
   output (end):
   | working on it
   re-run: echo 'working on it'; sleep 30
@@ -494,6 +494,33 @@ fn a_lab_from_a_folder_needs_trust_to_run_commands() {
         "error: labforge will not run the commands of `[..]/tests/check/fixtures/kinds` without your consent
   this lab is not built in: its setup commands and checks run programs on this machine
 help: read its lab.toml, then pass --trust, or run this command once on a terminal and confirm (the answer is remembered)
+",
+    );
+}
+
+#[test]
+fn a_lab_without_exercises_has_nothing_to_check() {
+    let lab = Lab::new("plain");
+    lab.run(&["check", "--trust"])
+        .code(0)
+        .stdout_eq("")
+        .stderr_eq("plain@1.0.0 has no exercises: there is nothing to check\n");
+    lab.run(&["status"])
+        .code(0)
+        .stdout_eq("plain@1.0.0\n  exercise  state    hints  title\n0 of 0 exercises done\n");
+    labforge(&[
+        "template",
+        "test",
+        fixture("plain").to_str().unwrap(),
+        "--trust",
+    ])
+    .run()
+    .code(0)
+    .stdout_eq(
+        "template test plain@1.0.0
+(no track)
+  (no track): ok in [..]
+result: ok (0 warning(s))
 ",
     );
 }

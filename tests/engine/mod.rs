@@ -133,7 +133,7 @@ Next steps:
     );
     assert_eq!(
         read(out.join(".gitignore")),
-        ".venv/\n__pycache__/\n.pytest_cache/\n*.pyc\n*.log\n.labforge/results.json\n.labforge/backup/\n"
+        ".venv/\n__pycache__/\n.pytest_cache/\n*.pyc\n*.log\n.labforge/results.json\n.labforge/backup/\n.labforge/backups/\n.labforge/update-journal.toml\n"
     );
     assert_eq!(names(tmp.path()), ["out"], "nothing but the lab is written");
 }
@@ -178,7 +178,7 @@ fn copied_files_are_byte_identical_and_hbs_files_are_rendered() {
     );
     assert_eq!(
         read(out.join(".gitignore")),
-        "target/\n.labforge/results.json\n.labforge/backup/\n"
+        "target/\n.labforge/results.json\n.labforge/backup/\n.labforge/backups/\n.labforge/update-journal.toml\n"
     );
     assert!(
         !out.join("src/hello.py").exists(),
@@ -265,6 +265,37 @@ Next steps:
         read(tmp.path().join("out/README.md")),
         "# from-file\n\nBy FROM-FILE team, 3 workers, track rust.\nLicense: MIT\nClass: FromFile\n"
     );
+}
+
+#[test]
+fn a_broken_answers_file_points_at_line_and_column() {
+    let tmp = tempdir();
+    std::fs::write(
+        tmp.path().join("answers.toml"),
+        "project_name = \"ok\"\nworkers = [1\n",
+    )
+    .unwrap();
+    labforge(&["new", &fixture("basic"), "out", "--answers", "answers.toml"])
+        .dir(tmp.path())
+        .run()
+        .code(2)
+        .stdout_eq("")
+        .stderr_eq(
+            "\
+error: the answers file does not parse: unclosed array, expected `]`
+ --> answers.toml:2:13
+help: write one `name = value` line per variable, for example `project_name = \"demo\"`
+",
+        );
+    std::fs::write(tmp.path().join("answers.toml"), "workers = \"x\"\n").unwrap();
+    labforge(&["new", &fixture("basic"), "out", "--answers", "answers.toml", "--defaults"])
+        .dir(tmp.path())
+        .run()
+        .code(2)
+        .stderr_eq(
+            "error: `x` is not a valid answer for `workers` (from answers.toml): expected a whole number\nhelp: a whole number from 1 to 16\n",
+        );
+    assert_eq!(names(tmp.path()), ["answers.toml"]);
 }
 
 #[test]
@@ -726,7 +757,7 @@ fn a_lab_without_tracks_variables_or_exercises_is_a_plain_project_template() {
     );
     assert_eq!(
         read(tmp.path().join("plain/.gitignore")),
-        ".labforge/results.json\n.labforge/backup/\n"
+        ".labforge/results.json\n.labforge/backup/\n.labforge/backups/\n.labforge/update-journal.toml\n"
     );
 }
 
@@ -1110,4 +1141,44 @@ help: make the link relative and keep its target inside the template, or replace
 ",
         );
     assert_eq!(names(tmp.path()), ["lab"]);
+}
+
+#[test]
+fn the_first_commit_honours_the_template_gitignore() {
+    let tmp = tempdir();
+    let lab = tmp.path().join("lab");
+    std::fs::create_dir_all(lab.join("common/logs")).unwrap();
+    std::fs::write(
+        lab.join("lab.toml"),
+        "schema = 1\n[lab]\nid = \"ign\"\ntitle = \"Ignored\"\nversion = \"0.1.0\"\n",
+    )
+    .unwrap();
+    std::fs::write(lab.join("common/.gitignore"), "logs/\n.labforge/backup/\n").unwrap();
+    std::fs::write(lab.join("common/logs/run.log"), "noise\n").unwrap();
+    std::fs::write(lab.join("common/main.txt"), "main\n").unwrap();
+    labforge(&["new", "./lab", "out"])
+        .dir(tmp.path())
+        .run()
+        .code(0);
+    let out = tmp.path().join("out");
+    assert_eq!(
+        read(out.join(".gitignore")),
+        "logs/\n.labforge/backup/\n# added by labforge\n.labforge/results.json\n.labforge/backups/\n.labforge/update-journal.toml\n"
+    );
+    assert_eq!(
+        read(out.join("logs/run.log")),
+        "noise\n",
+        "ignored files are still written"
+    );
+    let repo = git2::Repository::open(&out).unwrap();
+    let index = repo.index().unwrap();
+    let tracked: Vec<String> = index
+        .iter()
+        .map(|e| String::from_utf8(e.path).unwrap())
+        .filter(|p| !p.starts_with(".labforge/objects/"))
+        .collect();
+    assert_eq!(tracked, [".gitignore", ".labforge/state.toml", "main.txt"]);
+    let mut opts = git2::StatusOptions::new();
+    opts.include_ignored(false);
+    assert_eq!(repo.statuses(Some(&mut opts)).unwrap().len(), 0);
 }

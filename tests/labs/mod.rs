@@ -108,7 +108,10 @@ fn api_client_rust_track_passes_template_test() {
         .arg("--track")
         .arg("rust")
         .arg("--trust")
-        .env("LABFORGE_LAB_TARGET_DIR", conformance::lab_target_dir().display().to_string())
+        .env(
+            "LABFORGE_LAB_TARGET_DIR",
+            conformance::lab_target_dir().display().to_string(),
+        )
         .run();
     out.code(0).stdout_eq(
         "template test api-client@1.0.0

@@ -17,7 +17,10 @@ pub fn repo_root() -> PathBuf {
 
 /// A fresh temporary folder, removed when dropped.
 pub fn tempdir() -> tempfile::TempDir {
-    tempfile::Builder::new().prefix("labforge-test-").tempdir().expect("temp dir")
+    tempfile::Builder::new()
+        .prefix("labforge-test-")
+        .tempdir()
+        .expect("temp dir")
 }
 
 #[derive(Debug)]
@@ -78,8 +81,14 @@ impl Run {
         // Private config and cache folders, so tests never see the developer's
         // catalogs, cache or trust decisions (tests may override them).
         let home = isolated_home();
-        env.insert("LABFORGE_CONFIG_DIR".into(), home.join("config").display().to_string());
-        env.insert("LABFORGE_CACHE_DIR".into(), home.join("cache").display().to_string());
+        env.insert(
+            "LABFORGE_CONFIG_DIR".into(),
+            home.join("config").display().to_string(),
+        );
+        env.insert(
+            "LABFORGE_CACHE_DIR".into(),
+            home.join("cache").display().to_string(),
+        );
         Run {
             program: PathBuf::from(program),
             args: args.iter().map(|s| s.to_string()).collect(),
@@ -116,7 +125,11 @@ impl Run {
         }
         cmd.envs(&self.env);
         cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
-        cmd.stdin(if self.stdin.is_some() { Stdio::piped() } else { Stdio::null() });
+        cmd.stdin(if self.stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        });
         let mut child = cmd.spawn().expect("spawn the binary");
         if let Some(input) = &self.stdin {
             use std::io::Write;
@@ -135,9 +148,14 @@ impl Run {
 /// One private folder per test process for config and cache.
 pub fn isolated_home() -> PathBuf {
     static HOME: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
-    HOME.get_or_init(|| tempfile::Builder::new().prefix("labforge-home-").tempdir().expect("temp dir"))
-        .path()
-        .to_path_buf()
+    HOME.get_or_init(|| {
+        tempfile::Builder::new()
+            .prefix("labforge-home-")
+            .tempdir()
+            .expect("temp dir")
+    })
+    .path()
+    .to_path_buf()
 }
 
 /// Every file under `root` (relative path → bytes), skipping `.git`.
@@ -146,11 +164,18 @@ pub fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
     for e in walkdir::WalkDir::new(root).sort_by_file_name() {
         let e = e.expect("walk");
         let rel = e.path().strip_prefix(root).unwrap();
-        if rel.components().next().is_some_and(|c| c.as_os_str() == ".git") {
+        if rel
+            .components()
+            .next()
+            .is_some_and(|c| c.as_os_str() == ".git")
+        {
             continue;
         }
         if e.file_type().is_file() {
-            out.insert(rel.to_string_lossy().replace('\\', "/"), std::fs::read(e.path()).unwrap());
+            out.insert(
+                rel.to_string_lossy().replace('\\', "/"),
+                std::fs::read(e.path()).unwrap(),
+            );
         }
     }
     out
@@ -170,7 +195,9 @@ pub fn require_tool(tool: &str) -> bool {
         panic!("`{tool}` is required by this test and CI=true: install it (see .ci/run)");
     }
     if !found {
-        eprintln!("note: `{tool}` is missing, so this test checks nothing here (it would fail under CI=true)");
+        eprintln!(
+            "note: `{tool}` is missing, so this test checks nothing here (it would fail under CI=true)"
+        );
     }
     found
 }

@@ -404,3 +404,42 @@ fn json_lists_every_path_and_the_conflicts() {
         toml::Value::Array(vec!["extra.txt".into()])
     );
 }
+
+#[test]
+fn a_bad_answer_is_refused_before_anything_is_written() {
+    let fx = Fx::new("1.0.0", false, &[]);
+    let before = fx.snapshot();
+    fx.update(&["--set", "ci=circle"]).code(2).stderr_eq(
+        "\
+error: `circle` is not a valid answer for `ci` (from --set ci): expected one of github, gitlab
+help: one of github, gitlab
+",
+    );
+    fx.update(&["--set", "nope=1"]).code(2).stderr_eq(
+        "\
+error: `nope` is not a variable of lab `upd` (from --set nope)
+help: its variables are: project, ci; `labforge show upd` describes them
+",
+    );
+    assert_eq!(fx.snapshot(), before);
+}
+
+#[test]
+fn a_built_in_lab_is_current_with_the_binary_that_made_it() {
+    let dir = crate::support::tempdir();
+    crate::support::labforge(&["new", "api-client", "lab", "--defaults", "--no-git"])
+        .dir(dir.path())
+        .run()
+        .code(0);
+    let lab = dir.path().join("lab");
+    crate::support::labforge(&["update", "--check", "--json"])
+        .dir(&lab)
+        .run()
+        .code(0)
+        .stdout_eq("{\"current\":\"[..]\",\"lab\":\"api-client\",\"latest\":\"[..]\",\"update_available\":false}\n");
+    crate::support::labforge(&["update"])
+        .dir(&lab)
+        .run()
+        .code(0)
+        .stderr_eq("api-client is up to date ([..]).\n");
+}

@@ -4,19 +4,22 @@ use std::path::Path;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
-  shop build-db PATH [--force]   a fresh shop (schema, seed, later migrations)
-  shop migrate PATH              apply pending migrations (exercise 7)";
+  shop build-db PATH [--force] [--version N]
+      a fresh shop: schema, seed, later migrations (up to version N);
+      records the version in PRAGMA user_version, as the migrator would
+  shop migrate PATH
+      apply pending migrations (exercise 7)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let result = match args.as_slice() {
-        ["build-db", path, rest @ ..] => build_db(Path::new(path), rest.contains(&"--force")),
+        ["build-db", path, options @ ..] => match BuildOptions::parse(options) {
+            Some(options) => build_db(Path::new(path), options),
+            None => return usage(),
+        },
         ["migrate", path] => migrate(Path::new(path)),
-        _ => {
-            eprintln!("{USAGE}");
-            return ExitCode::from(2);
-        }
+        _ => return usage(),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -27,9 +30,37 @@ fn main() -> ExitCode {
     }
 }
 
-fn build_db(path: &Path, force: bool) -> shop::Result<()> {
+fn usage() -> ExitCode {
+    eprintln!("{USAGE}");
+    ExitCode::from(2)
+}
+
+struct BuildOptions {
+    force: bool,
+    version: Option<u32>,
+}
+
+impl BuildOptions {
+    fn parse(options: &[&str]) -> Option<BuildOptions> {
+        let mut parsed = BuildOptions {
+            force: false,
+            version: None,
+        };
+        let mut rest = options.iter();
+        while let Some(option) = rest.next() {
+            match *option {
+                "--force" => parsed.force = true,
+                "--version" => parsed.version = Some(rest.next()?.parse().ok()?),
+                _ => return None,
+            }
+        }
+        Some(parsed)
+    }
+}
+
+fn build_db(path: &Path, options: BuildOptions) -> shop::Result<()> {
     if path.exists() {
-        if !force {
+        if !options.force {
             return Err(shop::Error::InvalidInput(format!(
                 "{} exists; add --force to replace it",
                 path.display()
@@ -40,9 +71,18 @@ fn build_db(path: &Path, force: bool) -> shop::Result<()> {
             source,
         })?;
     }
+    let root = shop::db::root();
     let conn = shop::db::open(path)?;
-    shop::db::build_into(&conn, &shop::db::root(), None)?;
-    println!("built {}", path.display());
+    shop::db::build_into(&conn, &root, options.version)?;
+    // Record the version, as the migrator would, so `migrate` continues from here.
+    let version = shop::db::migration_files(&root.join("migrations"))?
+        .into_iter()
+        .map(|(v, _)| v)
+        .filter(|v| options.version.is_none_or(|max| *v <= max))
+        .max()
+        .unwrap_or(0);
+    conn.pragma_update(None, "user_version", version)?;
+    println!("built {} at schema version {version}", path.display());
     Ok(())
 }
 

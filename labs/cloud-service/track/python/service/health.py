@@ -1,0 +1,24 @@
+"""Exercise 1: health and version endpoints.
+
+Each function returns `(status, body)`; `server.py` turns the body into JSON.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+
+def healthz() -> tuple[int, dict]:
+    """GET /healthz: 200 and {"status": "ok"} while the process can serve."""
+    # TODO(lab): exercise 1. Return the status code and the body.
+    raise NotImplementedError("GET /healthz (exercise 1)")
+
+
+def version(environ: Mapping[str, str]) -> tuple[int, dict]:
+    """GET /version: which build is running, and where.
+
+    {"git_sha": GIT_SHA, "app_env": APP_ENV}, read from `environ` at request
+    time; "unknown" and "development" when they are not set.
+    """
+    # TODO(lab): exercise 1. Read GIT_SHA and APP_ENV from environ.
+    raise NotImplementedError("GET /version (exercise 1)")

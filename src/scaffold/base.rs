@@ -1,0 +1,91 @@
+//! The pristine base of a new lab: every file in the content-addressed
+//! object store, and the `State` that records owner and digest per file.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::ownership::OwnerRules;
+use crate::error::Result;
+use crate::fsx;
+use crate::state::{self, FileRecord, STATE_SCHEMA, State};
+use crate::template::{Entry, Lab, digest_bytes};
+
+/// The bytes stored for an entry: a file's contents, a link's target.
+pub(super) fn entry_bytes(entry: &Entry) -> &[u8] {
+    match entry {
+        Entry::File { bytes, .. } => bytes,
+        Entry::Symlink(t) => t.as_bytes(),
+    }
+}
+
+/// Stores every entry in `root/.labforge/objects/` and returns the state of
+/// a freshly generated lab (progress empty, current = first exercise).
+pub fn base_state(
+    lab: &Lab,
+    track: Option<&str>,
+    answers: &toml::Table,
+    root: &Path,
+    entries: &BTreeMap<String, Entry>,
+) -> Result<State> {
+    store_base(lab, track, answers, root, entries, false)
+}
+
+/// [`base_state`]; `fresh` says the object store is new and empty.
+pub(super) fn store_base(
+    lab: &Lab,
+    track: Option<&str>,
+    answers: &toml::Table,
+    root: &Path,
+    entries: &BTreeMap<String, Entry>,
+    fresh: bool,
+) -> Result<State> {
+    let rules = OwnerRules::new(lab, track)?;
+    let items: Vec<(&String, &Entry)> = entries.iter().collect();
+    let digests = crate::parallel::map(&items, |(_, entry)| digest_bytes(entry_bytes(entry)));
+    // Each distinct content once: the object store is content addressed.
+    let mut unique: BTreeMap<&str, &[u8]> = BTreeMap::new();
+    for ((_, entry), digest) in items.iter().zip(&digests) {
+        unique
+            .entry(digest.as_str())
+            .or_insert_with(|| entry_bytes(entry));
+    }
+    fsx::create_dir_all(&root.join(state::OBJECTS_DIR))?;
+    for (digest, bytes) in unique {
+        let path = state::object_path(root, digest);
+        if fresh || !path.exists() {
+            fsx::write(&path, bytes)?;
+        }
+    }
+    let mut files = BTreeMap::new();
+    for ((path, entry), base) in items.into_iter().zip(digests) {
+        let (executable, symlink) = match entry {
+            Entry::File { executable, .. } => (*executable, false),
+            Entry::Symlink(_) => (false, true),
+        };
+        files.insert(
+            path.clone(),
+            FileRecord {
+                owner: rules.owner(path),
+                base,
+                executable,
+                symlink,
+            },
+        );
+    }
+    let m = &lab.manifest;
+    Ok(State {
+        schema: STATE_SCHEMA,
+        lab: m.lab_ref(),
+        source: lab.origin.source_string(),
+        resolved: lab.origin.resolved().map(str::to_string),
+        template: lab.digest(),
+        track: track.map(str::to_string),
+        labforge: env!("CARGO_PKG_VERSION").to_string(),
+        answers: answers.clone(),
+        current: m.exercises().next().map(|e| e.id().to_string()),
+        done: BTreeMap::new(),
+        hints: BTreeMap::new(),
+        conflicts: Vec::new(),
+        files,
+    })
+}

@@ -1,0 +1,215 @@
+//! Writing a new lab: render the starter, add a `.gitignore`, stage
+//! everything in a temporary folder beside the destination (files,
+//! `.labforge/state.toml`, `.labforge/objects/`, the git repository), then
+//! rename it into place. A destination that exists and is not empty is
+//! refused; on any error the staging folder is removed, so nothing is left
+//! behind and nothing outside the destination is ever written.
+//!
+//! Also owns file ownership (who may change which file on `update`) and
+//! [`write_entries`], the one safe way to lay rendered files into a folder
+//! (used by `reset`, `solution` and `update` too).
+//!
+//! Submodules: `write` (laying files safely), `gitignore`, `ownership`,
+//! `base` (the object store and the state of a new lab).
+
+mod base;
+mod gitignore;
+mod ownership;
+mod write;
+
+pub use base::base_state;
+pub use gitignore::add_gitignore;
+pub use ownership::{OwnerRules, owner_of};
+pub use write::write_entries;
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::fsx;
+use crate::gitrepo::GitFile;
+use crate::render;
+use crate::state::{self, State};
+use crate::template::{Entry, Lab};
+
+use base::{entry_bytes, store_base};
+use write::lay;
+
+/// What `labforge new` was asked to do, without any clap type.
+#[derive(Debug, Clone)]
+pub struct NewOptions {
+    pub dest: PathBuf,
+    pub track: Option<String>,
+    pub answers: toml::Table,
+    pub git: bool,
+    pub dry_run: bool,
+}
+
+/// What was (or, for a dry run, would be) written.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    pub dest: PathBuf,
+    /// Every project file (without `.labforge/` and `.git/`).
+    pub entries: BTreeMap<String, Entry>,
+    pub state: Option<State>,
+    /// The initial commit, unless `--no-git` or a dry run.
+    pub commit: Option<String>,
+}
+
+/// Renders `lab` for `opts.track` and writes it to `opts.dest`.
+pub fn generate(lab: &Lab, opts: &NewOptions) -> Result<Generated> {
+    let track = opts.track.as_deref();
+    let entries = starter_entries(lab, track, &opts.answers)?;
+    check_destination(&opts.dest)?;
+    if opts.dry_run {
+        return Ok(Generated {
+            dest: opts.dest.clone(),
+            entries,
+            state: None,
+            commit: None,
+        });
+    }
+    let parent = match opts.dest.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if !parent.is_dir() {
+        return Err(
+            Error::new(format!("the folder `{}` does not exist", parent.display())).with_help(
+                format!(
+                    "create it first (`mkdir -p {}`), or choose another destination",
+                    parent.display()
+                ),
+            ),
+        );
+    }
+    let stage = tempfile::Builder::new()
+        .prefix(".labforge-new-")
+        .tempdir_in(&parent)
+        .map_err(|e| Error::io("create a staging folder in", &parent, e))?;
+    lay(stage.path(), &entries, true)?;
+    let state = store_base(lab, track, &opts.answers, stage.path(), &entries, true)?;
+    // A plain write: the staging folder is private until the rename, so the
+    // fsync of `State::save` would only slow `new` down.
+    let text = toml::to_string_pretty(&state)
+        .map_err(|e| Error::new(format!("could not encode the lab state: {e}")))?;
+    fsx::write(&stage.path().join(state::STATE_FILE), &text)?;
+    let commit = if opts.git {
+        let m = &lab.manifest;
+        let message = format!(
+            "Start {} (labforge {}@{})\n",
+            m.lab.title,
+            m.id(),
+            m.version()
+        );
+        let files = git_files(&entries, &state, &text);
+        Some(crate::gitrepo::init_and_commit(
+            stage.path(),
+            &files,
+            &message,
+        )?)
+    } else {
+        None
+    };
+    set_dir_mode(stage.path(), &opts.dest)?;
+    // Re-check right before the rename: the destination may have appeared.
+    check_destination(&opts.dest)?;
+    fsx::rename(stage.path(), &opts.dest)?;
+    // The folder now lives at `dest`; keep the TempDir from deleting it.
+    let _ = stage.keep();
+    Ok(Generated {
+        dest: opts.dest.clone(),
+        entries,
+        state: Some(state),
+        commit,
+    })
+}
+
+/// Every file of the learner's starter project, exactly as `labforge new`
+/// writes it (and as `update` should re-render it): the layers of
+/// [`render::starter_layers`] plus the `.gitignore` of [`add_gitignore`].
+/// Never any solution.
+pub fn starter_entries(
+    lab: &Lab,
+    track: Option<&str>,
+    answers: &toml::Table,
+) -> Result<BTreeMap<String, Entry>> {
+    let mut entries = render::render_layers(lab, &render::starter_layers(track), track, answers)?;
+    add_gitignore(lab, track, &mut entries);
+    Ok(entries)
+}
+
+/// Everything `generate` wrote, for the first commit: the project files,
+/// `.labforge/state.toml` and one object per distinct content.
+fn git_files<'a>(
+    entries: &'a BTreeMap<String, Entry>,
+    state: &State,
+    state_text: &'a str,
+) -> Vec<GitFile<'a>> {
+    let mut files: Vec<GitFile<'a>> = entries
+        .iter()
+        .map(|(path, entry)| GitFile {
+            path: path.clone(),
+            bytes: entry_bytes(entry),
+            executable: matches!(
+                entry,
+                Entry::File {
+                    executable: true,
+                    ..
+                }
+            ),
+            symlink: matches!(entry, Entry::Symlink(_)),
+        })
+        .collect();
+    files.push(GitFile {
+        path: state::STATE_FILE.to_string(),
+        bytes: state_text.as_bytes(),
+        executable: false,
+        symlink: false,
+    });
+    let mut seen = HashSet::new();
+    for (path, entry) in entries {
+        let base = &state.files[path].base;
+        if seen.insert(base.clone()) {
+            let hex = base.strip_prefix("sha256:").unwrap_or(base);
+            files.push(GitFile {
+                path: format!("{}/{hex}", state::OBJECTS_DIR),
+                bytes: entry_bytes(entry),
+                executable: false,
+                symlink: false,
+            });
+        }
+    }
+    files
+}
+
+/// Refuses a destination that exists and is not an empty folder.
+pub fn check_destination(dest: &Path) -> Result<()> {
+    if fsx::is_absent_or_empty_dir(dest)? {
+        return Ok(());
+    }
+    let what = if dest.is_dir() {
+        "exists and is not empty"
+    } else {
+        "exists and is not a folder"
+    };
+    Err(Error::new(format!("`{}` {what}", dest.display())).with_help(
+        "labforge never writes into an existing folder: choose another destination, or move the existing one away first",
+    ))
+}
+
+/// The staging folder is private (0700); give the new lab the mode of the
+/// empty folder it replaces, or 0755.
+fn set_dir_mode(stage: &Path, dest: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dest)
+            .map(|m| m.permissions().mode())
+            .unwrap_or(0o755);
+        std::fs::set_permissions(stage, std::fs::Permissions::from_mode(mode))
+            .map_err(|e| Error::io("set the permissions of", stage, e))?;
+    }
+    let _ = (stage, dest);
+    Ok(())
+}

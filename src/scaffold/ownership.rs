@@ -1,0 +1,166 @@
+//! Who owns which file of a generated lab (learner, template, shared), from
+//! `[ownership]`, the exercises' `edit` globs and the ADR folder.
+
+use std::collections::BTreeMap;
+
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+
+use crate::error::{Error, Result};
+use crate::manifest::{Owner, expand_vars};
+use crate::template::Lab;
+
+/// Ownership rules of a lab for a track. Precedence, first match wins:
+/// `[ownership].shared` → shared; `[ownership].learner` → learner;
+/// `[ownership].template` → template; an exercise's `edit` glob (track vars
+/// expanded) or the ADR folder → learner; anything else → shared.
+pub struct OwnerRules {
+    shared: GlobSet,
+    learner: GlobSet,
+    template: GlobSet,
+    learner_default: GlobSet,
+}
+
+fn globset<'a>(
+    globs: impl IntoIterator<Item = &'a String>,
+    vars: &BTreeMap<String, String>,
+) -> Result<GlobSet> {
+    let mut b = GlobSetBuilder::new();
+    for g in globs {
+        let g = expand_vars(g, vars);
+        let glob = GlobBuilder::new(&g)
+            .literal_separator(true)
+            .build()
+            .map_err(|e| {
+                Error::new(format!("the glob `{g}` is not valid: {e}"))
+                    .with_help("fix it in lab.toml, for example \"tests/**\"")
+            })?;
+        b.add(glob);
+    }
+    b.build()
+        .map_err(|e| Error::new(format!("could not build the ownership globs: {e}")))
+}
+
+impl OwnerRules {
+    pub fn new(lab: &Lab, track: Option<&str>) -> Result<OwnerRules> {
+        let m = &lab.manifest;
+        let vars = m.track_vars(track);
+        let adr_glob = format!("{}/**", m.adr_settings().dir.trim_end_matches('/'));
+        let defaults: Vec<String> = m
+            .exercises()
+            .flat_map(|e| e.edit.iter().cloned())
+            .chain([adr_glob])
+            .collect();
+        Ok(OwnerRules {
+            shared: globset(&m.ownership.shared, &vars)?,
+            learner: globset(&m.ownership.learner, &vars)?,
+            template: globset(&m.ownership.template, &vars)?,
+            learner_default: globset(&defaults, &vars)?,
+        })
+    }
+
+    pub fn owner(&self, path: &str) -> Owner {
+        if self.shared.is_match(path) {
+            Owner::Shared
+        } else if self.learner.is_match(path) {
+            Owner::Learner
+        } else if self.template.is_match(path) {
+            Owner::Template
+        } else if self.learner_default.is_match(path) {
+            Owner::Learner
+        } else {
+            Owner::Shared
+        }
+    }
+}
+
+/// Who owns `path` (see [`OwnerRules`]). A lab with an invalid glob (which
+/// `template lint` reports) treats every path as shared.
+pub fn owner_of(lab: &Lab, track: Option<&str>, path: &str) -> Owner {
+    OwnerRules::new(lab, track).map_or(Owner::Shared, |r| r.owner(path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    use crate::template::{Entry, Origin, TemplateTree};
+
+    fn lab(toml: &str) -> Lab {
+        let mut tree = TemplateTree::default();
+        tree.entries.insert(
+            "lab.toml".into(),
+            Entry::File {
+                bytes: toml.as_bytes().to_vec(),
+                executable: false,
+            },
+        );
+        Lab::from_tree(
+            tree,
+            Origin::Builtin("t".into()),
+            PathBuf::from("t/lab.toml"),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn ownership_precedence() {
+        let lab = lab(r#"
+schema = 1
+[lab]
+id = "t"
+title = "T"
+version = "1.0.0"
+tracks = ["python"]
+adr = { dir = "doc/decisions" }
+[track.python]
+vars = { src = "client" }
+[[exercise]]
+id = "01"
+title = "One"
+edit = ["{src}/*.py"]
+[ownership]
+learner = ["tests/mine.py"]
+template = ["tests/**", "client/protected.py"]
+shared = ["client/shared.py"]
+"#);
+        let owner = |p| owner_of(&lab, Some("python"), p);
+        assert_eq!(
+            owner("client/one.py"),
+            Owner::Learner,
+            "edit glob with {{src}} expanded"
+        );
+        assert_eq!(
+            owner("client/deep/one.py"),
+            Owner::Shared,
+            "`*` does not cross `/`"
+        );
+        assert_eq!(
+            owner("client/shared.py"),
+            Owner::Shared,
+            "[ownership].shared forces shared"
+        );
+        assert_eq!(
+            owner("client/protected.py"),
+            Owner::Template,
+            "template wins over the edit default"
+        );
+        assert_eq!(owner("tests/test_one.py"), Owner::Template);
+        assert_eq!(
+            owner("tests/mine.py"),
+            Owner::Learner,
+            "explicit learner wins over template"
+        );
+        assert_eq!(
+            owner("doc/decisions/0001-x.md"),
+            Owner::Learner,
+            "the ADR folder"
+        );
+        assert_eq!(owner("README.md"), Owner::Shared);
+        assert_eq!(
+            owner_of(&lab, None, "client/one.py"),
+            Owner::Shared,
+            "no track: {{src}} is not expanded"
+        );
+    }
+}
