@@ -50,10 +50,14 @@ pub(super) fn store_base(
             .or_insert_with(|| entry_bytes(entry));
     }
     fsx::create_dir_all(&root.join(state::OBJECTS_DIR))?;
-    for (digest, bytes) in unique {
-        let path = state::object_path(root, digest);
-        if fresh || !path.exists() {
-            fsx::write(&path, bytes)?;
+    if fresh {
+        // One pack file instead of one file per object (see state::PACK_FILE).
+        fsx::write(&root.join(state::PACK_FILE), state::encode_pack(unique))?;
+    } else {
+        for (digest, bytes) in unique {
+            if !state::has_object(root, digest) {
+                fsx::write(&state::object_path(root, digest), bytes)?;
+            }
         }
     }
     let mut files = BTreeMap::new();

@@ -22,7 +22,7 @@ pub use gitignore::add_gitignore;
 pub use ownership::{OwnerRules, owner_of};
 pub use write::write_entries;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
@@ -102,7 +102,8 @@ pub fn generate(lab: &Lab, opts: &NewOptions) -> Result<Generated> {
             m.id(),
             m.version()
         );
-        let files = git_files(&entries, &state, &text);
+        let pack = fsx::read(&stage.path().join(state::PACK_FILE))?;
+        let files = git_files(&entries, &text, &pack);
         Some(crate::gitrepo::init_and_commit(
             stage.path(),
             &files,
@@ -140,11 +141,11 @@ pub fn starter_entries(
 }
 
 /// Everything `generate` wrote, for the first commit: the project files,
-/// `.labforge/state.toml` and one object per distinct content.
+/// `.labforge/state.toml` and the pack of pristine objects.
 fn git_files<'a>(
     entries: &'a BTreeMap<String, Entry>,
-    state: &State,
     state_text: &'a str,
+    pack: &'a [u8],
 ) -> Vec<GitFile<'a>> {
     let mut files: Vec<GitFile<'a>> = entries
         .iter()
@@ -167,19 +168,12 @@ fn git_files<'a>(
         executable: false,
         symlink: false,
     });
-    let mut seen = HashSet::new();
-    for (path, entry) in entries {
-        let base = &state.files[path].base;
-        if seen.insert(base.clone()) {
-            let hex = base.strip_prefix("sha256:").unwrap_or(base);
-            files.push(GitFile {
-                path: format!("{}/{hex}", state::OBJECTS_DIR),
-                bytes: entry_bytes(entry),
-                executable: false,
-                symlink: false,
-            });
-        }
-    }
+    files.push(GitFile {
+        path: state::PACK_FILE.to_string(),
+        bytes: pack,
+        executable: false,
+        symlink: false,
+    });
     files
 }
 

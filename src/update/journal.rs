@@ -269,13 +269,8 @@ fn make_symlink(target: &str, path: &Path) -> Result<()> {
 /// Every object a journal step refers to is stored this way.
 pub fn ensure_object(root: &Path, bytes: &[u8]) -> Result<String> {
     let digest = crate::template::digest_bytes(bytes);
-    let path = state::object_path(root, &digest);
-    let intact = path.is_file()
-        && fsx::read(&path)
-            .map(|b| crate::template::digest_bytes(&b) == digest)
-            .unwrap_or(false);
-    if !intact {
-        write_object(&path, bytes)?;
+    if !state::has_object(root, &digest) {
+        write_object(&state::object_path(root, &digest), bytes)?;
     }
     Ok(digest)
 }

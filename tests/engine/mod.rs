@@ -572,7 +572,7 @@ fn dry_run_prints_the_plan_and_writes_nothing() {
         .stderr_eq("")
         .stdout_eq(
             "      120  .github/workflows/ci.yml
-       88  .gitignore
+      137  .gitignore
        85  README.md
        29  basic_project/__init__.py
        69  docs/adr/0001-choose-a-format.md
@@ -581,7 +581,7 @@ fn dry_run_prints_the_plan_and_writes_nothing() {
        19  run.sh (executable)
        25  src/hello.py
        30  tests/test_x.py
-10 files, 1489 bytes, into out (dry run: nothing written)
+10 files, 1538 bytes, into out (dry run: nothing written)
 ",
         );
     assert!(names(tmp.path()).is_empty());
@@ -707,9 +707,8 @@ base = "sha256:3eb78031c07e418b08017b6e0e337fa522811f0fd07349309c278818982c43fc"
     assert_eq!(files.len(), 10);
     for (path, rec) in files {
         let digest = rec["base"].as_str().unwrap();
-        let object = out
-            .join(".labforge/objects")
-            .join(digest.strip_prefix("sha256:").unwrap());
+        // The pristine copy, from the pack `new` writes (.labforge/objects/base.pack).
+        let object = labforge::state::get_object(&out, digest).unwrap();
         let on_disk = if rec.get("symlink").and_then(|v| v.as_bool()) == Some(true) {
             std::fs::read_link(out.join(path))
                 .unwrap()
@@ -719,7 +718,7 @@ base = "sha256:3eb78031c07e418b08017b6e0e337fa522811f0fd07349309c278818982c43fc"
         } else {
             std::fs::read(out.join(path)).unwrap()
         };
-        assert_eq!(std::fs::read(&object).unwrap(), on_disk, "{path}");
+        assert_eq!(object, on_disk, "{path}");
     }
     let owners: Vec<String> = files
         .iter()

@@ -251,3 +251,64 @@ fn api_client_python_overlays_are_copies_of_the_full_solution() {
         "these overlay files differ from solutions/08-capstone/python/client: {stale:?}"
     );
 }
+
+/// The whole `template test` report of the cloud-service lab for one track:
+/// every check fails on the starter (optional checks whose tool is missing,
+/// such as `docker` or `shellcheck`, are skipped with a warning, so the
+/// warnings depend on the machine), overlays pass cumulatively, and the ADR
+/// checks pass with `solutions/adr/` (H9).
+fn cloud_service_template_test_report(track: &str) -> String {
+    format!(
+        "template test cloud-service@1.0.0
+track {track}
+  setup                               2 command(s) ran [..]
+  starter                             [..] of 37 checks fail as they should [..]
+  solution 01-health-and-version      exercises 1..1 pass; 02-config fails as it should [..]
+  solution 02-config                  exercises 1..2 pass; 03-notes-api fails as it should [..]
+  solution 03-notes-api               exercises 1..3 pass; 04-logs-and-request-ids fails as it should [..]
+  solution 04-logs-and-request-ids    exercises 1..4 pass; 05-graceful-shutdown fails as it should [..]
+  solution 05-graceful-shutdown       exercises 1..5 pass; 06-package-it fails as it should [..]
+  solution 06-package-it              exercises 1..6 pass; 07-ec2-bootstrap fails as it should [..]
+  solution 07-ec2-bootstrap           exercises 1..7 pass; 08-smoke-test-and-runbook fails as it should [..]
+  solution 08-smoke-test-and-runbook  exercises 1..8 pass; 09-launch-on-ec2 fails as it should [..]
+  solution 09-launch-on-ec2           exercises 1..9 pass [..]
+...
+  track {track}: ok in [..]
+result: ok ([..] warning(s))
+"
+    )
+}
+
+fn cloud_service_template_test(track: &str) -> crate::support::Output {
+    let lab = repo_root().join("labs/cloud-service");
+    labforge(&["template", "test"])
+        .arg(lab.display().to_string())
+        .arg("--track")
+        .arg(track)
+        .arg("--trust")
+        .env(
+            "LABFORGE_LAB_TARGET_DIR",
+            conformance::lab_target_dir().display().to_string(),
+        )
+        .run()
+}
+
+#[test]
+fn cloud_service_python_track_passes_template_test() {
+    if !require_tool("python3") || !require_tool("curl") {
+        return;
+    }
+    cloud_service_template_test("python")
+        .code(0)
+        .stdout_eq(&cloud_service_template_test_report("python"));
+}
+
+#[test]
+fn cloud_service_rust_track_passes_template_test() {
+    if !require_tool("cargo") || !require_tool("python3") || !require_tool("curl") {
+        return;
+    }
+    cloud_service_template_test("rust")
+        .code(0)
+        .stdout_eq(&cloud_service_template_test_report("rust"));
+}
