@@ -89,29 +89,34 @@ median() { sort -n | awk '{a[NR]=$1} END {printf "%.2f", a[int((NR+1)/2)]/1000}'
 NEW_GIT=("$BIN" new "$LAB" "$WORK/out" --defaults)
 NEW_NOGIT=("$BIN" new "$LAB" "$WORK/out" --defaults --no-git)
 CP=(cp -r "$LAB" "$WORK/out")
+# The fair baseline for `new` with git: copy, then make the same one commit.
+CP_GIT=(sh -c "cp -r '$LAB' '$WORK/out' && cd '$WORK/out' && git init -q && git add -A && git -c user.name=b -c user.email=b@b commit -qm start")
 
 if [[ -z "${BENCH_LOOP:-}" ]] && command -v hyperfine >/dev/null; then
   hyperfine --warmup 3 --runs "$RUNS" --prepare "rm -rf '$WORK/out'" \
     -n "cp -r" "${CP[*]}" \
+    -n "cp -r + git commit" "${CP_GIT[*]}" \
     -n "labforge new --no-git" "${NEW_NOGIT[*]}" \
     -n "labforge new (with git)" "${NEW_GIT[*]}"
   hyperfine --warmup 5 --runs 100 -N -n "labforge --version" "$BIN --version"
 else
   echo "timed with date +%s%N: median of $RUNS interleaved runs"
-  : >"$WORK/cp" && : >"$WORK/nogit" && : >"$WORK/git" && : >"$WORK/ver"
+  : >"$WORK/cpgit" && : >"$WORK/cp" && : >"$WORK/nogit" && : >"$WORK/git" && : >"$WORK/ver"
   for ((i = 0; i < RUNS; i++)); do
     time_one "${CP[@]}" >>"$WORK/cp"
     time_one "${NEW_NOGIT[@]}" >>"$WORK/nogit"
     time_one "${NEW_GIT[@]}" >>"$WORK/git"
+    time_one "${CP_GIT[@]}" >>"$WORK/cpgit"
   done
   for ((i = 0; i < 100; i++)); do time_one "$BIN" --version >>"$WORK/ver"; done
   rm -rf "$WORK/out"
   cp_ms=$(median <"$WORK/cp")
   nogit_ms=$(median <"$WORK/nogit")
   git_ms=$(median <"$WORK/git")
+  cpgit_ms=$(median <"$WORK/cpgit")
   ver_ms=$(median <"$WORK/ver")
   printf '%-28s %8s ms\n' "cp -r" "$cp_ms" "labforge new --no-git" "$nogit_ms" \
-    "labforge new (with git)" "$git_ms" "labforge --version" "$ver_ms"
-  awk -v a="$nogit_ms" -v b="$git_ms" -v c="$cp_ms" \
-    'BEGIN {printf "ratio to cp -r: %.2fx without git, %.2fx with git\n", a / c, b / c}'
+    "cp -r + git commit" "$cpgit_ms" "labforge new (with git)" "$git_ms" "labforge --version" "$ver_ms"
+  awk -v a="$nogit_ms" -v b="$git_ms" -v c="$cp_ms" -v d="$cpgit_ms" \
+    'BEGIN {printf "ratio: new --no-git / cp -r = %.2fx; new / (cp -r + git commit) = %.2fx\n", a / c, b / d}'
 fi

@@ -17,9 +17,10 @@ esac
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 sed "s#^ExecStart=\([-@:+!]*\)[^ ]*#ExecStart=\1/bin/true#" "$unit" > "$dir/notes.service"
-out=$(systemd-analyze verify "$dir/notes.service" 2>&1) || { echo "$out" | sed "s#$dir/notes.service#$unit#g" >&2; exit 1; }
-if [ -n "$out" ]; then
-  echo "$out" | sed "s#$dir/notes.service#$unit#g" >&2
+status=0
+out=$(systemd-analyze verify "$dir/notes.service" 2>&1) || status=$?
+if [ "$status" -ne 0 ] || [ -n "$out" ]; then
+  echo "${out//$dir\/notes.service/$unit}" >&2
   exit 1
 fi
 echo "$unit: systemd-analyze verify found nothing to complain about"

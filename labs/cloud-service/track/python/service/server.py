@@ -65,6 +65,9 @@ def route(app: App, method: str, path: str, query: dict[str, list[str]], body: b
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "notes-service"
+    # An idle keep-alive connection is closed after 2 s, so it cannot hold up
+    # a graceful shutdown (server_close() waits for every request thread).
+    timeout = 2
     server: "Server"
 
     def do_GET(self) -> None:  # noqa: N802 (the standard library's naming)
@@ -93,6 +96,9 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         if request_id:
             self.send_header("X-Request-Id", request_id)
+        if app.lifecycle.stopping:
+            self.close_connection = True  # shutting down: no keep-alive
+            self.send_header("Connection", "close")
         self.end_headers()
         self.wfile.write(data)
         duration_ms = round((time.monotonic() - started) * 1000, 1)
