@@ -312,3 +312,99 @@ fn cloud_service_rust_track_passes_template_test() {
         .code(0)
         .stdout_eq(&cloud_service_template_test_report("rust"));
 }
+
+/// `labforge new cloud-service --track rust` lays exactly the learner's
+/// files: the starter, the exercise docs, the ADR stubs and the checks'
+/// harness, never a solution, and the scripts the learner runs are
+/// executable (H9).
+#[test]
+fn cloud_service_rust_starter_holds_only_the_learner_files() {
+    let tmp = crate::support::tempdir();
+    let dest = tmp.path().join("lab");
+    labforge(&["new", "cloud-service"])
+        .arg(dest.display().to_string())
+        .arg("--track")
+        .arg("rust")
+        .arg("--defaults")
+        .arg("--no-git")
+        .run()
+        .code(0);
+    let files = crate::support::tree(&dest);
+    let listing: Vec<&str> = files
+        .keys()
+        .map(String::as_str)
+        .filter(|p| !p.starts_with(".labforge/"))
+        .collect();
+    snapbox::assert_data_eq!(
+        listing.join("\n") + "\n",
+        ".adr-dir
+.dockerignore
+.gitignore
+Cargo.lock
+Cargo.toml
+Dockerfile
+README.md
+deploy/app.service
+deploy/launch.sh
+deploy/requirements.txt
+deploy/teardown.sh
+deploy/user-data.sh
+docs/RUNBOOK.md
+docs/adr/0000-worked-example.md
+docs/adr/0001-where-to-host.md
+docs/adr/0002-packaging-and-process-supervision.md
+docs/adr/0003-configuration-and-secrets.md
+docs/adr/0004-network-exposure-and-tls.md
+docs/adr/0005-deployment-and-rollback.md
+docs/adr/0006-observability.md
+docs/adr/0007-cost-and-teardown.md
+exercises/01-health-and-version.md
+exercises/02-config.md
+exercises/03-notes-api.md
+exercises/04-logs-and-request-ids.md
+exercises/05-graceful-shutdown.md
+exercises/06-package-it.md
+exercises/07-ec2-bootstrap.md
+exercises/08-smoke-test-and-runbook.md
+exercises/09-launch-on-ec2.md
+harness/decoy_server.py
+harness/rehearse.py
+harness/smoke_check.py
+harness/verify_unit.sh
+scripts/smoke_test.sh
+service/Cargo.toml
+service/src/config.rs
+service/src/health.rs
+service/src/lib.rs
+service/src/lifecycle.rs
+service/src/main.rs
+service/src/notes.rs
+service/src/observability.rs
+service/src/server.rs
+service/src/util.rs
+service/tests/common/mod.rs
+service/tests/ex01_health_and_version.rs
+service/tests/ex02_config.rs
+service/tests/ex03_notes_api.rs
+service/tests/ex04_logs_and_request_ids.rs
+service/tests/ex05_graceful_shutdown.rs
+"
+    );
+    for script in [
+        "deploy/launch.sh",
+        "deploy/teardown.sh",
+        "deploy/user-data.sh",
+        "scripts/smoke_test.sh",
+        "harness/verify_unit.sh",
+    ] {
+        let mode = std::os::unix::fs::PermissionsExt::mode(
+            &std::fs::metadata(dest.join(script))
+                .expect(script)
+                .permissions(),
+        );
+        assert!(
+            mode & 0o111 != 0,
+            "{script} is not executable (mode {mode:o})"
+        );
+    }
+}
