@@ -175,16 +175,20 @@ pub fn get_object(root: &Path, digest: &str) -> Result<Vec<u8>> {
         if let Some(range) = pack.index.get(hex) {
             let bytes = pack.bytes[range.clone()].to_vec();
             if crate::template::digest_bytes(&bytes) != format!("sha256:{hex}") {
-                return Err(Error::new(format!("the object {hex} in the pack is damaged"))
-                    .in_file(root.join(PACK_FILE))
-                    .with_help("restore .labforge/ from git (`git checkout .labforge`)"));
+                return Err(
+                    Error::new(format!("the object {hex} in the pack is damaged"))
+                        .in_file(root.join(PACK_FILE))
+                        .with_help("restore .labforge/ from git (`git checkout .labforge`)"),
+                );
             }
             return Ok(bytes);
         }
     }
-    Err(Error::new(format!("the pristine copy {hex} is missing from .labforge/objects"))
-        .in_file(&path)
-        .with_help("restore the folder from git (`git checkout .labforge`)"))
+    Err(Error::new(format!(
+        "the pristine copy {hex} is missing from .labforge/objects"
+    ))
+    .in_file(&path)
+    .with_help("restore the folder from git (`git checkout .labforge`)"))
 }
 
 /// True when the object is stored, loose and intact or in the pack.
