@@ -171,18 +171,18 @@ pub fn get_object(root: &Path, digest: &str) -> Result<Vec<u8>> {
         return fsx::read(&path);
     }
     let hex = digest.strip_prefix("sha256:").unwrap_or(digest);
-    if let Some(pack) = load_pack(root)? {
-        if let Some(range) = pack.index.get(hex) {
-            let bytes = pack.bytes[range.clone()].to_vec();
-            if crate::template::digest_bytes(&bytes) != format!("sha256:{hex}") {
-                return Err(
-                    Error::new(format!("the object {hex} in the pack is damaged"))
-                        .in_file(root.join(PACK_FILE))
-                        .with_help("restore .labforge/ from git (`git checkout .labforge`)"),
-                );
-            }
-            return Ok(bytes);
+    if let Some(pack) = load_pack(root)?
+        && let Some(range) = pack.index.get(hex)
+    {
+        let bytes = pack.bytes[range.clone()].to_vec();
+        if crate::template::digest_bytes(&bytes) != format!("sha256:{hex}") {
+            return Err(
+                Error::new(format!("the object {hex} in the pack is damaged"))
+                    .in_file(root.join(PACK_FILE))
+                    .with_help("restore .labforge/ from git (`git checkout .labforge`)"),
+            );
         }
+        return Ok(bytes);
     }
     Err(Error::new(format!(
         "the pristine copy {hex} is missing from .labforge/objects"

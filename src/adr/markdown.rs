@@ -46,21 +46,21 @@ pub fn parse(text: &str) -> Doc<'_> {
     let mut doc = Doc::default();
     let lines: Vec<&str> = text.lines().collect();
     let mut i = 0;
-    if lines.first().is_some_and(|l| l.trim_end() == "---") {
-        if let Some(end) = lines.iter().skip(1).position(|l| l.trim_end() == "---") {
-            let mut fm = Vec::new();
-            for (n, l) in lines[1..=end].iter().enumerate() {
-                if l.trim_start().starts_with('#') || l.starts_with(' ') {
-                    continue;
-                }
-                if let Some((k, v)) = l.split_once(':') {
-                    let v = v.trim().trim_matches('"').trim_matches('\'').to_string();
-                    fm.push((k.trim().to_string(), v, n + 2));
-                }
+    if lines.first().is_some_and(|l| l.trim_end() == "---")
+        && let Some(end) = lines.iter().skip(1).position(|l| l.trim_end() == "---")
+    {
+        let mut fm = Vec::new();
+        for (n, l) in lines[1..=end].iter().enumerate() {
+            if l.trim_start().starts_with('#') || l.starts_with(' ') {
+                continue;
             }
-            doc.front_matter = Some(fm);
-            i = end + 2;
+            if let Some((k, v)) = l.split_once(':') {
+                let v = v.trim().trim_matches('"').trim_matches('\'').to_string();
+                fm.push((k.trim().to_string(), v, n + 2));
+            }
         }
+        doc.front_matter = Some(fm);
+        i = end + 2;
     }
     let mut in_fence = false;
     let mut current: Option<Section<'_>> = None;
@@ -71,26 +71,24 @@ pub fn parse(text: &str) -> Doc<'_> {
         if is_fence(line) {
             in_fence = !in_fence;
         }
-        if !in_fence {
-            if let Some((level, name)) = heading(line) {
-                let starts_section = level == 2
-                    || (level == 3 && SPLIT_H3.iter().any(|h| h.eq_ignore_ascii_case(&name)));
-                if level == 1 && doc.title.is_none() {
-                    doc.title = Some((name, n));
-                    continue;
+        if !in_fence && let Some((level, name)) = heading(line) {
+            let starts_section = level == 2
+                || (level == 3 && SPLIT_H3.iter().any(|h| h.eq_ignore_ascii_case(&name)));
+            if level == 1 && doc.title.is_none() {
+                doc.title = Some((name, n));
+                continue;
+            }
+            if starts_section {
+                if let Some(s) = current.take() {
+                    doc.sections.push(s);
                 }
-                if starts_section {
-                    if let Some(s) = current.take() {
-                        doc.sections.push(s);
-                    }
-                    current = Some(Section {
-                        name,
-                        level,
-                        line: n,
-                        body: Vec::new(),
-                    });
-                    continue;
-                }
+                current = Some(Section {
+                    name,
+                    level,
+                    line: n,
+                    body: Vec::new(),
+                });
+                continue;
             }
         }
         if let Some(s) = current.as_mut() {

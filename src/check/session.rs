@@ -107,13 +107,13 @@ impl Session {
             })?;
             let bytes = state::get_object(&self.root, &rec.base)?;
             let full = self.root.join(p);
-            if let Ok(current) = std::fs::read(&full) {
-                if digest_bytes(&current) != rec.base || rec.symlink {
-                    let dest = backup.join(p);
-                    fsx::create_dir_all(dest.parent().expect("a file has a parent"))?;
-                    fsx::write(&dest, &current)?;
-                    backed_up.push(p.clone());
-                }
+            if let Ok(current) = std::fs::read(&full)
+                && (digest_bytes(&current) != rec.base || rec.symlink)
+            {
+                let dest = backup.join(p);
+                fsx::create_dir_all(dest.parent().expect("a file has a parent"))?;
+                fsx::write(&dest, &current)?;
+                backed_up.push(p.clone());
             }
             let entry = if rec.symlink {
                 Entry::Symlink(String::from_utf8_lossy(&bytes).into_owned())

@@ -234,14 +234,14 @@ fn validate_variables(m: &Manifest, cx: &Ctx) -> Result<()> {
                 ));
             }
         }
-        if let (Some(min), Some(max)) = (var.min, var.max) {
-            if min > max {
-                return Err(cx.err(
-                    span,
-                    format!("`min` of `{name}` is above its `max`"),
-                    "swap them",
-                ));
-            }
+        if let (Some(min), Some(max)) = (var.min, var.max)
+            && min > max
+        {
+            return Err(cx.err(
+                span,
+                format!("`min` of `{name}` is above its `max`"),
+                "swap them",
+            ));
         }
     }
     Ok(())
@@ -600,19 +600,21 @@ fn validate_check(
                     "order = \"any\" (or \"exact\", or key columns such as [\"id\"])",
                 )?;
             }
-            if let Some(SqlOrder::Rule(r)) = &c.order {
-                if r != "any" && r != "exact" {
-                    return Err(cx.err(span.clone(), format!("`order` of {what} is `{r}`"), "use \"any\", \"exact\", or a list of key columns such as [\"revenue_cents desc\", \"id\"]"));
-                }
+            if let Some(SqlOrder::Rule(r)) = &c.order
+                && r != "any"
+                && r != "exact"
+            {
+                return Err(cx.err(span.clone(), format!("`order` of {what} is `{r}`"), "use \"any\", \"exact\", or a list of key columns such as [\"revenue_cents desc\", \"id\"]"));
             }
-            if let Some(mode) = &c.mode {
-                if mode != "read" && mode != "write" {
-                    return Err(cx.err(
-                        span.clone(),
-                        format!("`mode` of {what} is `{mode}`"),
-                        "use \"read\" (the default) or \"write\"",
-                    ));
-                }
+            if let Some(mode) = &c.mode
+                && mode != "read"
+                && mode != "write"
+            {
+                return Err(cx.err(
+                    span.clone(),
+                    format!("`mode` of {what} is `{mode}`"),
+                    "use \"read\" (the default) or \"write\"",
+                ));
             }
         }
         CheckKind::Adr => require(

@@ -284,10 +284,10 @@ fn exec_script(conn: &Connection, src: &Source, timed_out: &AtomicBool) -> SqlRe
             cursor = s + 1;
         }
         let result = stmt.raw_execute();
-        if let Err(e) = result {
-            if !matches!(e, rusqlite::Error::ExecuteReturnedResults) {
-                return Err(failure(e, src, start, timed_out));
-            }
+        if let Err(e) = result
+            && !matches!(e, rusqlite::Error::ExecuteReturnedResults)
+        {
+            return Err(failure(e, src, start, timed_out));
         }
     }
 }
