@@ -92,6 +92,10 @@ pub struct Report {
     pub track: Option<String>,
     pub status: Status,
     pub exercises: Vec<ExerciseResult>,
+    /// The learner's current exercise, so the verdict only suggests
+    /// `labforge next` when that is what moves on (not written to JSON).
+    #[serde(skip)]
+    pub current: Option<String>,
 }
 
 impl Report {
@@ -109,6 +113,7 @@ impl Report {
             track,
             status,
             exercises,
+            current: None,
         }
     }
 
@@ -185,7 +190,14 @@ impl Report {
         }
         let checks = if all.len() == 1 { "check" } else { "checks" };
         let verdict = match self.status {
-            Status::Pass if self.exercises.len() == 1 => format!("{} passes: run `labforge next` to move on", self.exercises[0].id),
+            Status::Pass if self.exercises.len() == 1 && self.current.as_deref() == Some(self.exercises[0].id.as_str()) => {
+                format!("{} passes: run `labforge next` to move on", self.exercises[0].id)
+            }
+            Status::Pass if self.exercises.len() == 1 => format!(
+                "{} passes (your current exercise is {}: `labforge check` checks it)",
+                self.exercises[0].id,
+                self.current.as_deref().unwrap_or("-")
+            ),
             Status::Pass => "every exercise passes".to_string(),
             Status::Error => "some checks could not run: fix the environment problem above and check again".to_string(),
             _ => "fix the first failing check, then run `labforge check` again (`labforge hint` gives a hint)".to_string(),

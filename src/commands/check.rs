@@ -141,7 +141,8 @@ fn check_once(a: &CheckArgs) -> Result<Status> {
         );
     }
     let results = crate::check::run_exercises(&cx, &exercises);
-    let report = Report::new(s.state.lab.clone(), s.state.track.clone(), results);
+    let mut report = Report::new(s.state.lab.clone(), s.state.track.clone(), results);
+    report.current = s.state.current.clone();
     drop(cx);
     if a.json {
         let json = report.to_json();

@@ -211,12 +211,12 @@ fn placeholders_left_fail_after_the_tests_pass() {
     lab.run(&["check", "--trust"]).code(1).stdout_eq(
         "FAIL 01-hello: Say hello
   pass     tests [..]
-  fail     todos-gone [..] 1 placeholder is left (replace each with your code): greet.py:2: TODO(lab): # TODO(lab): return \"hello, NAME\"
+  fail     todos-gone [..] 1 placeholder is left (replace each with your code): greet.py:2: # TODO(lab): return \"hello, NAME\"
   pass     style [..]
 
 FAIL `todos-gone` (no_placeholders check) of 01-hello:
   1 placeholder is left (replace each with your code):
-  greet.py:2: TODO(lab): # TODO(lab): return \"hello, NAME\"
+  greet.py:2: # TODO(lab): return \"hello, NAME\"
   re-run: labforge check 01-hello
 
 3 checks: 2 passed, 1 failed.
@@ -309,7 +309,7 @@ fix the first failing check, then run `labforge check` again (`labforge hint` gi
   pass     healthz [..]
 
 1 check: 1 passed.
-02-health passes: run `labforge next` to move on
+02-health passes (your current exercise is 01-hello: `labforge check` checks it)
 ",
         );
 }

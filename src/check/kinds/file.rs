@@ -103,8 +103,8 @@ pub fn run_no_placeholders(cx: &Context, job: &Job) -> Result<Outcome> {
             let bytes = crate::fsx::read(&cx.root.join(&rel))?;
             let text = String::from_utf8_lossy(&bytes);
             for (i, line) in text.lines().enumerate() {
-                if let Some(m) = markers.iter().find(|m| line.contains(m.as_str())) {
-                    places.push(format!("{rel}:{}: {m}: {}", i + 1, line.trim()));
+                if markers.iter().any(|m| line.contains(m.as_str())) {
+                    places.push(format!("{rel}:{}: {}", i + 1, line.trim()));
                 }
             }
         }
