@@ -19,6 +19,8 @@ enum Step {
         method: String,
         path: String,
         background: bool,
+        /// The status a foreground request must get (`status = 503`).
+        status: Option<u16>,
     },
     Wait(Duration),
     Signal(Signal),
@@ -26,7 +28,7 @@ enum Step {
 
 fn parse_step(t: &toml::Table) -> Result<Step> {
     let bad = |what: String| {
-        Error::new(what).with_help("a step is { http = \"GET /path\", background = true }, { wait = \"100ms\" } or { signal = \"TERM\" }")
+        Error::new(what).with_help("a step is { http = \"GET /path\", background = true }, { http = \"GET /readyz\", status = 503 }, { wait = \"100ms\" } or { signal = \"TERM\" }")
     };
     if let Some(h) = t.get("http").and_then(|v| v.as_str()) {
         let (method, path) = h
@@ -36,10 +38,27 @@ fn parse_step(t: &toml::Table) -> Result<Step> {
             .get("background")
             .and_then(|v| v.as_bool())
             .unwrap_or(false);
+        let status = match t.get("status") {
+            None => None,
+            Some(v) => match v.as_integer().and_then(|n| u16::try_from(n).ok()) {
+                Some(n) if !background => Some(n),
+                Some(_) => {
+                    return Err(bad(format!(
+                        "step `http = \"{h}\"` is in the background: check its status with `expect.background_status`"
+                    )));
+                }
+                None => {
+                    return Err(bad(format!(
+                        "`status` of step `http = \"{h}\"` is not an HTTP status"
+                    )));
+                }
+            },
+        };
         return Ok(Step::Http {
             method: method.to_string(),
             path: path.trim().to_string(),
             background,
+            status,
         });
     }
     if let Some(w) = t.get("wait").and_then(|v| v.as_str()) {
@@ -127,6 +146,20 @@ pub fn exec_form(cmd: &str) -> String {
     format!("{}exec {}", &cmd[..offset], &cmd[offset..])
 }
 
+/// What is wrong with a foreground request's answer, if anything.
+fn step_problem(
+    method: &str,
+    path: &str,
+    want: Option<u16>,
+    got: std::result::Result<u16, String>,
+) -> Option<String> {
+    match (got, want) {
+        (Err(e), _) => Some(format!("{method} {path} failed: {e}")),
+        (Ok(s), Some(w)) if s != w => Some(format!("{method} {path} got {s}, expected {w}")),
+        _ => None,
+    }
+}
+
 /// What playing the steps left to judge.
 struct Played {
     background: Vec<JoinHandle<std::result::Result<u16, String>>>,
@@ -149,14 +182,22 @@ fn play(steps: &[Step], running: &exec::Running, addr: &str, timeout: Duration) 
                 method,
                 path,
                 background: true,
+                ..
             } => {
                 let (a, m, pa) = (addr.to_string(), method.clone(), path.clone());
                 p.background
                     .push(std::thread::spawn(move || request(&a, &m, &pa, timeout)));
             }
-            Step::Http { method, path, .. } => {
-                if let Err(e) = request(addr, method, path, timeout) {
-                    p.problems.push(format!("{method} {path} failed: {e}"));
+            Step::Http {
+                method,
+                path,
+                status,
+                ..
+            } => {
+                if let Some(problem) =
+                    step_problem(method, path, *status, request(addr, method, path, timeout))
+                {
+                    p.problems.push(problem);
                 }
             }
             Step::Wait(d) => std::thread::sleep(*d),
@@ -271,7 +312,28 @@ pub fn run(cx: &Context, job: &Job) -> Result<Outcome> {
 
 #[cfg(test)]
 mod tests {
-    use super::exec_form;
+    use super::{exec_form, parse_step, step_problem};
+
+    #[test]
+    fn a_step_status_is_compared() {
+        assert_eq!(step_problem("GET", "/readyz", Some(503), Ok(503)), None);
+        assert_eq!(
+            step_problem("GET", "/readyz", Some(503), Ok(200)).as_deref(),
+            Some("GET /readyz got 200, expected 503")
+        );
+        assert_eq!(step_problem("GET", "/", None, Ok(404)), None);
+        assert_eq!(
+            step_problem("GET", "/", None, Err("refused".into())).as_deref(),
+            Some("GET / failed: refused")
+        );
+    }
+
+    #[test]
+    fn a_background_step_cannot_expect_a_status() {
+        let t: toml::Table =
+            toml::from_str("http = \"GET /slow\"\nbackground = true\nstatus = 200").unwrap();
+        assert!(parse_step(&t).is_err());
+    }
 
     #[test]
     fn simple_commands_are_execed() {
