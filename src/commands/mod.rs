@@ -35,12 +35,3 @@ pub fn dispatch(cli: Cli) -> Result<Status> {
         Command::Man(a) => completions::man(a),
     }
 }
-
-/// The error returned by a command that is not built yet.
-#[allow(dead_code)] // every command is built now; kept for commands added later
-pub(crate) fn not_built(what: &str) -> crate::error::Error {
-    crate::error::Error::new(format!(
-        "`{what}` is not available in this build of labforge yet"
-    ))
-    .with_help("see the project's open issues")
-}
