@@ -191,6 +191,20 @@ pub fn get_object(root: &Path, digest: &str) -> Result<Vec<u8>> {
     .with_help("restore the folder from git (`git checkout .labforge`)"))
 }
 
+/// The pristine entry of a recorded file: its bytes (or link target) from
+/// the object store, with its recorded kind and executable bit.
+pub fn base_entry(root: &Path, rec: &FileRecord) -> Result<crate::template::Entry> {
+    let bytes = get_object(root, &rec.base)?;
+    Ok(if rec.symlink {
+        crate::template::Entry::Symlink(String::from_utf8_lossy(&bytes).into_owned())
+    } else {
+        crate::template::Entry::File {
+            bytes,
+            executable: rec.executable,
+        }
+    })
+}
+
 /// True when the object is stored, loose and intact or in the pack.
 pub fn has_object(root: &Path, digest: &str) -> bool {
     let path = object_path(root, digest);

@@ -12,7 +12,7 @@ use crate::fsx;
 use crate::manifest::Exercise;
 use crate::source::{self, FetchOptions};
 use crate::state::{self, State};
-use crate::template::{Entry, Lab, digest_bytes};
+use crate::template::{Lab, digest_bytes};
 
 pub const BACKUP_DIR: &str = ".labforge/backup";
 
@@ -105,7 +105,6 @@ impl Session {
                 Error::new(format!("`{p}` is not a file this lab was generated with"))
                     .with_help("name a file listed in .labforge/state.toml")
             })?;
-            let bytes = state::get_object(&self.root, &rec.base)?;
             let full = self.root.join(p);
             if let Ok(current) = std::fs::read(&full)
                 && (digest_bytes(&current) != rec.base || rec.symlink)
@@ -115,15 +114,7 @@ impl Session {
                 fsx::write(&dest, &current)?;
                 backed_up.push(p.clone());
             }
-            let entry = if rec.symlink {
-                Entry::Symlink(String::from_utf8_lossy(&bytes).into_owned())
-            } else {
-                Entry::File {
-                    bytes,
-                    executable: rec.executable,
-                }
-            };
-            entries.insert(p.clone(), entry);
+            entries.insert(p.clone(), state::base_entry(&self.root, rec)?);
         }
         crate::scaffold::write_entries(&self.root, &entries)?;
         Ok(backed_up)

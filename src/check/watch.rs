@@ -13,16 +13,8 @@ use notify::{PollWatcher, RecursiveMode, Watcher};
 use crate::error::{Error, Result, Status};
 use crate::state::State;
 
-/// Folders whose changes never trigger a run.
-const IGNORED: &[&str] = &[
-    ".labforge",
-    ".git",
-    "target",
-    ".venv",
-    "__pycache__",
-    ".pytest_cache",
-    "node_modules",
-];
+/// Folders whose changes never trigger a run: the ones globs never search.
+const IGNORED: &[&str] = super::files::SKIPPED_DIRS;
 
 const DEBOUNCE: Duration = Duration::from_millis(300);
 

@@ -247,19 +247,7 @@ pub fn reset(a: ResetArgs) -> Result<Status> {
                 .with_help("its `edit` list names no file this lab was generated with"),
         );
     }
-    let backup = s.backup_dir();
-    let saved = s.restore_paths(&paths, &backup)?;
-    if !saved.is_empty() {
-        println!(
-            "backed up {} file{} to {}/",
-            saved.len(),
-            if saved.len() == 1 { "" } else { "s" },
-            shown(&s.root, &backup)
-        );
-    }
-    for p in &paths {
-        println!("restored {p}");
-    }
+    restore_and_report(&s, &paths)?;
     s.state.done.remove(ex.id());
     s.state.current = Some(ex.id().to_string());
     s.save()?;
@@ -318,8 +306,15 @@ pub fn restore(a: RestoreArgs) -> Result<Status> {
         println!("every protected file is pristine: nothing to restore");
         return Ok(Status::Success);
     }
+    restore_and_report(&s, &paths)?;
+    Ok(Status::Success)
+}
+
+/// Restores `paths` to their pristine copies (edited ones backed up first)
+/// and says what was backed up and restored.
+fn restore_and_report(s: &Session, paths: &[String]) -> Result<()> {
     let backup = s.backup_dir();
-    let saved = s.restore_paths(&paths, &backup)?;
+    let saved = s.restore_paths(paths, &backup)?;
     if !saved.is_empty() {
         println!(
             "backed up {} file{} to {}/",
@@ -328,8 +323,8 @@ pub fn restore(a: RestoreArgs) -> Result<Status> {
             shown(&s.root, &backup)
         );
     }
-    for p in &paths {
+    for p in paths {
         println!("restored {p}");
     }
-    Ok(Status::Success)
+    Ok(())
 }

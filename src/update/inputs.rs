@@ -19,20 +19,11 @@ use super::version;
 pub fn load_base(root: &Path, st: &State) -> Result<BTreeMap<String, Base>> {
     let mut out = BTreeMap::new();
     for (path, rec) in &st.files {
-        let bytes = state::get_object(root, &rec.base)?;
-        let entry = if rec.symlink {
-            Entry::Symlink(String::from_utf8_lossy(&bytes).into_owned())
-        } else {
-            Entry::File {
-                bytes,
-                executable: rec.executable,
-            }
-        };
         out.insert(
             path.clone(),
             Base {
                 owner: rec.owner,
-                entry,
+                entry: state::base_entry(root, rec)?,
             },
         );
     }
