@@ -109,10 +109,7 @@ pub fn init(dir: &Path, id: Option<&str>) -> Result<(String, Vec<String>)> {
     }
     let parent = name.parent().unwrap_or(Path::new("."));
     fsx::create_dir_all(parent)?;
-    let stage = tempfile::Builder::new()
-        .prefix(".labforge-init-")
-        .tempdir_in(parent)
-        .map_err(|e| Error::io("create a temporary folder in", parent, e))?;
+    let stage = crate::interrupt::staging_dir(parent, ".labforge-init-")?;
     let files = skeleton(&id);
     for (rel, text, exec) in &files {
         let path = stage.path().join(rel);
@@ -128,7 +125,9 @@ pub fn init(dir: &Path, id: Option<&str>) -> Result<(String, Vec<String>)> {
     if dir.exists() {
         fsx::remove_dir_all(dir)?;
     }
-    fsx::rename(&stage.keep(), dir)?;
+    crate::interrupt::check()?;
+    fsx::rename(stage.path(), dir)?;
+    stage.keep();
     Ok((id, files.into_iter().map(|(p, _, _)| p).collect()))
 }
 

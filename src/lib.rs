@@ -14,8 +14,10 @@ pub mod commands;
 pub mod error;
 pub mod fsx;
 pub mod gitrepo;
+pub mod interrupt;
 pub mod labinfo;
 pub mod manifest;
+pub mod out;
 pub mod parallel;
 pub mod prompt;
 pub mod render;
@@ -37,6 +39,7 @@ pub use error::{Error, Result, Status};
 /// Entry point of the `labforge` binary.
 pub fn main() -> ExitCode {
     let cli = cli::Cli::parse();
+    interrupt::install();
     finish(commands::dispatch(cli))
 }
 
@@ -47,7 +50,16 @@ pub fn adr_main() -> ExitCode {
 }
 
 /// Prints an error the one way errors are printed, and maps to an exit code.
+/// After a signal, prints the one line of [`interrupt::summary`] instead and
+/// exits 128 + the signal. A failed write to stdout (other than a closed
+/// pipe, which is success) is an error.
 pub fn finish(result: Result<Status>) -> ExitCode {
+    if let Some(code) = interrupt::exit_code() {
+        let _ = out::flush();
+        let _ = writeln!(std::io::stderr(), "{}", interrupt::summary());
+        return ExitCode::from(code);
+    }
+    let result = result.and_then(|status| out::flush().map(|()| status));
     match result {
         Ok(status) => ExitCode::from(status.code()),
         Err(err) => {

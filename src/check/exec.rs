@@ -118,7 +118,8 @@ pub fn shell(cmd: &str, cwd: &Path, env: &Env) -> Command {
     c
 }
 
-/// Starts `cmd` with captured output.
+/// Starts `cmd` with captured output; its process group is registered with
+/// `interrupt`, so a Ctrl-C stops it too.
 pub fn spawn(mut cmd: Command, what: &str) -> Result<Running> {
     cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = cmd.spawn().map_err(|e| {
@@ -151,12 +152,15 @@ pub fn spawn(mut cmd: Command, what: &str) -> Result<Running> {
             out.lock().expect("output lock").finish(i);
         }));
     }
-    Ok(Running {
+    let running = Running {
         child,
         output,
         readers,
         started: Instant::now(),
-    })
+    };
+    // After Ctrl-C nothing new starts (dropping `running` kills the group).
+    crate::interrupt::register_group(running.pid().as_raw())?;
+    Ok(running)
 }
 
 impl Running {
@@ -236,6 +240,7 @@ impl Drop for Running {
     fn drop(&mut self) {
         self.signal_group(Signal::SIGKILL);
         let _ = self.child.wait();
+        crate::interrupt::forget_group(self.pid().as_raw());
     }
 }
 

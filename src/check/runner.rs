@@ -16,6 +16,9 @@ use crate::manifest::{CheckDef, CheckKind, CheckNeeds, Exercise, parse_duration}
 pub fn run_exercise(cx: &Context, ex: &Exercise) -> ExerciseResult {
     let mut results: Vec<CheckResult> = Vec::new();
     for (i, check) in ex.checks().enumerate() {
+        if crate::interrupt::requested().is_some() {
+            break;
+        }
         let r = run_check(cx, ex, check, i, &results);
         results.push(r);
     }
@@ -27,9 +30,19 @@ pub fn run_exercise(cx: &Context, ex: &Exercise) -> ExerciseResult {
     }
 }
 
-/// Runs several exercises, one after the other.
+/// Runs several exercises, one after the other. After Ctrl-C it stops, and
+/// the exercise that was cut short is left out (only complete results are
+/// saved).
 pub fn run_exercises(cx: &Context, exercises: &[&Exercise]) -> Vec<ExerciseResult> {
-    exercises.iter().map(|ex| run_exercise(cx, ex)).collect()
+    let mut out = Vec::new();
+    for ex in exercises {
+        let r = run_exercise(cx, ex);
+        if crate::interrupt::requested().is_some() {
+            break;
+        }
+        out.push(r);
+    }
+    out
 }
 
 /// An error's message, detail lines and help, as one check message.

@@ -57,6 +57,7 @@ pub fn watch(mut once: impl FnMut() -> Result<Status>) -> Result<Status> {
         wait_for_change(&root, &rx)?;
         eprintln!();
         if let Err(e) = once() {
+            crate::interrupt::check()?;
             eprint!("{}", e.render());
         }
     }
@@ -71,9 +72,15 @@ fn wait_for_change(root: &Path, rx: &mpsc::Receiver<notify::Result<notify::Event
         Err(_) => false,
     };
     loop {
-        let ev = rx
-            .recv()
-            .map_err(|_| Error::new("the file watcher stopped"))?;
+        // Woken regularly so that Ctrl-C ends the watch.
+        crate::interrupt::check()?;
+        let ev = match rx.recv_timeout(Duration::from_millis(100)) {
+            Ok(ev) => ev,
+            Err(mpsc::RecvTimeoutError::Timeout) => continue,
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                return Err(Error::new("the file watcher stopped"));
+            }
+        };
         if is_relevant(&ev) {
             break;
         }

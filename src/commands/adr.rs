@@ -46,7 +46,7 @@ pub fn run_adr_tools(args: Vec<OsString>) -> Result<Status> {
     let cwd = std::env::current_dir()
         .map_err(|e| Error::io("read the current folder", &PathBuf::from("."), e))?;
     let locate = || Repo::locate(&cwd).map(Repo::relative_to_process);
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::out::Stdout;
     match command {
         AdrCommand::Help(None) => {
             print(&mut out, &help::help_overview())?;
@@ -196,7 +196,7 @@ fn run_lint(repo: &Repo, refs: &[String], json: bool, opts: &LintOptions) -> Res
                 .then(a.line.unwrap_or(0).cmp(&b.line.unwrap_or(0)))
         });
     }
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::out::Stdout;
     if json {
         let text = serde_json::to_string_pretty(&findings)
             .map_err(|e| Error::new(format!("could not write JSON: {e}")))?;

@@ -102,7 +102,7 @@ fn list(json: bool) -> Result<()> {
     if json {
         let text = serde_json::to_string_pretty(&rows)
             .map_err(|e| Error::new(format!("could not encode JSON: {e}")))?;
-        println!("{text}");
+        crate::outln!("{text}")?;
         return Ok(());
     }
     if rows.is_empty() {
@@ -110,9 +110,9 @@ fn list(json: bool) -> Result<()> {
         return Ok(());
     }
     let width = rows.iter().map(|r| r.name.len()).max().unwrap_or(4).max(4);
-    println!("{:<width$}  LABS  SOURCE", "NAME");
+    crate::outln!("{:<width$}  LABS  SOURCE", "NAME")?;
     for r in rows {
-        println!("{:<width$}  {:<4}  {}", r.name, r.labs.len(), r.source);
+        crate::outln!("{:<width$}  {:<4}  {}", r.name, r.labs.len(), r.source)?;
     }
     Ok(())
 }

@@ -90,11 +90,7 @@ pub fn setup(a: SetupArgs) -> Result<Status> {
     for cmd in cmds.iter().map(|c| cx.expand(c)) {
         tools::check_command(&cmd, &format!("the setup of the `{track}` track"), &s.root)?;
         eprintln!("$ {cmd}");
-        let status = crate::check::exec::shell(&cmd, &s.root, &cx.env)
-            .stdout(Stdio::inherit())
-            .stderr(Stdio::inherit())
-            .status()
-            .map_err(|e| Error::new(format!("could not run `{cmd}`: {e}")))?;
+        let status = run_setup_command(&cmd, &s.root, &cx.env)?;
         if !status.success() {
             let how = status
                 .code()
@@ -107,6 +103,34 @@ pub fn setup(a: SetupArgs) -> Result<Status> {
     }
     eprintln!("set up: run `labforge check` to check the first exercise");
     Ok(Status::Success)
+}
+
+/// Runs one setup command with its output streaming, in labforge's own
+/// process group: it is in the terminal's foreground group, so Ctrl-C
+/// reaches pip or cargo directly (and labforge waits for them, then exits
+/// 130; see `interrupt`).
+fn run_setup_command(cmd: &str, root: &std::path::Path, env: &crate::check::exec::Env) -> Result<std::process::ExitStatus> {
+    crate::interrupt::check()?;
+    let mut child = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(cmd)
+        .current_dir(root)
+        .envs(env)
+        .stdin(Stdio::null())
+        .stdout(Stdio::inherit())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|e| Error::new(format!("could not run `{cmd}`: {e}")))?;
+    let pid = child.id() as i32;
+    if let Err(e) = crate::interrupt::register_foreground(pid) {
+        let _ = child.wait();
+        return Err(e);
+    }
+    let status = child.wait();
+    crate::interrupt::forget_foreground(pid);
+    let status = status.map_err(|e| Error::new(format!("could not wait for `{cmd}`: {e}")))?;
+    crate::interrupt::check()?;
+    Ok(status)
 }
 
 pub fn check(a: CheckArgs) -> Result<Status> {
@@ -144,16 +168,24 @@ fn check_once(a: &CheckArgs) -> Result<Status> {
     let mut report = Report::new(s.state.lab.clone(), s.state.track.clone(), results);
     report.current = s.state.current.clone();
     drop(cx);
+    let manifest = s.lab.manifest.clone();
+    if crate::interrupt::requested().is_some() {
+        // Only the exercises that ran to the end count; `--all` does not
+        // rebuild progress from a partial run.
+        progress::record(&mut s.state, &manifest, &report.exercises, false);
+        s.save()?;
+        return Err(crate::interrupt::interrupted());
+    }
+    // Progress first: a closed pipe or a signal while printing loses nothing.
+    progress::record(&mut s.state, &manifest, &report.exercises, a.all);
+    s.save()?;
     if a.json {
         let json = report.to_json();
         crate::fsx::write_atomic(&s.root.join(".labforge/results.json"), &json)?;
-        print!("{json}");
+        crate::out!("{json}")?;
     } else {
-        print!("{}", report.render());
+        crate::out!("{}", report.render())?;
     }
-    let manifest = s.lab.manifest.clone();
-    progress::record(&mut s.state, &manifest, &report.exercises, a.all);
-    s.save()?;
     Ok(report.exit_status())
 }
 
@@ -164,13 +196,12 @@ pub fn hint(a: HintArgs) -> Result<Status> {
     let hints: Vec<String> = ex.hints.iter().map(|h| cx.expand(h)).collect();
     drop(cx);
     let before = s.state.hints.clone();
-    print!(
-        "{}",
-        progress::reveal_hint(&mut s.state, ex.id(), &hints, ex.doc.as_deref())
-    );
+    let text = progress::reveal_hint(&mut s.state, ex.id(), &hints, ex.doc.as_deref());
+    // Saved before printing: a closed pipe or a signal never loses the count.
     if s.state.hints != before {
         s.save()?;
     }
+    crate::out!("{text}")?;
     Ok(Status::Success)
 }
 
@@ -187,20 +218,20 @@ pub fn next(_a: NextArgs) -> Result<Status> {
         .filter(|n| !s.state.done.contains_key(n))
         .or_else(|| progress::first_not_done(&s.state, &m));
     let Some(next) = next else {
-        println!("every exercise of {} passes: well done", m.lab.title);
+        crate::outln!("every exercise of {} passes: well done", m.lab.title)?;
         return Ok(Status::Success);
     };
     s.state.current = Some(next.clone());
     s.save()?;
     let ex = m.exercise_by_id(&next).expect("a known exercise");
-    println!("now: {next}: {}", ex.title);
+    crate::outln!("now: {next}: {}", ex.title)?;
     if let Some(doc) = &ex.doc {
         match doc_text(&s, doc) {
-            Some(text) => println!("\n{}", text.trim_end()),
-            None => println!("read {doc}"),
+            Some(text) => crate::outln!("\n{}", text.trim_end())?,
+            None => crate::outln!("read {doc}")?,
         }
     }
-    println!("\nwhen you are done: `labforge check` (hints: `labforge hint`)");
+    crate::outln!("\nwhen you are done: `labforge check` (hints: `labforge hint`)")?;
     Ok(Status::Success)
 }
 
@@ -218,12 +249,12 @@ pub fn status(a: StatusArgs) -> Result<Status> {
     let s = Session::open(false, false)?;
     let report = progress::StatusReport::new(&s.state, &s.lab.manifest);
     if a.json {
-        println!(
+        crate::outln!(
             "{}",
             serde_json::to_string_pretty(&report).expect("status serializes")
-        );
+        )?;
     } else {
-        print!("{}", report.render());
+        crate::out!("{}", report.render())?;
     }
     Ok(Status::Success)
 }
@@ -283,7 +314,7 @@ pub fn solution(a: SolutionArgs) -> Result<Status> {
             crate::template::Entry::Symlink(t) => out.push_str(&format!("(symlink to {t})\n")),
         }
     }
-    print!("{out}");
+    crate::out!("{out}")?;
     Ok(Status::Success)
 }
 
@@ -303,7 +334,7 @@ pub fn restore(a: RestoreArgs) -> Result<Status> {
         vec![rel]
     };
     if paths.is_empty() {
-        println!("every protected file is pristine: nothing to restore");
+        crate::outln!("every protected file is pristine: nothing to restore")?;
         return Ok(Status::Success);
     }
     restore_and_report(&s, &paths)?;
@@ -316,15 +347,15 @@ fn restore_and_report(s: &Session, paths: &[String]) -> Result<()> {
     let backup = s.backup_dir();
     let saved = s.restore_paths(paths, &backup)?;
     if !saved.is_empty() {
-        println!(
+        crate::outln!(
             "backed up {} file{} to {}/",
             saved.len(),
             if saved.len() == 1 { "" } else { "s" },
             shown(&s.root, &backup)
-        );
+        )?;
     }
     for p in paths {
-        println!("restored {p}");
+        crate::outln!("restored {p}")?;
     }
     Ok(())
 }

@@ -5,7 +5,6 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use std::io::Write;
 
 use clap::CommandFactory;
 
@@ -64,8 +63,6 @@ pub fn man(args: ManArgs) -> Result<Status> {
 }
 
 fn write_stdout(bytes: &[u8]) -> Result<Status> {
-    std::io::stdout()
-        .write_all(bytes)
-        .map_err(|e| Error::new(format!("could not write to stdout: {e}")))?;
+    crate::out::print_bytes(bytes)?;
     Ok(Status::Success)
 }

@@ -2,7 +2,6 @@
 
 use clap::Args;
 
-use std::io::Write;
 
 use crate::error::{Error, Result, Status};
 use crate::labinfo::{self, LabSummary};
@@ -24,9 +23,7 @@ pub fn run(args: ListArgs) -> Result<Status> {
     } else {
         table(&labs)
     };
-    std::io::stdout()
-        .write_all(text.as_bytes())
-        .map_err(|e| Error::new(format!("could not write to stdout: {e}")))?;
+    crate::out::print_bytes(text.as_bytes())?;
     if labs.is_empty() {
         eprintln!("No labs found.");
     }

@@ -1,13 +1,12 @@
 //! `labforge new LAB [DEST]`: generate a lab from a built-in id, a folder, or
 //! (see `source`) a git repository, tarball or catalog entry.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
 
 use crate::answers::{self, Given, Mode};
-use crate::error::{Error, Result, Status};
+use crate::error::{Result, Status};
 use crate::render::paths;
 use crate::scaffold::{self, Generated, NewOptions};
 use crate::source::{self, FetchOptions};
@@ -111,9 +110,7 @@ fn print_plan(g: &Generated) -> Result<()> {
         g.entries.len(),
         g.dest.display()
     ));
-    std::io::stdout()
-        .write_all(out.as_bytes())
-        .map_err(|e| Error::new(format!("could not write to stdout: {e}")))
+    crate::out::print_bytes(out.as_bytes())
 }
 
 fn print_summary(lab: &Lab, opts: &NewOptions, g: &Generated) {

@@ -2,7 +2,6 @@
 
 use clap::Args;
 
-use std::io::Write;
 
 use crate::answers;
 use crate::error::{Error, Result, Status};
@@ -36,9 +35,7 @@ pub fn run(args: ShowArgs) -> Result<Status> {
     } else {
         describe(&lab)
     };
-    std::io::stdout()
-        .write_all(text.as_bytes())
-        .map_err(|e| Error::new(format!("could not write to stdout: {e}")))?;
+    crate::out::print_bytes(text.as_bytes())?;
     Ok(Status::Success)
 }
 

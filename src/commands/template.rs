@@ -93,7 +93,7 @@ fn init(args: InitArgs) -> Result<Status> {
 /// `sha256sum` format.
 fn pack(args: PackArgs) -> Result<Status> {
     let p = crate::authoring::pack(&args.dir, args.out.as_deref())?;
-    println!("{}  {}", p.sha256, p.out.display());
+    crate::outln!("{}  {}", p.sha256, p.out.display())?;
     eprintln!(
         "packed {} files ({} bytes); share it as URL#sha256={}",
         p.files, p.bytes, p.sha256
@@ -111,10 +111,10 @@ fn lint(args: LintArgs) -> Result<Status> {
         .count();
     if args.json {
         let v = serde_json::json!({"lab": lab.manifest.lab_ref(), "findings": findings});
-        println!("{}", serde_json::to_string_pretty(&v).expect("json"));
+        crate::outln!("{}", serde_json::to_string_pretty(&v).expect("json"))?;
     } else {
         for f in &findings {
-            println!("{}", f.render());
+            crate::outln!("{}", f.render())?;
         }
         let warnings = findings.len() - errors;
         match errors {
@@ -146,9 +146,9 @@ fn test(args: TestArgs) -> Result<Status> {
     };
     let report = crate::selftest::test_lab(&lab, &opts)?;
     if args.json {
-        print!("{}", report.to_json());
+        crate::out!("{}", report.to_json())?;
     } else {
-        print!("{}", report.render());
+        crate::out!("{}", report.render())?;
     }
     Ok(report.exit_status())
 }

@@ -57,7 +57,7 @@ pub fn run(args: UpdateArgs) -> Result<Status> {
     crate::update::update(
         &cwd,
         &opts,
-        &mut std::io::stdout().lock(),
+        &mut crate::out::Stdout,
         &mut std::io::stderr().lock(),
     )
 }

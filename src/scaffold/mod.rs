@@ -35,6 +35,9 @@ use crate::template::{Entry, Lab};
 use base::{entry_bytes, store_base};
 use write::lay;
 
+/// The name of `new`'s staging folders, before the pid.
+pub const STAGING_PREFIX: &str = ".labforge-new-";
+
 /// What `labforge new` was asked to do, without any clap type.
 #[derive(Debug, Clone)]
 pub struct NewOptions {
@@ -83,10 +86,9 @@ pub fn generate(lab: &Lab, opts: &NewOptions) -> Result<Generated> {
             ),
         );
     }
-    let stage = tempfile::Builder::new()
-        .prefix(".labforge-new-")
-        .tempdir_in(&parent)
-        .map_err(|e| Error::io("create a staging folder in", &parent, e))?;
+    // `.labforge-new-<pid>-XXXXXX`: removed on any error or signal, and by
+    // the next `new` into this folder if this process is killed outright.
+    let stage = crate::interrupt::staging_dir(&parent, STAGING_PREFIX)?;
     lay(stage.path(), &entries, true)?;
     let state = store_base(lab, track, &opts.answers, stage.path(), &entries, true)?;
     // A plain write: the staging folder is private until the rename, so the
@@ -113,11 +115,13 @@ pub fn generate(lab: &Lab, opts: &NewOptions) -> Result<Generated> {
         None
     };
     set_dir_mode(stage.path(), &opts.dest)?;
-    // Re-check right before the rename: the destination may have appeared.
+    // Re-check right before the rename: the destination may have appeared,
+    // or Ctrl-C came (then the staging folder is removed, nothing is left).
     check_destination(&opts.dest)?;
+    crate::interrupt::check()?;
     fsx::rename(stage.path(), &opts.dest)?;
-    // The folder now lives at `dest`; keep the TempDir from deleting it.
-    let _ = stage.keep();
+    // The folder now lives at `dest`; keep the staging guard from deleting it.
+    stage.keep();
     Ok(Generated {
         dest: opts.dest.clone(),
         entries,
