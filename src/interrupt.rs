@@ -27,7 +27,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::time::{Duration, Instant};
 
 use nix::errno::Errno;
@@ -54,8 +54,10 @@ struct Registry {
     foreground: BTreeSet<i32>,
     /// Staging folders to remove if labforge has to exit on its own.
     staging: Vec<PathBuf>,
-    /// Groups and commands that were running when the signal came.
+    /// Groups that were running when the signal came.
     stopped: BTreeSet<i32>,
+    /// A setup command was running when the signal came.
+    had_foreground: bool,
 }
 
 static REGISTRY: Mutex<Registry> = Mutex::new(Registry {
@@ -63,6 +65,7 @@ static REGISTRY: Mutex<Registry> = Mutex::new(Registry {
     foreground: BTreeSet::new(),
     staging: Vec::new(),
     stopped: BTreeSet::new(),
+    had_foreground: false,
 });
 
 fn registry() -> std::sync::MutexGuard<'static, Registry> {
@@ -140,19 +143,39 @@ pub fn forget_group(pid: i32) {
 }
 
 /// Registers a command that runs in labforge's own process group (setup).
+/// On Linux labforge becomes a child subreaper, so what the command starts
+/// stays below labforge even when the command itself dies first (a shell
+/// killed by Ctrl-C), and a signal stops all of it.
 pub fn register_foreground(pid: i32) -> Result<()> {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    let _ = nix::sys::prctl::set_child_subreaper(true);
     let mut r = registry();
+    r.foreground.insert(pid);
     if requested().is_some() {
-        kill_tree(pid, Signal::SIGKILL);
-        r.stopped.insert(pid);
+        r.had_foreground = true;
+        drop(r);
+        signal_foreground(Signal::SIGKILL);
         return Err(interrupted());
     }
-    r.foreground.insert(pid);
     Ok(())
 }
 
+/// Forgets a setup command once it was waited for (after a signal, what it
+/// started is still found and stopped: see [`foreground_tree`]).
 pub fn forget_foreground(pid: i32) {
     registry().foreground.remove(&pid);
+}
+
+/// Test hook: when the variable `var` holds N, waits N milliseconds (or
+/// until a signal), so a test can interrupt a command at that point.
+pub fn pause_for_tests(var: &str) {
+    let Some(ms) = std::env::var(var).ok().and_then(|v| v.parse::<u64>().ok()) else {
+        return;
+    };
+    let until = Instant::now() + Duration::from_millis(ms);
+    while Instant::now() < until && requested().is_none() {
+        std::thread::sleep(Duration::from_millis(10));
+    }
 }
 
 /// A staging folder: removed when dropped (on any error or signal), kept by
@@ -235,45 +258,99 @@ fn pid_alive(pid: i32) -> bool {
     !matches!(kill(Pid::from_raw(pid), None), Err(Errno::ESRCH))
 }
 
-/// The one line printed after a signal, once everything was stopped.
+/// Set when the signal thread has stopped everything it could.
+static STOPPED: AtomicBool = AtomicBool::new(false);
+
+/// The one line printed after a signal, once everything was stopped (waits
+/// for the signal thread, at most as long as its graces).
 pub fn summary() -> String {
-    let stopped: Vec<i32> = registry().stopped.iter().copied().collect();
+    let deadline = Instant::now() + FOREGROUND_GRACE + GROUP_GRACE * 3;
+    while !STOPPED.load(Ordering::SeqCst) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let (stopped, had_foreground) = {
+        let r = registry();
+        (r.stopped.clone(), r.had_foreground)
+    };
     let deadline = Instant::now() + Duration::from_secs(1);
-    let mut alive: Vec<i32> = stopped.clone();
-    while !alive.is_empty() {
-        alive.retain(|p| group_alive(*p));
+    let mut alive: Vec<String> = Vec::new();
+    loop {
+        alive.clear();
+        let procs = processes();
+        for pg in &stopped {
+            if group_alive(*pg, procs.as_deref()) {
+                alive.push(format!("process group {pg}"));
+            }
+        }
+        if had_foreground {
+            let left = foreground_tree(procs.as_deref());
+            alive.extend(left.iter().map(|p| format!("pid {p}")));
+        }
         if alive.is_empty() || Instant::now() >= deadline {
             break;
         }
         std::thread::sleep(Duration::from_millis(20));
     }
-    let n = stopped.len();
+    let n = stopped.len() + usize::from(had_foreground);
     let what = if n == 1 { "command" } else { "commands" };
     match (n, alive.len()) {
         (0, _) => "interrupted: nothing was running".to_string(),
         (_, 0) => format!("interrupted: stopped {n} {what}; nothing was left running"),
-        (_, a) => format!(
-            "interrupted: stopped {n} {what}; {a} may still be running (process group {})",
-            alive
-                .iter()
-                .map(|p| p.to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
+        (_, _) => format!(
+            "interrupted: stopped {n} {what}; still running: {}",
+            alive.join(", ")
         ),
     }
 }
 
-/// Whether any live (not zombie) process is left in group `pgid` or in the
-/// tree of pid `pgid`.
-fn group_alive(pgid: i32) -> bool {
-    if matches!(killpg(Pid::from_raw(pgid), None), Err(Errno::ESRCH)) && !pid_alive(pgid) {
+/// Whether any live (not zombie) process is left in group `pgid`.
+fn group_alive(pgid: i32, procs: Option<&[Proc]>) -> bool {
+    if matches!(killpg(Pid::from_raw(pgid), None), Err(Errno::ESRCH)) {
         return false;
     }
-    match processes() {
-        Some(procs) => procs
-            .iter()
-            .any(|p| p.state != 'Z' && (p.pgid == pgid || p.pid == pgid)),
+    match procs {
+        Some(procs) => procs.iter().any(|p| p.state != 'Z' && p.pgid == pgid),
         None => true,
+    }
+}
+
+/// The live processes below labforge that share its process group: the
+/// setup commands and whatever they started (orphans come back to labforge,
+/// the child subreaper). Without /proc: the registered commands only.
+fn foreground_tree(procs: Option<&[Proc]>) -> Vec<i32> {
+    let Some(procs) = procs else {
+        return registry()
+            .foreground
+            .iter()
+            .copied()
+            .filter(|p| pid_alive(*p))
+            .collect();
+    };
+    let me = std::process::id() as i32;
+    let my_group = nix::unistd::getpgrp().as_raw();
+    let mut tree = vec![me];
+    let mut i = 0;
+    while i < tree.len() {
+        let parent = tree[i];
+        let children: Vec<i32> = procs
+            .iter()
+            .filter(|p| p.ppid == parent && !tree.contains(&p.pid))
+            .map(|p| p.pid)
+            .collect();
+        tree.extend(children);
+        i += 1;
+    }
+    procs
+        .iter()
+        .filter(|p| p.pid != me && p.pgid == my_group && p.state != 'Z' && tree.contains(&p.pid))
+        .map(|p| p.pid)
+        .collect()
+}
+
+/// Sends `signal` to the setup commands and what they started.
+fn signal_foreground(signal: Signal) {
+    for p in foreground_tree(processes().as_deref()).iter().rev() {
+        let _ = kill(Pid::from_raw(*p), signal);
     }
 }
 
@@ -282,40 +359,31 @@ fn stop_everything(sig: i32) {
     let (groups, foreground) = {
         let mut r = registry();
         let g: Vec<i32> = r.groups.iter().copied().collect();
-        let f: Vec<i32> = r.foreground.iter().copied().collect();
-        r.stopped.extend(g.iter().chain(f.iter()));
-        (g, f)
+        r.stopped.extend(g.iter());
+        r.had_foreground |= !r.foreground.is_empty();
+        (g, r.had_foreground)
     };
     for pg in &groups {
         let _ = killpg(Pid::from_raw(*pg), Signal::SIGTERM);
     }
     // Ctrl-C on a terminal reached the setup commands already (they share
     // labforge's group); any other signal is passed on.
-    if sig != signal_hook::consts::SIGINT {
+    if foreground && sig != signal_hook::consts::SIGINT {
         if let Ok(s) = Signal::try_from(sig) {
-            for pid in &foreground {
-                kill_tree(*pid, s);
-            }
+            signal_foreground(s);
         }
     }
     let started = Instant::now();
     let mut term_sent = false;
     loop {
-        let (live_groups, live_fg) = {
-            let r = registry();
-            let g: Vec<i32> = groups
-                .iter()
-                .copied()
-                .filter(|p| r.groups.contains(p) && group_alive(*p))
-                .collect();
-            let f: Vec<i32> = foreground
-                .iter()
-                .copied()
-                .filter(|p| r.foreground.contains(p))
-                .collect();
-            (g, f)
-        };
-        if live_groups.is_empty() && live_fg.is_empty() {
+        let procs = processes();
+        let live_groups: Vec<i32> = groups
+            .iter()
+            .copied()
+            .filter(|p| group_alive(*p, procs.as_deref()))
+            .collect();
+        let live_fg = foreground && !foreground_tree(procs.as_deref()).is_empty();
+        if live_groups.is_empty() && !live_fg {
             break;
         }
         let waited = started.elapsed();
@@ -324,22 +392,19 @@ fn stop_everything(sig: i32) {
                 let _ = killpg(Pid::from_raw(*pg), Signal::SIGKILL);
             }
         }
-        if waited >= FOREGROUND_GRACE && !term_sent {
-            for pid in &live_fg {
-                kill_tree(*pid, Signal::SIGTERM);
-            }
+        if live_fg && waited >= FOREGROUND_GRACE && !term_sent {
+            signal_foreground(Signal::SIGTERM);
             term_sent = true;
         }
-        if waited >= FOREGROUND_GRACE + GROUP_GRACE {
-            for pid in &live_fg {
-                kill_tree(*pid, Signal::SIGKILL);
-            }
+        if live_fg && waited >= FOREGROUND_GRACE + GROUP_GRACE {
+            signal_foreground(Signal::SIGKILL);
         }
-        if waited >= FOREGROUND_GRACE + GROUP_GRACE + Duration::from_secs(2) {
+        if waited >= FOREGROUND_GRACE + GROUP_GRACE * 2 {
             break;
         }
         std::thread::sleep(Duration::from_millis(20));
     }
+    STOPPED.store(true, Ordering::SeqCst);
     // The main thread saves and returns; if it does not, exit without it.
     std::thread::sleep(MAIN_GRACE);
     exit_now(false);
@@ -351,23 +416,24 @@ fn hard_exit() {
 }
 
 /// Kills what is registered, removes the staging folders, prints the line
-/// and exits, without taking any lock the main thread may hold (stderr is written
-/// directly).
+/// and exits, without taking any lock the main thread may hold (stderr is
+/// written directly).
 fn exit_now(kill_all: bool) {
     let (groups, foreground, staging) = {
         let mut r = registry();
         let g: Vec<i32> = r.groups.iter().copied().collect();
-        let f: Vec<i32> = r.foreground.iter().copied().collect();
-        r.stopped.extend(g.iter().chain(f.iter()));
-        (g, f, r.staging.clone())
+        r.stopped.extend(g.iter());
+        r.had_foreground |= !r.foreground.is_empty();
+        (g, r.had_foreground, r.staging.clone())
     };
     if kill_all {
         for pg in &groups {
             let _ = killpg(Pid::from_raw(*pg), Signal::SIGKILL);
         }
-        for pid in &foreground {
-            kill_tree(*pid, Signal::SIGKILL);
+        if foreground {
+            signal_foreground(Signal::SIGKILL);
         }
+        STOPPED.store(true, Ordering::SeqCst);
     }
     for dir in &staging {
         let _ = std::fs::remove_dir_all(dir);
@@ -376,28 +442,6 @@ fn exit_now(kill_all: bool) {
     let _ = nix::unistd::write(std::io::stderr(), line.as_bytes());
     // `process::exit` flushes stdout only if its lock is free (try_lock).
     std::process::exit(exit_code().unwrap_or(130) as i32);
-}
-
-/// Sends `signal` to `pid` and every process below it (found in /proc;
-/// elsewhere only `pid` itself).
-fn kill_tree(pid: i32, signal: Signal) {
-    let mut tree = vec![pid];
-    if let Some(procs) = processes() {
-        let mut i = 0;
-        while i < tree.len() {
-            let parent = tree[i];
-            let children: Vec<i32> = procs
-                .iter()
-                .filter(|p| p.ppid == parent && !tree.contains(&p.pid))
-                .map(|p| p.pid)
-                .collect();
-            tree.extend(children);
-            i += 1;
-        }
-    }
-    for p in tree.iter().rev() {
-        let _ = kill(Pid::from_raw(*p), signal);
-    }
 }
 
 struct Proc {

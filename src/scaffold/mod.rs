@@ -115,6 +115,7 @@ pub fn generate(lab: &Lab, opts: &NewOptions) -> Result<Generated> {
         None
     };
     set_dir_mode(stage.path(), &opts.dest)?;
+    crate::interrupt::pause_for_tests("LABFORGE_NEW_PAUSE_MS");
     // Re-check right before the rename: the destination may have appeared,
     // or Ctrl-C came (then the staging folder is removed, nothing is left).
     check_destination(&opts.dest)?;
