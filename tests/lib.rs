@@ -6,6 +6,8 @@ mod support;
 mod adr;
 mod check;
 mod engine;
+mod fuzz;
 mod labs;
+mod signals;
 mod sources;
 mod update;

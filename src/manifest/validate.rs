@@ -67,7 +67,9 @@ pub fn parse_duration(s: &str) -> Option<std::time::Duration> {
         "h" => value * 3600.0,
         _ => return None,
     };
-    Some(std::time::Duration::from_secs_f64(secs))
+    // `try_`: a value too large for a Duration (`99999999999999999999s`) is
+    // not a duration, never a panic.
+    std::time::Duration::try_from_secs_f64(secs).ok()
 }
 
 pub fn validate(m: &Manifest, text: &str, file: &Path) -> Result<()> {
