@@ -290,6 +290,13 @@ fn scratch() -> (tempfile::TempDir, PathBuf) {
     (tmp, root)
 }
 
+/// Replaces `file`: a new file each time (truncating one in place makes
+/// ext4 flush it to disk, 3 ms a case instead of 50 µs).
+fn rewrite(file: &Path, bytes: &[u8]) {
+    let _ = std::fs::remove_file(file);
+    std::fs::write(file, bytes).unwrap();
+}
+
 #[test]
 fn issue_13_lab_toml_parser_and_validator_never_panic() {
     let mut runner = proptest::test_runner::TestRunner::new(config());
@@ -308,7 +315,7 @@ fn issue_13_state_toml_loader_never_panics() {
     let mut runner = proptest::test_runner::TestRunner::new(config());
     runner
         .run(&inputs(vec![state_seed()]), |bytes| {
-            std::fs::write(&file, &bytes).unwrap();
+            rewrite(&file, &bytes);
             let _ = labforge::state::State::load(&root);
             Ok(())
         })
@@ -322,7 +329,7 @@ fn issue_13_update_journal_loader_never_panics() {
     let mut runner = proptest::test_runner::TestRunner::new(config());
     runner
         .run(&inputs(vec![journal_seed()]), |bytes| {
-            std::fs::write(&file, &bytes).unwrap();
+            rewrite(&file, &bytes);
             let _ = labforge::update::journal::pending(&root);
             Ok(())
         })
