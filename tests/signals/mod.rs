@@ -1,4 +1,5 @@
-//! Integration tests: Ctrl-C and other signals (issue 13). Each test runs
+//! Integration tests: Ctrl-C and other signals, and closed pipes (`pipes`)
+//! (issue 13). Each test runs
 //! labforge on a real terminal (a tmux pane), presses Ctrl-C there, then
 //! proves that no process of the lab is left (a scan of /proc for processes
 //! whose folder or command line is in the lab), that the port the lab's
@@ -8,6 +9,8 @@
 //! The fixture lab `stubborn` (python3) ignores SIGTERM and SIGINT in its
 //! service, its endless check and its setup command (which starts a child
 //! that ignores them too), so only labforge's SIGKILL stops them.
+
+mod pipes;
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
