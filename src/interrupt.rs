@@ -368,10 +368,11 @@ fn stop_everything(sig: i32) {
     }
     // Ctrl-C on a terminal reached the setup commands already (they share
     // labforge's group); any other signal is passed on.
-    if foreground && sig != signal_hook::consts::SIGINT {
-        if let Ok(s) = Signal::try_from(sig) {
-            signal_foreground(s);
-        }
+    if foreground
+        && sig != signal_hook::consts::SIGINT
+        && let Ok(s) = Signal::try_from(sig)
+    {
+        signal_foreground(s);
     }
     let started = Instant::now();
     let mut term_sent = false;

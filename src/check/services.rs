@@ -78,7 +78,8 @@ pub fn wait_ready(mut running: Running, ready: &Ready, what: &str) -> Result<(Ru
         .as_deref()
         .and_then(parse_duration)
         .unwrap_or(DEFAULT_READY_TIMEOUT);
-    let deadline = Instant::now() + timeout;
+    // None: a timeout beyond the clock's range never passes (no overflow panic).
+    let deadline = Instant::now().checked_add(timeout);
     let mut seen = 0;
     loop {
         {
@@ -103,7 +104,7 @@ pub fn wait_ready(mut running: Running, ready: &Ready, what: &str) -> Result<(Ru
             )
             .with_help("run the command by hand to see why it stops; `labforge setup` installs what the lab needs"));
         }
-        if Instant::now() >= deadline {
+        if deadline.is_some_and(|d| Instant::now() >= d) {
             let fin = running.stop(Duration::from_millis(200));
             return Err(with_tail(
                 Error::new(format!(

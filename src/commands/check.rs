@@ -109,7 +109,11 @@ pub fn setup(a: SetupArgs) -> Result<Status> {
 /// process group: it is in the terminal's foreground group, so Ctrl-C
 /// reaches pip or cargo directly (and labforge waits for them, then exits
 /// 130; see `interrupt`).
-fn run_setup_command(cmd: &str, root: &std::path::Path, env: &crate::check::exec::Env) -> Result<std::process::ExitStatus> {
+fn run_setup_command(
+    cmd: &str,
+    root: &std::path::Path,
+    env: &crate::check::exec::Env,
+) -> Result<std::process::ExitStatus> {
     crate::interrupt::check()?;
     let mut child = std::process::Command::new("sh")
         .arg("-c")

@@ -5,7 +5,6 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-
 use clap::CommandFactory;
 
 use crate::cli::Cli;

@@ -2,7 +2,6 @@
 
 use clap::Args;
 
-
 use crate::error::{Error, Result, Status};
 use crate::labinfo::{self, LabSummary};
 

@@ -46,7 +46,11 @@ impl Lab {
         ])
         .run()
         .code(0);
-        Lab { _tmp: tmp, root, markers }
+        Lab {
+            _tmp: tmp,
+            root,
+            markers,
+        }
     }
 
     /// Waits until the process `mode` of stubborn.py wrote its marker.
@@ -76,8 +80,14 @@ impl Pane {
         let socket = dir.path().join("tmux.sock");
         let home = isolated_home();
         let mut vars = vec![
-            format!("LABFORGE_CONFIG_DIR={}", quote(&home.join("config").display().to_string())),
-            format!("LABFORGE_CACHE_DIR={}", quote(&home.join("cache").display().to_string())),
+            format!(
+                "LABFORGE_CONFIG_DIR={}",
+                quote(&home.join("config").display().to_string())
+            ),
+            format!(
+                "LABFORGE_CACHE_DIR={}",
+                quote(&home.join("cache").display().to_string())
+            ),
             "NO_COLOR=1".to_string(),
         ];
         vars.extend(env.iter().map(|(k, v)| format!("{k}={}", quote(v))));
@@ -95,16 +105,24 @@ impl Pane {
         let status = Command::new("tmux")
             .arg("-S")
             .arg(&socket)
-            .args(["-f", "/dev/null", "new-session", "-d", "-s", "t", "-x", "160", "-y", "50"])
+            .args([
+                "-f",
+                "/dev/null",
+                "new-session",
+                "-d",
+                "-s",
+                "t",
+                "-x",
+                "160",
+                "-y",
+                "50",
+            ])
             .arg("sh")
             .arg(&file)
             .status()
             .expect("run tmux");
         assert!(status.success(), "tmux new-session failed");
-        Pane {
-            socket,
-            _dir: dir,
-        }
+        Pane { socket, _dir: dir }
     }
 
     fn tmux(&self, args: &[&str]) -> String {
@@ -168,13 +186,20 @@ fn lab_processes(root: &Path) -> Vec<String> {
     let root_text = root.display().to_string();
     let mut out = Vec::new();
     for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<u32>().ok())
+        else {
             continue;
         };
         let dir = entry.path();
         let zombie = std::fs::read_to_string(dir.join("stat"))
             .ok()
-            .and_then(|s| s.rfind(')').map(|i| s[i + 1..].trim_start().starts_with('Z')))
+            .and_then(|s| {
+                s.rfind(')')
+                    .map(|i| s[i + 1..].trim_start().starts_with('Z'))
+            })
             .unwrap_or(true);
         if zombie || pid == std::process::id() {
             continue;
@@ -246,9 +271,7 @@ fn issue_13_ctrl_c_during_check_stops_a_service_that_ignores_sigterm() {
     let lab = Lab::new();
     let screen = ctrl_c_during_check(&lab, &["check", "--all", "--trust"]);
     assert!(
-        screen.ends_with(
-            "^Cinterrupted: stopped 2 commands; nothing was left running\nexit=130\n"
-        ),
+        screen.ends_with("^Cinterrupted: stopped 2 commands; nothing was left running\nexit=130\n"),
         "{screen}"
     );
     // What ran to the end was saved: 01-quick passed before the Ctrl-C.
@@ -266,9 +289,7 @@ fn issue_13_ctrl_c_during_check_watch_stops_everything() {
     let lab = Lab::new();
     let screen = ctrl_c_during_check(&lab, &["check", "02-forever", "--watch", "--trust"]);
     assert!(
-        screen.ends_with(
-            "^Cinterrupted: stopped 2 commands; nothing was left running\nexit=130\n"
-        ),
+        screen.ends_with("^Cinterrupted: stopped 2 commands; nothing was left running\nexit=130\n"),
         "{screen}"
     );
 }
@@ -293,7 +314,11 @@ fn issue_13_ctrl_c_while_check_watch_waits_ends_it() {
         screen.ends_with("^Cinterrupted: nothing was running\nexit=130\n"),
         "{screen}"
     );
-    assert!(lab_processes(&lab.root).is_empty(), "{:?}", lab_processes(&lab.root));
+    assert!(
+        lab_processes(&lab.root).is_empty(),
+        "{:?}",
+        lab_processes(&lab.root)
+    );
 }
 
 #[test]
@@ -317,7 +342,9 @@ fn issue_13_ctrl_c_during_setup_stops_a_command_that_ignores_it() {
         lab_processes(&lab.root)
     );
     pane.ctrl_c();
-    let clean = wait_until(Duration::from_secs(5), || lab_processes(&lab.root).is_empty());
+    let clean = wait_until(Duration::from_secs(5), || {
+        lab_processes(&lab.root).is_empty()
+    });
     assert!(
         clean,
         "5 s after Ctrl-C: {:?}\n{}",
@@ -362,7 +389,11 @@ fn issue_13_ctrl_c_during_new_leaves_no_staging_folder() {
     assert!(
         wait_until(Duration::from_secs(30), || staging_in(parent.path())
             .first()
-            .is_some_and(|s| parent.path().join(s).join(".labforge/state.toml").exists())),
+            .is_some_and(|s| parent
+                .path()
+                .join(s)
+                .join(".labforge/state.toml")
+                .exists())),
         "no staging folder appeared: {:?}\n{}",
         staging_in(parent.path()),
         pane.screen()
@@ -382,7 +413,13 @@ fn issue_13_a_killed_new_leaves_a_staging_folder_the_next_new_removes() {
     let parent = tempdir();
     let home = isolated_home();
     let mut child = Command::new(LABFORGE)
-        .args(["new", fixture().to_str().unwrap(), "first", "--defaults", "--no-git"])
+        .args([
+            "new",
+            fixture().to_str().unwrap(),
+            "first",
+            "--defaults",
+            "--no-git",
+        ])
         .current_dir(parent.path())
         .env("LABFORGE_CONFIG_DIR", home.join("config"))
         .env("LABFORGE_CACHE_DIR", home.join("cache"))
@@ -409,10 +446,16 @@ fn issue_13_a_killed_new_leaves_a_staging_folder_the_next_new_removes() {
     // A staging folder of a live labforge (this test's pid) is not touched.
     let live = format!(".labforge-new-{}-busy", std::process::id());
     std::fs::create_dir(parent.path().join(&live)).unwrap();
-    labforge(&["new", fixture().to_str().unwrap(), "second", "--defaults", "--no-git"])
-        .dir(parent.path())
-        .run()
-        .code(0);
+    labforge(&[
+        "new",
+        fixture().to_str().unwrap(),
+        "second",
+        "--defaults",
+        "--no-git",
+    ])
+    .dir(parent.path())
+    .run()
+    .code(0);
     assert_eq!(staging_in(parent.path()), vec![live]);
     assert!(parent.path().join("second/.labforge/state.toml").exists());
     assert!(!parent.path().join("first").exists());

@@ -13,9 +13,15 @@ fn chatty() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempdir();
     let root = tmp.path().join("lab");
     let fx = crate::support::repo_root().join("tests/signals/fixtures/chatty");
-    labforge(&["new", fx.to_str().unwrap(), root.to_str().unwrap(), "--defaults", "--no-git"])
-        .run()
-        .code(0);
+    labforge(&[
+        "new",
+        fx.to_str().unwrap(),
+        root.to_str().unwrap(),
+        "--defaults",
+        "--no-git",
+    ])
+    .run()
+    .code(0);
     (tmp, root)
 }
 
@@ -89,14 +95,20 @@ fn issue_13_check_all_into_a_closed_pipe_saves_progress_and_exits_0() {
     let (_tmp, root) = chatty();
     let (code, line, stderr) = piped_to_head(&root, &["check", "--all", "--trust"]);
     assert!(code == 0 || code == 141, "exit {code}: {stderr}");
-    assert_eq!((line.as_str(), stderr.as_str()), ("PASS 01-first: First\n", ""));
+    assert_eq!(
+        (line.as_str(), stderr.as_str()),
+        ("PASS 01-first: First\n", "")
+    );
     assert_eq!(done(&root), "01-first,02-second");
 }
 
 #[test]
 fn issue_13_status_next_hint_and_list_into_a_closed_pipe_exit_0() {
     let (_tmp, root) = chatty();
-    labforge(&["check", "01-first", "--trust"]).dir(&root).run().code(0);
+    labforge(&["check", "01-first", "--trust"])
+        .dir(&root)
+        .run()
+        .code(0);
     for args in [
         &["status"][..],
         &["status", "--json"],
@@ -107,7 +119,10 @@ fn issue_13_status_next_hint_and_list_into_a_closed_pipe_exit_0() {
         let (code, stderr) = closed_stdout(&root, args);
         assert_eq!((code, stderr.as_str()), (0, ""), "labforge {args:?}");
         let (code, _, stderr) = piped_to_head(&root, args);
-        assert!(code == 0 || code == 141, "labforge {args:?}: exit {code}: {stderr}");
+        assert!(
+            code == 0 || code == 141,
+            "labforge {args:?}: exit {code}: {stderr}"
+        );
         assert_eq!(stderr, "", "labforge {args:?}");
     }
     // The hint was counted although nobody read it (twice: two runs).
