@@ -460,3 +460,80 @@ fn issue_13_a_killed_new_leaves_a_staging_folder_the_next_new_removes() {
     assert!(parent.path().join("second/.labforge/state.toml").exists());
     assert!(!parent.path().join("first").exists());
 }
+
+/// `kill -TERM` (no terminal): the same cleanup, exit 143.
+fn sigterm(lab: &Lab, args: &[&str], markers: &[&str], port: u16) -> (i32, String) {
+    let home = isolated_home();
+    let child = Command::new(LABFORGE)
+        .args(args)
+        .current_dir(&lab.root)
+        .env("LABFORGE_CONFIG_DIR", home.join("config"))
+        .env("LABFORGE_CACHE_DIR", home.join("cache"))
+        .env("STUBBORN_MARKERS", &lab.markers)
+        .env("STUBBORN_PORT", port.to_string())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    for m in markers {
+        let path = lab.markers.join(m);
+        assert!(
+            wait_until(Duration::from_secs(60), || path.exists()),
+            "{m} did not start"
+        );
+    }
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let clean = wait_until(Duration::from_secs(5), || {
+        lab_processes(&lab.root).is_empty() && port_free(port)
+    });
+    assert!(clean, "5 s after SIGTERM: {:?}", lab_processes(&lab.root));
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn issue_13_sigterm_during_check_stops_everything_and_exits_143() {
+    if !require_tool("python3") {
+        return;
+    }
+    let lab = Lab::new();
+    let port = free_port();
+    let (code, stderr) = sigterm(
+        &lab,
+        &["check", "02-forever", "--trust"],
+        &["serve", "client"],
+        port,
+    );
+    assert_eq!(
+        (code, stderr.as_str()),
+        (
+            143,
+            "interrupted: stopped 2 commands; nothing was left running\n"
+        )
+    );
+}
+
+#[test]
+fn issue_13_sigterm_during_setup_is_passed_on_and_exits_143() {
+    if !require_tool("python3") {
+        return;
+    }
+    let lab = Lab::new();
+    let port = free_port();
+    let (code, stderr) = sigterm(&lab, &["setup", "--trust"], &["setup"], port);
+    assert_eq!(
+        (code, stderr.as_str()),
+        (
+            143,
+            "$ python3 -B stubborn.py setup\ninterrupted: stopped 1 command; nothing was left running\n"
+        )
+    );
+}
