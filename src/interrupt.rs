@@ -303,6 +303,16 @@ pub fn summary() -> String {
     }
 }
 
+/// Prints [`summary`] on stderr, once (the main thread and the signal
+/// thread may both get there), written directly so no lock is needed.
+pub fn print_summary() {
+    static PRINTED: AtomicBool = AtomicBool::new(false);
+    let line = format!("{}\n", summary());
+    if !PRINTED.swap(true, Ordering::SeqCst) {
+        let _ = nix::unistd::write(std::io::stderr(), line.as_bytes());
+    }
+}
+
 /// Whether any live (not zombie) process is left in group `pgid`.
 fn group_alive(pgid: i32, procs: Option<&[Proc]>) -> bool {
     if matches!(killpg(Pid::from_raw(pgid), None), Err(Errno::ESRCH)) {
@@ -439,8 +449,7 @@ fn exit_now(kill_all: bool) {
     for dir in &staging {
         let _ = std::fs::remove_dir_all(dir);
     }
-    let line = format!("{}\n", summary());
-    let _ = nix::unistd::write(std::io::stderr(), line.as_bytes());
+    print_summary();
     // `process::exit` flushes stdout only if its lock is free (try_lock).
     std::process::exit(exit_code().unwrap_or(130) as i32);
 }

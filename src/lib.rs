@@ -56,7 +56,7 @@ pub fn adr_main() -> ExitCode {
 pub fn finish(result: Result<Status>) -> ExitCode {
     if let Some(code) = interrupt::exit_code() {
         let _ = out::flush();
-        let _ = writeln!(std::io::stderr(), "{}", interrupt::summary());
+        interrupt::print_summary();
         return ExitCode::from(code);
     }
     let result = result.and_then(|status| out::flush().map(|()| status));

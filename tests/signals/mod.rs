@@ -537,3 +537,31 @@ fn issue_13_sigterm_during_setup_is_passed_on_and_exits_143() {
         )
     );
 }
+
+#[test]
+fn issue_13_a_second_ctrl_c_stops_everything_at_once_with_one_line() {
+    if !tools() {
+        return;
+    }
+    let lab = Lab::new();
+    let pane = Pane::start(
+        &lab.root,
+        &["setup", "--trust"],
+        &[("STUBBORN_MARKERS", lab.markers.display().to_string())],
+    );
+    lab.wait_marker("setup", &pane);
+    pane.ctrl_c();
+    std::thread::sleep(Duration::from_millis(300));
+    pane.ctrl_c();
+    let clean = wait_until(Duration::from_secs(5), || {
+        lab_processes(&lab.root).is_empty()
+    });
+    assert!(clean, "{:?}\n{}", lab_processes(&lab.root), pane.screen());
+    let screen = pane.wait_exit(Duration::from_secs(5));
+    assert!(
+        screen.ends_with(
+            "$ python3 -B stubborn.py setup\n^C^Cinterrupted: stopped 1 command; nothing was left running\nexit=130\n"
+        ),
+        "{screen}"
+    );
+}
