@@ -302,6 +302,16 @@ impl Lab {
             }
         };
         let manifest = manifest::parse(&text, &manifest_path)?;
+        // Each link was checked alone where the tree was read; here the
+        // links are resolved together, so a chain cannot climb out.
+        crate::pathgate::check_tree_links(&tree.entries, "the template").map_err(|(key, e)| {
+            match &origin {
+                Origin::Local(_) => {
+                    e.in_file(manifest_path.parent().unwrap_or(Path::new(".")).join(key))
+                }
+                _ => e,
+            }
+        })?;
         Ok(Lab {
             manifest,
             tree,

@@ -60,6 +60,9 @@ pub fn check_component(name: &str) -> std::result::Result<(), &'static str> {
         Err("it contains a NUL byte")
     } else if RESERVED.contains(&name) {
         Err("`.git` is reserved")
+    } else if let Some(why) = crate::pathgate::component_problem(name) {
+        // The one gate: look-alikes, case variants of `.git`/`.labforge`.
+        Err(why)
     } else {
         Ok(())
     }
@@ -68,17 +71,14 @@ pub fn check_component(name: &str) -> std::result::Result<(), &'static str> {
 /// Checks that a full relative path (as stored in a tree or a state file) is
 /// safe to join onto a root folder.
 pub fn check_relative(path: &str) -> Result<()> {
-    if path.starts_with('/') {
-        return Err(Error::new(format!("`{path}` is an absolute path"))
-            .with_help("use a path relative to the lab"));
+    match crate::pathgate::problem(path) {
+        None => Ok(()),
+        Some(why) => Err(Error::new(format!(
+            "the path `{}` is unsafe: {why}",
+            crate::pathgate::shown(path)
+        ))
+        .with_help("use a plain relative path inside the lab")),
     }
-    for part in path.split('/') {
-        check_component(part).map_err(|why| {
-            Error::new(format!("the path `{path}` is unsafe: {why}"))
-                .with_help("use a plain relative path inside the lab")
-        })?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]
