@@ -248,13 +248,24 @@ pub fn check_tree_links(
     entries: &BTreeMap<String, Entry>,
     place: &str,
 ) -> std::result::Result<(), (String, Error)> {
+    check_tree_links_named(entries, place, &|k| k.to_string())
+}
+
+/// [`check_tree_links`]; the link is named (and returned) as `name(key)`,
+/// for trees whose keys are not the paths a reader knows.
+pub fn check_tree_links_named(
+    entries: &BTreeMap<String, Entry>,
+    place: &str,
+    name: &dyn Fn(&str) -> String,
+) -> std::result::Result<(), (String, Error)> {
     for (key, entry) in entries {
         if let Entry::Symlink(target) = entry
             && let Err(why) = resolve_in_tree(entries, key, target)
         {
+            let key = name(key);
             return Err((key.clone(), Error::new(format!(
                 "the symlink `{}` points outside {place} (`{}`): {why}",
-                shown(key),
+                shown(&key),
                 shown(target)
             ))
             .with_help(

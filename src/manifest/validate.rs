@@ -114,7 +114,7 @@ fn validate_migration_paths(mig: &Migration, span: Range<usize>, cx: &Ctx) -> Re
                     "the `[[migration]]` of version {version} {verb} `{}`, which is unsafe: {why}",
                     crate::pathgate::shown(p)
                 ),
-                "migration paths are relative paths inside the lab: no `..`, no leading `/`, no `\\`, not into `.git` or `.labforge` (for example \"docs/README.md\" = \"README.md\")",
+                "migration paths are relative paths inside the lab: no `..`, no leading `/`, no backslash, not into `.git` or `.labforge` (for example \"docs/README.md\" = \"README.md\")",
             ));
         }
     }
@@ -125,13 +125,24 @@ fn validate_migration_paths(mig: &Migration, span: Range<usize>, cx: &Ctx) -> Re
 /// `text` (the start of the span when it cannot be found, for example when
 /// it is written with escapes).
 fn find_quoted(text: &str, span: Range<usize>, needle: &str) -> usize {
-    let end = span.end.min(text.len());
-    let start = span.start.min(end);
+    // The span of an array-of-tables entry may end at its header, so the
+    // search runs on to the next table header.
+    let start = span.start.min(text.len());
+    let end = text[start..]
+        .match_indices("\n[")
+        .map(|(i, _)| start + i)
+        .find(|&i| i >= span.end)
+        .unwrap_or(text.len());
     let Some(hay) = text.get(start..end) else {
         return start;
     };
-    for quote in ['"', '\''] {
-        if let Some(i) = hay.find(&format!("{quote}{needle}{quote}")) {
+    let escaped = needle.replace('\\', "\\\\").replace('"', "\\\"");
+    for quoted in [
+        format!("\"{needle}\""),
+        format!("'{needle}'"),
+        format!("\"{escaped}\""),
+    ] {
+        if let Some(i) = hay.find(&quoted) {
             return start + i;
         }
     }
