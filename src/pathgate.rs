@@ -114,7 +114,11 @@ pub fn unsafe_path(path: &str, what: &str, why: &str) -> Error {
 /// A path as shown in messages: control characters escaped, and cut short so
 /// a hostile path cannot flood the terminal.
 pub fn shown(path: &str) -> String {
-    let mut out: String = path.chars().take(200).flat_map(char::escape_debug).collect();
+    let mut out: String = path
+        .chars()
+        .take(200)
+        .flat_map(char::escape_debug)
+        .collect();
     if path.chars().count() > 200 {
         out.push('…');
     }
@@ -136,8 +140,14 @@ fn fold(name: &str) -> String {
             '\u{2026}' => out.push_str("..."),
             '\u{2215}' | '\u{2044}' | '\u{29F8}' | '\u{2571}' => out.push('/'),
             '\u{FE68}' | '\u{29F5}' | '\u{29F9}' | '\u{2572}' => out.push('\\'),
-            '\u{00AD}' | '\u{034F}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
-            | '\u{2060}'..='\u{206F}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' => {}
+            '\u{00AD}'
+            | '\u{034F}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}' => {}
             c => out.extend(c.to_lowercase()),
         }
     }
@@ -342,7 +352,14 @@ mod tests {
 
     #[test]
     fn plain_paths_pass_and_hostile_ones_are_refused() {
-        for ok in ["a", "src/main.rs", ".gitignore", ".github/x.yml", "a..b", "ＡＢＣ.txt"] {
+        for ok in [
+            "a",
+            "src/main.rs",
+            ".gitignore",
+            ".github/x.yml",
+            "a..b",
+            "ＡＢＣ.txt",
+        ] {
             assert_eq!(problem(ok), None, "{ok}");
         }
         for bad in [
@@ -396,8 +413,13 @@ mod tests {
             .collect();
         assert!(resolve_in_tree(&tree, "a/up", "..").is_ok());
         let (_, err) = check_tree_links(&tree, "the template").unwrap_err();
-        assert!(err.message.starts_with("the symlink `passwd` points outside the template")
-            || err.message.starts_with("the symlink `x"), "{}", err.message);
+        assert!(
+            err.message
+                .starts_with("the symlink `passwd` points outside the template")
+                || err.message.starts_with("the symlink `x"),
+            "{}",
+            err.message
+        );
         assert_eq!(
             resolve_in_tree(&tree, "passwd", "x12/etc/passwd"),
             Err("it climbs above the top folder".into())
@@ -406,13 +428,22 @@ mod tests {
 
     #[test]
     fn links_inside_pass_and_loops_stop() {
-        let tree = links(&[("bin/run", "../src/run.sh"), ("cur", "ex/01"), ("ex/01/x", "../../cur/y")]);
-        assert_eq!(resolve_in_tree(&tree, "bin/run", "../src/run.sh").unwrap(), "src/run.sh");
+        let tree = links(&[
+            ("bin/run", "../src/run.sh"),
+            ("cur", "ex/01"),
+            ("ex/01/x", "../../cur/y"),
+        ]);
+        assert_eq!(
+            resolve_in_tree(&tree, "bin/run", "../src/run.sh").unwrap(),
+            "src/run.sh"
+        );
         check_tree_links(&tree, "the template").unwrap();
         let looped = links(&[("a", "b"), ("b", "a")]);
         assert_eq!(
             resolve_in_tree(&looped, "a", "b"),
-            Err(format!("it goes through more than {MAX_LINK_HOPS} links (a loop?)"))
+            Err(format!(
+                "it goes through more than {MAX_LINK_HOPS} links (a loop?)"
+            ))
         );
         assert!(resolve_in_tree(&links(&[("x", ".git/config")]), "x", ".git/config").is_err());
     }
@@ -425,8 +456,14 @@ mod tests {
         std::fs::create_dir_all(root.join("real")).unwrap();
         std::os::unix::fs::symlink(d.path(), root.join("out")).unwrap();
         std::os::unix::fs::symlink("real", root.join("f")).unwrap();
-        assert_eq!(resolve(&root, "real/x", Last::NoLink).unwrap(), root.join("real/x"));
-        assert_eq!(resolve(&root, "f", Last::MayBeLink).unwrap(), root.join("f"));
+        assert_eq!(
+            resolve(&root, "real/x", Last::NoLink).unwrap(),
+            root.join("real/x")
+        );
+        assert_eq!(
+            resolve(&root, "f", Last::MayBeLink).unwrap(),
+            root.join("f")
+        );
         assert!(resolve(&root, "f", Last::NoLink).is_err());
         let err = prepare_write(&root, "out/x/y").unwrap_err();
         assert_eq!(

@@ -142,7 +142,13 @@ impl State {
                 return Err(bad(key, why));
             }
             if !is_digest(&rec.base) {
-                return Err(bad(key, format!("its base `{}` is not a sha256 digest", crate::pathgate::shown(&rec.base))));
+                return Err(bad(
+                    key,
+                    format!(
+                        "its base `{}` is not a sha256 digest",
+                        crate::pathgate::shown(&rec.base)
+                    ),
+                ));
             }
         }
         for key in &self.conflicts {
@@ -183,7 +189,10 @@ impl State {
 /// labforge joins onto `.labforge/objects/`.
 pub fn is_digest(d: &str) -> bool {
     d.strip_prefix("sha256:").is_some_and(|hex| {
-        hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        hex.len() == 64
+            && hex
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
     })
 }
 

@@ -278,11 +278,20 @@ fn check_links(
     tree: &TemplateTree,
     manifest: &Manifest,
 ) -> std::result::Result<(), (String, Error)> {
-    if !tree.entries.values().any(|e| matches!(e, Entry::Symlink(_))) {
+    if !tree
+        .entries
+        .values()
+        .any(|e| matches!(e, Entry::Symlink(_)))
+    {
         return Ok(());
     }
     crate::pathgate::check_tree_links(&tree.entries, "the template")?;
-    let mut tracks: Vec<Option<&str>> = manifest.lab.tracks.iter().map(|t| Some(t.as_str())).collect();
+    let mut tracks: Vec<Option<&str>> = manifest
+        .lab
+        .tracks
+        .iter()
+        .map(|t| Some(t.as_str()))
+        .collect();
     if tracks.is_empty() {
         tracks.push(None);
     }
@@ -317,8 +326,10 @@ fn check_links(
                 laid.insert(rest.to_string(), (entry.clone(), key.clone()));
             }
         }
-        let entries: BTreeMap<String, Entry> =
-            laid.iter().map(|(k, (e, _))| (k.clone(), e.clone())).collect();
+        let entries: BTreeMap<String, Entry> = laid
+            .iter()
+            .map(|(k, (e, _))| (k.clone(), e.clone()))
+            .collect();
         let name = |k: &str| laid.get(k).map_or(k.to_string(), |(_, full)| full.clone());
         crate::pathgate::check_tree_links_named(&entries, "the lab", &name)?;
     }
@@ -360,7 +371,9 @@ impl Lab {
         // Each link was checked alone where the tree was read; here the
         // links are resolved together, so a chain cannot climb out.
         check_links(&tree, &manifest).map_err(|(key, e)| match &origin {
-            Origin::Local(_) => e.in_file(manifest_path.parent().unwrap_or(Path::new(".")).join(key)),
+            Origin::Local(_) => {
+                e.in_file(manifest_path.parent().unwrap_or(Path::new(".")).join(key))
+            }
             _ => e,
         })?;
         Ok(Lab {

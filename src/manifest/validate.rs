@@ -448,7 +448,10 @@ fn validate_exercises(m: &Manifest, cx: &Ctx) -> Result<()> {
             if let Some(why) = glob_problem(g) {
                 return Err(cx.err(
                     ex.id.span(),
-                    format!("the `edit` glob `{}` of exercise `{id}` is unsafe: {why}", crate::pathgate::shown(g)),
+                    format!(
+                        "the `edit` glob `{}` of exercise `{id}` is unsafe: {why}",
+                        crate::pathgate::shown(g)
+                    ),
                     "`edit` globs match files inside the lab, for example \"{src}/config.*\"",
                 ));
             }
@@ -722,9 +725,12 @@ fn validate_ownership(m: &Manifest, cx: &Ctx) -> Result<()> {
         .chain(&m.ownership.shared)
     {
         if let Some(why) = glob_problem(g) {
-            return Err(Error::new(format!("ownership glob `{}` is unsafe: {why}", crate::pathgate::shown(g)))
-                .in_file(cx.file)
-                .with_help("globs match paths inside the lab, for example \"tests/**\""));
+            return Err(Error::new(format!(
+                "ownership glob `{}` is unsafe: {why}",
+                crate::pathgate::shown(g)
+            ))
+            .in_file(cx.file)
+            .with_help("globs match paths inside the lab, for example \"tests/**\""));
         }
         if let Err(e) = globset::Glob::new(g) {
             return Err(

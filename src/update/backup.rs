@@ -125,7 +125,12 @@ fn read_manifest(folder: &Path) -> Result<Backup> {
             s.object
                 .as_deref()
                 .filter(|o| !crate::state::is_digest(o))
-                .map(|o| format!("its object `{}` is not a sha256 digest", crate::pathgate::shown(o)))
+                .map(|o| {
+                    format!(
+                        "its object `{}` is not a sha256 digest",
+                        crate::pathgate::shown(o)
+                    )
+                })
         });
         if let Some(why) = why {
             return Err(Error::new(format!(

@@ -66,11 +66,19 @@ fn issue_13_link_chains_out_of_the_template_folder_are_refused() {
     w.assert_contained();
 }
 
+/// (links to make, the link named in the error, its target, the tree it leaves)
+type Case = (
+    &'static [(&'static str, &'static str)],
+    &'static str,
+    &'static str,
+    &'static str,
+);
+
 #[test]
 fn issue_13_links_to_folders_and_files_outside_through_a_chain_are_refused() {
     // A folder link (`home -> up/../..` from `common/`, via `up -> ..`) and
     // a file link through it; also a link into the lab's `.git`.
-    let cases: [(&[(&str, &str)], &str, &str, &str); 3] = [
+    let cases: [Case; 3] = [
         (
             &[("common/up", "."), ("common/home", "up/../../home")],
             "common/home",
@@ -78,12 +86,20 @@ fn issue_13_links_to_folders_and_files_outside_through_a_chain_are_refused() {
             "the template",
         ),
         (
-            &[("common/d/up", ".."), ("common/key", "d/up/../victim/keep.txt")],
+            &[
+                ("common/d/up", ".."),
+                ("common/key", "d/up/../victim/keep.txt"),
+            ],
             "common/key",
             "d/up/../victim/keep.txt",
             "the lab",
         ),
-        (&[("common/hooks", ".git/hooks")], "common/hooks", ".git/hooks", "the template"),
+        (
+            &[("common/hooks", ".git/hooks")],
+            "common/hooks",
+            ".git/hooks",
+            "the template",
+        ),
     ];
     for (links, name, target, place) in cases {
         let w = World::new();
@@ -116,8 +132,17 @@ fn issue_13_benign_links_inside_the_lab_still_work() {
     w.tpl_link("common/readme", "a/up/README.md");
     w.generate();
     let lab = w.lab();
-    assert_eq!(std::fs::read_link(lab.join("bin/solve")).unwrap().display().to_string(), "../src/solve.py");
-    assert_eq!(std::fs::read_to_string(lab.join("readme")).unwrap(), "# Security fixture\n");
+    assert_eq!(
+        std::fs::read_link(lab.join("bin/solve"))
+            .unwrap()
+            .display()
+            .to_string(),
+        "../src/solve.py"
+    );
+    assert_eq!(
+        std::fs::read_to_string(lab.join("readme")).unwrap(),
+        "# Security fixture\n"
+    );
     // An update that changes a link's target keeps it a link.
     w.template("1.1.0", "", &[]);
     w.tpl_link("common/bin/solve", "../src/solve.py");
@@ -125,7 +150,13 @@ fn issue_13_benign_links_inside_the_lab_still_work() {
     w.tpl_link("common/a/up", "..");
     w.tpl_link("common/readme", "a/up/README.md");
     w.in_lab(&["update"]).code(0);
-    assert_eq!(std::fs::read_link(lab.join("latest")).unwrap().display().to_string(), "tests");
+    assert_eq!(
+        std::fs::read_link(lab.join("latest"))
+            .unwrap()
+            .display()
+            .to_string(),
+        "tests"
+    );
     w.assert_contained();
 }
 
@@ -143,7 +174,11 @@ fn issue_13_update_never_writes_through_a_learner_link_turned_into_a_folder() {
             std::fs::remove_file(w.lab().join("data")).unwrap();
             link(target, &w.lab().join("data"));
         }
-        w.template("1.1.0", "", &[("common/data/payload.sh", "#!/bin/sh\necho pwned\n")]);
+        w.template(
+            "1.1.0",
+            "",
+            &[("common/data/payload.sh", "#!/bin/sh\necho pwned\n")],
+        );
         let before = w.lab_entries();
         for args in [&["update"][..], &["update", "--dry-run"]] {
             w.in_lab(args).code(2).stdout_eq("").stderr_eq(&format!(

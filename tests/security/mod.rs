@@ -21,7 +21,8 @@ use sha2::{Digest, Sha256};
 
 use crate::support::{self, Output, labforge};
 
-pub const SECRET: &str = "-----BEGIN OPENSSH PRIVATE KEY----- issue-13-secret-b64AAAAC3NzaC1lZDI1NTE5\n";
+pub const SECRET: &str =
+    "-----BEGIN OPENSSH PRIVATE KEY----- issue-13-secret-b64AAAAC3NzaC1lZDI1NTE5\n";
 
 /// A minimal lab template, version `version`, with `extra` appended to its
 /// lab.toml.
@@ -109,18 +110,22 @@ impl World {
     /// Nothing outside the lab changed and no secret byte is in the lab.
     #[track_caller]
     pub fn assert_contained(&self) {
-        assert_eq!(
-            digest(&self.home()),
-            self.before.0,
-            "the fake HOME changed"
-        );
+        assert_eq!(digest(&self.home()), self.before.0, "the fake HOME changed");
         assert_eq!(
             digest(&self.victim()),
             self.before.1,
             "the victim folder changed"
         );
-        assert_eq!(secret_files(&self.lab()), Vec::<String>::new(), "secret bytes in the lab");
-        assert_eq!(secret_files(&self.tpl()), Vec::<String>::new(), "secret bytes in the template");
+        assert_eq!(
+            secret_files(&self.lab()),
+            Vec::<String>::new(),
+            "secret bytes in the lab"
+        );
+        assert_eq!(
+            secret_files(&self.tpl()),
+            Vec::<String>::new(),
+            "secret bytes in the template"
+        );
     }
     /// Every entry of the lab (files, links as `-> target`), `.labforge/`
     /// and `.git/` included, for before/after comparisons.
@@ -146,7 +151,10 @@ pub fn entries(dir: &Path) -> BTreeMap<String, String> {
     if !dir.exists() {
         return out;
     }
-    for e in walkdir::WalkDir::new(dir).follow_links(false).sort_by_file_name() {
+    for e in walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .sort_by_file_name()
+    {
         let e = e.unwrap();
         let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
         let ft = e.file_type();

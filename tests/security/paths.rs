@@ -29,19 +29,54 @@ fn issue_13_hostile_migration_renames_are_refused_at_update_new_and_lint() {
     };
     // (from, to, why, column of the offending string)
     let cases: Vec<(&str, String, &str, usize)> = vec![
-        ("README.md", "../victim".into(), "`.` and `..` are not allowed", 26),
-        ("src/solve.py", victim_abs.clone(), "it is an absolute path", 29),
-        ("README.md", "..\\victim".into(), "it contains a backslash", 26),
+        (
+            "README.md",
+            "../victim".into(),
+            "`.` and `..` are not allowed",
+            26,
+        ),
+        (
+            "src/solve.py",
+            victim_abs.clone(),
+            "it is an absolute path",
+            29,
+        ),
+        (
+            "README.md",
+            "..\\victim".into(),
+            "it contains a backslash",
+            26,
+        ),
         (
             "README.md",
             "\u{FF0E}\u{FF0E}/victim".into(),
             "it is `.` or `..` once Unicode look-alikes and trailing dots are folded",
             26,
         ),
-        ("README.md", "x/../../victim".into(), "`.` and `..` are not allowed", 26),
-        ("README.md", ".git/hooks/pre-commit".into(), "`.git` and `.labforge` are reserved (in any case or look-alike spelling)", 26),
-        ("README.md", ".LabForge/state.toml".into(), "`.git` and `.labforge` are reserved (in any case or look-alike spelling)", 26),
-        ("../victim/keep.txt", "stolen.txt".into(), "`.` and `..` are not allowed", 12),
+        (
+            "README.md",
+            "x/../../victim".into(),
+            "`.` and `..` are not allowed",
+            26,
+        ),
+        (
+            "README.md",
+            ".git/hooks/pre-commit".into(),
+            "`.git` and `.labforge` are reserved (in any case or look-alike spelling)",
+            26,
+        ),
+        (
+            "README.md",
+            ".LabForge/state.toml".into(),
+            "`.git` and `.labforge` are reserved (in any case or look-alike spelling)",
+            26,
+        ),
+        (
+            "../victim/keep.txt",
+            "stolen.txt".into(),
+            "`.` and `..` are not allowed",
+            12,
+        ),
     ];
     for (from, to, why, col) in cases {
         let w = World::new();
@@ -59,14 +94,23 @@ fn issue_13_hostile_migration_renames_are_refused_at_update_new_and_lint() {
         let in_lab = expected.replace("./tpl/lab.toml", &format!("{}/lab.toml", w.tpl().display()));
         // Compared with `==`: snapbox would turn the backslash case's `\` into `/`.
         let out = w.in_lab(&["update"]);
-        assert_eq!((out.code, out.stdout.as_str(), out.stderr.as_str()), (2, "", in_lab.as_str()));
+        assert_eq!(
+            (out.code, out.stdout.as_str(), out.stderr.as_str()),
+            (2, "", in_lab.as_str())
+        );
         assert_eq!(w.lab_entries(), before, "{to}: the lab is unchanged");
         // The same template is refused by `new` and `template lint`.
         let out = w.run(&["new", "./tpl", "other", "--defaults", "--no-git"]);
-        assert_eq!((out.code, out.stdout.as_str(), out.stderr.as_str()), (2, "", expected.as_str()));
+        assert_eq!(
+            (out.code, out.stdout.as_str(), out.stderr.as_str()),
+            (2, "", expected.as_str())
+        );
         assert!(!w.root.join("other").exists());
         let out = w.run(&["template", "lint", "./tpl"]);
-        assert_eq!((out.code, out.stdout.as_str(), out.stderr.as_str()), (2, "", expected.as_str()));
+        assert_eq!(
+            (out.code, out.stdout.as_str(), out.stderr.as_str()),
+            (2, "", expected.as_str())
+        );
         w.assert_contained();
         assert!(!w.root.join("victim/bin/run.sh").exists());
     }
@@ -87,8 +131,16 @@ fn issue_13_a_rename_made_unsafe_by_a_track_var_is_refused_at_plan_time() {
         std::fs::write(&p, text).unwrap();
     };
     with_track("1.0.0", "");
-    w.run(&["new", "./tpl", "lab", "--defaults", "--no-git", "--track", "py"])
-        .code(0);
+    w.run(&[
+        "new",
+        "./tpl",
+        "lab",
+        "--defaults",
+        "--no-git",
+        "--track",
+        "py",
+    ])
+    .code(0);
     let before = w.lab_entries();
     with_track(
         "1.1.0",
@@ -109,7 +161,11 @@ fn issue_13_benign_rename_inside_the_lab_carries_the_learner_edit() {
     let solve = w.lab().join("src/solve.py");
     std::fs::write(&solve, "def solve():\n    return 42  # mine\n").unwrap();
     renaming(&w, "src/solve.py", "src/solver.py");
-    std::fs::rename(w.tpl().join("common/src/solve.py"), w.tpl().join("common/src/solver.py")).unwrap();
+    std::fs::rename(
+        w.tpl().join("common/src/solve.py"),
+        w.tpl().join("common/src/solver.py"),
+    )
+    .unwrap();
     w.in_lab(&["update"])
         .code(0)
         .stdout_eq("keep     src/solver.py (renamed from src/solve.py)\n");
@@ -203,9 +259,18 @@ fn issue_13_a_state_file_naming_paths_outside_is_refused_on_load() {
         let state = w.lab().join(".labforge/state.toml");
         let text = std::fs::read_to_string(&state).unwrap() + "\n" + &table;
         std::fs::write(&state, &text).unwrap();
-        let key_line = text.lines().position(|l| l == table.lines().next().unwrap()).unwrap() + 1;
+        let key_line = text
+            .lines()
+            .position(|l| l == table.lines().next().unwrap())
+            .unwrap()
+            + 1;
         let before = w.lab_entries();
-        for args in [&["status"][..], &["update"], &["restore", "tests"], &["reset", "01-solve"]] {
+        for args in [
+            &["status"][..],
+            &["update"],
+            &["restore", "tests"],
+            &["reset", "01-solve"],
+        ] {
             w.in_lab(args).code(2).stdout_eq("").stderr_eq(&format!(
                 "error: {message}\n --> {}:{key_line}:8\nhelp: the state was edited by hand or comes from an untrusted copy; restore it from git (`git checkout .labforge/state.toml`) or remove that entry\n",
                 state.display()
