@@ -94,6 +94,7 @@ impl State {
 
     /// Reads `<root>/.labforge/state.toml`.
     pub fn load(root: &Path) -> Result<State> {
+        check_own_folders(root)?;
         let path = root.join(STATE_FILE);
         if !path.is_file() {
             return Err(Error::new(format!("`{}` is not a labforge lab (no {STATE_FILE})", root.display()))
@@ -172,6 +173,7 @@ impl State {
         let mut dir = start.as_path();
         loop {
             if dir.join(STATE_FILE).is_file() {
+                check_own_folders(dir)?;
                 return Ok(dir.to_path_buf());
             }
             match dir.parent() {
@@ -183,6 +185,30 @@ impl State {
             }
         }
     }
+}
+
+/// labforge's own files and folders are never symlinks: a shared lab with
+/// `.labforge/backups -> ~/x` would make labforge write there, and a linked
+/// `state.toml` would be read from wherever it points.
+fn check_own_folders(root: &Path) -> Result<()> {
+    for rel in [
+        STATE_DIR,
+        STATE_FILE,
+        OBJECTS_DIR,
+        ".labforge/backups",
+        ".labforge/backup",
+        ".labforge/update-journal.toml",
+    ] {
+        let path = root.join(rel);
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(Error::new(format!(
+                "`{rel}` is a symbolic link; labforge keeps its own files in a real folder and never follows a link there"
+            ))
+            .in_file(&path)
+            .with_help("remove the link and restore .labforge/ from git (`git checkout .labforge`)"));
+        }
+    }
+    Ok(())
 }
 
 /// True for `sha256:` followed by 64 lower-case hex digits: the only names

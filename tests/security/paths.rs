@@ -281,3 +281,22 @@ fn issue_13_a_state_file_naming_paths_outside_is_refused_on_load() {
     }
     let _ = SECRET;
 }
+
+#[test]
+fn issue_13_labforge_folders_that_are_links_are_refused() {
+    for rel in [".labforge/backups", ".labforge/backup", ".labforge/objects"] {
+        let w = World::new();
+        w.generate();
+        let _ = std::fs::remove_dir_all(w.lab().join(rel));
+        super::link(&w.victim().display().to_string(), &w.lab().join(rel));
+        let before = w.lab_entries();
+        for args in [&["update", "--undo"][..], &["reset", "01-solve"], &["status"]] {
+            w.in_lab(args).code(2).stdout_eq("").stderr_eq(&format!(
+                "error: `{rel}` is a symbolic link; labforge keeps its own files in a real folder and never follows a link there\n --> {}\nhelp: remove the link and restore .labforge/ from git (`git checkout .labforge`)\n",
+                w.lab().join(rel).display()
+            ));
+        }
+        assert_eq!(w.lab_entries(), before);
+        w.assert_contained();
+    }
+}
