@@ -133,7 +133,8 @@ fn fold(name: &str) -> String {
     for c in name.chars() {
         match c {
             '\u{FF01}'..='\u{FF5E}' => {
-                out.push(char::from_u32(c as u32 - 0xFEE0).unwrap_or(c));
+                let ascii = char::from_u32(c as u32 - 0xFEE0).unwrap_or(c);
+                out.push(ascii.to_ascii_lowercase());
             }
             '\u{2024}' | '\u{FE52}' | '\u{FF61}' | '\u{3002}' => out.push('.'),
             '\u{2025}' => out.push_str(".."),
@@ -382,6 +383,7 @@ mod tests {
             "a\u{FF0F}..",
             ".\u{200C}git/config",
             "\u{FF0E}ｇｉｔ/config",
+            ".\u{FF27}\u{FF29}\u{FF34}/hooks",
             "\u{2025}/x",
         ] {
             assert!(problem(bad).is_some(), "{bad:?} must be refused");

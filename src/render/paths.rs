@@ -30,6 +30,14 @@ pub fn render_path(
             name.truncate(name.len() - name.strip_suffix(".hbs").map_or(0, |_| 4));
         }
         check_component(&name).map_err(|why| {
+            if !part.contains("{{") {
+                // Not an answer: the template itself names the file so.
+                return Error::new(format!(
+                    "the template file `{shown}` has an unsafe name `{}`: {why}",
+                    crate::pathgate::shown(&name)
+                ))
+                .with_help("rename it in the template; `.git`, `.labforge` and look-alikes of `.`, `..` and `/` are refused");
+            }
             Error::new(format!("the template path `{shown}` renders to an unsafe file name `{name}`: {why}"))
                 .with_help(
                     "answer with a plain name (no `/`, no `..`, not empty); if the answer is right, the lab \

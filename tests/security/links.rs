@@ -242,3 +242,52 @@ fn issue_13_reset_and_restore_copy_a_link_as_a_link() {
     assert_eq!(super::digest(&w.root.join("victim/src")), victim_src);
     assert_eq!(super::secret_files(&w.lab()), Vec::<String>::new());
 }
+
+/// Template files whose names are `.git` or `..` in disguise (full-width,
+/// another case, an invisible joiner) are refused by `new` before anything
+/// is written.
+#[test]
+fn issue_13_template_files_named_like_git_or_dotdot_in_disguise_are_refused() {
+    let cases = [
+        (
+            "common/.GIT/hooks/post-checkout",
+            ".GIT",
+            "`.git` and `.labforge` are reserved (in any case or look-alike spelling)",
+        ),
+        (
+            "common/.\u{FF27}\u{FF29}\u{FF34}/hooks/post-checkout",
+            ".\u{FF27}\u{FF29}\u{FF34}",
+            "`.git` and `.labforge` are reserved (in any case or look-alike spelling)",
+        ),
+        (
+            "common/.g\u{200C}it/config",
+            ".g\u{200C}it",
+            "`.git` and `.labforge` are reserved (in any case or look-alike spelling)",
+        ),
+        (
+            "common/\u{FF0E}\u{FF0E}/x.txt",
+            "\u{FF0E}\u{FF0E}",
+            "it is `.` or `..` once Unicode look-alikes and trailing dots are folded",
+        ),
+        (
+            "common/.LABFORGE/state.toml",
+            ".LABFORGE",
+            "`.git` and `.labforge` are reserved (in any case or look-alike spelling)",
+        ),
+    ];
+    for (file, name, why) in cases {
+        let w = World::new();
+        super::write(&w.tpl().join(file), "#!/bin/sh\necho pwned\n");
+        let out = w.run(&["new", "./tpl", "lab", "--defaults", "--no-git"]);
+        let expected = format!(
+            "error: the template file `{file}` has an unsafe name `{}`: {why}\nhelp: rename it in the template; `.git`, `.labforge` and look-alikes of `.`, `..` and `/` are refused\n",
+            name.escape_debug()
+        );
+        assert_eq!(
+            (out.code, out.stdout.as_str(), out.stderr.as_str()),
+            (2, "", expected.as_str())
+        );
+        assert!(!w.lab().exists(), "{file}: nothing written");
+        w.assert_contained();
+    }
+}

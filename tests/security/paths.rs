@@ -290,7 +290,11 @@ fn issue_13_labforge_folders_that_are_links_are_refused() {
         let _ = std::fs::remove_dir_all(w.lab().join(rel));
         super::link(&w.victim().display().to_string(), &w.lab().join(rel));
         let before = w.lab_entries();
-        for args in [&["update", "--undo"][..], &["reset", "01-solve"], &["status"]] {
+        for args in [
+            &["update", "--undo"][..],
+            &["reset", "01-solve"],
+            &["status"],
+        ] {
             w.in_lab(args).code(2).stdout_eq("").stderr_eq(&format!(
                 "error: `{rel}` is a symbolic link; labforge keeps its own files in a real folder and never follows a link there\n --> {}\nhelp: remove the link and restore .labforge/ from git (`git checkout .labforge`)\n",
                 w.lab().join(rel).display()
