@@ -370,12 +370,8 @@ impl Lab {
         let manifest = manifest::parse(&text, &manifest_path)?;
         // Each link was checked alone where the tree was read; here the
         // links are resolved together, so a chain cannot climb out.
-        check_links(&tree, &manifest).map_err(|(key, e)| match &origin {
-            Origin::Local(_) => {
-                e.in_file(manifest_path.parent().unwrap_or(Path::new(".")).join(key))
-            }
-            _ => e,
-        })?;
+        let dir = manifest_path.parent().unwrap_or(Path::new("."));
+        check_links(&tree, &manifest).map_err(|(key, e)| e.in_file(dir.join(key)))?;
         Ok(Lab {
             manifest,
             tree,

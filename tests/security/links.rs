@@ -291,3 +291,54 @@ fn issue_13_template_files_named_like_git_or_dotdot_in_disguise_are_refused() {
         w.assert_contained();
     }
 }
+
+/// The same attacks from a git source: the template is read from git objects
+/// (links as git symlinks), then checked by the same gate.
+#[test]
+fn issue_13_git_sources_get_the_same_gate() {
+    if !crate::support::require_tool("git") {
+        return;
+    }
+    let w = World::new();
+    let repo = crate::sources::repos::Repo::init(&w.root.join("repo-links"));
+    crate::sources::repos::copy_dir(&w.tpl(), &repo.dir);
+    for (at, target) in std::iter::once(("common/a/up".to_string(), "..".to_string()))
+        .chain(std::iter::once(("common/z1".into(), "a/up/..".into())))
+        .chain((2..=12).map(|i| (format!("common/z{i}"), format!("z{}", i - 1))))
+        .chain(std::iter::once((
+            "common/id_rsa".into(),
+            "z12/home/.ssh/id_rsa".into(),
+        )))
+    {
+        link(&target, &repo.dir.join(&at));
+    }
+    repo.commit("links");
+    let url = repo.url();
+    w.run(&["new", &url, "lab", "--defaults", "--no-git"])
+        .code(2)
+        .stdout_eq("")
+        .stderr_eq(&format!(
+            "error: the symlink `common/id_rsa` points outside the lab (`z12/home/.ssh/id_rsa`): it climbs above the top folder\n --> {url}/common/id_rsa\n{LINK_HELP}"
+        ));
+    assert!(!w.lab().exists());
+
+    let repo = crate::sources::repos::Repo::init(&w.root.join("repo-rename"));
+    repo.write(
+        "lab.toml",
+        &super::lab_toml(
+            "1.1.0",
+            "\n[[migration]]\nversion = \"1.1.0\"\nrename = { \"README.md\" = \"../victim\" }\n",
+        ),
+    );
+    repo.write("common/README.md", "# x\n");
+    repo.commit("rename out");
+    let url = repo.url();
+    w.run(&["new", &url, "lab", "--defaults", "--no-git"])
+        .code(2)
+        .stdout_eq("")
+        .stderr_eq(&format!(
+            "error: the `[[migration]]` of version 1.1.0 renames a file to `../victim`, which is unsafe: `.` and `..` are not allowed\n --> {url}/lab.toml:25:26\nhelp: migration paths are relative paths inside the lab: no `..`, no leading `/`, no backslash, not into `.git` or `.labforge` (for example \"docs/README.md\" = \"README.md\")\n"
+        ));
+    assert!(!w.lab().exists());
+    w.assert_contained();
+}
