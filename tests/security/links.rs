@@ -226,8 +226,10 @@ fn issue_13_reset_and_restore_copy_a_link_as_a_link() {
     let test = w.lab().join("tests/test_solve.py");
     std::fs::remove_file(&test).unwrap();
     link(&key, &test);
-    let out = w.in_lab(&["restore", "tests"]);
-    out.code(0);
+    w.in_lab(&["restore", "tests"])
+        .code(0)
+        .stderr_eq("")
+        .stdout_eq("backed up 1 file to .labforge/backup/[..]/\nrestored tests/test_solve.py\n");
     assert_eq!(std::fs::read_to_string(&test).unwrap(), "assert True\n");
     w.assert_contained();
 
