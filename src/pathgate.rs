@@ -95,17 +95,8 @@ pub fn internal_problem(path: &str) -> Option<String> {
     }
 }
 
-/// `Ok` for a safe lab path; otherwise an error naming `what` (for example
-/// "the `[[migration]]` rename target") with a help line.
-pub fn check(path: &str, what: &str) -> Result<()> {
-    match problem(path) {
-        None => Ok(()),
-        Some(why) => Err(unsafe_path(path, what, &why)),
-    }
-}
-
 /// The error for an unsafe path (callers add the file it came from).
-pub fn unsafe_path(path: &str, what: &str, why: &str) -> Error {
+fn unsafe_path(path: &str, what: &str, why: &str) -> Error {
     Error::new(format!("{what} `{}` is unsafe: {why}", shown(path))).with_help(
         "write a plain relative path inside the lab (no `..`, no leading `/`, no `\\`, not into `.git` or `.labforge`)",
     )
