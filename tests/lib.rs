@@ -8,6 +8,7 @@ mod check;
 mod engine;
 mod fuzz;
 mod labs;
+mod security;
 mod signals;
 mod sources;
 mod update;
