@@ -350,17 +350,22 @@ fn foreground_tree(procs: Option<&[Proc]>) -> Vec<i32> {
         tree.extend(children);
         i += 1;
     }
-    procs
-        .iter()
-        .filter(|p| p.pid != me && p.pgid == my_group && p.state != 'Z' && tree.contains(&p.pid))
-        .map(|p| p.pid)
+    // Parents first: a shell killed before its child cannot report the
+    // child's death ("Killed") on the learner's terminal.
+    tree.into_iter()
+        .filter(|pid| {
+            *pid != me
+                && procs
+                    .iter()
+                    .any(|p| p.pid == *pid && p.pgid == my_group && p.state != 'Z')
+        })
         .collect()
 }
 
 /// Sends `signal` to the setup commands and what they started.
 fn signal_foreground(signal: Signal) {
-    for p in foreground_tree(processes().as_deref()).iter().rev() {
-        let _ = kill(Pid::from_raw(*p), signal);
+    for p in foreground_tree(processes().as_deref()) {
+        let _ = kill(Pid::from_raw(p), signal);
     }
 }
 
