@@ -20,6 +20,13 @@ use labforge::update::journal::{JOURNAL_FILE, Journal, Step};
 /// At least 10,000 cases per parser (the issue's bar).
 const CASES: u32 = 10_000;
 
+/// One property test at a time: together they would take every core from
+/// the suite's timing-sensitive tests (process checks, Ctrl-C).
+fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 fn config() -> Config {
     let seed = std::env::var("PROPTEST_RNG_SEED")
         .ok()
@@ -299,6 +306,7 @@ fn rewrite(file: &Path, bytes: &[u8]) {
 
 #[test]
 fn issue_13_lab_toml_parser_and_validator_never_panic() {
+    let _one = one_at_a_time();
     let mut runner = proptest::test_runner::TestRunner::new(config());
     runner
         .run(&inputs(lab_toml_seeds()), |bytes| {
@@ -312,6 +320,7 @@ fn issue_13_lab_toml_parser_and_validator_never_panic() {
 fn issue_13_state_toml_loader_never_panics() {
     let (_tmp, root) = scratch();
     let file = root.join(labforge::state::STATE_FILE);
+    let _one = one_at_a_time();
     let mut runner = proptest::test_runner::TestRunner::new(config());
     runner
         .run(&inputs(vec![state_seed()]), |bytes| {
@@ -326,6 +335,7 @@ fn issue_13_state_toml_loader_never_panics() {
 fn issue_13_update_journal_loader_never_panics() {
     let (_tmp, root) = scratch();
     let file = root.join(JOURNAL_FILE);
+    let _one = one_at_a_time();
     let mut runner = proptest::test_runner::TestRunner::new(config());
     runner
         .run(&inputs(vec![journal_seed()]), |bytes| {
@@ -338,6 +348,7 @@ fn issue_13_update_journal_loader_never_panics() {
 
 #[test]
 fn issue_13_catalog_parser_never_panics() {
+    let _one = one_at_a_time();
     let mut runner = proptest::test_runner::TestRunner::new(config());
     runner
         .run(&inputs(vec![catalog_seed()]), |bytes| {
@@ -351,6 +362,7 @@ fn issue_13_catalog_parser_never_panics() {
 fn issue_13_adr_record_parser_never_panics() {
     use labforge::adr::{lint, markdown, record};
     let opts = lint::LintOptions::default();
+    let _one = one_at_a_time();
     let mut runner = proptest::test_runner::TestRunner::new(config());
     runner
         .run(&inputs(adr_seeds()), |bytes| {
@@ -391,6 +403,7 @@ fn issue_13_durations_of_any_size_never_panic() {
         (number, unit).prop_map(|(n, u)| format!("{n}{u}")),
         ".{0,20}",
     ];
+    let _one = one_at_a_time();
     let mut runner = proptest::test_runner::TestRunner::new(config());
     runner
         .run(&duration, |s| {
