@@ -145,6 +145,8 @@ fn test(args: TestArgs) -> Result<Status> {
         keep: args.keep,
     };
     let report = crate::selftest::test_lab(&lab, &opts)?;
+    // After Ctrl-C the report is only of what was cut short: not shown.
+    crate::interrupt::check()?;
     if args.json {
         crate::out!("{}", report.to_json())?;
     } else {

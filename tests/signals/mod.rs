@@ -565,3 +565,81 @@ fn issue_13_a_second_ctrl_c_stops_everything_at_once_with_one_line() {
         "{screen}"
     );
 }
+
+/// Live processes whose environment names `marker` (unique to one test).
+fn processes_with_env(marker: &Path) -> Vec<String> {
+    let needle = marker.display().to_string();
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let environ = std::fs::read(entry.path().join("environ")).unwrap_or_default();
+        let zombie = std::fs::read_to_string(entry.path().join("stat"))
+            .map(|s| {
+                s.rsplit(')')
+                    .next()
+                    .unwrap_or("")
+                    .trim_start()
+                    .starts_with('Z')
+            })
+            .unwrap_or(true);
+        if !zombie
+            && pid != std::process::id()
+            && String::from_utf8_lossy(&environ).contains(&needle)
+        {
+            out.push(pid.to_string());
+        }
+    }
+    out
+}
+
+#[test]
+fn issue_13_ctrl_c_during_template_test_stops_its_setup_and_removes_its_folder() {
+    if !tools() {
+        return;
+    }
+    let tmp = tempdir();
+    let markers = tmp.path().join("markers");
+    let private_tmp = tmp.path().join("tmp");
+    std::fs::create_dir(&markers).unwrap();
+    std::fs::create_dir(&private_tmp).unwrap();
+    let pane = Pane::start(
+        tmp.path(),
+        &["template", "test", fixture().to_str().unwrap(), "--trust"],
+        &[
+            ("STUBBORN_MARKERS", markers.display().to_string()),
+            ("TMPDIR", private_tmp.display().to_string()),
+        ],
+    );
+    assert!(
+        wait_until(Duration::from_secs(60), || markers.join("setup").exists()),
+        "{}",
+        pane.screen()
+    );
+    pane.ctrl_c();
+    let clean = wait_until(Duration::from_secs(5), || {
+        processes_with_env(&markers).is_empty()
+    });
+    assert!(
+        clean,
+        "{:?}\n{}",
+        processes_with_env(&markers),
+        pane.screen()
+    );
+    let screen = pane.wait_exit(Duration::from_secs(10));
+    assert!(
+        screen.ends_with("^Cinterrupted: stopped 1 command; nothing was left running\nexit=130\n"),
+        "{screen}"
+    );
+    let left: Vec<_> = std::fs::read_dir(&private_tmp)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
