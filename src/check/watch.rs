@@ -24,7 +24,8 @@ fn relevant(root: &Path, path: &Path) -> bool {
         .any(|c| IGNORED.iter().any(|i| c.as_os_str() == *i))
 }
 
-/// Runs `once`, then again on every relevant change, forever.
+/// Runs `once`, then again on every relevant change, until Ctrl-C or
+/// until stdout is closed.
 pub fn watch(mut once: impl FnMut() -> Result<Status>) -> Result<Status> {
     let cwd = std::env::current_dir()
         .map_err(|e| Error::new(format!("could not read the current folder: {e}")))?;
@@ -51,14 +52,21 @@ pub fn watch(mut once: impl FnMut() -> Result<Status>) -> Result<Status> {
     };
     // A first run that cannot start (untrusted lab, missing tool) ends the
     // watch; later errors are printed and the watch goes on.
-    once()?;
+    let mut status = once()?;
     loop {
+        // Nobody reads the reports any more (`check --watch | head`): stop.
+        if crate::out::closed() {
+            return Ok(status);
+        }
         eprintln!("watching for changes (Ctrl-C to stop) …");
         wait_for_change(&root, &rx)?;
         eprintln!();
-        if let Err(e) = once() {
-            crate::interrupt::check()?;
-            eprint!("{}", e.render());
+        match once() {
+            Ok(s) => status = s,
+            Err(e) => {
+                crate::interrupt::check()?;
+                eprint!("{}", e.render());
+            }
         }
     }
 }

@@ -134,3 +134,11 @@ fn issue_13_status_next_hint_and_list_into_a_closed_pipe_exit_0() {
     let state = std::fs::read_to_string(root.join(".labforge/state.toml")).unwrap();
     assert!(state.contains("current = \"02-second\"\n"), "{state}");
 }
+
+#[test]
+fn issue_13_check_watch_ends_when_nobody_reads_its_reports() {
+    let (_tmp, root) = chatty();
+    let (code, stderr) = closed_stdout(&root, &["check", "--watch", "--trust"]);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    assert_eq!(done(&root), "01-first");
+}
