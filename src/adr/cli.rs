@@ -48,6 +48,10 @@ pub enum AdrCommand {
         reference: String,
         new: Option<u32>,
     },
+    /// `site [--out DIR]`: the decision log as a static site.
+    Site {
+        out: Option<String>,
+    },
 }
 
 /// The exact adr-tools message for `new` without a title.
@@ -252,6 +256,18 @@ pub fn parse(args: &[String]) -> Result<AdrCommand> {
                 refs,
                 json,
                 opts: lo,
+            }
+        }
+        "site" => {
+            let (opts, rest) = getopts("site", &rest, "o:", &["out="])?;
+            if !rest.is_empty() {
+                return Err(usage_error(
+                    "site",
+                    "`adr site` takes no operands; choose the folder with `--out DIR`".into(),
+                ));
+            }
+            AdrCommand::Site {
+                out: opts.into_iter().filter_map(|(_, v)| v).next_back(),
             }
         }
         "renumber" => match rest.as_slice() {

@@ -11,6 +11,7 @@ pub const COMMANDS: &[&str] = &[
     "list",
     "new",
     "renumber",
+    "site",
     "status",
     "upgrade-repository",
 ];
@@ -37,6 +38,7 @@ pub fn help_text(cmd: &str) -> Option<&'static str> {
         "status" => HELP_STATUS,
         "lint" => HELP_LINT,
         "renumber" => HELP_RENUMBER,
+        "site" => HELP_SITE,
         _ => return None,
     })
 }
@@ -188,4 +190,16 @@ const HELP_RENUMBER: &str = "usage: adr renumber RECORD [NEW-NUMBER]
 Gives RECORD (a number or file name) a new number, by default the next
 free one, renames its file and rewrites every link to it.  Use it when two
 branches each added a record with the same number.
+";
+
+const HELP_SITE: &str = "usage: adr site [--out DIR]
+
+Writes the decision log as a static site into DIR (default: adr-site):
+index.html (filter by status, search, the decision graph) and one page
+per record. It works from file:// with no network: CSS, JavaScript and
+the search index are inside the pages, and every link is relative, so the
+folder can be copied or served under any path.  The filter lives in the
+address: index.html#status=superseded&q=cache.
+
+DIR is replaced only when it is empty or a site that adr site wrote.
 ";

@@ -16,6 +16,7 @@ pub mod lint;
 pub mod markdown;
 pub mod record;
 pub mod repo;
+pub mod site;
 pub mod slug;
 pub mod status;
 

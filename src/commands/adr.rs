@@ -127,6 +127,24 @@ pub fn run_adr_tools(args: Vec<OsString>) -> Result<Status> {
             eprintln!("{}: status is now {}", path.display(), new.to_lowercase());
         }
         AdrCommand::Lint { refs, json, opts } => return run_lint(&locate()?, &refs, json, &opts),
+        AdrCommand::Site { out: dir } => {
+            let repo = locate()?;
+            if !repo.exists() {
+                return Err(crate::adr::repo::missing_dir(&repo.dir));
+            }
+            let dir = PathBuf::from(dir.as_deref().unwrap_or(crate::adr::site::DEFAULT_OUT));
+            let built = crate::adr::site::build(&repo, &dir)?;
+            print(
+                &mut out,
+                &format!("{}\n", built.out.join("index.html").display()),
+            )?;
+            eprintln!(
+                "adr site: {} record(s) written to {}; open {} in a browser",
+                built.records,
+                built.out.display(),
+                built.out.join("index.html").display()
+            );
+        }
         AdrCommand::Renumber { reference, new } => {
             let path = status::renumber(&locate()?, &reference, new)?;
             print(&mut out, &format!("{}\n", path.display()))?;
