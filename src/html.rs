@@ -163,6 +163,91 @@ mod tests {
         assert_eq!(href_segment("é.html"), "%C3%A9.html");
     }
 
+    /// `--name: #rrggbb` declarations of one theme block.
+    fn theme(block: &str) -> std::collections::BTreeMap<String, [f64; 3]> {
+        let mut out = std::collections::BTreeMap::new();
+        for decl in block.split(';') {
+            let decl = decl.rsplit('{').next().unwrap_or(decl);
+            let Some((k, v)) = decl.split_once(':') else {
+                continue;
+            };
+            let (k, v) = (k.trim(), v.trim());
+            if let (Some(name), Some(hex)) = (k.strip_prefix("--"), v.strip_prefix('#'))
+                && hex.len() == 6
+            {
+                let c = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).unwrap() as f64 / 255.0;
+                out.insert(name.to_string(), [c(0), c(2), c(4)]);
+            }
+        }
+        out
+    }
+
+    fn contrast(a: [f64; 3], b: [f64; 3]) -> f64 {
+        let lum = |c: [f64; 3]| {
+            let l = |v: f64| {
+                if v <= 0.03928 {
+                    v / 12.92
+                } else {
+                    ((v + 0.055) / 1.055).powf(2.4)
+                }
+            };
+            0.2126 * l(c[0]) + 0.7152 * l(c[1]) + 0.0722 * l(c[2])
+        };
+        let (x, y) = (lum(a), lum(b));
+        (x.max(y) + 0.05) / (x.min(y) + 0.05)
+    }
+
+    /// WCAG AA in both themes: 4.5:1 for text (status pills included), 3:1
+    /// for the graph's status nodes against the graph's panel.
+    #[test]
+    fn both_themes_meet_wcag_aa() {
+        let light_end = BASE_CSS.find("@media").unwrap();
+        let dark_start = BASE_CSS[light_end..].find(":root").unwrap() + light_end;
+        let dark_end = BASE_CSS[dark_start..].find('}').unwrap() + dark_start;
+        for (name, block) in [
+            ("light", &BASE_CSS[..light_end]),
+            ("dark", &BASE_CSS[dark_start..dark_end]),
+        ] {
+            let t = theme(block);
+            let mut pairs = vec![
+                ("fg", "bg", 4.5),
+                ("fg", "panel", 4.5),
+                ("muted", "bg", 4.5),
+                ("muted", "panel", 4.5),
+                ("link", "bg", 4.5),
+            ];
+            let st = [
+                "accepted",
+                "proposed",
+                "superseded",
+                "deprecated",
+                "rejected",
+                "other",
+            ];
+            let names: Vec<(String, String, String)> = st
+                .iter()
+                .map(|s| {
+                    (
+                        format!("st-{s}-fg"),
+                        format!("st-{s}-bg"),
+                        format!("st-{s}-node"),
+                    )
+                })
+                .collect();
+            for (fg, bg, node) in &names {
+                pairs.push((fg.as_str(), bg.as_str(), 4.5));
+                pairs.push((node.as_str(), "panel", 3.0));
+            }
+            for (a, b, min) in pairs {
+                let r = contrast(t[a], t[b]);
+                assert!(
+                    r >= min,
+                    "{name}: --{a} on --{b} is {r:.2}:1, below {min}:1"
+                );
+            }
+        }
+    }
+
     #[test]
     fn json_cannot_close_the_script() {
         let s = json_script("i", r#"{"t":"</script><script>alert(1)</script>"}"#);

@@ -320,7 +320,7 @@ fn parse_generate(rest: &[String]) -> Result<AdrCommand> {
             Ok(AdrCommand::Toc(t))
         }
         "graph" | "mermaid" => {
-            let (opts, rest) = getopts("generate", rest, "p:e:", &["mermaid"])?;
+            let (opts, rest) = getopts("generate", rest, "p:e:", &["mermaid", "format="])?;
             operands("generate", &rest, [])?;
             let mut g = GraphOptions::default();
             let mut mermaid = what == "mermaid";
@@ -329,6 +329,20 @@ fn parse_generate(rest: &[String]) -> Result<AdrCommand> {
                 match k.as_str() {
                     "p" => g.prefix = v,
                     "e" => g.extension = v,
+                    "format" => {
+                        mermaid = match v.as_str() {
+                            "mermaid" => true,
+                            "dot" => false,
+                            other => {
+                                return Err(usage_error(
+                                    "generate",
+                                    format!(
+                                        "unknown graph format `{other}`: choose dot or mermaid"
+                                    ),
+                                ));
+                            }
+                        }
+                    }
                     _ => mermaid = true,
                 }
             }

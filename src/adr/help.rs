@@ -133,7 +133,7 @@ Lists the architecture decision records
 ";
 
 const HELP_GENERATE: &str = "usage: adr generate toc [-i INTRO] [-o OUTRO] [-p LINK_PREFIX]
-       adr generate graph [-p LINK_PREFIX] [-e LINK-EXTENSION] [--mermaid]
+       adr generate graph [-p LINK_PREFIX] [-e LINK-EXTENSION] [--mermaid | --format dot|mermaid]
        adr generate mermaid [-p LINK_PREFIX] [-e LINK-EXTENSION]
 
 toc: generates a table of contents in Markdown format to stdout.
@@ -147,7 +147,7 @@ Both INTRO and OUTRO must be in Markdown format (files).
 
 graph: generates a visualisation of the links between decision records in
 Graphviz format.  This can be piped into the graphviz tools to generate an
-image file.  With --mermaid (or `generate mermaid`) the same graph is a
+image file.  With --mermaid, --format mermaid (or `generate mermaid`) the same graph is a
 Mermaid flowchart, which GitHub renders inside Markdown.
 
 -e LINK-EXTENSION

@@ -846,6 +846,7 @@ COMMAND is one of:
   list
   new
   renumber
+  site
   status
   upgrade-repository
 Run 'adr help COMMAND' for help on a specific command.

@@ -402,3 +402,44 @@ fn issue_15_site_copies_attachments_but_never_through_links() {
             .all(|v| !String::from_utf8_lossy(v).contains("top secret"))
     );
 }
+
+#[test]
+fn issue_15_mermaid_graph_has_one_node_per_record_and_one_edge_per_link() {
+    let t = fixture();
+    let out = adr(&["generate", "graph", "--format", "mermaid"])
+        .dir(t.path())
+        .run();
+    out.code(0).stderr_eq("");
+    let nodes = Regex::new(r#"(?m)^  (_\d+)\["#).unwrap();
+    let ids: Vec<String> = nodes
+        .captures_iter(&out.stdout)
+        .map(|c| c[1].to_string())
+        .collect();
+    assert_eq!(ids, ["_1", "_2", "_3", "_4", "_5", "_6", "_20240101"]);
+    let edges: Vec<&str> = out.stdout.lines().filter(|l| l.contains("-->|")).collect();
+    assert_eq!(
+        edges,
+        // One edge per relation: the forward link (the `Superceded by`
+        // line of the other record is the same relation).
+        ["  _3 -->|\"Supercedes\"| _2", "  _5 -->|\"Supercedes\"| _3"]
+    );
+    // The DOT form of the same option stays adr-tools' graph.
+    let dot = adr(&["generate", "graph", "--format", "dot"])
+        .dir(t.path())
+        .run();
+    dot.code(0);
+    assert!(
+        dot.stdout
+            .starts_with("digraph {\n  node [shape=plaintext];\n")
+    );
+    adr(&["generate", "graph", "--format", "svg"])
+        .dir(t.path())
+        .run()
+        .code(2)
+        .stdout_eq("")
+        .stderr_eq(
+            "error: unknown graph format `svg`: choose dot or mermaid
+help: usage: adr generate toc [-i INTRO] [-o OUTRO] [-p LINK_PREFIX] (see `adr help generate`)
+",
+        );
+}
