@@ -253,10 +253,10 @@ fn record_page(records: &[SiteRecord], i: usize, body: &str) -> String {
         None => b.push_str("<span></span>\n"),
     }
     b.push_str("</nav>\n");
-    let css = format!("{PAGE_CSS}");
+    let css = PAGE_CSS;
     Page {
         title: &r.title,
-        css: &css,
+        css,
         body: &b,
         script: PAGE_JS,
     }
