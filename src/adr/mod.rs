@@ -14,6 +14,7 @@ pub mod help;
 pub mod integrity;
 pub mod lint;
 pub mod markdown;
+pub mod parse;
 pub mod record;
 pub mod repo;
 pub mod slug;
