@@ -8,8 +8,8 @@ use crate::error::{Error, Result, Status};
 use super::Format;
 use super::create::NewOptions;
 use super::generate::{GraphOptions, TocOptions};
-use super::help::help_text;
-use super::lint::LintOptions;
+use super::help::{self, help_text};
+use super::lint::{LintOptions, Profile};
 
 #[derive(Debug, Clone)]
 pub enum AdrCommand {
@@ -43,6 +43,8 @@ pub enum AdrCommand {
         refs: Vec<String>,
         json: bool,
         opts: LintOptions,
+        /// `--profile`; `None`: learner inside a lab, team elsewhere.
+        profile: Option<Profile>,
     },
     Renumber {
         reference: String,
@@ -156,6 +158,18 @@ pub fn parse(args: &[String]) -> Result<AdrCommand> {
         return Ok(AdrCommand::Help(None));
     };
     let rest = rest.to_vec();
+    // `adr COMMAND --help` / `-h` (before the operands; `--` ends options).
+    let skip = usize::from(cmd == "generate" && rest.first().is_some_and(|w| !w.starts_with('-')));
+    if help::COMMANDS.contains(&cmd.as_str())
+        && rest
+            .iter()
+            .skip(skip)
+            .take_while(|a| a.as_str() != "--")
+            .take_while(|a| a.starts_with('-'))
+            .any(|a| a == "--help" || a == "-h")
+    {
+        return Ok(AdrCommand::Help(Some(cmd.clone())));
+    }
     Ok(match cmd.as_str() {
         "help" | "--help" | "-h" => AdrCommand::Help(rest.first().cloned()),
         "init" => {
@@ -230,15 +244,21 @@ pub fn parse(args: &[String]) -> Result<AdrCommand> {
                 "lint",
                 &rest,
                 "",
-                &["json", "status=", "min-words=", "min-options=", "section="],
+                &["json", "status=", "min-words=", "min-options=", "section=", "profile="],
             )?;
             let mut lo = LintOptions::default();
             let mut json = false;
+            let mut profile = None;
             let mut statuses = Vec::new();
             for (k, v) in opts {
                 let v = v.unwrap_or_default();
                 match k.as_str() {
                     "json" => json = true,
+                    "profile" => {
+                        profile = Some(Profile::parse(&v).ok_or_else(|| {
+                            usage_error("lint", format!("unknown profile `{v}`: choose `team` or `learner`"))
+                        })?)
+                    }
                     "status" => statuses.extend(v.split(',').map(|s| s.trim().to_lowercase())),
                     "section" => lo.sections.push(v),
                     "min-words" => lo.min_words = Some(number("lint", "--min-words", &v)?),
@@ -252,6 +272,7 @@ pub fn parse(args: &[String]) -> Result<AdrCommand> {
                 refs,
                 json,
                 opts: lo,
+                profile,
             }
         }
         "renumber" => match rest.as_slice() {
@@ -304,7 +325,7 @@ fn parse_generate(rest: &[String]) -> Result<AdrCommand> {
             Ok(AdrCommand::Toc(t))
         }
         "graph" | "mermaid" => {
-            let (opts, rest) = getopts("generate", rest, "p:e:", &["mermaid"])?;
+            let (opts, rest) = getopts("generate", rest, "p:e:", &["mermaid", "format="])?;
             operands("generate", &rest, [])?;
             let mut g = GraphOptions::default();
             let mut mermaid = what == "mermaid";
@@ -313,6 +334,18 @@ fn parse_generate(rest: &[String]) -> Result<AdrCommand> {
                 match k.as_str() {
                     "p" => g.prefix = v,
                     "e" => g.extension = v,
+                    "format" => {
+                        mermaid = match v.as_str() {
+                            "mermaid" => true,
+                            "dot" => false,
+                            _ => {
+                                return Err(usage_error(
+                                    "generate",
+                                    format!("unknown graph format `{v}`: choose `dot` or `mermaid`"),
+                                ));
+                            }
+                        }
+                    }
                     _ => mermaid = true,
                 }
             }

@@ -131,8 +131,7 @@ Lists the architecture decision records
 ";
 
 const HELP_GENERATE: &str = "usage: adr generate toc [-i INTRO] [-o OUTRO] [-p LINK_PREFIX]
-       adr generate graph [-p LINK_PREFIX] [-e LINK-EXTENSION] [--mermaid]
-       adr generate mermaid [-p LINK_PREFIX] [-e LINK-EXTENSION]
+       adr generate graph [-p LINK_PREFIX] [-e LINK-EXTENSION] [--format dot|mermaid]
 
 toc: generates a table of contents in Markdown format to stdout.
 
@@ -145,8 +144,9 @@ Both INTRO and OUTRO must be in Markdown format (files).
 
 graph: generates a visualisation of the links between decision records in
 Graphviz format.  This can be piped into the graphviz tools to generate an
-image file.  With --mermaid (or `generate mermaid`) the same graph is a
-Mermaid flowchart, which GitHub renders inside Markdown.
+image file.  With --format mermaid the links are a Mermaid flowchart
+(one node per ADR, one arrow per link), which GitHub renders inside
+Markdown.
 
 -e LINK-EXTENSION
         the file extension of the documents to which generated links refer.
@@ -171,14 +171,24 @@ proposed -> accepted | rejected; accepted -> deprecated | superseded.
 `superseded by M` also links ADR M back to N.
 ";
 
-const HELP_LINT: &str = "usage: adr lint [--json] [--status S,...] [--section NAME]... [--min-words N] [--min-options N] [N...]
+const HELP_LINT: &str = "usage: adr lint [--profile team|learner] [--json] [--status S,...] [--section NAME]... [--min-words N] [--min-options N] [N...]
 
-Reports, per record and section, what is still a stub: prompts or
-placeholders left, empty sections, too few words, fewer than two real
-considered options, no \"because\" in the decision outcome, no negative
-consequence, no confirmation, a status that is not allowed or missing.
-Without N, lints every record and also checks the links between records
-(targets exist, links are reciprocal) and duplicate numbers.
+--profile team (the default outside a labforge lab) reports only what is
+wrong in a finished log: a supersede without its link back, duplicate
+numbers in a numbered log, TODO/TBD/TBC/XXX left in a section, an unknown
+status word, a missing Context or Decision section, links to records that
+do not exist.
+
+--profile learner (the default inside a lab) reports, per record and
+section, what is still a stub: prompts or placeholders left, empty
+sections, too few words, fewer than two real considered options, no
+\"because\" in the decision outcome, no negative consequence, no
+confirmation, a status that is not allowed or missing; inside a lab, a
+record that an `adr` check names is judged with that check's settings.
+Without N it also checks the links between records and duplicate numbers.
+
+.adr-lint.toml in the ADR folder turns rules off (disable = [\"RULE\"])
+and allows more statuses (allow-status = [\"STATUS\"]).
 
 Exits 1 when anything is found.  --json prints the findings as JSON.
 ";

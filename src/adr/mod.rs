@@ -8,6 +8,7 @@
 //! Every write goes through `fsx::write_atomic`.
 
 pub mod cli;
+pub mod complete;
 pub mod create;
 pub mod generate;
 pub mod help;
@@ -19,6 +20,7 @@ pub mod record;
 pub mod repo;
 pub mod slug;
 pub mod status;
+pub mod team;
 
 use crate::template::SHARED_TEMPLATES;
 

@@ -11,7 +11,10 @@ use clap::Args;
 use crate::adr::cli::{self, AdrCommand};
 use crate::adr::create::{self, read_record};
 use crate::adr::help;
-use crate::adr::lint::{self, Finding, LintOptions};
+use crate::adr::lint::{self, Finding, LintOptions, Profile};
+use crate::adr::parse::{self, Record};
+use crate::adr::team::{self, LintConfig};
+use std::collections::HashSet;
 use crate::adr::repo::{RecordFile, Repo, find_in};
 use crate::adr::{generate, integrity, status};
 use crate::error::{Error, Result, Status};
@@ -64,10 +67,8 @@ pub fn run_adr_tools(args: Vec<OsString>) -> Result<Status> {
         }
         AdrCommand::New(opts) => {
             if opts.title.trim().is_empty() {
+                // adr-tools' text exactly, and nothing after it.
                 print(&mut out, &format!("{}\n", cli::NO_TITLE))?;
-                eprintln!(
-                    "help: usage: adr new [-s SUPERCEDED] [-l TARGET:LINK:REVERSE-LINK] TITLE_TEXT..."
-                );
                 return Ok(Status::No);
             }
             let repo = locate()?;
@@ -126,7 +127,12 @@ pub fn run_adr_tools(args: Vec<OsString>) -> Result<Status> {
             let path = status::set(&locate()?, &reference, &new, by.as_deref())?;
             eprintln!("{}: status is now {}", path.display(), new.to_lowercase());
         }
-        AdrCommand::Lint { refs, json, opts } => return run_lint(&locate()?, &refs, json, &opts),
+        AdrCommand::Lint {
+            refs,
+            json,
+            opts,
+            profile,
+        } => return run_lint(&locate()?, &refs, json, &opts, profile),
         AdrCommand::Renumber { reference, new } => {
             let path = status::renumber(&locate()?, &reference, new)?;
             print(&mut out, &format!("{}\n", path.display()))?;
@@ -149,9 +155,22 @@ fn print(out: &mut impl Write, s: &str) -> Result<()> {
 }
 
 /// `adr lint`: every record (plus links and numbers across records) or the
-/// named ones. Exit 1 when anything is found.
-fn run_lint(repo: &Repo, refs: &[String], json: bool, opts: &LintOptions) -> Result<Status> {
+/// named ones, in the learner or the team profile. Exit 1 when anything is
+/// found.
+fn run_lint(
+    repo: &Repo,
+    refs: &[String],
+    json: bool,
+    opts: &LintOptions,
+    profile: Option<Profile>,
+) -> Result<Status> {
+    let profile = profile.unwrap_or(if repo.lab.is_some() {
+        Profile::Learner
+    } else {
+        Profile::Team
+    });
     let all = repo.records_or_missing()?;
+    let cfg = LintConfig::load(&repo.abs(&repo.dir), &repo.dir)?;
     let chosen: Vec<RecordFile> = if refs.is_empty() {
         all.clone()
     } else {
@@ -159,43 +178,75 @@ fn run_lint(repo: &Repo, refs: &[String], json: bool, opts: &LintOptions) -> Res
             .map(|r| find_in(&all, r, &repo.dir))
             .collect::<Result<_>>()?
     };
+    let is_chosen = |r: &RecordFile| refs.is_empty() || chosen.iter().any(|c| c.path == r.path);
     let mut findings: Vec<Finding> = Vec::new();
     let mut texts: Vec<(RecordFile, Option<String>)> = Vec::new();
     for r in &all {
-        let wanted = refs.is_empty() || chosen.iter().any(|c| c.path == r.path);
-        if !wanted && !refs.is_empty() {
-            continue;
-        }
         match read_record(repo, r) {
-            Ok(text) => {
-                findings.extend(lint::lint_text(&text, &r.path, opts));
-                texts.push((r.clone(), Some(text)));
-            }
+            Ok(text) => texts.push((r.clone(), Some(text))),
             Err(e) => {
-                findings.push(Finding {
-                    file: r.path.clone(),
-                    section: None,
-                    code: "unreadable",
-                    message: e.message.clone(),
-                    hint: e
-                        .help
-                        .clone()
-                        .unwrap_or_else(|| "make the file a readable UTF-8 text file".into()),
-                    line: None,
-                });
+                if is_chosen(r) {
+                    findings.push(Finding {
+                        file: r.path.clone(),
+                        section: None,
+                        code: "unreadable",
+                        message: e.message.clone(),
+                        hint: e
+                            .help
+                            .clone()
+                            .unwrap_or_else(|| "make the file a readable UTF-8 text file".into()),
+                        line: None,
+                    });
+                }
                 texts.push((r.clone(), None));
             }
         }
     }
-    if refs.is_empty() {
-        let mut cross = integrity::check(&texts);
-        findings.append(&mut cross);
-        findings.sort_by(|a, b| {
-            a.file
-                .cmp(&b.file)
-                .then(a.line.unwrap_or(0).cmp(&b.line.unwrap_or(0)))
-        });
+    let records = texts.iter().filter(|(r, _)| is_chosen(r)).count();
+    match profile {
+        Profile::Learner => {
+            for (r, text) in &texts {
+                let Some(text) = text.as_ref().filter(|_| is_chosen(r)) else {
+                    continue;
+                };
+                // Inside a lab, a record an `adr` check names is linted
+                // with that check's options, so both agree.
+                let lab_opts = repo.lab.as_ref().and_then(|l| {
+                    l.checks
+                        .iter()
+                        .find(|(name, _)| *name == r.file_name)
+                        .map(|(_, o)| o)
+                });
+                let o = match lab_opts {
+                    Some(lo) if *opts == LintOptions::default() => lo,
+                    _ => opts,
+                };
+                findings.extend(lint::lint_text(text, &r.path, o));
+            }
+            if refs.is_empty() {
+                findings.append(&mut integrity::check(&texts));
+            }
+        }
+        Profile::Team => {
+            let parsed: Vec<(PathBuf, Record)> = texts
+                .iter()
+                .filter_map(|(r, t)| Some((r.path.clone(), parse::parse(&r.file_name, t.as_ref()?))))
+                .collect();
+            let entries: Vec<team::Entry<'_>> = parsed
+                .iter()
+                .map(|(p, rec)| team::Entry { path: p, record: rec })
+                .collect();
+            let only: Option<HashSet<PathBuf>> =
+                (!refs.is_empty()).then(|| chosen.iter().map(|c| c.path.clone()).collect());
+            findings.extend(team::lint(&entries, &cfg, only.as_ref()));
+        }
     }
+    findings.retain(|f| cfg.enabled(f.code));
+    findings.sort_by(|a, b| {
+        a.file
+            .cmp(&b.file)
+            .then(a.line.unwrap_or(0).cmp(&b.line.unwrap_or(0)))
+    });
     let mut out = std::io::stdout().lock();
     if json {
         let text = serde_json::to_string_pretty(&findings)
@@ -215,7 +266,6 @@ fn run_lint(repo: &Repo, refs: &[String], json: bool, opts: &LintOptions) -> Res
         }
         print(&mut out, &s)?;
     }
-    let records = texts.len();
     let with: std::collections::BTreeSet<_> = findings.iter().map(|f| &f.file).collect();
     if findings.is_empty() {
         eprintln!("adr lint: {records} record(s), no findings");
