@@ -184,7 +184,7 @@ pub fn lint(entries: &[Entry<'_>], cfg: &LintConfig, only: Option<&HashSet<PathB
                 e.path,
                 Some("Status"),
                 "unknown-status",
-                format!("status \"{first}\" is not a status word this log uses (`{word}`)"),
+                format!("unknown status \"{first}\" (`{word}` is no status word)"),
                 format!("write a known status (accepted, proposed, rejected, deprecated, superseded, …), or allow it with `allow-status = [\"{word}\"]` in {CONFIG_FILE}"),
                 r.status_line,
             ));
