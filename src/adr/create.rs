@@ -69,13 +69,15 @@ pub fn new_record(repo: &Repo, opts: &NewOptions) -> Result<PathBuf> {
     for old in &superseded {
         let old_text = read_record(repo, old)?;
         let old_title = record::display_title(&old_text, &old.file_name);
-        let (fwd, back) = match format {
-            Format::Nygard => ("Supercedes", "Superceded by"),
-            Format::Madr => ("Supersedes", "Superseded by"),
+        // adr-tools' spelling in Nygard records, MADR's in MADR ones.
+        let fwd = match format {
+            Format::Nygard => "Supercedes",
+            Format::Madr => "Supersedes",
         };
-        let back = match record::format_of(&old_text) {
-            Format::Nygard => "Superceded by",
-            Format::Madr => back,
+        let back = if super::parse::parse(&old.file_name, &old_text).format.is_madr() {
+            "Superseded by"
+        } else {
+            "Superceded by"
         };
         text = record::add_relation(&text, fwd, &old_title, &old.file_name, old.number);
         let stripped = record::remove_status(&old_text, "Accepted");

@@ -59,10 +59,15 @@ pub fn set(repo: &Repo, reference: &str, new: &str, by: Option<&str>) -> Result<
         let m_text = read_record(repo, &m)?;
         let m_title = record::display_title(&m_text, &m.file_name);
         let title = record::display_title(&text, &r.file_name);
-        let (back, fwd) = match format {
-            Format::Nygard => ("Superceded by", "Supercedes"),
-            Format::Madr => ("Superseded by", "Supersedes"),
+        let spelling = |madr: bool| {
+            if madr {
+                ("Superseded by", "Supersedes")
+            } else {
+                ("Superceded by", "Supercedes")
+            }
         };
+        let (back, _) = spelling(super::parse::parse(&r.file_name, &text).format.is_madr());
+        let (_, fwd) = spelling(super::parse::parse(&m.file_name, &m_text).format.is_madr());
         let updated = record::add_relation(
             &record::remove_status(&text, "Accepted"),
             back,

@@ -66,11 +66,12 @@ impl LintConfig {
                 None => err.in_file(&shown),
             }
         })?;
-        let known: Vec<&str> = TEAM_RULES
-            .iter()
-            .chain(super::lint::LEARNER_RULES)
-            .copied()
-            .collect();
+        let mut known: Vec<&str> = TEAM_RULES.to_vec();
+        for r in super::lint::LEARNER_RULES {
+            if !known.contains(r) {
+                known.push(r);
+            }
+        }
         for rule in &cfg.disable {
             if !known.contains(&rule.as_str()) {
                 let at = text.find(&format!("\"{rule}\"")).unwrap_or(0);

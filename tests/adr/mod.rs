@@ -9,6 +9,8 @@ use std::path::Path;
 
 use crate::support::{Output, adr, labforge, tempdir};
 
+mod issue_18;
+
 const DATE: &str = "1992-01-12";
 
 /// `adr ARGS…` in `dir` with the fixed date.
