@@ -629,3 +629,100 @@ fn generated_log(n: u32) -> (BTreeMap<String, String>, Vec<(String, String)>) {
     }
     (files, expected)
 }
+
+/// Issue 17: `labforge adr` inside a lab made from `template init` finds the
+/// lab's ADR folder (lab.toml's `adr.dir`), writes MADR 4 records there,
+/// and `adr lint` judges a record that an `adr` check names with that
+/// check's settings, so both agree on what is still a stub.
+#[test]
+fn issue_17_adr_inside_a_lab_made_from_template_init() {
+    let t = tempdir();
+    labforge(&["template", "init", "mylab"])
+        .dir(t.path())
+        .env("ADR_DATE", DATE)
+        .run()
+        .code(0);
+    // the stub's DATE placeholder is rendered
+    let stub = read(t.path(), "mylab/adr/0001-greeting-format.md");
+    assert!(
+        stub.starts_with(&format!("---\nstatus: proposed\ndate: {DATE}\n")),
+        "{stub}"
+    );
+    let toml = t.path().join("mylab/lab.toml");
+    let mut manifest = fs::read_to_string(&toml).unwrap();
+    manifest.push_str("\n[[exercise.check]]\nid = \"adr\"\nkind = \"adr\"\npath = \"docs/adr/0001-greeting-format.md\"\nsections = [\"Context and Problem Statement\"]\nmin_words = 25\nstatus = [\"proposed\", \"accepted\"]\n");
+    fs::write(&toml, manifest).unwrap();
+    labforge(&["new", "./mylab", "lab", "--defaults", "--no-git"])
+        .dir(t.path())
+        .run()
+        .code(0);
+    let lab = t.path().join("lab");
+    let in_lab = |args: &[&str]| labforge(args).dir(&lab).env("ADR_DATE", DATE).run();
+    in_lab(&["adr", "list"])
+        .code(0)
+        .stdout_eq("docs/adr/0001-greeting-format.md\n")
+        .stderr_eq("");
+    // ten words where the check asks for 25
+    fs::write(
+        lab.join("docs/adr/0001-greeting-format.md"),
+        "---\nstatus: proposed\ndate: 2024-01-01\n---\n\n# Greeting format\n\n## Context and Problem Statement\n\nLearners need one greeting that the tests can compare exactly.\n",
+    )
+    .unwrap();
+    let finding = "docs/adr/0001-greeting-format.md:8: too-short: section \"Context and Problem Statement\" has 10 real word(s), fewer than 25
+  hint: describe the problem that forces a decision, who it affects and what goes wrong without one
+";
+    // the learner profile is the default inside a lab
+    in_lab(&["adr", "lint"])
+        .code(1)
+        .stdout_eq(finding)
+        .stderr_eq("adr lint: 1 finding(s) in 1 of 1 record(s)\n");
+    in_lab(&["adr", "lint", "0001-greeting-format.md"])
+        .code(1)
+        .stdout_eq(finding);
+    let out = in_lab(&["check", "01-greet", "--json", "--trust"]);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let adr = v["exercises"][0]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "adr")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        adr["message"].as_str().unwrap(),
+        "`docs/adr/0001-greeting-format.md` is not finished (1 to do; `labforge adr lint 0001-greeting-format.md` shows the same):
+docs/adr/0001-greeting-format.md:8 [Context and Problem Statement]: section \"Context and Problem Statement\" has 10 real word(s), fewer than 25 (describe the problem that forces a decision, who it affects and what goes wrong without one)"
+    );
+    // a new record in a MADR 4 lab is a MADR 4 record, in the lab's folder
+    fs::create_dir_all(lab.join("src/deep")).unwrap();
+    labforge(&["adr", "new", "Use", "printf"])
+        .dir(lab.join("src/deep"))
+        .env("ADR_DATE", DATE)
+        .run()
+        .code(0)
+        .stdout_eq("../../docs/adr/0002-use-printf.md\n");
+    let madr = include_str!("../../templates/adr/madr4.md")
+        .replacen("STATUS", "proposed", 1)
+        .replacen("DATE", DATE, 1)
+        .replacen("TITLE", "Use printf", 1);
+    assert_eq!(read(&lab, "docs/adr/0002-use-printf.md"), madr);
+}
+
+/// Issue 17: an unrendered `DATE` placeholder is a finding.
+#[test]
+fn issue_17_lint_flags_an_unrendered_date() {
+    let t = tempdir();
+    fs::create_dir_all(t.path().join("doc/adr")).unwrap();
+    fs::write(
+        t.path().join("doc/adr/0001-a.md"),
+        "---\nstatus: accepted\ndate: DATE\n---\n\n# A\n\n## Context and Problem Statement\n\nWe need one way to store the orders of the shop.\n",
+    )
+    .unwrap();
+    run(t.path(), &["lint", "--profile", "learner", "--section", "Context and Problem Statement"])
+        .code(1)
+        .stdout_eq(
+            "doc/adr/0001-a.md:3: placeholder-left: the date is still the template's placeholder DATE
+  hint: write the date of the decision as YYYY-MM-DD
+",
+        );
+}

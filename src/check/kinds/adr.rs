@@ -25,7 +25,14 @@ pub fn run(cx: &Context, job: &Job) -> Result<Outcome> {
     if findings.is_empty() {
         return Ok(Outcome::pass());
     }
-    let mut msg = format!("`{rel}` is not finished ({} to do):", findings.len());
+    // The hint names the command that shows the same findings.
+    let name = std::path::Path::new(&rel)
+        .file_name()
+        .map_or(rel.clone(), |n| n.to_string_lossy().into_owned());
+    let mut msg = format!(
+        "`{rel}` is not finished ({} to do; `labforge adr lint {name}` shows the same):",
+        findings.len()
+    );
     for f in findings.iter().take(MAX_LISTED) {
         let place = f.line.map_or(rel.clone(), |l| format!("{rel}:{l}"));
         let section = f
@@ -37,11 +44,6 @@ pub fn run(cx: &Context, job: &Job) -> Result<Outcome> {
     if findings.len() > MAX_LISTED {
         msg.push_str(&format!("\n… and {} more", findings.len() - MAX_LISTED));
     }
-    let name = std::path::Path::new(&rel)
-        .file_name()
-        .map_or(rel.clone(), |n| n.to_string_lossy().into_owned());
-    msg.push_str(&format!(
-        "\n`labforge adr lint {name}` shows the same findings"
-    ));
+
     Ok(Outcome::fail(msg))
 }
