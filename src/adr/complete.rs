@@ -5,7 +5,20 @@
 //! sub-commands that start with SUBWORD. A word that matches nothing prints
 //! an empty line.
 
-use super::help::COMMANDS;
+/// The commands of `adr`, sorted (a unit test in `commands::adr` keeps
+/// this list equal to the command line's).
+pub const COMMANDS: &[&str] = &[
+    "generate",
+    "help",
+    "init",
+    "link",
+    "lint",
+    "list",
+    "new",
+    "renumber",
+    "status",
+    "upgrade-repository",
+];
 
 /// The sub-commands of a command, as completed (`generate mermaid` is an
 /// alias of `generate graph --format mermaid`, so it is not offered).
