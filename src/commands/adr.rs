@@ -562,11 +562,13 @@ fn run_lint(
                         .find(|(name, _)| *name == r.file_name)
                         .map(|(_, o)| o)
                 });
-                let o = match lab_opts {
-                    Some(lo) if *opts == LintOptions::default() => lo,
-                    _ => opts,
+                let mut o = match lab_opts {
+                    Some(lo) if *opts == LintOptions::default() => lo.clone(),
+                    _ => opts.clone(),
                 };
-                findings.extend(lint::lint_text(text, &r.path, o));
+                o.status
+                    .extend(cfg.allow_status.iter().map(|s| s.to_lowercase()));
+                findings.extend(lint::lint_text(text, &r.path, &o));
             }
             if refs.is_empty() {
                 findings.append(&mut integrity::check(&texts));
