@@ -47,7 +47,11 @@ pub fn complete(args: &[String]) -> Option<String> {
     let sub = args.get(2).map(String::as_str).unwrap_or("");
     let subs = subcommands(word);
     if !subs.is_empty() {
-        let hits: Vec<&str> = subs.iter().copied().filter(|s| s.starts_with(sub)).collect();
+        let hits: Vec<&str> = subs
+            .iter()
+            .copied()
+            .filter(|s| s.starts_with(sub))
+            .collect();
         if hits.first().copied() != Some(sub) {
             return Some(hits.join(" "));
         }

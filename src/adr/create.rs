@@ -74,7 +74,10 @@ pub fn new_record(repo: &Repo, opts: &NewOptions) -> Result<PathBuf> {
             Format::Nygard => "Supercedes",
             Format::Madr => "Supersedes",
         };
-        let back = if super::parse::parse(&old.file_name, &old_text).format.is_madr() {
+        let back = if super::parse::parse(&old.file_name, &old_text)
+            .format
+            .is_madr()
+        {
             "Superseded by"
         } else {
             "Superceded by"
@@ -90,7 +93,13 @@ pub fn new_record(repo: &Repo, opts: &NewOptions) -> Result<PathBuf> {
             None => read_record(repo, target)?,
         };
         let target_title = record::display_title(&target_text, &target.file_name);
-        text = record::add_relation(&text, forward, &target_title, &target.file_name, target.number);
+        text = record::add_relation(
+            &text,
+            forward,
+            &target_title,
+            &target.file_name,
+            target.number,
+        );
         let updated = record::add_relation(&target_text, reverse, &title, &file_name, number);
         edits.retain(|(p, _)| *p != target.path);
         edits.push((target.path.clone(), updated));

@@ -173,11 +173,7 @@ pub fn graph(repo: &Repo, opts: &GraphOptions) -> Result<String> {
             dot_escape(&url)
         );
         if let Some(p) = prev.filter(|_| n.number != Some(1)) {
-            let _ = writeln!(
-                out,
-                "    {p} -> {} [style=\"dotted\", weight=1];",
-                n.id
-            );
+            let _ = writeln!(out, "    {p} -> {} [style=\"dotted\", weight=1];", n.id);
         }
         prev = Some(&n.id);
     }

@@ -43,7 +43,12 @@ pub fn check(records: &[(RecordFile, Option<String>)]) -> Vec<Finding> {
         .collect();
     let links: HashMap<&str, Vec<parse::Link>> = records
         .iter()
-        .filter_map(|(r, t)| Some((r.file_name.as_str(), parse::parse(&r.file_name, t.as_ref()?).links)))
+        .filter_map(|(r, t)| {
+            Some((
+                r.file_name.as_str(),
+                parse::parse(&r.file_name, t.as_ref()?).links,
+            ))
+        })
         .collect();
     for (r, text) in records {
         if text.is_none() {

@@ -164,7 +164,10 @@ const LIST_SECTIONS: &[&str] = &["Considered Options", "Decision Drivers", "Stat
 /// Lints one record's text; `path` is only used to label the findings.
 pub fn lint_text(text: &str, path: &Path, opts: &LintOptions) -> Vec<Finding> {
     let doc = markdown::parse(text);
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let rec = super::parse::parse(&name, text);
     let madr = is_madr(&doc) || rec.format.is_madr();
     let mut l = Linter {
@@ -287,7 +290,13 @@ impl Linter<'_> {
             } else {
                 format!("add a `## Status` section after the date, holding one of: {allowed}")
             };
-            self.push(None, "no-status", "the record has no status".into(), hint, Some(1));
+            self.push(
+                None,
+                "no-status",
+                "the record has no status".into(),
+                hint,
+                Some(1),
+            );
             return;
         };
         let section = doc.section("Status").map(|_| "Status");

@@ -243,9 +243,15 @@ pub fn parse(file_name: &str, text: &str) -> Record {
     if !from_front && doc.section("Status").is_none() {
         for (n, l) in &header {
             let is_field = header_field(l).is_some_and(|(k, _)| {
-                ["status", "date", "deciders", "decision-makers", "technical story"]
-                    .iter()
-                    .any(|f| k.eq_ignore_ascii_case(f))
+                [
+                    "status",
+                    "date",
+                    "deciders",
+                    "decision-makers",
+                    "technical story",
+                ]
+                .iter()
+                .any(|f| k.eq_ignore_ascii_case(f))
             });
             if !is_field && l.contains("](") && list_body(l).is_some() {
                 area.push((*n, list_body(l).unwrap_or(l).trim().to_string()));
@@ -307,12 +313,20 @@ pub fn parse(file_name: &str, text: &str) -> Record {
             name: s.name.clone(),
             level: s.level,
             line: s.line,
-            body: s.body.iter().map(|(_, l)| *l).collect::<Vec<_>>().join("\n"),
+            body: s
+                .body
+                .iter()
+                .map(|(_, l)| *l)
+                .collect::<Vec<_>>()
+                .join("\n"),
         })
         .collect();
 
     Record {
-        id: file_name.strip_suffix(".md").unwrap_or(file_name).to_string(),
+        id: file_name
+            .strip_suffix(".md")
+            .unwrap_or(file_name)
+            .to_string(),
         file_name: file_name.to_string(),
         number,
         date_named,
@@ -610,7 +624,9 @@ mod tests {
         assert_eq!(r.status.as_deref(), Some("accepted"));
         assert_eq!(
             r.status_text.as_deref(),
-            Some("Accepted (lazy consensus) & implemented\nOverrides [ADR-48 Old](0048-old.md).\nSupersedes [1. A](0001-a.md), [2. B](0002-b.md) and amends [3. C](0003-c.md);")
+            Some(
+                "Accepted (lazy consensus) & implemented\nOverrides [ADR-48 Old](0048-old.md).\nSupersedes [1. A](0001-a.md), [2. B](0002-b.md) and amends [3. C](0003-c.md);"
+            )
         );
     }
 
@@ -633,8 +649,11 @@ mod tests {
         assert_eq!(r.format, Flavor::Madr4);
         assert_eq!(r.status.as_deref(), Some("superseded"));
         assert_eq!(r.display_title, "50. Use X");
-        let t: Vec<(LinkKind, Option<u32>)> =
-            r.links.iter().map(|l| (l.kind, l.target_number())).collect();
+        let t: Vec<(LinkKind, Option<u32>)> = r
+            .links
+            .iter()
+            .map(|l| (l.kind, l.target_number()))
+            .collect();
         assert_eq!(
             t,
             [

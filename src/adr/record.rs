@@ -231,13 +231,36 @@ pub fn set_status(text: &str, new: &str) -> String {
                 .map(|p| p.trim().to_string())
                 .filter(|p| !p.is_empty())
                 .collect();
-            match parts.iter().position(|p| !p.to_lowercase().contains("adr-")) {
+            match parts
+                .iter()
+                .position(|p| !p.to_lowercase().contains("adr-"))
+            {
                 Some(i) => parts[i] = new.to_string(),
                 None => parts.insert(0, new.to_string()),
             }
             return set_front_status(text, &parts.join("; "));
         }
         Format::Nygard => {
+            // MADR 2: the value of the `* Status:` header bullet.
+            let rec = parse::parse("0-x.md", text);
+            if rec.format == parse::Flavor::Madr2
+                && rec.section("Status").is_none()
+                && let Some(at) = rec.status_line
+            {
+                for (i, line) in text.split_inclusive('\n').enumerate() {
+                    if i + 1 == at
+                        && let Some(colon) = line.find(':')
+                    {
+                        out.push_str(&line[..=colon]);
+                        out.push(' ');
+                        out.push_str(new);
+                        out.push('\n');
+                    } else {
+                        out.push_str(line);
+                    }
+                }
+                return out;
+            }
             let mut in_status = false;
             let mut done = false;
             for line in text.lines() {
@@ -321,6 +344,15 @@ mod tests {
     }
 
     #[test]
+    fn set_status_of_madr2_bullets() {
+        let t = "# A\n\n* Status: proposed\n* Date: 2020-01-01\n\n## Context and Problem Statement\n\nx\n";
+        assert_eq!(
+            set_status(t, "accepted"),
+            "# A\n\n* Status: accepted\n* Date: 2020-01-01\n\n## Context and Problem Statement\n\nx\n"
+        );
+    }
+
+    #[test]
     fn set_status_keeps_links() {
         let t = add_link(REC, "Amends", "2. B", "0002-b.md");
         let t = set_status(&t, "Deprecated");
@@ -328,6 +360,9 @@ mod tests {
             t,
             "# 1. A\n\nDate: 2024-01-01\n\n## Status\n\nDeprecated\n\nAmends [2. B](0002-b.md)\n\n## Context\n\nc\n"
         );
-        assert_eq!(status(&t).as_deref(), Some("Deprecated\nAmends [2. B](0002-b.md)"));
+        assert_eq!(
+            status(&t).as_deref(),
+            Some("Deprecated\nAmends [2. B](0002-b.md)")
+        );
     }
 }

@@ -95,11 +95,13 @@ pub fn set(repo: &Repo, reference: &str, new: &str, by: Option<&str>) -> Result<
 pub fn get(repo: &Repo, reference: &str) -> Result<String> {
     let r = repo.find(reference)?;
     let text = read_record(repo, &r)?;
-    super::parse::parse(&r.file_name, &text).status_text.ok_or_else(|| {
-        Error::new("the record has no status")
-            .in_file(&r.path)
-            .with_help("add a `## Status` section (Nygard) or `status:` front matter (MADR)")
-    })
+    super::parse::parse(&r.file_name, &text)
+        .status_text
+        .ok_or_else(|| {
+            Error::new("the record has no status")
+                .in_file(&r.path)
+                .with_help("add a `## Status` section (Nygard) or `status:` front matter (MADR)")
+        })
 }
 
 fn capitalise(s: &str) -> String {

@@ -75,9 +75,11 @@ impl LintConfig {
         for rule in &cfg.disable {
             if !known.contains(&rule.as_str()) {
                 let at = text.find(&format!("\"{rule}\"")).unwrap_or(0);
-                return Err(Error::new(format!("{CONFIG_FILE} disables an unknown rule `{rule}`"))
-                    .at_offset(&shown, &text, at)
-                    .with_help(format!("the rules are: {}", known.join(", "))));
+                return Err(
+                    Error::new(format!("{CONFIG_FILE} disables an unknown rule `{rule}`"))
+                        .at_offset(&shown, &text, at)
+                        .with_help(format!("the rules are: {}", known.join(", "))),
+                );
             }
         }
         Ok(cfg)
@@ -125,7 +127,11 @@ fn finding(
 
 /// The team rules over a whole log (or, with `only`, the findings in those
 /// files; cross-record rules still look at every record).
-pub fn lint(entries: &[Entry<'_>], cfg: &LintConfig, only: Option<&HashSet<PathBuf>>) -> Vec<Finding> {
+pub fn lint(
+    entries: &[Entry<'_>],
+    cfg: &LintConfig,
+    only: Option<&HashSet<PathBuf>>,
+) -> Vec<Finding> {
     let mut out = Vec::new();
     let wanted = |p: &Path| only.is_none_or(|o| o.contains(p));
     let by_file: HashMap<&str, usize> = entries
@@ -165,13 +171,23 @@ pub fn lint(entries: &[Entry<'_>], cfg: &LintConfig, only: Option<&HashSet<PathB
             && same.len() > 1
             && same[0] != i
         {
-            let names: Vec<&str> = same.iter().map(|j| entries[*j].record.file_name.as_str()).collect();
+            let names: Vec<&str> = same
+                .iter()
+                .map(|j| entries[*j].record.file_name.as_str())
+                .collect();
             out.push(finding(
                 e.path,
                 None,
                 "duplicate-number",
-                format!("{} records have the number {n}: {}", same.len(), names.join(", ")),
-                format!("give this record a free number with `adr renumber {}`", r.file_name),
+                format!(
+                    "{} records have the number {n}: {}",
+                    same.len(),
+                    names.join(", ")
+                ),
+                format!(
+                    "give this record a free number with `adr renumber {}`",
+                    r.file_name
+                ),
                 None,
             ));
         }
@@ -193,9 +209,11 @@ pub fn lint(entries: &[Entry<'_>], cfg: &LintConfig, only: Option<&HashSet<PathB
         // missing-section
         if cfg.enabled("missing-section") {
             let names: Vec<String> = r.sections.iter().map(|s| s.name.to_lowercase()).collect();
-            let has_context = names
-                .iter()
-                .any(|n| n.starts_with("context") || n.contains("problem statement") || n.starts_with("background"));
+            let has_context = names.iter().any(|n| {
+                n.starts_with("context")
+                    || n.contains("problem statement")
+                    || n.starts_with("background")
+            });
             let has_decision = names.iter().any(|n| {
                 (n.starts_with("decision") || n.starts_with("the decision"))
                     && !n.starts_with("decision drivers")
@@ -207,7 +225,14 @@ pub fn lint(entries: &[Entry<'_>], cfg: &LintConfig, only: Option<&HashSet<PathB
                 out.push(finding(e.path, None, "missing-section", "the record has no Context section".into(), "add a `## Context` (Nygard) or `## Context and Problem Statement` (MADR) section".into(), title_line));
             }
             if !has_decision {
-                out.push(finding(e.path, None, "missing-section", "the record has no Decision section".into(), "add a `## Decision` (Nygard) or `## Decision Outcome` (MADR) section".into(), title_line));
+                out.push(finding(
+                    e.path,
+                    None,
+                    "missing-section",
+                    "the record has no Decision section".into(),
+                    "add a `## Decision` (Nygard) or `## Decision Outcome` (MADR) section".into(),
+                    title_line,
+                ));
             }
         }
         // marker-left
@@ -246,7 +271,10 @@ pub fn lint(entries: &[Entry<'_>], cfg: &LintConfig, only: Option<&HashSet<PathB
                         e.path,
                         Some("Status"),
                         "broken-link",
-                        format!("\"{} [{}]\" links to `{}`, which does not exist", l.label, l.text, l.target),
+                        format!(
+                            "\"{} [{}]\" links to `{}`, which does not exist",
+                            l.label, l.text, l.target
+                        ),
                         "fix the link (`adr list` shows the records), or remove it".into(),
                         Some(l.line),
                     ));

@@ -87,14 +87,16 @@ pub enum AdrCommand {
         command: Option<String>,
     },
     /// Create the ADR folder and record 1, "Record architecture decisions"
-    #[command(long_about = "Initialises the directory of architecture decision records:
+    #[command(
+        long_about = "Initialises the directory of architecture decision records:
 
  * creates a subdirectory of the current working directory
  * creates the first ADR in that subdirectory, recording the decision to
    record architectural decisions with ADRs.
 
 If the DIRECTORY is not given, the ADRs are stored in the directory `doc/adr`.
-A DIRECTORY is remembered in `.adr-dir`. Refuses a folder that already holds records.")]
+A DIRECTORY is remembered in `.adr-dir`. Refuses a folder that already holds records."
+    )]
     Init {
         /// The layout of the records; `madr` is remembered in DIRECTORY/.adr-format
         #[arg(long, value_enum, default_value = "nygard")]
@@ -103,7 +105,8 @@ A DIRECTORY is remembered in `.adr-dir`. Refuses a folder that already holds rec
         directory: Option<String>,
     },
     /// Create a new, numbered ADR
-    #[command(long_about = "Creates a new, numbered ADR.  The TITLE_TEXT arguments are concatenated to
+    #[command(
+        long_about = "Creates a new, numbered ADR.  The TITLE_TEXT arguments are concatenated to
 form the title of the new ADR.  The ADR is opened for editing in the
 editor specified by the VISUAL or EDITOR environment variable (VISUAL is
 preferred; EDITOR is used if VISUAL is not set).  After editing, the
@@ -115,7 +118,7 @@ the template for the new ADR.  Otherwise a default template is used: the
 format named in the ADR directory's .adr-format file, else the lab's ADR
 format inside a labforge lab, else MADR when every record has front
 matter, else Nygard.",
-    after_long_help = "E.g. to create a new ADR with the title \"Use MySQL Database\":
+        after_long_help = "E.g. to create a new ADR with the title \"Use MySQL Database\":
 
     adr new Use MySQL Database
 
@@ -125,7 +128,8 @@ E.g. to create a new ADR that supercedes ADR 12:
 
 E.g. to create a new ADR that supercedes ADRs 3 and 4, and amends ADR 5:
 
-    adr new -s 3 -s 4 -l \"5:Amends:Amended by\" Use Riak CRDTs to cope with scale")]
+    adr new -s 3 -s 4 -l \"5:Amends:Amended by\" Use Riak CRDTs to cope with scale"
+    )]
     New(NewArgs),
     /// Link two ADRs: LINK in SOURCE, REVERSE-LINK in TARGET
     #[command(after_long_help = "E.g. to create link ADR 12 to ADR 10
@@ -152,9 +156,11 @@ E.g. to create a new ADR that supercedes ADRs 3 and 4, and amends ADR 5:
     /// Upgrade the ADR documents to the latest format (ISO dates)
     UpgradeRepository,
     /// Print the status of ADR N, or change it
-    #[command(long_about = "Prints the status of ADR N (every line of its status), or changes it to
+    #[command(
+        long_about = "Prints the status of ADR N (every line of its status), or changes it to
 STATUS.  Allowed changes: proposed -> accepted | rejected; accepted ->
-deprecated | superseded.  `superseded by M` also links ADR M back to N.")]
+deprecated | superseded.  `superseded by M` also links ADR M back to N."
+    )]
     Status {
         /// The record (number or partial file name)
         n: String,
@@ -166,7 +172,8 @@ deprecated | superseded.  `superseded by M` also links ADR M back to N.")]
         m: Option<String>,
     },
     /// Report what is wrong (team) or still a stub (learner)
-    #[command(long_about = "--profile team (the default outside a labforge lab) reports only what is
+    #[command(
+        long_about = "--profile team (the default outside a labforge lab) reports only what is
 wrong in a finished log: a supersede without its link back, duplicate
 numbers in a numbered log, TODO/TBD/TBC/XXX left in a section, an unknown
 status word, a missing Context or Decision section, links to records that
@@ -183,12 +190,15 @@ Without N it also checks the links between records and duplicate numbers.
 .adr-lint.toml in the ADR folder turns rules off (disable = [\"RULE\"])
 and allows more statuses (allow-status = [\"STATUS\"]).
 
-Exits 1 when anything is found.")]
+Exits 1 when anything is found."
+    )]
     Lint(LintArgs),
     /// Give a record a new number and rewrite every link to it
-    #[command(long_about = "Gives RECORD (a number or file name) a new number, by default the next
+    #[command(
+        long_about = "Gives RECORD (a number or file name) a new number, by default the next
 free one, renames its file and rewrites every link to it.  Use it when two
-branches each added a record with the same number.")]
+branches each added a record with the same number."
+    )]
     Renumber {
         /// The record (number or file name)
         record: String,
@@ -258,9 +268,11 @@ pub enum GenerateCommand {
         prefix: String,
     },
     /// The links between records as a Graphviz (or Mermaid) graph
-    #[command(after_long_help = "E.g. to generate a graph visualisation of decision records in SVG format:
+    #[command(
+        after_long_help = "E.g. to generate a graph visualisation of decision records in SVG format:
 
-    adr generate graph | dot -Tsvg > graph.svg")]
+    adr generate graph | dot -Tsvg > graph.svg"
+    )]
     Graph {
         /// Prefix each decision file link
         #[arg(short = 'p', value_name = "LINK_PREFIX", default_value = "")]
@@ -401,7 +413,12 @@ fn run_command(command: Option<AdrCommand>) -> Result<Status> {
             print(&mut out, &s)?;
         }
         AdrCommand::Generate {
-            report: Some(GenerateCommand::Toc { intro, outro, prefix }),
+            report:
+                Some(GenerateCommand::Toc {
+                    intro,
+                    outro,
+                    prefix,
+                }),
         } => {
             let opts = TocOptions {
                 intro,
@@ -453,8 +470,11 @@ fn run_command(command: Option<AdrCommand>) -> Result<Status> {
                 (None, None) => None,
                 (Some("by"), Some(m)) => Some(m),
                 _ => {
-                    return Err(Error::new("`adr status` takes N [STATUS [by M]]")
-                        .with_help("e.g. `adr status 3 accepted` or `adr status 3 superseded by 7`"));
+                    return Err(
+                        Error::new("`adr status` takes N [STATUS [by M]]").with_help(
+                            "e.g. `adr status 3 accepted` or `adr status 3 superseded by 7`",
+                        ),
+                    );
                 }
             };
             let path = status::set(&locate()?, &n, &new, by.as_deref())?;
@@ -577,11 +597,16 @@ fn run_lint(
         Profile::Team => {
             let parsed: Vec<(PathBuf, Record)> = texts
                 .iter()
-                .filter_map(|(r, t)| Some((r.path.clone(), parse::parse(&r.file_name, t.as_ref()?))))
+                .filter_map(|(r, t)| {
+                    Some((r.path.clone(), parse::parse(&r.file_name, t.as_ref()?)))
+                })
                 .collect();
             let entries: Vec<team::Entry<'_>> = parsed
                 .iter()
-                .map(|(p, rec)| team::Entry { path: p, record: rec })
+                .map(|(p, rec)| team::Entry {
+                    path: p,
+                    record: rec,
+                })
                 .collect();
             let only: Option<HashSet<PathBuf>> =
                 (!refs.is_empty()).then(|| chosen.iter().map(|c| c.path.clone()).collect());

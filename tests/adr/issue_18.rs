@@ -27,7 +27,9 @@ use crate::support::{Run, labforge, tempdir};
 /// Copies the fixture `name` into a fresh folder.
 fn fixture(name: &str) -> tempfile::TempDir {
     let t = tempdir();
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/adr/fixtures").join(name);
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/adr/fixtures")
+        .join(name);
     copy_dir(&src, t.path());
     t
 }
@@ -75,7 +77,10 @@ fn issue_18_graph_reads_links_only_from_the_status_area_and_keeps_duplicates_apa
   _0009_second_nine -> _3 [label="Supersedes", weight=0]
 }
 "#;
-    run(t.path(), &["generate", "graph"]).code(0).stdout_eq(dot).stderr_eq("");
+    run(t.path(), &["generate", "graph"])
+        .code(0)
+        .stdout_eq(dot)
+        .stderr_eq("");
     let mermaid = r#"graph TD
   _1["1. Record architecture decisions"]
   click _1 "0001-record-architecture-decisions.html"
@@ -106,8 +111,11 @@ fn issue_18_graph_reads_links_only_from_the_status_area_and_keeps_duplicates_apa
 #[test]
 fn issue_18_toc_strips_a_heading_without_a_space_and_encodes_hash() {
     let t = fixture("issue_18_nygard");
-    run(t.path(), &["generate", "toc"]).code(0).stderr_eq("").stdout_eq(
-        "# Architecture Decision Records
+    run(t.path(), &["generate", "toc"])
+        .code(0)
+        .stderr_eq("")
+        .stdout_eq(
+            "# Architecture Decision Records
 
 * [1. Record architecture decisions](0001-record-architecture-decisions.md)
 * [2. Use a queue](0002-use-a-queue.md)
@@ -117,21 +125,26 @@ fn issue_18_toc_strips_a_heading_without_a_space_and_encodes_hash() {
 * [9. Second nine](0009-second-nine.md)
 * [10. C# bindings](0010-c%23-bindings.md)
 ",
-    );
+        );
 }
 
 #[test]
 fn issue_18_status_prints_the_whole_status_paragraph() {
     let t = fixture("issue_18_nygard");
-    run(t.path(), &["status", "2"]).code(0).stderr_eq("").stdout_eq(
-        "Accepted (lazy consensus)
+    run(t.path(), &["status", "2"])
+        .code(0)
+        .stderr_eq("")
+        .stdout_eq(
+            "Accepted (lazy consensus)
 and implemented in release 3.
 Superceded by [4. Use a log](0004-use-a-log.md)
 ",
-    );
+        );
     let m = fixture("issue_18_madr");
     // MADR 2 bullets and MADR 3 front matter
-    run(m.path(), &["status", "1"]).code(0).stdout_eq("accepted\n");
+    run(m.path(), &["status", "1"])
+        .code(0)
+        .stdout_eq("accepted\n");
     run(m.path(), &["status", "2"])
         .code(0)
         .stdout_eq("accepted; supersedes ADR-0001\n");
@@ -319,7 +332,9 @@ fn issue_18_new_supersede_in_madr_keeps_the_older_relation_and_reads_bullets() {
         "{json}"
     );
     assert!(
-        json.ends_with("\n## More Information\n\nSuperseded by [4. Use simd json](0004-use-simd-json.md)\n"),
+        json.ends_with(
+            "\n## More Information\n\nSuperseded by [4. Use simd json](0004-use-simd-json.md)\n"
+        ),
         "{json}"
     );
     run(p, &["status", "2"])
@@ -379,7 +394,12 @@ fn autocomplete(args: &[&str]) -> Run {
 fn issue_18_adr_autocomplete_completes_commands_and_generate_reports() {
     let t = tempdir();
     let c = |args: &[&str], out: &str| {
-        autocomplete(args).dir(t.path()).run().code(0).stdout_eq(out).stderr_eq("");
+        autocomplete(args)
+            .dir(t.path())
+            .run()
+            .code(0)
+            .stdout_eq(out)
+            .stderr_eq("");
     };
     c(
         &["adr"],
@@ -484,7 +504,10 @@ fn issue_18_team_lint_on_500_records_reports_exactly_the_planted_findings() {
         format!(
             "adr lint: {} finding(s) in {} of {} record(s)\n",
             want.len(),
-            want.iter().map(|(f, _)| f).collect::<std::collections::BTreeSet<_>>().len(),
+            want.iter()
+                .map(|(f, _)| f)
+                .collect::<std::collections::BTreeSet<_>>()
+                .len(),
             files.len()
         )
     );
@@ -501,8 +524,8 @@ fn generated_log(n: u32) -> (BTreeMap<String, String>, Vec<(String, String)>) {
     };
     let title = |i: u32| format!("Record {i}");
     // who supersedes whom: i supersedes i-1 when i % 10 == 5 (answered)
-    // and when i % 50 == 0 (planted: not answered)
-    let supersedes = |i: u32| (i % 10 == 5 || i % 50 == 0) && i > 1;
+    // and when i.is_multiple_of(50) (planted: not answered)
+    let supersedes = |i: u32| (i % 10 == 5 || i.is_multiple_of(50)) && i > 1;
     let answered_by = |i: u32| ((i + 1) % 10 == 5).then_some(i + 1);
     let statuses = [
         "Accepted",
@@ -519,28 +542,28 @@ fn generated_log(n: u32) -> (BTreeMap<String, String>, Vec<(String, String)>) {
         let file = name(i);
         let format = i % 4;
         let mut status = statuses[(i as usize) % statuses.len()].to_string();
-        if i % 83 == 0 {
+        if i.is_multiple_of(83) {
             status = "Acepted".into();
             expected.push((file.clone(), "unknown-status".to_string()));
         }
-        if i % 7 == 0 && format == 0 {
+        if i.is_multiple_of(7) && format == 0 {
             status = format!("{status}\nafter a long discussion in the architecture guild");
         }
-        let marker = if i % 61 == 0 {
+        let marker = if i.is_multiple_of(61) {
             expected.push((file.clone(), "marker-left".to_string()));
             [" TBC", " TBD", " TODO", " XXX"][(i / 61) as usize % 4]
         } else {
             ""
         };
-        let no_decision = i % 97 == 0;
+        let no_decision = i.is_multiple_of(97);
         if no_decision {
             expected.push((file.clone(), "missing-section".to_string()));
         }
-        let broken = i % 113 == 0;
+        let broken = i.is_multiple_of(113);
         if broken {
             expected.push((file.clone(), "broken-link".to_string()));
         }
-        if i % 50 == 0 {
+        if i.is_multiple_of(50) {
             expected.push((file.clone(), "unreciprocated-supersede".to_string()));
         }
         // (verb, target number) relations in the status area
@@ -551,7 +574,9 @@ fn generated_log(n: u32) -> (BTreeMap<String, String>, Vec<(String, String)>) {
         if let Some(by) = answered_by(i) {
             rel.push(("Superseded by", by));
         }
-        let link = |verb: &str, j: u32, tail: &str| format!("{verb} [{}. {}]({}){tail}", j, title(j), name(j));
+        let link = |verb: &str, j: u32, tail: &str| {
+            format!("{verb} [{}. {}]({}){tail}", j, title(j), name(j))
+        };
         let prose = format!(
             "As [the first record](0001-record-1.md) explains, the {{id}} field in `{{id}}` stays. References:\n\n - [{0}]({0})\n",
             name(2)
@@ -561,7 +586,9 @@ fn generated_log(n: u32) -> (BTreeMap<String, String>, Vec<(String, String)>) {
         } else if format == 0 {
             format!("## Decision\n\nWe do thing {i}.\n\n")
         } else {
-            format!("## Decision Outcome\n\nChosen option: \"A\", because it is the simplest for {i}.\n\n")
+            format!(
+                "## Decision Outcome\n\nChosen option: \"A\", because it is the simplest for {i}.\n\n"
+            )
         };
         let text = match format {
             0 => {
@@ -572,8 +599,15 @@ fn generated_log(n: u32) -> (BTreeMap<String, String>, Vec<(String, String)>) {
                 };
                 let mut st = status.clone();
                 for (k, (verb, j)) in rel.iter().enumerate() {
-                    let verb = if *verb == "Supersedes" { "Supercedes" } else { "Superceded by" };
-                    st.push_str(&format!("\n\n{}", link(verb, *j, if k == 0 { "." } else { "" })));
+                    let verb = if *verb == "Supersedes" {
+                        "Supercedes"
+                    } else {
+                        "Superceded by"
+                    };
+                    st.push_str(&format!(
+                        "\n\n{}",
+                        link(verb, *j, if k == 0 { "." } else { "" })
+                    ));
                 }
                 if broken {
                     st.push_str("\n\nAmends [999. Nope](0999-nope.md),");
@@ -608,14 +642,23 @@ fn generated_log(n: u32) -> (BTreeMap<String, String>, Vec<(String, String)>) {
                 if broken {
                     st.push_str("; amends ADR-0999");
                 }
-                let makers = if format == 2 { "deciders: Ann" } else { "decision-makers: [Ann, Cy]" };
-                // MADR 4's status is optional: some records leave it out
-                let status_line = if format == 3 && i % 12 == 3 && rel.is_empty() && !broken && i % 83 != 0 {
-                    String::new()
+                let makers = if format == 2 {
+                    "deciders: Ann"
                 } else {
-                    format!("status: \"{st}\"\n")
+                    "decision-makers: [Ann, Cy]"
                 };
-                let context = if i % 3 == 0 { "Context & Problem Statement" } else { "Context and Problem Statement" };
+                // MADR 4's status is optional: some records leave it out
+                let status_line =
+                    if format == 3 && i % 12 == 3 && rel.is_empty() && !broken && i % 83 != 0 {
+                        String::new()
+                    } else {
+                        format!("status: \"{st}\"\n")
+                    };
+                let context = if i.is_multiple_of(3) {
+                    "Context & Problem Statement"
+                } else {
+                    "Context and Problem Statement"
+                };
                 format!(
                     "---\n{status_line}date: 2022-02-02\n{makers}\n---\n\n# {}\n\n## {context}\n\n{prose}\n| field | type |\n|---|---|\n| `{{id}}` | int |\n\n{decision}### Consequences\n\n* Good, because it is simple.{marker}\n\n## Links\n\n* Issue {i}\n",
                     title(i)
@@ -726,13 +769,22 @@ fn issue_17_lint_flags_an_unrendered_date() {
         "---\nstatus: accepted\ndate: DATE\n---\n\n# A\n\n## Context and Problem Statement\n\nWe need one way to store the orders of the shop.\n",
     )
     .unwrap();
-    run(t.path(), &["lint", "--profile", "learner", "--section", "Context and Problem Statement"])
-        .code(1)
-        .stdout_eq(
-            "doc/adr/0001-a.md:3: placeholder-left: the date is still the template's placeholder DATE
+    run(
+        t.path(),
+        &[
+            "lint",
+            "--profile",
+            "learner",
+            "--section",
+            "Context and Problem Statement",
+        ],
+    )
+    .code(1)
+    .stdout_eq(
+        "doc/adr/0001-a.md:3: placeholder-left: the date is still the template's placeholder DATE
   hint: write the date of the decision as YYYY-MM-DD
 ",
-        );
+    );
 }
 
 /// Issue 14: the `adr` command line is clap's, so completions and man pages
@@ -741,11 +793,19 @@ fn issue_17_lint_flags_an_unrendered_date() {
 fn issue_14_completions_and_man_pages_cover_adr() {
     let bash = labforge(&["completions", "bash"]).run();
     bash.code(0);
-    for word in ["labforge__subcmd__adr__subcmd__lint", "--profile", "upgrade-repository", "renumber"] {
+    for word in [
+        "labforge__subcmd__adr__subcmd__lint",
+        "--profile",
+        "upgrade-repository",
+        "renumber",
+    ] {
         assert!(bash.stdout.contains(word), "bash completion lacks {word}");
     }
     let t = tempdir();
-    labforge(&["man", "--out", "pages"]).dir(t.path()).run().code(0);
+    labforge(&["man", "--out", "pages"])
+        .dir(t.path())
+        .run()
+        .code(0);
     let lint = read(t.path(), "pages/labforge-adr-lint.1");
     assert!(lint.contains("\\-\\-profile"), "{lint}");
     let adr_new = read(t.path(), "pages/adr-new.1");

@@ -197,8 +197,11 @@ fn errors_use_adr_tools_texts() {
             "error: unknown command `frobnicate`\nhelp: run `adr help` to see the commands\n",
         );
     // issue 14: the command line is clap's, with its usage errors (exit 2)
-    run(t.path(), &["new", "-x", "Title"]).code(2).stdout_eq("").stderr_eq(
-        "error: unexpected argument '-x' found
+    run(t.path(), &["new", "-x", "Title"])
+        .code(2)
+        .stdout_eq("")
+        .stderr_eq(
+            "error: unexpected argument '-x' found
 
   tip: to pass '-x' as a value, use '-- -x'
 
@@ -206,7 +209,7 @@ Usage: adr new [OPTIONS] [TITLE_TEXT]...
 
 For more information, try '--help'.
 ",
-    );
+        );
     run(t.path(), &["link", "1", "Amends"])
         .code(2)
         .stdout_eq("")
@@ -782,7 +785,11 @@ fn generate_graph_as_mermaid_escapes_titles() {
   _6 -->|"Amends"| _4
 "#;
     // issue 18: one node per ADR, one arrow per link
-    ok(t.path(), &["generate", "graph", "--format", "mermaid"], expected);
+    ok(
+        t.path(),
+        &["generate", "graph", "--format", "mermaid"],
+        expected,
+    );
     ok(t.path(), &["generate", "graph", "--mermaid"], expected);
     ok(t.path(), &["generate", "mermaid"], expected);
     ok_exact(
@@ -987,7 +994,9 @@ fn lint_reports_every_section_of_an_untouched_learner_stub() {
         .code(1)
         .stdout_eq(&expected)
         .stderr_eq("adr lint: 9 finding(s) in 1 of 1 record(s)\n");
-    run(p, &["lint", "--profile", "learner", "1"]).code(1).stdout_eq(&expected);
+    run(p, &["lint", "--profile", "learner", "1"])
+        .code(1)
+        .stdout_eq(&expected);
     labforge(&["adr", "lint", "--profile", "learner", "1"])
         .dir(p)
         .run()
@@ -1005,7 +1014,9 @@ fn lint_is_clean_on_a_well_filled_record_and_status_can_be_required() {
         .code(0)
         .stdout_eq("")
         .stderr_eq("adr lint: 1 record(s), no findings\n");
-    run(p, &["lint", "--profile", "learner", "--json"]).code(0).stdout_eq("[]\n");
+    run(p, &["lint", "--profile", "learner", "--json"])
+        .code(0)
+        .stdout_eq("[]\n");
     run(
         p,
         &[
@@ -1271,8 +1282,11 @@ fn new_with_format_madr_in_an_adr_tools_repository() {
     file_eq(
         p,
         "doc/adr/0002-cafe-creme.md",
-        &(madr.replacen("status: proposed", "status: \"refined by ADR-0003; proposed\"", 1)
-            + "\nRefined by [3. Third](0003-third.md)\n"),
+        &(madr.replacen(
+            "status: proposed",
+            "status: \"refined by ADR-0003; proposed\"",
+            1,
+        ) + "\nRefined by [3. Third](0003-third.md)\n"),
     );
     file_eq(
         p,
@@ -1415,13 +1429,16 @@ doc/adr/0005-folder.md: unreadable: could not read `doc/adr/0005-folder.md`: Is 
     )
     .stderr_eq("adr lint: 6 finding(s) in 6 of 6 record(s)\n");
     // a number that two records share is ambiguous
-    run(p, &["lint", "--profile", "learner", "2"]).code(2).stdout_eq("").stderr_eq(
-        "error: 2 records have the number 2
+    run(p, &["lint", "--profile", "learner", "2"])
+        .code(2)
+        .stdout_eq("")
+        .stderr_eq(
+            "error: 2 records have the number 2
   doc/adr/0002-left.md
   doc/adr/0002-right.md
 help: name the record by its file name, or give one of them a new number with `adr renumber FILE`
 ",
-    );
+        );
     // other commands name the unreadable file
     run(p, &["generate", "toc"])
         .code(2)
