@@ -145,6 +145,20 @@ impl Record {
     }
 }
 
+/// The record a link points at among `records` (one folder's log): by file
+/// name, else (`ADR-0070`) by number when exactly one record has it.
+pub fn resolve<'a>(records: &'a [Record], link: &Link) -> Option<&'a Record> {
+    if let Some(file) = link.target_file() {
+        return records.iter().find(|r| r.file_name == file);
+    }
+    let n = link.target_number()?;
+    let mut hits = records.iter().filter(|r| r.number == Some(n));
+    match (hits.next(), hits.next()) {
+        (Some(r), None) => Some(r),
+        _ => None,
+    }
+}
+
 /// Statuses the parser recognises as words (longest first where one is a
 /// prefix of another). Anything else is reported as its first word.
 pub const KNOWN_STATUSES: &[&str] = &[
@@ -661,6 +675,17 @@ mod tests {
                 (LinkKind::Supersedes, Some(45))
             ]
         );
+        let log = [
+            r.clone(),
+            parse("0070-y.md", "# 70. Y\n"),
+            parse("0045-a.md", "# 45. A\n"),
+            parse("0045-b.md", "# 45. B\n"),
+        ];
+        assert_eq!(
+            resolve(&log, &r.links[0]).map(|x| x.id.as_str()),
+            Some("0070-y")
+        );
+        assert_eq!(resolve(&log, &r.links[1]), None, "45 is ambiguous");
     }
 
     #[test]
