@@ -300,7 +300,17 @@ impl Linter<'_> {
             return;
         };
         let section = doc.section("Status").map(|_| "Status");
-        let word = rec.status.clone().unwrap_or_default();
+        let Some(word) = rec.status.clone() else {
+            // Only link lines (`Amends [2. X](…)`): no status word.
+            self.push(
+                section,
+                "no-status",
+                "the status names no status, only links".into(),
+                format!("write one of: {allowed}"),
+                Some(line),
+            );
+            return;
+        };
         if !self.opts.status.iter().any(|a| a.to_lowercase() == word) {
             let first = text.lines().next().unwrap_or("");
             let message = if text.contains('{') {
@@ -552,6 +562,12 @@ mod tests {
             ..LintOptions::default()
         };
         assert_eq!(lint_text(text, Path::new("x.md"), &opts), []);
+    }
+
+    #[test]
+    fn a_status_of_only_links_names_no_status() {
+        let text = "# 1. X\n\nDate: 2024-01-01\n\n## Status\n\nAmends [2. Y](0002-y.md)\n\n## Context\n\nWe need a thing that works well.\n\n## Decision\n\nWe use the thing because it works.\n\n## Consequences\n\nIt is harder to change later on.\n";
+        assert_eq!(codes(text), [(Some("Status".to_string()), "no-status")]);
     }
 
     #[test]
