@@ -14,11 +14,17 @@ use super::parse::Record;
 /// folder (lab.toml's `adr.dir`, from the lab's template) and format.
 /// A template that cannot be loaded offline leaves the default,
 /// `docs/adr`, MADR 4.
-fn lab_at(dir: &Path, rel: &Path) -> Option<(String, LabAdr)> {
+///
+/// The folder comes from the lab's state and template, so it goes through
+/// the path gate: a relative plain path that passes through no symbolic link
+/// inside the lab (`adr new` must never write outside it).
+fn lab_at(dir: &Path, rel: &Path) -> Result<Option<(String, LabAdr)>> {
     if !dir.join(crate::state::STATE_FILE).is_file() {
-        return None;
+        return Ok(None);
     }
-    let state = crate::state::State::load(dir).ok()?;
+    let Ok(state) = crate::state::State::load(dir) else {
+        return Ok(None);
+    };
     let opts = crate::source::FetchOptions {
         offline: true,
         ..Default::default()
@@ -49,14 +55,16 @@ fn lab_at(dir: &Path, rel: &Path) -> Option<(String, LabAdr)> {
     } else {
         rel.to_path_buf()
     };
-    Some((
-        adr_dir.trim_end_matches('/').to_string(),
+    let adr_dir = adr_dir.trim_end_matches('/').to_string();
+    crate::pathgate::resolve(dir, &adr_dir, crate::pathgate::Last::NoLink)?;
+    Ok(Some((
+        adr_dir,
         LabAdr {
             format: Format::parse(&format).unwrap_or(Format::Madr),
             root,
             checks,
         },
-    ))
+    )))
 }
 
 /// The records folder, as a path relative to the current folder (the way
@@ -114,10 +122,10 @@ impl Repo {
                 return Ok(Repo {
                     dir: rel.join(target),
                     cwd: cwd.to_path_buf(),
-                    lab: lab_at(dir, &rel).map(|(_, l)| l),
+                    lab: lab_at(dir, &rel)?.map(|(_, l)| l),
                 });
             }
-            if let Some((adr_dir, lab)) = lab_at(dir, &rel) {
+            if let Some((adr_dir, lab)) = lab_at(dir, &rel)? {
                 return Ok(Repo {
                     dir: rel.join(adr_dir),
                     cwd: cwd.to_path_buf(),

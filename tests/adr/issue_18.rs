@@ -812,3 +812,40 @@ fn issue_14_completions_and_man_pages_cover_adr() {
     assert!(adr_new.contains(".TH adr-new 1"), "{adr_new}");
     assert!(read(t.path(), "pages/adr-generate-graph.1").contains("mermaid"));
 }
+
+/// The lab's ADR folder comes from its state and template: hostile until
+/// checked. A `docs/adr` that is a symbolic link out of the lab is refused,
+/// and nothing outside the lab changes.
+#[test]
+fn issue_17_adr_never_writes_through_a_linked_lab_adr_folder() {
+    let t = tempdir();
+    labforge(&["template", "init", "mylab"])
+        .dir(t.path())
+        .run()
+        .code(0);
+    labforge(&["new", "./mylab", "lab", "--defaults", "--no-git"])
+        .dir(t.path())
+        .run()
+        .code(0);
+    let lab = t.path().join("lab");
+    let victim = t.path().join("victim");
+    fs::create_dir_all(&victim).unwrap();
+    fs::remove_dir_all(lab.join("docs/adr")).unwrap();
+    std::os::unix::fs::symlink(&victim, lab.join("docs/adr")).unwrap();
+    labforge(&["adr", "new", "Escape"])
+        .dir(&lab)
+        .run()
+        .code(2)
+        .stdout_eq("")
+        .stderr_eq(
+            "error: `docs/adr` is a symbolic link, so labforge will not read or write `docs/adr` through it
+ --> [..]/lab
+help: labforge never follows a link inside a lab; move `docs/adr` away (or replace it by a real folder), then run the command again
+",
+        );
+    assert_eq!(
+        fs::read_dir(&victim).unwrap().count(),
+        0,
+        "nothing was written outside the lab"
+    );
+}
