@@ -7,6 +7,7 @@ mod adr;
 mod check;
 mod engine;
 mod labs;
+mod security;
 mod site;
 mod sources;
 mod update;
