@@ -10,5 +10,6 @@ mod fuzz;
 mod labs;
 mod security;
 mod signals;
+mod site;
 mod sources;
 mod update;

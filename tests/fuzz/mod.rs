@@ -360,22 +360,26 @@ fn issue_13_catalog_parser_never_panics() {
 
 #[test]
 fn issue_13_adr_record_parser_never_panics() {
-    use labforge::adr::{lint, markdown, record};
+    use labforge::adr::{lint, markdown, parse, record};
     let opts = lint::LintOptions::default();
     let _one = one_at_a_time();
     let mut runner = proptest::test_runner::TestRunner::new(config());
     runner
         .run(&inputs(adr_seeds()), |bytes| {
             let t = text(&bytes);
+            // The one record parser, under a numbered and a dated name.
+            let _ = parse::parse("0002-x.md", &t);
+            let _ = parse::parse("2026-01-01-x.md", &t);
             let doc = markdown::parse(&t);
             let _ = lint::is_madr(&doc);
             let _ = lint::lint_text(&t, Path::new("docs/adr/0002-x.md"), &opts);
             let _ = record::format_of(&t);
-            let _ = record::display_title(&t, 2);
+            let _ = record::display_title(&t, "0002-x.md");
             let _ = record::links(&t);
             let _ = record::status(&t);
             let _ = record::set_status(&t, "Accepted");
             let _ = record::add_link(&t, "Amends", "1. Old", "0001-old.md");
+            let _ = record::add_relation(&t, "Superseded by", "3. New", "0003-new.md", 3);
             Ok(())
         })
         .unwrap();
