@@ -1,15 +1,39 @@
 //! Unpacking `.tar.gz` / `.tgz` / `.zip` archives safely into a
 //! [`TemplateTree`] in memory: nothing is written to disk here, and every
 //! entry is checked first. Refused: paths with `..` or an absolute path,
-//! symlinks and hard links pointing outside, device files, FIFOs, more than
-//! the size cap once unpacked (decompression bombs), and truncated data.
+//! symlinks and hard links pointing outside, device files, FIFOs, sparse
+//! files, more than the size cap once unpacked (decompression bombs), and
+//! truncated data.
+//!
+//! Every size an archive declares is checked before it is read, so a small
+//! hostile archive cannot make labforge allocate or read much: the whole
+//! decompressed tar stream (headers, padding and anything after the tar's end
+//! included) is read through a counting reader capped at the size cap plus
+//! [`STREAM_SLACK`]; GNU long names (`L`/`K`) and PAX headers (`x`/`g`) are
+//! parsed here (the tar crate's raw mode, which never buffers them) and
+//! limited to [`MAX_PATH`] and [`MAX_PAX`] bytes; an archive has at most
+//! [`MAX_ENTRIES`] members; only zero bytes may follow the tar's end.
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
-use std::io::{Cursor, Read};
+use std::io::{Read, Seek};
 use std::path::{Component, Path};
+use std::rc::Rc;
 
 use crate::error::{Error, Result};
 use crate::template::{Entry, IGNORED_NAMES, TemplateTree, check_link_inside};
+
+/// At most this many members (tar headers, zip entries) per archive.
+pub const MAX_ENTRIES: u64 = 10_000;
+/// At most this many bytes in a member's path or link target.
+pub const MAX_PATH: u64 = 1024;
+/// At most this many bytes in one PAX extended header.
+pub const MAX_PAX: u64 = 64 * 1024;
+/// The decompressed tar stream may exceed the cap on file contents by this
+/// much (headers and padding).
+pub const STREAM_SLACK: u64 = 16 * 1024 * 1024;
+/// Names longer than this are cut in messages.
+const SHOWN_NAME: usize = 200;
 
 /// What kind of archive a URL names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,28 +58,38 @@ impl Kind {
     }
 }
 
-/// Unpacks `bytes` (from `source`, for messages) with at most `cap` bytes of
-/// file contents in total.
-pub fn unpack(bytes: &[u8], kind: Kind, source: &str, cap: u64) -> Result<TemplateTree> {
+/// Unpacks the archive `reader` holds (from `source`, for messages) with at
+/// most `cap` bytes of file contents in total.
+pub fn unpack<R: Read + Seek>(reader: R, kind: Kind, source: &str, cap: u64) -> Result<TemplateTree> {
     let mut out = Unpacked {
         source,
         cap,
         total: 0,
+        members: 0,
         entries: BTreeMap::new(),
     };
     match kind {
-        Kind::TarGz => unpack_tar(bytes, &mut out)?,
-        Kind::Zip => unpack_zip(bytes, &mut out)?,
+        Kind::TarGz => unpack_tar(reader, &mut out)?,
+        Kind::Zip => unpack_zip(reader, &mut out)?,
     }
     Ok(TemplateTree {
         entries: out.entries,
     })
 }
 
+/// A name as shown in a message: at most [`SHOWN_NAME`] characters.
+pub fn shorten(name: &str) -> String {
+    match name.char_indices().nth(SHOWN_NAME) {
+        Some((i, _)) => format!("{}… ({} bytes)", &name[..i], name.len()),
+        None => name.to_string(),
+    }
+}
+
 struct Unpacked<'a> {
     source: &'a str,
     cap: u64,
     total: u64,
+    members: u64,
     entries: BTreeMap<String, Entry>,
 }
 
@@ -66,8 +100,32 @@ impl Unpacked<'_> {
     }
 
     fn corrupt(&self, err: impl std::fmt::Display) -> Error {
-        Error::new(format!("the archive `{}` is truncated or corrupt: {err}", self.source))
-            .with_help("download it again with --refresh; if it keeps failing, ask its author to publish it again")
+        let text = err.to_string();
+        Error::new(format!(
+            "the archive `{}` is truncated or corrupt: {}",
+            self.source,
+            shorten(&text)
+        ))
+        .with_help("download it again with --refresh; if it keeps failing, ask its author to publish it again")
+    }
+
+    /// Counts one more member against [`MAX_ENTRIES`].
+    fn count(&mut self) -> Result<()> {
+        self.members += 1;
+        if self.members > MAX_ENTRIES {
+            return Err(self.refuse(format!(
+                "it has more than {MAX_ENTRIES} members (the limit for a lab template)"
+            )));
+        }
+        Ok(())
+    }
+
+    /// Refuses a file whose declared size does not fit in what is left.
+    fn check_declared(&self, size: u64) -> Result<()> {
+        if self.total.saturating_add(size) > self.cap {
+            return Err(self.too_big());
+        }
+        Ok(())
     }
 
     /// Reads one entry's contents, keeping the running total under the cap.
@@ -77,7 +135,7 @@ impl Unpacked<'_> {
         let n = reader
             .take(room + 1)
             .read_to_end(&mut buf)
-            .map_err(|e| self.corrupt(format!("{name}: {e}")))?;
+            .map_err(|e| self.corrupt(format!("{}: {e}", shorten(name))))?;
         self.total += n as u64;
         if self.total > self.cap {
             return Err(self.too_big());
@@ -105,7 +163,9 @@ impl Unpacked<'_> {
             .cloned()
             .ok_or_else(|| {
                 self.refuse(format!(
-                    "the hard link `{raw}` points outside the archive or at nothing before it (`{target}`)"
+                    "the hard link `{}` points outside the archive or at nothing before it (`{}`)",
+                    shorten(raw),
+                    shorten(target)
                 ))
             })?;
         if let Entry::File { bytes, .. } = &copy {
@@ -120,6 +180,12 @@ impl Unpacked<'_> {
 
     /// The `/`-separated key of a member path, or None for the root itself.
     fn key(&self, raw: &str) -> Result<Option<String>> {
+        if raw.len() as u64 > MAX_PATH {
+            return Err(self.refuse(format!(
+                "the entry `{}` has a path longer than {MAX_PATH} bytes",
+                shorten(raw)
+            )));
+        }
         let path = Path::new(raw);
         let mut parts = Vec::new();
         for c in path.components() {
@@ -148,6 +214,11 @@ impl Unpacked<'_> {
     }
 
     fn link(&mut self, key: String, target: &str) -> Result<()> {
+        if target.len() as u64 > MAX_PATH {
+            return Err(self.refuse(format!(
+                "the symlink `{key}` has a target longer than {MAX_PATH} bytes"
+            )));
+        }
         check_link_inside(&key, Path::new(target)).map_err(|_| {
             self.refuse(format!(
                 "the symlink `{key}` points outside the archive (`{target}`)"
@@ -158,20 +229,122 @@ impl Unpacked<'_> {
     }
 }
 
-fn unpack_tar(bytes: &[u8], out: &mut Unpacked) -> Result<()> {
-    let gz = flate2::read::GzDecoder::new(Cursor::new(bytes));
-    let mut archive = tar::Archive::new(gz);
-    let entries = archive.entries().map_err(|e| out.corrupt(e))?;
+/// Counts the bytes read through it and fails once more than `limit` were
+/// read, remembering that it did (so the error can say "too big", not
+/// "corrupt").
+struct Capped<R> {
+    inner: R,
+    read: u64,
+    limit: u64,
+    over: Rc<Cell<bool>>,
+}
+
+impl<R: Read> Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.read > self.limit {
+            self.over.set(true);
+            return Err(std::io::Error::other("the decompressed stream is over the cap"));
+        }
+        let room = (self.limit - self.read + 1).min(buf.len() as u64) as usize;
+        let n = self.inner.read(&mut buf[..room])?;
+        self.read += n as u64;
+        if self.read > self.limit {
+            self.over.set(true);
+            return Err(std::io::Error::other("the decompressed stream is over the cap"));
+        }
+        Ok(n)
+    }
+}
+
+/// What GNU long-name and PAX headers said about the next member.
+#[derive(Default)]
+struct Pending {
+    path: Option<String>,
+    link: Option<String>,
+    size: Option<u64>,
+}
+
+fn unpack_tar<R: Read>(reader: R, out: &mut Unpacked) -> Result<()> {
+    let over = Rc::new(Cell::new(false));
+    let stream = Capped {
+        inner: flate2::read::GzDecoder::new(std::io::BufReader::new(reader)),
+        read: 0,
+        limit: out.cap.saturating_add(STREAM_SLACK),
+        over: over.clone(),
+    };
+    let io_err = |out: &Unpacked, e: std::io::Error| {
+        if over.get() {
+            out.too_big()
+        } else {
+            out.corrupt(e)
+        }
+    };
+    let mut archive = tar::Archive::new(stream);
+    // Raw: the tar crate reads long names and PAX headers whole into memory
+    // before anyone can look at their size; here they are checked first.
+    let entries = archive.entries().map_err(|e| io_err(out, e))?.raw(true);
+    let mut pending = Pending::default();
     for entry in entries {
-        let mut entry = entry.map_err(|e| out.corrupt(e))?;
-        let raw = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+        let mut entry = entry.map_err(|e| io_err(out, e))?;
+        out.count()?;
+        let kind = entry.header().entry_type();
+        let size = entry.header().entry_size().map_err(|e| out.corrupt(e))?;
+        match kind {
+            tar::EntryType::GNULongName | tar::EntryType::GNULongLink => {
+                let what = if kind == tar::EntryType::GNULongName {
+                    "long-name"
+                } else {
+                    "long-link"
+                };
+                if size > MAX_PATH {
+                    return Err(out.refuse(format!(
+                        "a GNU {what} header declares {size} bytes, more than the {MAX_PATH}-byte limit for a path"
+                    )));
+                }
+                let bytes = read_meta(&mut entry, size).map_err(|e| io_err(out, e))?;
+                let end = bytes.iter().position(|b| *b == 0).unwrap_or(bytes.len());
+                let text = String::from_utf8_lossy(&bytes[..end]).into_owned();
+                let slot = if kind == tar::EntryType::GNULongName {
+                    &mut pending.path
+                } else {
+                    &mut pending.link
+                };
+                *slot = Some(text);
+                continue;
+            }
+            tar::EntryType::XHeader | tar::EntryType::XGlobalHeader => {
+                if size > MAX_PAX {
+                    return Err(out.refuse(format!(
+                        "a PAX header declares {size} bytes, more than the {MAX_PAX}-byte limit"
+                    )));
+                }
+                let bytes = read_meta(&mut entry, size).map_err(|e| io_err(out, e))?;
+                if kind == tar::EntryType::XHeader {
+                    apply_pax(&bytes, &mut pending, out)?;
+                }
+                continue;
+            }
+            _ => {}
+        }
+        let meta = std::mem::take(&mut pending);
+        if meta.size.is_some_and(|s| s != size) {
+            return Err(out.refuse(
+                "a PAX header gives a size that differs from its entry's header".to_string(),
+            ));
+        }
+        let raw = match meta.path {
+            Some(p) => p,
+            None => String::from_utf8_lossy(&entry.path_bytes()).into_owned(),
+        };
         let Some(key) = out.key(&raw)? else { continue };
         let header = entry.header();
-        let kind = header.entry_type();
         let mode = header.mode().unwrap_or(0o644);
         match kind {
-            tar::EntryType::Regular | tar::EntryType::Continuous | tar::EntryType::GNUSparse => {
-                let bytes = out.read_limited(&mut entry, &raw)?;
+            tar::EntryType::Regular | tar::EntryType::Continuous => {
+                out.check_declared(size)?;
+                let bytes = out.read_limited(&mut entry, &raw).map_err(|e| {
+                    if over.get() { out.too_big() } else { e }
+                })?;
                 out.entries.insert(
                     key,
                     Entry::File {
@@ -182,39 +355,92 @@ fn unpack_tar(bytes: &[u8], out: &mut Unpacked) -> Result<()> {
             }
             tar::EntryType::Directory => {}
             tar::EntryType::Symlink => {
-                let target = link_name(&entry, out, &raw)?;
+                let target = link_name(&entry, meta.link, out, &raw)?;
                 out.link(key, &target)?;
             }
             tar::EntryType::Link => {
-                let target = link_name(&entry, out, &raw)?;
+                let target = link_name(&entry, meta.link, out, &raw)?;
                 out.hard_link(key, &raw, &target)?;
             }
-            tar::EntryType::XHeader
-            | tar::EntryType::XGlobalHeader
-            | tar::EntryType::GNULongName
-            | tar::EntryType::GNULongLink => {}
             other => {
                 return Err(out.refuse(format!(
-                    "the entry `{raw}` is a {} (only files, folders and links are allowed)",
+                    "the entry `{}` is a {} (only files, folders and links are allowed)",
+                    shorten(&raw),
                     describe(other)
                 )));
             }
         }
     }
-    // A gzip stream cut short inside the last block surfaces here.
-    let mut rest = Vec::new();
-    archive
-        .into_inner()
-        .read_to_end(&mut rest)
-        .map_err(|e| out.corrupt(e))?;
+    if pending.path.is_some() || pending.link.is_some() || pending.size.is_some() {
+        return Err(out.corrupt("a long-name or PAX header describes no entry"));
+    }
+    // After the tar's end only zero padding may follow (tar writers pad to
+    // a record size); it is read through the cap too, so a gzip stream of
+    // endless zeros is cut off. A truncated gzip stream also surfaces here.
+    let mut rest = archive.into_inner();
+    let mut buf = [0u8; 64 * 1024];
+    loop {
+        let n = rest.read(&mut buf).map_err(|e| io_err(out, e))?;
+        if n == 0 {
+            break;
+        }
+        if buf[..n].iter().any(|b| *b != 0) {
+            return Err(out.refuse(
+                "it has data after the end of the tar archive".to_string(),
+            ));
+        }
+    }
     Ok(())
 }
 
-fn link_name<R: Read>(entry: &tar::Entry<R>, out: &Unpacked, raw: &str) -> Result<String> {
+/// Reads a metadata member whose size was checked already.
+fn read_meta(entry: &mut dyn Read, size: u64) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::with_capacity(size as usize);
+    entry.take(size).read_to_end(&mut bytes)?;
+    if (bytes.len() as u64) < size {
+        return Err(std::io::Error::other("a header's data is cut short"));
+    }
+    Ok(bytes)
+}
+
+/// The keys of a local PAX header that matter here: `path`, `linkpath` and
+/// `size`. Anything else (times, owners, attributes) is ignored.
+fn apply_pax(bytes: &[u8], pending: &mut Pending, out: &Unpacked) -> Result<()> {
+    for ext in tar::PaxExtensions::new(bytes) {
+        let ext = ext.map_err(|e| out.corrupt(format!("a PAX header is malformed: {e}")))?;
+        let value = || {
+            ext.value()
+                .map(str::to_string)
+                .map_err(|_| out.corrupt("a PAX header has a value that is not UTF-8"))
+        };
+        match ext.key_bytes() {
+            b"path" => pending.path = Some(value()?),
+            b"linkpath" => pending.link = Some(value()?),
+            b"size" => {
+                let v = value()?;
+                pending.size = Some(v.trim().parse().map_err(|_| {
+                    out.corrupt(format!("a PAX header has a size that is not a number: `{}`", shorten(&v)))
+                })?);
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn link_name<R: Read>(
+    entry: &tar::Entry<R>,
+    long: Option<String>,
+    out: &Unpacked,
+    raw: &str,
+) -> Result<String> {
+    if let Some(l) = long {
+        return Ok(l);
+    }
     entry
         .link_name_bytes()
         .map(|b| String::from_utf8_lossy(&b).into_owned())
-        .ok_or_else(|| out.corrupt(format!("the link `{raw}` has no target")))
+        .ok_or_else(|| out.corrupt(format!("the link `{}` has no target", shorten(raw))))
 }
 
 fn describe(kind: tar::EntryType) -> &'static str {
@@ -222,12 +448,18 @@ fn describe(kind: tar::EntryType) -> &'static str {
         tar::EntryType::Char => "character device",
         tar::EntryType::Block => "block device",
         tar::EntryType::Fifo => "FIFO",
+        tar::EntryType::GNUSparse => "sparse file",
         _ => "special file",
     }
 }
 
-fn unpack_zip(bytes: &[u8], out: &mut Unpacked) -> Result<()> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| out.corrupt(e))?;
+fn unpack_zip<R: Read + Seek>(reader: R, out: &mut Unpacked) -> Result<()> {
+    let mut zip = zip::ZipArchive::new(reader).map_err(|e| out.corrupt(e))?;
+    if zip.len() as u64 > MAX_ENTRIES {
+        return Err(out.refuse(format!(
+            "it has more than {MAX_ENTRIES} members (the limit for a lab template)"
+        )));
+    }
     for i in 0..zip.len() {
         let mut file = zip.by_index(i).map_err(|e| out.corrupt(e))?;
         let raw = file.name().map_err(|e| out.corrupt(e))?.into_owned();
@@ -239,6 +471,7 @@ fn unpack_zip(bytes: &[u8], out: &mut Unpacked) -> Result<()> {
         }
         match kind {
             0 | 0o100000 => {
+                out.check_declared(file.size())?;
                 let bytes = out.read_limited(&mut file, &raw)?;
                 out.entries.insert(
                     key,
@@ -249,11 +482,17 @@ fn unpack_zip(bytes: &[u8], out: &mut Unpacked) -> Result<()> {
                 );
             }
             0o120000 => {
+                if file.size() > MAX_PATH {
+                    return Err(out.refuse(format!(
+                        "the symlink `{key}` has a target longer than {MAX_PATH} bytes"
+                    )));
+                }
                 let target = out.read_limited(&mut file, &raw)?;
                 out.link(key, &String::from_utf8_lossy(&target))?;
             }
             _ => return Err(out.refuse(format!(
-                "the entry `{raw}` is a special file (only files, folders and links are allowed)"
+                "the entry `{}` is a special file (only files, folders and links are allowed)",
+                shorten(&raw)
             ))),
         }
     }
@@ -282,6 +521,7 @@ pub fn strip_single_top(tree: TemplateTree) -> TemplateTree {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Cursor;
 
     fn tgz(build: impl FnOnce(&mut tar::Builder<Vec<u8>>)) -> Vec<u8> {
         let mut b = tar::Builder::new(Vec::new());
@@ -315,7 +555,7 @@ mod tests {
             b.append_link(&mut h, "demo-1.0/copy.toml", "demo-1.0/lab.toml")
                 .unwrap();
         });
-        let tree = strip_single_top(unpack(&bytes, Kind::TarGz, "demo.tgz", 1 << 20).unwrap());
+        let tree = strip_single_top(unpack(Cursor::new(&bytes), Kind::TarGz, "demo.tgz", 1 << 20).unwrap());
         let keys: Vec<&str> = tree.entries.keys().map(String::as_str).collect();
         assert_eq!(keys, ["bin/run", "bin/run.sh", "copy.toml", "lab.toml"]);
         assert_eq!(tree.entries["bin/run"], Entry::Symlink("run.sh".into()));
@@ -335,19 +575,19 @@ mod tests {
             file(b, "a", &[1; 600], 0o644);
             file(b, "b", &[2; 600], 0o644);
         });
-        let e = unpack(&bytes, Kind::TarGz, "x.tgz", 1000).unwrap_err();
+        let e = unpack(Cursor::new(&bytes), Kind::TarGz, "x.tgz", 1000).unwrap_err();
         assert_eq!(
             e.message,
             "refusing to unpack `x.tgz`: it unpacks to more than 1000 bytes (a decompression bomb?)"
         );
-        let e = unpack(b"not a gzip stream", Kind::TarGz, "x.tgz", 1000).unwrap_err();
+        let e = unpack(Cursor::new(b"not a gzip stream"), Kind::TarGz, "x.tgz", 1000).unwrap_err();
         assert!(
             e.message
                 .starts_with("the archive `x.tgz` is truncated or corrupt: "),
             "{}",
             e.message
         );
-        let e = unpack(b"PK not a zip", Kind::Zip, "x.zip", 1000).unwrap_err();
+        let e = unpack(Cursor::new(b"PK not a zip"), Kind::Zip, "x.zip", 1000).unwrap_err();
         assert!(
             e.message
                 .starts_with("the archive `x.zip` is truncated or corrupt: "),

@@ -4,10 +4,19 @@
 //! from git's credential helpers (https) and ssh-agent (ssh). The ref asked
 //! for is recorded with the commit it resolved to, so the cache answers
 //! `--offline` and later runs without the network.
+//!
+//! A fetch runs on a worker thread under a wall-clock deadline
+//! (`LABFORGE_GIT_TIMEOUT`, default 300 s) and the download size cap
+//! (`LABFORGE_MAX_DOWNLOAD`): the transfer-progress callback aborts a fetch
+//! past either, and a server that sends nothing at all is given up on when
+//! the deadline passes (libgit2 has no timeout of its own that safe code can
+//! set). A repository created for a fetch that failed is removed again.
 
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use git2::{CredentialType, FetchOptions as GitFetchOptions, Oid, RemoteCallbacks, Repository};
 use serde::{Deserialize, Serialize};
@@ -66,12 +75,9 @@ pub fn load(
     if opts.offline {
         return Err(cache::not_cached(shown));
     }
-    let repo = match Repository::open_bare(&repo_dir) {
-        Ok(r) => r,
-        Err(_) => Repository::init_bare(&repo_dir)
-            .map_err(|e| git_error(shown, "create a cache repository for", &e))?,
-    };
-    let commit = fetch(&repo, url, reference, shown)?;
+    let commit = fetch_guarded(&repo_dir, url, reference, shown)?;
+    let repo = Repository::open_bare(&repo_dir)
+        .map_err(|e| git_error(shown, "open the cache repository of", &e))?;
     meta.refs.insert(ref_key, commit.clone());
     let text = toml::to_string(&meta)
         .map_err(|e| Error::new(format!("could not write the cache record: {e}")))?;
@@ -96,7 +102,130 @@ fn read_meta(path: &Path, url: &str) -> Result<Meta> {
     }))
 }
 
-fn callbacks<'a>(bar: Option<indicatif::ProgressBar>) -> RemoteCallbacks<'a> {
+/// The limits of one fetch and why it was stopped, shared with libgit2's
+/// callbacks (which may run on the worker thread).
+struct Watch {
+    started: Instant,
+    deadline: Duration,
+    cap: u64,
+    stopped: Mutex<Option<Stop>>,
+}
+
+#[derive(Clone, Copy)]
+enum Stop {
+    TooBig,
+    TooSlow,
+}
+
+impl Watch {
+    fn from_env() -> Result<Watch> {
+        let secs = match std::env::var("LABFORGE_GIT_TIMEOUT") {
+            Err(_) => 300,
+            Ok(t) => t.trim().parse().map_err(|_| {
+                Error::new(format!(
+                    "LABFORGE_GIT_TIMEOUT=`{}` is not a whole number",
+                    super::archive::shorten(&t)
+                ))
+                .with_help("set LABFORGE_GIT_TIMEOUT to a number of seconds (or unset it for 300)")
+            })?,
+        };
+        Ok(Watch {
+            started: Instant::now(),
+            deadline: Duration::from_secs(secs),
+            cap: cache::max_download()?,
+            stopped: Mutex::new(None),
+        })
+    }
+
+    /// False (stop the transfer) once past the deadline or the cap.
+    fn allows(&self, received: u64) -> bool {
+        let stop = if received > self.cap {
+            Some(Stop::TooBig)
+        } else if self.started.elapsed() > self.deadline {
+            Some(Stop::TooSlow)
+        } else {
+            None
+        };
+        if let Some(s) = stop
+            && let Ok(mut slot) = self.stopped.lock()
+        {
+            slot.get_or_insert(s);
+        }
+        stop.is_none()
+    }
+
+    fn stopped(&self) -> Option<Stop> {
+        self.stopped.lock().ok().and_then(|s| *s)
+    }
+
+    fn error(&self, stop: Stop, shown: &str) -> Error {
+        match stop {
+            Stop::TooBig => Error::new(format!(
+                "refusing to fetch `{shown}`: it sends more than the download limit of {} bytes",
+                self.cap
+            ))
+            .with_help("a lab template is normally small; if you trust this repository, raise the limit with LABFORGE_MAX_DOWNLOAD=BYTES; nothing was cached"),
+            Stop::TooSlow => Error::new(format!(
+                "the fetch of `{shown}` did not finish within {} s",
+                self.deadline.as_secs()
+            ))
+            .with_help("check your network and try again; a slow server needs a longer LABFORGE_GIT_TIMEOUT=SECONDS; a cached copy works with --offline"),
+        }
+    }
+}
+
+/// Fetches on a worker thread and waits at most until the deadline (plus a
+/// moment for the callbacks to stop it cleanly). A repository this fetch
+/// created is removed when it fails.
+fn fetch_guarded(
+    repo_dir: &Path,
+    url: &str,
+    reference: Option<&str>,
+    shown: &str,
+) -> Result<String> {
+    let watch = Arc::new(Watch::from_env()?);
+    let fresh = Repository::open_bare(repo_dir).is_err();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (dir, url_owned, reference_owned, shown_owned) = (
+        repo_dir.to_path_buf(),
+        url.to_string(),
+        reference.map(str::to_string),
+        shown.to_string(),
+    );
+    let thread_watch = watch.clone();
+    std::thread::spawn(move || {
+        let result = (|| {
+            let repo = match Repository::open_bare(&dir) {
+                Ok(r) => r,
+                Err(_) => Repository::init_bare(&dir)
+                    .map_err(|e| git_error(&shown_owned, "create a cache repository for", &e))?,
+            };
+            fetch(
+                &repo,
+                &url_owned,
+                reference_owned.as_deref(),
+                &shown_owned,
+                &thread_watch,
+            )
+        })();
+        let _ = tx.send(result);
+    });
+    let result = match rx.recv_timeout(watch.deadline + Duration::from_secs(1)) {
+        Ok(r) => r.map_err(|e| match watch.stopped() {
+            Some(stop) => watch.error(stop, shown),
+            None => e,
+        }),
+        // The worker is stuck in a read that libgit2 will not give up: the
+        // process leaves it behind when it exits.
+        Err(_) => Err(watch.error(watch.stopped().unwrap_or(Stop::TooSlow), shown)),
+    };
+    if result.is_err() && fresh {
+        let _ = std::fs::remove_dir_all(repo_dir);
+    }
+    result
+}
+
+fn callbacks<'a>(bar: Option<indicatif::ProgressBar>, watch: Arc<Watch>) -> RemoteCallbacks<'a> {
     let mut cb = RemoteCallbacks::new();
     let mut tries = 0;
     cb.credentials(move |url, username, allowed| {
@@ -118,13 +247,15 @@ fn callbacks<'a>(bar: Option<indicatif::ProgressBar>) -> RemoteCallbacks<'a> {
         }
         git2::Cred::default()
     });
-    if let Some(bar) = bar {
-        cb.transfer_progress(move |p| {
+    let side = watch.clone();
+    cb.sideband_progress(move |_| side.allows(0));
+    cb.transfer_progress(move |p| {
+        if let Some(bar) = &bar {
             bar.set_length(p.total_objects() as u64);
             bar.set_position(p.received_objects() as u64);
-            true
-        });
-    }
+        }
+        watch.allows(p.received_bytes() as u64)
+    });
     cb
 }
 
@@ -150,13 +281,19 @@ fn progress_bar(shown: &str) -> Option<indicatif::ProgressBar> {
 
 /// Lists the remote's refs, picks the one asked for, fetches it and returns
 /// the commit id.
-fn fetch(repo: &Repository, url: &str, reference: Option<&str>, shown: &str) -> Result<String> {
+fn fetch(
+    repo: &Repository,
+    url: &str,
+    reference: Option<&str>,
+    shown: &str,
+    watch: &Arc<Watch>,
+) -> Result<String> {
     let mut remote = repo
         .remote_anonymous(url)
         .map_err(|e| git_error(shown, "open", &e))?;
-    let heads = list_refs(&mut remote, shown)?;
+    let heads = list_refs(&mut remote, shown, watch)?;
     let bar = progress_bar(shown);
-    let result = fetch_wanted(repo, &mut remote, reference, &heads, bar.clone(), shown);
+    let result = fetch_wanted(repo, &mut remote, reference, &heads, bar.clone(), shown, watch);
     if let Some(b) = bar {
         b.finish_and_clear();
     }
@@ -164,11 +301,15 @@ fn fetch(repo: &Repository, url: &str, reference: Option<&str>, shown: &str) -> 
 }
 
 /// The refs the remote advertises, with the objects they point at.
-fn list_refs(remote: &mut git2::Remote, shown: &str) -> Result<Vec<(String, Oid)>> {
+fn list_refs(
+    remote: &mut git2::Remote,
+    shown: &str,
+    watch: &Arc<Watch>,
+) -> Result<Vec<(String, Oid)>> {
     let conn = remote
         .connect_auth(
             git2::Direction::Fetch,
-            Some(callbacks(None)),
+            Some(callbacks(None, watch.clone())),
             Some(auto_proxy()),
         )
         .map_err(|e| git_error(shown, "connect to", &e))?;
@@ -218,10 +359,11 @@ fn fetch_wanted(
     heads: &[(String, Oid)],
     bar: Option<indicatif::ProgressBar>,
     shown: &str,
+    watch: &Arc<Watch>,
 ) -> Result<String> {
     if let Some((name, oid)) = advertised(heads, reference) {
         let spec = format!("+{name}:refs/labforge/fetched");
-        fetch_refspecs(repo, remote, &[spec], 1, bar, shown)?;
+        fetch_refspecs(repo, remote, &[spec], 1, bar, shown, watch)?;
         return peel(repo, *oid, shown);
     }
     match reference.filter(|r| is_commit_like(r)) {
@@ -232,7 +374,7 @@ fn fetch_wanted(
                 "+refs/tags/*:refs/tags/*".to_string(),
             ];
             let depth = if repo.is_shallow() { i32::MAX } else { 0 };
-            fetch_refspecs(repo, remote, &specs, depth, bar, shown)?;
+            fetch_refspecs(repo, remote, &specs, depth, bar, shown, watch)?;
             repo.revparse_single(r)
                 .and_then(|o| o.peel_to_commit())
                 .map(|c| c.id().to_string())
@@ -249,10 +391,11 @@ fn fetch_refspecs(
     depth: i32,
     bar: Option<indicatif::ProgressBar>,
     shown: &str,
+    watch: &Arc<Watch>,
 ) -> Result<()> {
     let run = |depth: i32, remote: &mut git2::Remote| {
         let mut fo = GitFetchOptions::new();
-        fo.remote_callbacks(callbacks(bar.clone()));
+        fo.remote_callbacks(callbacks(bar.clone(), watch.clone()));
         fo.download_tags(git2::AutotagOption::None);
         fo.proxy_options(auto_proxy());
         if depth != 0 {
