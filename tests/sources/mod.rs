@@ -5,6 +5,8 @@
 mod archives;
 mod catalogs;
 mod hostile;
+mod hostile_servers;
+mod limits;
 mod repos;
 mod server;
 
