@@ -394,3 +394,24 @@ fn progress(len: Option<u64>) -> Option<indicatif::ProgressBar> {
     );
     Some(bar)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_rate_guard_fails_a_window_below_the_minimum_only() {
+        let t0 = Instant::now();
+        let w = Duration::from_secs(10);
+        let mut g = RateGuard::new(100, w, t0);
+        // Within the first window nothing is judged, however slow.
+        assert_eq!(g.update(t0 + Duration::from_secs(9), 1), Ok(()));
+        // 1,000 bytes in 10 s is exactly the minimum.
+        assert_eq!(g.update(t0 + w, 1000), Ok(()));
+        // The next window starts there: 10 more bytes in 10 s is 1 byte/s.
+        assert_eq!(g.update(t0 + w * 2, 1010), Err(1));
+        // 0 turns the minimum off.
+        let mut off = RateGuard::new(0, w, t0);
+        assert_eq!(off.update(t0 + w * 5, 0), Ok(()));
+    }
+}
