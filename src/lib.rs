@@ -15,6 +15,7 @@ pub mod error;
 pub mod fsx;
 pub mod gitrepo;
 pub mod labinfo;
+pub mod lablock;
 pub mod manifest;
 pub mod parallel;
 pub mod prompt;
