@@ -572,7 +572,7 @@ fn dry_run_prints_the_plan_and_writes_nothing() {
         .stderr_eq("")
         .stdout_eq(
             "      120  .github/workflows/ci.yml
-      137  .gitignore
+      152  .gitignore
        85  README.md
        29  basic_project/__init__.py
        69  docs/adr/0001-choose-a-format.md
@@ -581,7 +581,7 @@ fn dry_run_prints_the_plan_and_writes_nothing() {
        19  run.sh (executable)
        25  src/hello.py
        30  tests/test_x.py
-10 files, 1538 bytes, into out (dry run: nothing written)
+10 files, 1553 bytes, into out (dry run: nothing written)
 ",
         );
     assert!(names(tmp.path()).is_empty());
