@@ -8,7 +8,7 @@
 
 use std::fs::{File, TryLockError};
 use std::io::{Read, Seek, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
@@ -62,9 +62,11 @@ fn wait_limit() -> Result<Duration> {
     }
 }
 
-fn busy(path: &PathBuf, file: &mut File, wait: Duration) -> Error {
+fn busy(path: &Path, file: &mut File, wait: Duration) -> Error {
     let mut text = String::new();
-    let _ = file.rewind().and_then(|_| file.take(200).read_to_string(&mut text));
+    let _ = file
+        .rewind()
+        .and_then(|_| file.take(200).read_to_string(&mut text));
     let mut words = text.split_whitespace();
     let holder = match (words.next(), words.collect::<Vec<_>>().join(" ")) {
         (Some(pid), cmd) if pid.chars().all(|c| c.is_ascii_digit()) && !cmd.is_empty() => {

@@ -212,17 +212,26 @@ mod tests {
             "[trusted]\n\"/labs/mine\" = 2026-01-01T00:00:00Z\n\"https://x/l.git#main\" = 2026-01-01T00:00:00Z\n\n[trusted.\"https://x/m.git\"]\nresolved = \"abc\"\nat = 2026-01-02T00:00:00Z\n",
         )
         .unwrap();
-        assert!(matches!(standing(&file, &subject("/labs/mine", "")), Standing::Trusted));
+        assert!(matches!(
+            standing(&file, &subject("/labs/mine", "")),
+            Standing::Trusted
+        ));
         // A remote source trusted before content was recorded is asked again.
         assert!(matches!(
             standing(&file, &subject("https://x/l.git#main", "def")),
             Standing::Changed(_)
         ));
-        assert!(matches!(standing(&file, &subject("https://x/m.git", "abc")), Standing::Trusted));
+        assert!(matches!(
+            standing(&file, &subject("https://x/m.git", "abc")),
+            Standing::Trusted
+        ));
         assert!(matches!(
             standing(&file, &subject("https://x/m.git", "abd")),
             Standing::Changed(old) if old == "abc"
         ));
-        assert!(matches!(standing(&file, &subject("https://y", "abc")), Standing::Unknown));
+        assert!(matches!(
+            standing(&file, &subject("https://y", "abc")),
+            Standing::Unknown
+        ));
     }
 }

@@ -60,7 +60,12 @@ impl Kind {
 
 /// Unpacks the archive `reader` holds (from `source`, for messages) with at
 /// most `cap` bytes of file contents in total.
-pub fn unpack<R: Read + Seek>(reader: R, kind: Kind, source: &str, cap: u64) -> Result<TemplateTree> {
+pub fn unpack<R: Read + Seek>(
+    reader: R,
+    kind: Kind,
+    source: &str,
+    cap: u64,
+) -> Result<TemplateTree> {
     let mut out = Unpacked {
         source,
         cap,
@@ -243,14 +248,18 @@ impl<R: Read> Read for Capped<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         if self.read > self.limit {
             self.over.set(true);
-            return Err(std::io::Error::other("the decompressed stream is over the cap"));
+            return Err(std::io::Error::other(
+                "the decompressed stream is over the cap",
+            ));
         }
         let room = (self.limit - self.read + 1).min(buf.len() as u64) as usize;
         let n = self.inner.read(&mut buf[..room])?;
         self.read += n as u64;
         if self.read > self.limit {
             self.over.set(true);
-            return Err(std::io::Error::other("the decompressed stream is over the cap"));
+            return Err(std::io::Error::other(
+                "the decompressed stream is over the cap",
+            ));
         }
         Ok(n)
     }
@@ -342,9 +351,9 @@ fn unpack_tar<R: Read>(reader: R, out: &mut Unpacked) -> Result<()> {
         match kind {
             tar::EntryType::Regular | tar::EntryType::Continuous => {
                 out.check_declared(size)?;
-                let bytes = out.read_limited(&mut entry, &raw).map_err(|e| {
-                    if over.get() { out.too_big() } else { e }
-                })?;
+                let bytes = out
+                    .read_limited(&mut entry, &raw)
+                    .map_err(|e| if over.get() { out.too_big() } else { e })?;
                 out.entries.insert(
                     key,
                     Entry::File {
@@ -385,9 +394,7 @@ fn unpack_tar<R: Read>(reader: R, out: &mut Unpacked) -> Result<()> {
             break;
         }
         if buf[..n].iter().any(|b| *b != 0) {
-            return Err(out.refuse(
-                "it has data after the end of the tar archive".to_string(),
-            ));
+            return Err(out.refuse("it has data after the end of the tar archive".to_string()));
         }
     }
     Ok(())
@@ -419,7 +426,10 @@ fn apply_pax(bytes: &[u8], pending: &mut Pending, out: &Unpacked) -> Result<()> 
             b"size" => {
                 let v = value()?;
                 pending.size = Some(v.trim().parse().map_err(|_| {
-                    out.corrupt(format!("a PAX header has a size that is not a number: `{}`", shorten(&v)))
+                    out.corrupt(format!(
+                        "a PAX header has a size that is not a number: `{}`",
+                        shorten(&v)
+                    ))
                 })?);
             }
             _ => {}
@@ -490,10 +500,12 @@ fn unpack_zip<R: Read + Seek>(reader: R, out: &mut Unpacked) -> Result<()> {
                 let target = out.read_limited(&mut file, &raw)?;
                 out.link(key, &String::from_utf8_lossy(&target))?;
             }
-            _ => return Err(out.refuse(format!(
-                "the entry `{}` is a special file (only files, folders and links are allowed)",
-                shorten(&raw)
-            ))),
+            _ => {
+                return Err(out.refuse(format!(
+                    "the entry `{}` is a special file (only files, folders and links are allowed)",
+                    shorten(&raw)
+                )));
+            }
         }
     }
     Ok(())
@@ -555,7 +567,9 @@ mod tests {
             b.append_link(&mut h, "demo-1.0/copy.toml", "demo-1.0/lab.toml")
                 .unwrap();
         });
-        let tree = strip_single_top(unpack(Cursor::new(&bytes), Kind::TarGz, "demo.tgz", 1 << 20).unwrap());
+        let tree = strip_single_top(
+            unpack(Cursor::new(&bytes), Kind::TarGz, "demo.tgz", 1 << 20).unwrap(),
+        );
         let keys: Vec<&str> = tree.entries.keys().map(String::as_str).collect();
         assert_eq!(keys, ["bin/run", "bin/run.sh", "copy.toml", "lab.toml"]);
         assert_eq!(tree.entries["bin/run"], Entry::Symlink("run.sh".into()));
@@ -580,7 +594,13 @@ mod tests {
             e.message,
             "refusing to unpack `x.tgz`: it unpacks to more than 1000 bytes (a decompression bomb?)"
         );
-        let e = unpack(Cursor::new(b"not a gzip stream"), Kind::TarGz, "x.tgz", 1000).unwrap_err();
+        let e = unpack(
+            Cursor::new(b"not a gzip stream"),
+            Kind::TarGz,
+            "x.tgz",
+            1000,
+        )
+        .unwrap_err();
         assert!(
             e.message
                 .starts_with("the archive `x.tgz` is truncated or corrupt: "),

@@ -293,7 +293,15 @@ fn fetch(
         .map_err(|e| git_error(shown, "open", &e))?;
     let heads = list_refs(&mut remote, shown, watch)?;
     let bar = progress_bar(shown);
-    let result = fetch_wanted(repo, &mut remote, reference, &heads, bar.clone(), shown, watch);
+    let result = fetch_wanted(
+        repo,
+        &mut remote,
+        reference,
+        &heads,
+        bar.clone(),
+        shown,
+        watch,
+    );
     if let Some(b) = bar {
         b.finish_and_clear();
     }

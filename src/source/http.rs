@@ -132,8 +132,13 @@ fn env_number(var: &str, default: u64) -> Result<u64> {
     match std::env::var(var) {
         Err(_) => Ok(default),
         Ok(text) => text.trim().parse().map_err(|_| {
-            Error::new(format!("{var}=`{}` is not a whole number", super::archive::shorten(&text)))
-                .with_help(format!("set {var} to a number (or unset it for the default of {default})"))
+            Error::new(format!(
+                "{var}=`{}` is not a whole number",
+                super::archive::shorten(&text)
+            ))
+            .with_help(format!(
+                "set {var} to a number (or unset it for the default of {default})"
+            ))
         }),
     }
 }
@@ -241,7 +246,12 @@ fn fetch_once(
                 if started.elapsed() >= limits.total {
                     return Err(Failure::Fatal(deadline(url, limits, got)));
                 }
-                return Err(Failure::Transient(cut_short(url, got, expected, &e.to_string())));
+                return Err(Failure::Transient(cut_short(
+                    url,
+                    got,
+                    expected,
+                    &e.to_string(),
+                )));
             }
         };
         got += n as u64;
@@ -249,7 +259,9 @@ fn fetch_once(
             return Err(Failure::Fatal(too_big(url, cap)));
         }
         sink.write_all(&buf[..n]).map_err(|e| {
-            Failure::Fatal(Error::new(format!("could not store the download of `{url}`: {e}")))
+            Failure::Fatal(Error::new(format!(
+                "could not store the download of `{url}`: {e}"
+            )))
         })?;
         if let Some(b) = &bar {
             b.set_position(got);

@@ -233,9 +233,7 @@ fn load_archive(
         return Err(Error::new(format!("the archive `{url}` does not match its pin: expected sha256 {p}, got {digest}"))
             .with_help("the archive changed or was tampered with; nothing was cached. If its author published a new version, update the `#sha256=` pin"));
     }
-    let file = tmp
-        .reopen()
-        .map_err(|e| Error::io("read", tmp.path(), e))?;
+    let file = tmp.reopen().map_err(|e| Error::io("read", tmp.path(), e))?;
     let tree = archive::unpack(std::io::BufReader::new(file), kind, shown, cap)?;
     let dest = base.join(format!("{digest}.{}", kind.extension()));
     tmp.persist(&dest)
@@ -252,8 +250,8 @@ fn load_archive(
 
 /// The sha256 of a file's bytes, read from its current position.
 fn file_digest(file: &mut std::fs::File) -> std::io::Result<String> {
-    use std::io::Seek;
     use std::io::Read;
+    use std::io::Seek;
     file.rewind()?;
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 64 * 1024];
@@ -267,7 +265,10 @@ fn file_digest(file: &mut std::fs::File) -> std::io::Result<String> {
     Ok(hex::encode(hasher.finalize()))
 }
 
-fn rewound(mut file: std::fs::File, path: &std::path::Path) -> Result<std::io::BufReader<std::fs::File>> {
+fn rewound(
+    mut file: std::fs::File,
+    path: &std::path::Path,
+) -> Result<std::io::BufReader<std::fs::File>> {
     use std::io::Seek;
     file.rewind().map_err(|e| Error::io("read", path, e))?;
     Ok(std::io::BufReader::new(file))

@@ -22,7 +22,8 @@ fn skeleton_repo(home: &Home) -> Repo {
 
 fn bump(repo: &Repo, version: &str) -> String {
     let path = repo.dir.join("lab.toml");
-    let text = read(path.clone()).replace("version = \"0.1.0\"", &format!("version = \"{version}\""));
+    let text =
+        read(path.clone()).replace("version = \"0.1.0\"", &format!("version = \"{version}\""));
     std::fs::write(path, text).unwrap();
     repo.commit(&format!("v{version}"))
 }
@@ -73,7 +74,10 @@ help: read its lab.toml, then pass --trust, or run this command once on a termin
     home.run_in(&lab, &["check"], &[]).code(1);
     let trusted: toml::Table =
         toml::from_str(&read(home.path().join("config/trusted.toml"))).unwrap();
-    assert_eq!(trusted["trusted"][&source]["resolved"].as_str(), Some(c2.as_str()));
+    assert_eq!(
+        trusted["trusted"][&source]["resolved"].as_str(),
+        Some(c2.as_str())
+    );
 }
 
 #[test]
@@ -92,7 +96,8 @@ Usage: labforge new --defaults --dry-run <LAB> <DEST>
 For more information, try '--help'.
 ",
         );
-    home.run(&["new", &url, "lab", "--defaults", "--no-git"]).code(0);
+    home.run(&["new", &url, "lab", "--defaults", "--no-git"])
+        .code(0);
     assert!(!home.path().join("config/trusted.toml").exists());
     home.run_in(&lab(&home), &["check"], &[]).code(2);
 }
@@ -101,7 +106,8 @@ For more information, try '--help'.
 fn issue_13_update_modes_that_cannot_be_combined_are_refused_and_write_nothing() {
     let home = Home::new();
     home.run(&["template", "init", "sk"]).code(0);
-    home.run(&["new", "./sk", "lab", "--defaults", "--no-git"]).code(0);
+    home.run(&["new", "./sk", "lab", "--defaults", "--no-git"])
+        .code(0);
     let lab = lab(&home);
     let before = tree(&lab);
     let cases: &[(&[&str], &str, &str)] = &[
@@ -153,7 +159,8 @@ fn hold_lock(lab: &Path) -> File {
 fn issue_13_a_second_writer_on_a_lab_refuses_naming_the_holder_or_waits() {
     let home = Home::new();
     home.run(&["template", "init", "sk"]).code(0);
-    home.run(&["new", "./sk", "lab", "--defaults", "--no-git"]).code(0);
+    home.run(&["new", "./sk", "lab", "--defaults", "--no-git"])
+        .code(0);
     let lab = lab(&home);
     home.run_in(&lab, &["status"], &[]).code(0);
     let lock_path = lab.join(".labforge/lock");
@@ -181,10 +188,15 @@ help: let it finish, then run this command again (the lock goes away with that p
                 lock_path.display()
             ));
     }
-    assert_eq!(tree(&lab), before, "nothing written while the lab was locked");
+    assert_eq!(
+        tree(&lab),
+        before,
+        "nothing written while the lab was locked"
+    );
     // Readers do not wait for writers.
     home.run_in(&lab, &["status"], &no_wait).code(0);
-    home.run_in(&lab, &["update", "--check", "--offline"], &no_wait).code(0);
+    home.run_in(&lab, &["update", "--check", "--offline"], &no_wait)
+        .code(0);
     // A writer waits for the lock to go away (here after a second).
     let release = std::thread::spawn(move || {
         std::thread::sleep(std::time::Duration::from_secs(1));

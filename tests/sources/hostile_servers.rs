@@ -161,7 +161,8 @@ fn git_serve(stream: TcpStream, mode: GitServe) {
         return;
     }
     if !first.starts_with("POST") {
-        let _ = out.write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        let _ = out
+            .write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
         return;
     }
     // libgit2 reads a body only with a length or chunked encoding.

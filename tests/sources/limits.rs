@@ -49,7 +49,11 @@ impl Bystanders {
     }
     #[track_caller]
     fn unchanged(&self, home: &Home) {
-        assert_eq!(Self::snapshot(home.path()), self.before, "a bystander changed");
+        assert_eq!(
+            Self::snapshot(home.path()),
+            self.before,
+            "a bystander changed"
+        );
     }
 }
 
@@ -81,11 +85,23 @@ fn refused(home: &Home, source: &str, env: &[(&str, &str)], stderr: &str) {
         return;
     }
     let by = Bystanders::plant(home);
-    let (out, rss) = measured(home, &["new", source, "dest", "--defaults", "--no-git"], env);
+    let (out, rss) = measured(
+        home,
+        &["new", source, "dest", "--defaults", "--no-git"],
+        env,
+    );
     out.code(2).stdout_eq("").stderr_eq(stderr);
-    assert!(out.stderr.len() < 64 * 1024, "stderr is {} bytes", out.stderr.len());
+    assert!(
+        out.stderr.len() < 64 * 1024,
+        "stderr is {} bytes",
+        out.stderr.len()
+    );
     assert!(rss < MAX_RSS_KB, "peak RSS {rss} KiB");
-    assert_eq!(home.work_files(), Vec::<String>::new(), "nothing in the working folder");
+    assert_eq!(
+        home.work_files(),
+        Vec::<String>::new(),
+        "nothing in the working folder"
+    );
     let cached: Vec<String> = walk(&home.cache())
         .into_iter()
         .filter(|f| !f.ends_with(".lock"))
@@ -111,14 +127,20 @@ fn issue_13_a_gnu_long_name_bomb_is_refused_before_it_is_read() {
         Part::Bytes(&tar_file("lab.toml", LAB_TOML.as_bytes())),
         Part::Bytes(&end_of_tar()),
     ]);
-    assert!(body.len() < 2 * 1024 * 1024, "the bomb is {} bytes on the wire", body.len());
+    assert!(
+        body.len() < 2 * 1024 * 1024,
+        "the bomb is {} bytes on the wire",
+        body.len()
+    );
     let srv = serve("/longname.tar.gz", body);
     let url = srv.url("/longname.tar.gz");
     refused(
         &home,
         &url,
         &[],
-        &format!("error: refusing to unpack `{url}`: a GNU long-name header declares {BOMB} bytes, more than the 1024-byte limit for a path\n{UNSAFE_HELP}"),
+        &format!(
+            "error: refusing to unpack `{url}`: a GNU long-name header declares {BOMB} bytes, more than the 1024-byte limit for a path\n{UNSAFE_HELP}"
+        ),
     );
     // A long link name is capped alike.
     let body = gzip_parts(&[
@@ -132,7 +154,9 @@ fn issue_13_a_gnu_long_name_bomb_is_refused_before_it_is_read() {
         &home,
         &url,
         &[],
-        &format!("error: refusing to unpack `{url}`: a GNU long-link header declares {BOMB} bytes, more than the 1024-byte limit for a path\n{UNSAFE_HELP}"),
+        &format!(
+            "error: refusing to unpack `{url}`: a GNU long-link header declares {BOMB} bytes, more than the 1024-byte limit for a path\n{UNSAFE_HELP}"
+        ),
     );
 }
 
@@ -157,7 +181,9 @@ fn issue_13_a_pax_header_bomb_is_refused_before_it_is_read() {
             &home,
             &url,
             &[],
-            &format!("error: refusing to unpack `{url}`: a PAX header declares {BOMB} bytes, more than the 65536-byte limit\n{UNSAFE_HELP}"),
+            &format!(
+                "error: refusing to unpack `{url}`: a PAX header declares {BOMB} bytes, more than the 65536-byte limit\n{UNSAFE_HELP}"
+            ),
         );
     }
 }
@@ -187,7 +213,9 @@ fn issue_13_a_long_path_in_a_pax_header_is_refused_with_a_short_message() {
         &home,
         &url,
         &[],
-        &format!("error: refusing to unpack `{url}`: the entry `{shown}` has a path longer than 1024 bytes\n{UNSAFE_HELP}"),
+        &format!(
+            "error: refusing to unpack `{url}`: the entry `{shown}` has a path longer than 1024 bytes\n{UNSAFE_HELP}"
+        ),
     );
 }
 
@@ -219,13 +247,21 @@ help: raise the cap with LABFORGE_MAX_DOWNLOAD=BYTES only if you trust this arch
         &home,
         &url,
         &[],
-        &format!("error: refusing to unpack `{url}`: it has data after the end of the tar archive\n{UNSAFE_HELP}"),
+        &format!(
+            "error: refusing to unpack `{url}`: it has data after the end of the tar archive\n{UNSAFE_HELP}"
+        ),
     );
     // The benign case: a normal amount of zero padding is fine.
     let body = gzip_parts(&[Part::Bytes(&tar), Part::Fill(0, 10240)]);
     let srv = serve("/normal.tar.gz", body);
-    home.run(&["new", &srv.url("/normal.tar.gz"), "ok", "--defaults", "--no-git"])
-        .code(0);
+    home.run(&[
+        "new",
+        &srv.url("/normal.tar.gz"),
+        "ok",
+        "--defaults",
+        "--no-git",
+    ])
+    .code(0);
 }
 
 #[test]
@@ -242,7 +278,9 @@ fn issue_13_too_many_members_are_refused() {
         &home,
         &url,
         &[],
-        &format!("error: refusing to unpack `{url}`: it has more than 10000 members (the limit for a lab template)\n{UNSAFE_HELP}"),
+        &format!(
+            "error: refusing to unpack `{url}`: it has more than 10000 members (the limit for a lab template)\n{UNSAFE_HELP}"
+        ),
     );
 }
 
@@ -265,7 +303,11 @@ help: check your network and try again; a slow server needs a longer LABFORGE_HT
 "
         ),
     );
-    assert!(started.elapsed() < Duration::from_secs(5), "took {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        started.elapsed()
+    );
     assert_eq!(srv.hits("/slow.tar.gz"), 1, "no retry after the deadline");
 }
 
@@ -285,7 +327,11 @@ help: a lab template is normally small; if you trust this repository, raise the 
 "
         ),
     );
-    assert!(started.elapsed() < Duration::from_secs(15), "took {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "took {:?}",
+        started.elapsed()
+    );
 }
 
 #[test]
@@ -308,6 +354,10 @@ help: check your network and try again; a slow server needs a longer LABFORGE_GI
 "
             ),
         );
-        assert!(started.elapsed() < Duration::from_secs(6), "took {:?}", started.elapsed());
+        assert!(
+            started.elapsed() < Duration::from_secs(6),
+            "took {:?}",
+            started.elapsed()
+        );
     }
 }

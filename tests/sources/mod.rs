@@ -4,9 +4,9 @@
 
 mod archives;
 mod catalogs;
+mod flags;
 mod hostile;
 mod hostile_servers;
-mod flags;
 mod limits;
 mod repos;
 mod server;

@@ -98,7 +98,8 @@ fn serve(stream: TcpStream, routes: &BTreeMap<String, Reply>, log: &Mutex<Vec<St
             Ok(())
         }
         Reply::Trickle(len) => {
-            let head = format!("HTTP/1.1 200 OK\r\nContent-Length: {len}\r\nConnection: close\r\n\r\n");
+            let head =
+                format!("HTTP/1.1 200 OK\r\nContent-Length: {len}\r\nConnection: close\r\n\r\n");
             let mut r = out.write_all(head.as_bytes());
             for _ in 0..len.min(120) {
                 if r.is_err() {

@@ -57,8 +57,7 @@ error: the lab has 2 uncommitted change(s); labforge update will not mix its cha
 help: commit them first (`git add -A && git commit -m wip`), or pass --allow-dirty (every changed file is still backed up in .labforge/backups/)
 ",
     );
-    assert_eq!(files(), before, "every file hash unchanged"
-    );
+    assert_eq!(files(), before, "every file hash unchanged");
     assert_eq!(
         git(
             &fx.lab(),
