@@ -463,7 +463,8 @@ fn describe(kind: tar::EntryType) -> &'static str {
     }
 }
 
-fn unpack_zip<R: Read + Seek>(reader: R, out: &mut Unpacked) -> Result<()> {
+fn unpack_zip<R: Read + Seek>(mut reader: R, out: &mut Unpacked) -> Result<()> {
+    check_zip_directory(&mut reader, out)?;
     let mut zip = zip::ZipArchive::new(reader).map_err(|e| out.corrupt(e))?;
     if zip.len() as u64 > MAX_ENTRIES {
         return Err(out.refuse(format!(
@@ -507,6 +508,49 @@ fn unpack_zip<R: Read + Seek>(reader: R, out: &mut Unpacked) -> Result<()> {
                 )));
             }
         }
+    }
+    Ok(())
+}
+
+/// The zip crate reads the whole central directory into memory when it
+/// opens an archive; its end record says how big that is, so a directory
+/// of millions of entries is refused before it is read. Zip64 (for archives
+/// over 4 GiB or 65,535 entries) is never needed by a lab template.
+fn check_zip_directory<R: Read + Seek>(reader: &mut R, out: &Unpacked) -> Result<()> {
+    use std::io::SeekFrom;
+    let len = reader.seek(SeekFrom::End(0)).map_err(|e| out.corrupt(e))?;
+    let tail_len = len.min(22 + 65_535);
+    reader
+        .seek(SeekFrom::Start(len - tail_len))
+        .map_err(|e| out.corrupt(e))?;
+    let mut tail = vec![0u8; tail_len as usize];
+    reader.read_exact(&mut tail).map_err(|e| out.corrupt(e))?;
+    reader.rewind().map_err(|e| out.corrupt(e))?;
+    let Some(at) = (0..tail.len().saturating_sub(21))
+        .rev()
+        .find(|&i| tail[i..i + 4] == [0x50, 0x4b, 0x05, 0x06])
+    else {
+        return Err(out.corrupt("no end of central directory record"));
+    };
+    let u16_at = |i: usize| u16::from_le_bytes([tail[at + i], tail[at + i + 1]]);
+    let entries = u16_at(10);
+    let size = u32::from_le_bytes([tail[at + 12], tail[at + 13], tail[at + 14], tail[at + 15]]);
+    if entries == u16::MAX || size == u32::MAX {
+        return Err(out.refuse(
+            "it is a zip64 archive (not needed for a lab template, and not supported)".to_string(),
+        ));
+    }
+    if u64::from(entries) > MAX_ENTRIES {
+        return Err(out.refuse(format!(
+            "it has more than {MAX_ENTRIES} members (the limit for a lab template)"
+        )));
+    }
+    // Each entry's record is at most 46 bytes plus a path, an extra field
+    // and a comment of 64 KiB each; far less for a template.
+    if u64::from(size) > MAX_ENTRIES * (46 + MAX_PATH) + MAX_PAX {
+        return Err(out.refuse(format!(
+            "its central directory declares {size} bytes, more than its members need"
+        )));
     }
     Ok(())
 }
@@ -613,6 +657,73 @@ mod tests {
                 .starts_with("the archive `x.zip` is truncated or corrupt: "),
             "{}",
             e.message
+        );
+    }
+
+    fn raw_tgz(blocks: &[Vec<u8>]) -> Vec<u8> {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        for b in blocks {
+            std::io::Write::write_all(&mut gz, b).unwrap();
+        }
+        std::io::Write::write_all(&mut gz, &[0; 1024]).unwrap();
+        gz.finish().unwrap()
+    }
+
+    fn header(name: &str, kind: tar::EntryType, size: u64) -> Vec<u8> {
+        let mut h = tar::Header::new_ustar();
+        h.set_path(name).unwrap();
+        h.set_entry_type(kind);
+        h.set_size(size);
+        h.set_mode(0o644);
+        h.set_cksum();
+        h.as_bytes().to_vec()
+    }
+
+    fn padded(data: &[u8]) -> Vec<u8> {
+        let mut v = data.to_vec();
+        v.resize(data.len().div_ceil(512) * 512, 0);
+        v
+    }
+
+    #[test]
+    fn pax_and_long_names_apply_to_the_next_entry_and_must_agree_on_size() {
+        let long = "a/".repeat(100) + "file.txt";
+        let record = format!("{} path={long}\n", long.len() + 10);
+        assert_eq!(record.len(), long.len() + 10);
+        let bytes = raw_tgz(&[
+            header("PaxHeader", tar::EntryType::XHeader, record.len() as u64),
+            padded(record.as_bytes()),
+            header("short", tar::EntryType::Regular, 2),
+            padded(b"hi"),
+            header("././@LongLink", tar::EntryType::GNULongName, 9),
+            padded(b"long.txt\0"),
+            header("x", tar::EntryType::Regular, 1),
+            padded(b"!"),
+        ]);
+        let tree = unpack(Cursor::new(&bytes), Kind::TarGz, "p.tgz", 1 << 20).unwrap();
+        let keys: Vec<&str> = tree.entries.keys().map(String::as_str).collect();
+        assert_eq!(keys, [long.as_str(), "long.txt"]);
+
+        let bytes = raw_tgz(&[
+            header("PaxHeader", tar::EntryType::XHeader, 11),
+            padded(b"11 size=99\n"),
+            header("f", tar::EntryType::Regular, 1),
+            padded(b"!"),
+        ]);
+        let e = unpack(Cursor::new(&bytes), Kind::TarGz, "p.tgz", 1 << 20).unwrap_err();
+        assert_eq!(
+            e.message,
+            "refusing to unpack `p.tgz`: a PAX header gives a size that differs from its entry's header"
+        );
+
+        let bytes = raw_tgz(&[
+            header("././@LongLink", tar::EntryType::GNULongName, 4),
+            padded(b"abc\0"),
+        ]);
+        let e = unpack(Cursor::new(&bytes), Kind::TarGz, "p.tgz", 1 << 20).unwrap_err();
+        assert_eq!(
+            e.message,
+            "the archive `p.tgz` is truncated or corrupt: a long-name or PAX header describes no entry"
         );
     }
 }

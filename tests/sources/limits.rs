@@ -361,3 +361,25 @@ help: check your network and try again; a slow server needs a longer LABFORGE_GI
         );
     }
 }
+
+#[test]
+fn issue_13_a_zip_with_too_many_members_is_refused_before_its_directory_is_read() {
+    let home = Home::new();
+    let names: Vec<String> = (0..10_001).map(|i| format!("f{i}")).collect();
+    let mut files: Vec<(&str, &[u8])> = vec![("lab.toml", LAB_TOML.as_bytes())];
+    files.extend(names.iter().map(|n| (n.as_str(), &b""[..])));
+    let srv = serve("/many.zip", super::archives::zip_with(&files));
+    let url = srv.url("/many.zip");
+    refused(
+        &home,
+        &url,
+        &[],
+        &format!(
+            "error: refusing to unpack `{url}`: it has more than 10000 members (the limit for a lab template)\n{UNSAFE_HELP}"
+        ),
+    );
+    // The benign case: a zip of a lab still opens.
+    let srv = serve("/ok.zip", super::archives::good_zip());
+    home.run(&["new", &srv.url("/ok.zip"), "ok", "--defaults", "--no-git"])
+        .code(0);
+}
