@@ -14,11 +14,12 @@
 //! limited to [`MAX_PATH`] and [`MAX_PAX`] bytes; an archive has at most
 //! [`MAX_ENTRIES`] members; only zero bytes may follow the tar's end.
 
-use std::cell::Cell;
+mod tarball;
+mod zipfile;
+
 use std::collections::BTreeMap;
 use std::io::{Read, Seek};
 use std::path::{Component, Path};
-use std::rc::Rc;
 
 use crate::error::{Error, Result};
 use crate::template::{Entry, IGNORED_NAMES, TemplateTree, check_link_inside};
@@ -74,8 +75,8 @@ pub fn unpack<R: Read + Seek>(
         entries: BTreeMap::new(),
     };
     match kind {
-        Kind::TarGz => unpack_tar(reader, &mut out)?,
-        Kind::Zip => unpack_zip(reader, &mut out)?,
+        Kind::TarGz => tarball::unpack_tar(reader, &mut out)?,
+        Kind::Zip => zipfile::unpack_zip(reader, &mut out)?,
     }
     Ok(TemplateTree {
         entries: out.entries,
@@ -90,21 +91,21 @@ pub fn shorten(name: &str) -> String {
     }
 }
 
-struct Unpacked<'a> {
-    source: &'a str,
-    cap: u64,
-    total: u64,
-    members: u64,
-    entries: BTreeMap<String, Entry>,
+pub(crate) struct Unpacked<'a> {
+    pub(crate) source: &'a str,
+    pub(crate) cap: u64,
+    pub(crate) total: u64,
+    pub(crate) members: u64,
+    pub(crate) entries: BTreeMap<String, Entry>,
 }
 
 impl Unpacked<'_> {
-    fn refuse(&self, what: String) -> Error {
+    pub(crate) fn refuse(&self, what: String) -> Error {
         Error::new(format!("refusing to unpack `{}`: {what}", self.source))
             .with_help("the archive is unsafe or broken; ask its author to repack it with `labforge template pack`, and do not extract it by hand")
     }
 
-    fn corrupt(&self, err: impl std::fmt::Display) -> Error {
+    pub(crate) fn corrupt(&self, err: impl std::fmt::Display) -> Error {
         let text = err.to_string();
         Error::new(format!(
             "the archive `{}` is truncated or corrupt: {}",
@@ -115,7 +116,7 @@ impl Unpacked<'_> {
     }
 
     /// Counts one more member against [`MAX_ENTRIES`].
-    fn count(&mut self) -> Result<()> {
+    pub(crate) fn count(&mut self) -> Result<()> {
         self.members += 1;
         if self.members > MAX_ENTRIES {
             return Err(self.refuse(format!(
@@ -126,7 +127,7 @@ impl Unpacked<'_> {
     }
 
     /// Refuses a file whose declared size does not fit in what is left.
-    fn check_declared(&self, size: u64) -> Result<()> {
+    pub(crate) fn check_declared(&self, size: u64) -> Result<()> {
         if self.total.saturating_add(size) > self.cap {
             return Err(self.too_big());
         }
@@ -134,7 +135,7 @@ impl Unpacked<'_> {
     }
 
     /// Reads one entry's contents, keeping the running total under the cap.
-    fn read_limited(&mut self, reader: &mut dyn Read, name: &str) -> Result<Vec<u8>> {
+    pub(crate) fn read_limited(&mut self, reader: &mut dyn Read, name: &str) -> Result<Vec<u8>> {
         let room = self.cap.saturating_sub(self.total);
         let mut buf = Vec::new();
         let n = reader
@@ -148,7 +149,7 @@ impl Unpacked<'_> {
         Ok(buf)
     }
 
-    fn too_big(&self) -> Error {
+    pub(crate) fn too_big(&self) -> Error {
         self.refuse(format!(
             "it unpacks to more than {} bytes (a decompression bomb?)",
             self.cap
@@ -158,7 +159,7 @@ impl Unpacked<'_> {
 
     /// A hard link becomes a copy of the file it names, which must be an
     /// earlier regular file of the archive.
-    fn hard_link(&mut self, key: String, raw: &str, target: &str) -> Result<()> {
+    pub(crate) fn hard_link(&mut self, key: String, raw: &str, target: &str) -> Result<()> {
         let copy = self
             .key(target)
             .ok()
@@ -184,7 +185,7 @@ impl Unpacked<'_> {
     }
 
     /// The `/`-separated key of a member path, or None for the root itself.
-    fn key(&self, raw: &str) -> Result<Option<String>> {
+    pub(crate) fn key(&self, raw: &str) -> Result<Option<String>> {
         if raw.len() as u64 > MAX_PATH {
             return Err(self.refuse(format!(
                 "the entry `{}` has a path longer than {MAX_PATH} bytes",
@@ -218,7 +219,7 @@ impl Unpacked<'_> {
         })
     }
 
-    fn link(&mut self, key: String, target: &str) -> Result<()> {
+    pub(crate) fn link(&mut self, key: String, target: &str) -> Result<()> {
         if target.len() as u64 > MAX_PATH {
             return Err(self.refuse(format!(
                 "the symlink `{key}` has a target longer than {MAX_PATH} bytes"
@@ -232,327 +233,6 @@ impl Unpacked<'_> {
         self.entries.insert(key, Entry::Symlink(target.to_string()));
         Ok(())
     }
-}
-
-/// Counts the bytes read through it and fails once more than `limit` were
-/// read, remembering that it did (so the error can say "too big", not
-/// "corrupt").
-struct Capped<R> {
-    inner: R,
-    read: u64,
-    limit: u64,
-    over: Rc<Cell<bool>>,
-}
-
-impl<R: Read> Read for Capped<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        if self.read > self.limit {
-            self.over.set(true);
-            return Err(std::io::Error::other(
-                "the decompressed stream is over the cap",
-            ));
-        }
-        let room = (self.limit - self.read + 1).min(buf.len() as u64) as usize;
-        let n = self.inner.read(&mut buf[..room])?;
-        self.read += n as u64;
-        if self.read > self.limit {
-            self.over.set(true);
-            return Err(std::io::Error::other(
-                "the decompressed stream is over the cap",
-            ));
-        }
-        Ok(n)
-    }
-}
-
-/// What GNU long-name and PAX headers said about the next member.
-#[derive(Default)]
-struct Pending {
-    path: Option<String>,
-    link: Option<String>,
-    size: Option<u64>,
-}
-
-fn unpack_tar<R: Read>(reader: R, out: &mut Unpacked) -> Result<()> {
-    let over = Rc::new(Cell::new(false));
-    let stream = Capped {
-        inner: flate2::read::GzDecoder::new(std::io::BufReader::new(reader)),
-        read: 0,
-        limit: out.cap.saturating_add(STREAM_SLACK),
-        over: over.clone(),
-    };
-    let io_err = |out: &Unpacked, e: std::io::Error| {
-        if over.get() {
-            out.too_big()
-        } else {
-            out.corrupt(e)
-        }
-    };
-    let mut archive = tar::Archive::new(stream);
-    // Raw: the tar crate reads long names and PAX headers whole into memory
-    // before anyone can look at their size; here they are checked first.
-    let entries = archive.entries().map_err(|e| io_err(out, e))?.raw(true);
-    let mut pending = Pending::default();
-    for entry in entries {
-        let mut entry = entry.map_err(|e| io_err(out, e))?;
-        out.count()?;
-        let kind = entry.header().entry_type();
-        let size = entry.header().entry_size().map_err(|e| out.corrupt(e))?;
-        match kind {
-            tar::EntryType::GNULongName | tar::EntryType::GNULongLink => {
-                let what = if kind == tar::EntryType::GNULongName {
-                    "long-name"
-                } else {
-                    "long-link"
-                };
-                if size > MAX_PATH {
-                    return Err(out.refuse(format!(
-                        "a GNU {what} header declares {size} bytes, more than the {MAX_PATH}-byte limit for a path"
-                    )));
-                }
-                let bytes = read_meta(&mut entry, size).map_err(|e| io_err(out, e))?;
-                let end = bytes.iter().position(|b| *b == 0).unwrap_or(bytes.len());
-                let text = String::from_utf8_lossy(&bytes[..end]).into_owned();
-                let slot = if kind == tar::EntryType::GNULongName {
-                    &mut pending.path
-                } else {
-                    &mut pending.link
-                };
-                *slot = Some(text);
-                continue;
-            }
-            tar::EntryType::XHeader | tar::EntryType::XGlobalHeader => {
-                if size > MAX_PAX {
-                    return Err(out.refuse(format!(
-                        "a PAX header declares {size} bytes, more than the {MAX_PAX}-byte limit"
-                    )));
-                }
-                let bytes = read_meta(&mut entry, size).map_err(|e| io_err(out, e))?;
-                if kind == tar::EntryType::XHeader {
-                    apply_pax(&bytes, &mut pending, out)?;
-                }
-                continue;
-            }
-            _ => {}
-        }
-        let meta = std::mem::take(&mut pending);
-        if meta.size.is_some_and(|s| s != size) {
-            return Err(out.refuse(
-                "a PAX header gives a size that differs from its entry's header".to_string(),
-            ));
-        }
-        let raw = match meta.path {
-            Some(p) => p,
-            None => String::from_utf8_lossy(&entry.path_bytes()).into_owned(),
-        };
-        let Some(key) = out.key(&raw)? else { continue };
-        let header = entry.header();
-        let mode = header.mode().unwrap_or(0o644);
-        match kind {
-            tar::EntryType::Regular | tar::EntryType::Continuous => {
-                out.check_declared(size)?;
-                let bytes = out
-                    .read_limited(&mut entry, &raw)
-                    .map_err(|e| if over.get() { out.too_big() } else { e })?;
-                out.entries.insert(
-                    key,
-                    Entry::File {
-                        bytes,
-                        executable: mode & 0o111 != 0,
-                    },
-                );
-            }
-            tar::EntryType::Directory => {}
-            tar::EntryType::Symlink => {
-                let target = link_name(&entry, meta.link, out, &raw)?;
-                out.link(key, &target)?;
-            }
-            tar::EntryType::Link => {
-                let target = link_name(&entry, meta.link, out, &raw)?;
-                out.hard_link(key, &raw, &target)?;
-            }
-            other => {
-                return Err(out.refuse(format!(
-                    "the entry `{}` is a {} (only files, folders and links are allowed)",
-                    shorten(&raw),
-                    describe(other)
-                )));
-            }
-        }
-    }
-    if pending.path.is_some() || pending.link.is_some() || pending.size.is_some() {
-        return Err(out.corrupt("a long-name or PAX header describes no entry"));
-    }
-    // After the tar's end only zero padding may follow (tar writers pad to
-    // a record size); it is read through the cap too, so a gzip stream of
-    // endless zeros is cut off. A truncated gzip stream also surfaces here.
-    let mut rest = archive.into_inner();
-    let mut buf = [0u8; 64 * 1024];
-    loop {
-        let n = rest.read(&mut buf).map_err(|e| io_err(out, e))?;
-        if n == 0 {
-            break;
-        }
-        if buf[..n].iter().any(|b| *b != 0) {
-            return Err(out.refuse("it has data after the end of the tar archive".to_string()));
-        }
-    }
-    Ok(())
-}
-
-/// Reads a metadata member whose size was checked already.
-fn read_meta(entry: &mut dyn Read, size: u64) -> std::io::Result<Vec<u8>> {
-    let mut bytes = Vec::with_capacity(size as usize);
-    entry.take(size).read_to_end(&mut bytes)?;
-    if (bytes.len() as u64) < size {
-        return Err(std::io::Error::other("a header's data is cut short"));
-    }
-    Ok(bytes)
-}
-
-/// The keys of a local PAX header that matter here: `path`, `linkpath` and
-/// `size`. Anything else (times, owners, attributes) is ignored.
-fn apply_pax(bytes: &[u8], pending: &mut Pending, out: &Unpacked) -> Result<()> {
-    for ext in tar::PaxExtensions::new(bytes) {
-        let ext = ext.map_err(|e| out.corrupt(format!("a PAX header is malformed: {e}")))?;
-        let value = || {
-            ext.value()
-                .map(str::to_string)
-                .map_err(|_| out.corrupt("a PAX header has a value that is not UTF-8"))
-        };
-        match ext.key_bytes() {
-            b"path" => pending.path = Some(value()?),
-            b"linkpath" => pending.link = Some(value()?),
-            b"size" => {
-                let v = value()?;
-                pending.size = Some(v.trim().parse().map_err(|_| {
-                    out.corrupt(format!(
-                        "a PAX header has a size that is not a number: `{}`",
-                        shorten(&v)
-                    ))
-                })?);
-            }
-            _ => {}
-        }
-    }
-    Ok(())
-}
-
-fn link_name<R: Read>(
-    entry: &tar::Entry<R>,
-    long: Option<String>,
-    out: &Unpacked,
-    raw: &str,
-) -> Result<String> {
-    if let Some(l) = long {
-        return Ok(l);
-    }
-    entry
-        .link_name_bytes()
-        .map(|b| String::from_utf8_lossy(&b).into_owned())
-        .ok_or_else(|| out.corrupt(format!("the link `{}` has no target", shorten(raw))))
-}
-
-fn describe(kind: tar::EntryType) -> &'static str {
-    match kind {
-        tar::EntryType::Char => "character device",
-        tar::EntryType::Block => "block device",
-        tar::EntryType::Fifo => "FIFO",
-        tar::EntryType::GNUSparse => "sparse file",
-        _ => "special file",
-    }
-}
-
-fn unpack_zip<R: Read + Seek>(mut reader: R, out: &mut Unpacked) -> Result<()> {
-    check_zip_directory(&mut reader, out)?;
-    let mut zip = zip::ZipArchive::new(reader).map_err(|e| out.corrupt(e))?;
-    if zip.len() as u64 > MAX_ENTRIES {
-        return Err(out.refuse(format!(
-            "it has more than {MAX_ENTRIES} members (the limit for a lab template)"
-        )));
-    }
-    for i in 0..zip.len() {
-        let mut file = zip.by_index(i).map_err(|e| out.corrupt(e))?;
-        let raw = file.name().map_err(|e| out.corrupt(e))?.into_owned();
-        let Some(key) = out.key(&raw)? else { continue };
-        let mode = file.unix_mode().unwrap_or(0o644);
-        let kind = mode & 0o170000;
-        if file.is_dir() {
-            continue;
-        }
-        match kind {
-            0 | 0o100000 => {
-                out.check_declared(file.size())?;
-                let bytes = out.read_limited(&mut file, &raw)?;
-                out.entries.insert(
-                    key,
-                    Entry::File {
-                        bytes,
-                        executable: mode & 0o111 != 0,
-                    },
-                );
-            }
-            0o120000 => {
-                if file.size() > MAX_PATH {
-                    return Err(out.refuse(format!(
-                        "the symlink `{key}` has a target longer than {MAX_PATH} bytes"
-                    )));
-                }
-                let target = out.read_limited(&mut file, &raw)?;
-                out.link(key, &String::from_utf8_lossy(&target))?;
-            }
-            _ => {
-                return Err(out.refuse(format!(
-                    "the entry `{}` is a special file (only files, folders and links are allowed)",
-                    shorten(&raw)
-                )));
-            }
-        }
-    }
-    Ok(())
-}
-
-/// The zip crate reads the whole central directory into memory when it
-/// opens an archive; its end record says how big that is, so a directory
-/// of millions of entries is refused before it is read. Zip64 (for archives
-/// over 4 GiB or 65,535 entries) is never needed by a lab template.
-fn check_zip_directory<R: Read + Seek>(reader: &mut R, out: &Unpacked) -> Result<()> {
-    use std::io::SeekFrom;
-    let len = reader.seek(SeekFrom::End(0)).map_err(|e| out.corrupt(e))?;
-    let tail_len = len.min(22 + 65_535);
-    reader
-        .seek(SeekFrom::Start(len - tail_len))
-        .map_err(|e| out.corrupt(e))?;
-    let mut tail = vec![0u8; tail_len as usize];
-    reader.read_exact(&mut tail).map_err(|e| out.corrupt(e))?;
-    reader.rewind().map_err(|e| out.corrupt(e))?;
-    let Some(at) = (0..tail.len().saturating_sub(21))
-        .rev()
-        .find(|&i| tail[i..i + 4] == [0x50, 0x4b, 0x05, 0x06])
-    else {
-        return Err(out.corrupt("no end of central directory record"));
-    };
-    let u16_at = |i: usize| u16::from_le_bytes([tail[at + i], tail[at + i + 1]]);
-    let entries = u16_at(10);
-    let size = u32::from_le_bytes([tail[at + 12], tail[at + 13], tail[at + 14], tail[at + 15]]);
-    if entries == u16::MAX || size == u32::MAX {
-        return Err(out.refuse(
-            "it is a zip64 archive (not needed for a lab template, and not supported)".to_string(),
-        ));
-    }
-    if u64::from(entries) > MAX_ENTRIES {
-        return Err(out.refuse(format!(
-            "it has more than {MAX_ENTRIES} members (the limit for a lab template)"
-        )));
-    }
-    // Each entry's record is at most 46 bytes plus a path, an extra field
-    // and a comment of 64 KiB each; far less for a template.
-    if u64::from(size) > MAX_ENTRIES * (46 + MAX_PATH) + MAX_PAX {
-        return Err(out.refuse(format!(
-            "its central directory declares {size} bytes, more than its members need"
-        )));
-    }
-    Ok(())
 }
 
 /// Archives often hold one top folder (`demo-1.0/lab.toml`): when the root
