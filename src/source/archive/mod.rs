@@ -193,21 +193,22 @@ impl Unpacked<'_> {
             )));
         }
         let path = Path::new(raw);
+        let shown = shorten(raw);
         let mut parts = Vec::new();
         for c in path.components() {
             match c {
                 Component::Normal(s) => parts.push(s.to_string_lossy().into_owned()),
                 Component::CurDir => {}
                 Component::ParentDir => {
-                    return Err(self.refuse(format!("the entry `{raw}` climbs out with `..`")));
+                    return Err(self.refuse(format!("the entry `{shown}` climbs out with `..`")));
                 }
                 Component::RootDir | Component::Prefix(_) => {
-                    return Err(self.refuse(format!("the entry `{raw}` is an absolute path")));
+                    return Err(self.refuse(format!("the entry `{shown}` is an absolute path")));
                 }
             }
         }
         if raw.contains('\\') {
-            return Err(self.refuse(format!("the entry `{raw}` has a backslash in its path")));
+            return Err(self.refuse(format!("the entry `{shown}` has a backslash in its path")));
         }
         if parts.iter().any(|p| IGNORED_NAMES.contains(&p.as_str())) {
             return Ok(None);
@@ -222,12 +223,15 @@ impl Unpacked<'_> {
     pub(crate) fn link(&mut self, key: String, target: &str) -> Result<()> {
         if target.len() as u64 > MAX_PATH {
             return Err(self.refuse(format!(
-                "the symlink `{key}` has a target longer than {MAX_PATH} bytes"
+                "the symlink `{}` has a target longer than {MAX_PATH} bytes",
+                shorten(&key)
             )));
         }
         check_link_inside(&key, Path::new(target)).map_err(|_| {
             self.refuse(format!(
-                "the symlink `{key}` points outside the archive (`{target}`)"
+                "the symlink `{}` points outside the archive (`{}`)",
+                shorten(&key),
+                shorten(target)
             ))
         })?;
         self.entries.insert(key, Entry::Symlink(target.to_string()));

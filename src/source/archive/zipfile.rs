@@ -39,7 +39,8 @@ pub(super) fn unpack_zip<R: Read + Seek>(mut reader: R, out: &mut Unpacked) -> R
             0o120000 => {
                 if file.size() > MAX_PATH {
                     return Err(out.refuse(format!(
-                        "the symlink `{key}` has a target longer than {MAX_PATH} bytes"
+                        "the symlink `{}` has a target longer than {MAX_PATH} bytes",
+                        shorten(&key)
                     )));
                 }
                 let target = out.read_limited(&mut file, &raw)?;
