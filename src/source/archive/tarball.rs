@@ -74,86 +74,15 @@ pub(super) fn unpack_tar<R: Read>(reader: R, out: &mut Unpacked) -> Result<()> {
         out.count()?;
         let kind = entry.header().entry_type();
         let size = entry.header().entry_size().map_err(|e| out.corrupt(e))?;
-        match kind {
-            tar::EntryType::GNULongName | tar::EntryType::GNULongLink => {
-                let what = if kind == tar::EntryType::GNULongName {
-                    "long-name"
-                } else {
-                    "long-link"
-                };
-                if size > MAX_PATH {
-                    return Err(out.refuse(format!(
-                        "a GNU {what} header declares {size} bytes, more than the {MAX_PATH}-byte limit for a path"
-                    )));
-                }
-                let bytes = read_meta(&mut entry, size).map_err(|e| io_err(out, e))?;
-                let end = bytes.iter().position(|b| *b == 0).unwrap_or(bytes.len());
-                let text = String::from_utf8_lossy(&bytes[..end]).into_owned();
-                let slot = if kind == tar::EntryType::GNULongName {
-                    &mut pending.path
-                } else {
-                    &mut pending.link
-                };
-                *slot = Some(text);
-                continue;
-            }
-            tar::EntryType::XHeader | tar::EntryType::XGlobalHeader => {
-                if size > MAX_PAX {
-                    return Err(out.refuse(format!(
-                        "a PAX header declares {size} bytes, more than the {MAX_PAX}-byte limit"
-                    )));
-                }
-                let bytes = read_meta(&mut entry, size).map_err(|e| io_err(out, e))?;
-                if kind == tar::EntryType::XHeader {
-                    apply_pax(&bytes, &mut pending, out)?;
-                }
-                continue;
-            }
-            _ => {}
-        }
-        let meta = std::mem::take(&mut pending);
-        if meta.size.is_some_and(|s| s != size) {
-            return Err(out.refuse(
-                "a PAX header gives a size that differs from its entry's header".to_string(),
-            ));
-        }
-        let raw = match meta.path {
-            Some(p) => p,
-            None => String::from_utf8_lossy(&entry.path_bytes()).into_owned(),
-        };
-        let Some(key) = out.key(&raw)? else { continue };
-        let header = entry.header();
-        let mode = header.mode().unwrap_or(0o644);
-        match kind {
-            tar::EntryType::Regular | tar::EntryType::Continuous => {
-                out.check_declared(size)?;
-                let bytes = out
-                    .read_limited(&mut entry, &raw)
-                    .map_err(|e| if over.get() { out.too_big() } else { e })?;
-                out.entries.insert(
-                    key,
-                    Entry::File {
-                        bytes,
-                        executable: mode & 0o111 != 0,
-                    },
-                );
-            }
-            tar::EntryType::Directory => {}
-            tar::EntryType::Symlink => {
-                let target = link_name(&entry, meta.link, out, &raw)?;
-                out.link(key, &target)?;
-            }
-            tar::EntryType::Link => {
-                let target = link_name(&entry, meta.link, out, &raw)?;
-                out.hard_link(key, &raw, &target)?;
-            }
-            other => {
-                return Err(out.refuse(format!(
-                    "the entry `{}` is a {} (only files, folders and links are allowed)",
-                    shorten(&raw),
-                    describe(other)
-                )));
-            }
+        let read =
+            read_extension(&mut entry, kind, size, &mut pending, out).map_err(|e| match e {
+                Fail::Refused(e) => e,
+                Fail::Io(e) => io_err(out, e),
+            })?;
+        if !read {
+            let meta = std::mem::take(&mut pending);
+            add_member(&mut entry, kind, size, meta, out)
+                .map_err(|e| if over.get() { out.too_big() } else { e })?;
         }
     }
     if pending.path.is_some() || pending.link.is_some() || pending.size.is_some() {
@@ -171,6 +100,110 @@ pub(super) fn unpack_tar<R: Read>(reader: R, out: &mut Unpacked) -> Result<()> {
         }
         if buf[..n].iter().any(|b| *b != 0) {
             return Err(out.refuse("it has data after the end of the tar archive".to_string()));
+        }
+    }
+    Ok(())
+}
+
+/// Why reading a header member failed: refused here, or an I/O error the
+/// caller classifies (over the stream cap, or corrupt).
+enum Fail {
+    Refused(crate::error::Error),
+    Io(std::io::Error),
+}
+
+/// Reads a GNU long-name/long-link or PAX member into `pending`, its
+/// declared size checked first; false for any other member.
+fn read_extension<R: Read>(
+    entry: &mut tar::Entry<R>,
+    kind: tar::EntryType,
+    size: u64,
+    pending: &mut Pending,
+    out: &Unpacked,
+) -> std::result::Result<bool, Fail> {
+    match kind {
+        tar::EntryType::GNULongName | tar::EntryType::GNULongLink => {
+            let name = kind == tar::EntryType::GNULongName;
+            let what = if name { "long-name" } else { "long-link" };
+            if size > MAX_PATH {
+                return Err(Fail::Refused(out.refuse(format!(
+                    "a GNU {what} header declares {size} bytes, more than the {MAX_PATH}-byte limit for a path"
+                ))));
+            }
+            let bytes = read_meta(entry, size).map_err(Fail::Io)?;
+            let end = bytes.iter().position(|b| *b == 0).unwrap_or(bytes.len());
+            let text = String::from_utf8_lossy(&bytes[..end]).into_owned();
+            if name {
+                pending.path = Some(text);
+            } else {
+                pending.link = Some(text);
+            }
+            Ok(true)
+        }
+        tar::EntryType::XHeader | tar::EntryType::XGlobalHeader => {
+            if size > MAX_PAX {
+                return Err(Fail::Refused(out.refuse(format!(
+                    "a PAX header declares {size} bytes, more than the {MAX_PAX}-byte limit"
+                ))));
+            }
+            let bytes = read_meta(entry, size).map_err(Fail::Io)?;
+            if kind == tar::EntryType::XHeader {
+                apply_pax(&bytes, pending, out).map_err(Fail::Refused)?;
+            }
+            Ok(true)
+        }
+        _ => Ok(false),
+    }
+}
+
+/// Adds one file, folder or link member (with what the headers before it
+/// said) to the tree, or refuses it.
+fn add_member<R: Read>(
+    entry: &mut tar::Entry<R>,
+    kind: tar::EntryType,
+    size: u64,
+    meta: Pending,
+    out: &mut Unpacked,
+) -> Result<()> {
+    if meta.size.is_some_and(|s| s != size) {
+        return Err(out
+            .refuse("a PAX header gives a size that differs from its entry's header".to_string()));
+    }
+    let raw = match meta.path {
+        Some(p) => p,
+        None => String::from_utf8_lossy(&entry.path_bytes()).into_owned(),
+    };
+    let Some(key) = out.key(&raw)? else {
+        return Ok(());
+    };
+    let mode = entry.header().mode().unwrap_or(0o644);
+    match kind {
+        tar::EntryType::Regular | tar::EntryType::Continuous => {
+            out.check_declared(size)?;
+            let bytes = out.read_limited(entry, &raw)?;
+            out.entries.insert(
+                key,
+                Entry::File {
+                    bytes,
+                    executable: mode & 0o111 != 0,
+                },
+            );
+        }
+        tar::EntryType::Directory => {}
+        tar::EntryType::Symlink => {
+            let target = link_name(entry, meta.link, out, &raw)?;
+            out.link(key, &target)?;
+        }
+        tar::EntryType::Link => {
+            let target = link_name(entry, meta.link, out, &raw)?;
+            out.hard_link(key, &raw, &target)?;
+        }
+        other => {
+            return Err(out.refuse(format!(
+                "the entry `{}` is a {} (only files, folders and links are allowed)",
+                shorten(&raw),
+                describe(other)
+            )));
         }
     }
     Ok(())
