@@ -15,13 +15,14 @@
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use git2::{CredentialType, FetchOptions as GitFetchOptions, Oid, RemoteCallbacks, Repository};
 use serde::{Deserialize, Serialize};
 
 use super::FetchOptions;
+use super::gitwatch::{Stop, Watch};
 use crate::cache;
 use crate::error::{Error, Result};
 use crate::fsx;
@@ -100,78 +101,6 @@ fn read_meta(path: &Path, url: &str) -> Result<Meta> {
         url: url.to_string(),
         refs: BTreeMap::new(),
     }))
-}
-
-/// The limits of one fetch and why it was stopped, shared with libgit2's
-/// callbacks (which may run on the worker thread).
-struct Watch {
-    started: Instant,
-    deadline: Duration,
-    cap: u64,
-    stopped: Mutex<Option<Stop>>,
-}
-
-#[derive(Clone, Copy)]
-enum Stop {
-    TooBig,
-    TooSlow,
-}
-
-impl Watch {
-    fn from_env() -> Result<Watch> {
-        let secs = match std::env::var("LABFORGE_GIT_TIMEOUT") {
-            Err(_) => 300,
-            Ok(t) => t.trim().parse().map_err(|_| {
-                Error::new(format!(
-                    "LABFORGE_GIT_TIMEOUT=`{}` is not a whole number",
-                    super::archive::shorten(&t)
-                ))
-                .with_help("set LABFORGE_GIT_TIMEOUT to a number of seconds (or unset it for 300)")
-            })?,
-        };
-        Ok(Watch {
-            started: Instant::now(),
-            deadline: Duration::from_secs(secs),
-            cap: cache::max_download()?,
-            stopped: Mutex::new(None),
-        })
-    }
-
-    /// False (stop the transfer) once past the deadline or the cap.
-    fn allows(&self, received: u64) -> bool {
-        let stop = if received > self.cap {
-            Some(Stop::TooBig)
-        } else if self.started.elapsed() > self.deadline {
-            Some(Stop::TooSlow)
-        } else {
-            None
-        };
-        if let Some(s) = stop
-            && let Ok(mut slot) = self.stopped.lock()
-        {
-            slot.get_or_insert(s);
-        }
-        stop.is_none()
-    }
-
-    fn stopped(&self) -> Option<Stop> {
-        self.stopped.lock().ok().and_then(|s| *s)
-    }
-
-    fn error(&self, stop: Stop, shown: &str) -> Error {
-        match stop {
-            Stop::TooBig => Error::new(format!(
-                "refusing to fetch `{shown}`: it sends more than the download limit of {} bytes",
-                self.cap
-            ))
-            .with_help("a lab template is normally small; if you trust this repository, raise the limit with LABFORGE_MAX_DOWNLOAD=BYTES; nothing was cached"),
-            Stop::TooSlow => Error::new(format!(
-                "the fetch of `{shown}` did not finish within {} s",
-                self.deadline.as_secs()
-            ))
-            .with_help("check your network and try again; a slow server needs a longer LABFORGE_GIT_TIMEOUT=SECONDS; a cached copy works with --offline"),
-        }
-    }
 }
 
 /// Fetches on a worker thread and waits at most until the deadline (plus a

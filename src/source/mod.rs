@@ -4,6 +4,7 @@
 
 pub mod archive;
 pub mod git;
+mod gitwatch;
 pub mod http;
 pub mod spec;
 
