@@ -208,3 +208,53 @@ help: let it finish, then run this command again (the lock goes away with that p
     let holder = read(lock_path);
     assert!(holder.ends_with(" labforge hint\n"), "{holder}");
 }
+
+#[test]
+fn issue_13_two_labforge_processes_on_one_lab_take_turns() {
+    let home = Home::new();
+    home.run(&["template", "init", "sk"]).code(0);
+    home.run(&["new", "./sk", "lab", "--defaults", "--no-git", "--trust"])
+        .code(0);
+    let lab = lab(&home);
+    // A solution that takes three seconds, so the check holds the lock.
+    std::fs::write(
+        lab.join("src/greet.sh"),
+        "sleep 3\nprintf 'Hello, %s!\\n' \"$1\"\n",
+    )
+    .unwrap();
+    let mut check = std::process::Command::new(crate::support::LABFORGE)
+        .arg("check")
+        .current_dir(&lab)
+        .env("NO_COLOR", "1")
+        .env("LABFORGE_CONFIG_DIR", home.path().join("config"))
+        .env("LABFORGE_CACHE_DIR", home.cache())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let lock = lab.join(".labforge/lock");
+    let started = std::time::Instant::now();
+    while !std::fs::read_to_string(&lock).is_ok_and(|t| t.ends_with(" labforge check\n")) {
+        assert!(
+            started.elapsed().as_secs() < 10,
+            "the check never took the lock"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    home.run_in(&lab, &["reset", "01-greet"], &[("LABFORGE_LOCK_WAIT", "0")])
+        .code(2)
+        .stdout_eq("")
+        .stderr_eq(&format!(
+            "error: this lab is in use by another labforge process (pid {}, `labforge check`); waited 0 s
+ --> {}
+help: let it finish, then run this command again (the lock goes away with that process; LABFORGE_LOCK_WAIT=SECONDS waits longer)
+",
+            check.id(),
+            lock.display()
+        ));
+    // `next` waits for the check, then sees the progress it saved.
+    home.run_in(&lab, &["next"], &[("LABFORGE_LOCK_WAIT", "20")])
+        .code(0)
+        .stdout_eq("every exercise of Sk passes: well done\n");
+    assert!(check.wait().unwrap().success());
+}
