@@ -112,12 +112,21 @@ pub fn update(
 
 /// The newest version of the template at `source`: a source that can move
 /// (a branch, an archive URL without a pin, a catalog entry, whose catalog is
-/// fetched again first) is fetched unless `offline`; the rest comes from the
-/// cache as usual.
+/// fetched again first) is fetched unless `offline`, as is the catalog that
+/// listed a pinned source; the rest comes from the cache as usual.
 fn latest(source: &str, offline: bool) -> Result<Lab> {
-    let spec = SourceSpec::parse(source)?;
+    let mut spec = SourceSpec::parse(source)?;
     if !offline && let SourceSpec::Catalog { catalog, .. } = &spec {
         crate::catalog::update(Some(catalog))?;
+    }
+    // A lab from a catalog records the pinned source the catalog gave;
+    // the catalog, fetched again, says where that entry is now.
+    if !offline
+        && matches!(spec, SourceSpec::Git { .. } | SourceSpec::Archive { .. })
+        && !spec.can_move()
+        && let Some(followed) = crate::catalog::follow(source)?
+    {
+        spec = followed;
     }
     let refresh = !offline && spec.can_move();
     source::load_spec(&spec, &FetchOptions { offline, refresh })

@@ -258,3 +258,37 @@ help: let it finish, then run this command again (the lock goes away with that p
         .stdout_eq("every exercise of Sk passes: well done\n");
     assert!(check.wait().unwrap().success());
 }
+
+#[test]
+fn issue_13_update_follows_the_catalog_a_lab_came_from() {
+    let home = Home::new();
+    let repo = Repo::init(&home.path().join("team-labs"));
+    repo.add_fixture("hello-lab", "labs/hello").write(
+        "catalog.toml",
+        "[[lab]]\nid = \"hello\"\ntitle = \"Hello\"\nsource = \"labs/hello\"\n",
+    );
+    let c1 = repo.commit("catalog");
+    let url = repo.url();
+    home.run(&["catalog", "add", "team", &url]).code(0);
+    home.run(&["new", "team/hello", "lab", "--defaults", "--no-git"])
+        .code(0);
+    let lab = lab(&home);
+    assert_eq!(
+        super::state_source(&lab),
+        (format!("{url}//labs/hello#{c1}"), c1.clone())
+    );
+    let path = repo.dir.join("labs/hello/lab.toml");
+    std::fs::write(&path, read(path.clone()).replace("1.0.0", "1.1.0")).unwrap();
+    let c2 = repo.commit("hello 1.1.0");
+    home.run_in(&lab, &["update", "--check", "--offline"], &[])
+        .code(0)
+        .stdout_eq("hello-lab: 1.0.0 is the latest\n");
+    home.run_in(&lab, &["update", "--check"], &[])
+        .code(1)
+        .stdout_eq("hello-lab: 1.0.0 -> 1.1.0 available; run `labforge update`\n");
+    home.run_in(&lab, &["update"], &[]).code(0);
+    assert_eq!(
+        super::state_source(&lab),
+        (format!("{url}//labs/hello#{c2}"), c2.clone())
+    );
+}
