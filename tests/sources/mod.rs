@@ -8,7 +8,7 @@ mod flags;
 mod hostile;
 mod hostile_servers;
 mod limits;
-mod repos;
+pub mod repos;
 mod server;
 
 use std::collections::BTreeMap;
