@@ -25,11 +25,13 @@ pub struct LabLock {
 /// second process shows).
 pub fn acquire(root: &Path, command: &str) -> Result<LabLock> {
     let path = root.join(LOCK_FILE);
-    let mut file = File::options()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
+    let mut options = File::options();
+    options.read(true).write(true).create(true).truncate(false);
+    // Never through a link: a shared lab could point the lock at a file
+    // of the learner's, which the holder line would overwrite.
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, nix::libc::O_NOFOLLOW);
+    let mut file = options
         .open(&path)
         .map_err(|e| Error::io("open the lock file", &path, e))?;
     let wait = wait_limit()?;
@@ -80,4 +82,26 @@ fn busy(path: &Path, file: &mut File, wait: Duration) -> Error {
     ))
     .in_file(path)
     .with_help("let it finish, then run this command again (the lock goes away with that process; LABFORGE_LOCK_WAIT=SECONDS waits longer)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_lock_is_never_taken_through_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("lab");
+        std::fs::create_dir_all(root.join(".labforge")).unwrap();
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "precious").unwrap();
+        std::os::unix::fs::symlink(&victim, root.join(LOCK_FILE)).unwrap();
+        assert!(acquire(&root, "test").is_err());
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+        std::fs::remove_file(root.join(LOCK_FILE)).unwrap();
+        let held = acquire(&root, "test").unwrap();
+        let text = std::fs::read_to_string(root.join(LOCK_FILE)).unwrap();
+        assert_eq!(text, format!("{} labforge test\n", std::process::id()));
+        drop(held);
+    }
 }

@@ -292,3 +292,29 @@ fn issue_13_update_follows_the_catalog_a_lab_came_from() {
         (format!("{url}//labs/hello#{c2}"), c2.clone())
     );
 }
+
+#[test]
+fn issue_13_a_lock_file_that_is_a_link_is_refused_and_its_target_untouched() {
+    let home = Home::new();
+    home.run(&["template", "init", "sk"]).code(0);
+    home.run(&["new", "./sk", "lab", "--defaults", "--no-git"])
+        .code(0);
+    let lab = lab(&home);
+    let victim = home.path().join("victim.txt");
+    std::fs::write(&victim, "precious\n").unwrap();
+    let lock = lab.join(".labforge/lock");
+    std::os::unix::fs::symlink(&victim, &lock).unwrap();
+    for args in [&["hint"][..], &["update"], &["status"]] {
+        home.run_in(&lab, args, &[])
+            .code(2)
+            .stdout_eq("")
+            .stderr_eq(&format!(
+                "error: `.labforge/lock` is a symbolic link; labforge keeps its own files in a real folder and never follows a link there
+ --> {}
+help: remove the link and restore .labforge/ from git (`git checkout .labforge`)
+",
+                lock.display()
+            ));
+    }
+    assert_eq!(read(victim), "precious\n");
+}
