@@ -57,6 +57,7 @@ pub fn load(
     let repo_dir = base.join(&key);
     let meta_path = base.join(format!("{key}.toml"));
     let _lock = cache::Lock::acquire(&base.join(format!("{key}.lock")))?;
+    let cap = cache::max_download()?;
     let ref_key = reference.unwrap_or("HEAD").to_string();
     let mut meta = read_meta(&meta_path, url)?;
     // A full commit id needs no record: if the commit is here, it is the one.
@@ -66,7 +67,7 @@ pub fn load(
     if !opts.refresh
         && let Some(commit) = meta.refs.get(&ref_key).or(full_commit.as_ref())
         && let Ok(repo) = Repository::open_bare(&repo_dir)
-        && let Ok(tree) = tree_at(&repo, commit, subfolder, shown)
+        && let Ok(tree) = tree_at(&repo, commit, subfolder, shown, cap)
     {
         return Ok(Fetched {
             commit: commit.clone(),
@@ -83,8 +84,8 @@ pub fn load(
     let text = toml::to_string(&meta)
         .map_err(|e| Error::new(format!("could not write the cache record: {e}")))?;
     fsx::write_atomic(&meta_path, text)?;
-    let tree =
-        tree_at(&repo, &commit, subfolder, shown).map_err(|e| git_error(shown, "read", &e))??;
+    let tree = tree_at(&repo, &commit, subfolder, shown, cap)
+        .map_err(|e| git_error(shown, "read", &e))??;
     Ok(Fetched { commit, tree })
 }
 
@@ -394,6 +395,7 @@ fn tree_at(
     commit: &str,
     subfolder: Option<&str>,
     shown: &str,
+    cap: u64,
 ) -> std::result::Result<Result<TemplateTree>, git2::Error> {
     let commit_obj = repo.find_commit(Oid::from_str(commit)?)?;
     let mut tree = commit_obj.tree()?;
@@ -417,24 +419,53 @@ fn tree_at(
             }
         }
     }
-    files_of(repo, &tree, shown)
+    files_of(repo, &tree, shown, cap)
 }
 
-/// Every file and symlink under `tree`; a symlink pointing outside is the
-/// user's problem (the inner error).
+/// Every file and symlink under `tree`; a symlink pointing outside, or
+/// files adding up to more than `cap` bytes, are the user's problem (the
+/// inner error). Sizes are read from object headers before any blob is
+/// inflated, so a small pack holding a huge blob is refused unread.
 fn files_of(
     repo: &Repository,
     tree: &git2::Tree,
     shown: &str,
+    cap: u64,
 ) -> std::result::Result<Result<TemplateTree>, git2::Error> {
+    let odb = repo.odb()?;
     let mut entries = BTreeMap::new();
     let mut problem: Option<Error> = None;
+    let mut total: u64 = 0;
     tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
         let name = entry.name().unwrap_or("");
         if IGNORED_NAMES.contains(&name) {
             return git2::TreeWalkResult::Skip;
         }
         let key = format!("{dir}{name}");
+        if matches!(entry.filemode(), 0o100644 | 0o100755 | 0o100664 | 0o120000) {
+            total += odb.read_header(entry.id()).map(|(n, _)| n as u64).unwrap_or(0);
+            let too_many = entries.len() as u64 >= super::archive::MAX_ENTRIES;
+            if total > cap || too_many {
+                let (why, help) = if too_many {
+                    (
+                        format!(
+                            "it has more than {} files (the limit for a lab template)",
+                            super::archive::MAX_ENTRIES
+                        ),
+                        "point `//SUBFOLDER` at the folder that holds lab.toml",
+                    )
+                } else {
+                    (
+                        format!("its files add up to more than {cap} bytes (a decompression bomb?)"),
+                        "raise the cap with LABFORGE_MAX_DOWNLOAD=BYTES only if you trust this repository",
+                    )
+                };
+                problem.get_or_insert(
+                    Error::new(format!("refusing to load `{shown}`: {why}")).with_help(help),
+                );
+                return git2::TreeWalkResult::Abort;
+            }
+        }
         let blob = || {
             entry
                 .to_object(repo)

@@ -383,3 +383,29 @@ fn issue_13_a_zip_with_too_many_members_is_refused_before_its_directory_is_read(
     home.run(&["new", &srv.url("/ok.zip"), "ok", "--defaults", "--no-git"])
         .code(0);
 }
+
+#[test]
+fn issue_13_a_git_blob_bigger_than_the_cap_is_refused_before_it_is_inflated() {
+    if !crate::support::require_tool("/usr/bin/time") {
+        return;
+    }
+    let home = Home::new();
+    let repo = super::repos::Repo::init(&home.path().join("repo"));
+    repo.add_fixture("hello-lab", "");
+    // 2 MiB of zeros: a pack of a few KiB, a tree over the 1 MiB cap.
+    repo.write("common/zeros.txt", &"0".repeat(2 * 1024 * 1024));
+    repo.commit("a big file");
+    let url = repo.url();
+    let (out, rss) = measured(
+        &home,
+        &["new", &url, "dest", "--defaults", "--no-git"],
+        &[("LABFORGE_MAX_DOWNLOAD", "1M")],
+    );
+    out.code(2).stdout_eq("").stderr_eq(&format!(
+        "error: refusing to load `{url}`: its files add up to more than 1048576 bytes (a decompression bomb?)
+help: raise the cap with LABFORGE_MAX_DOWNLOAD=BYTES only if you trust this repository
+"
+    ));
+    assert!(rss < MAX_RSS_KB, "peak RSS {rss} KiB");
+    assert_eq!(home.work_files(), Vec::<String>::new());
+}
