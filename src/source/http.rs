@@ -98,10 +98,23 @@ fn read_file(url: &str, path: &std::path::Path, cap: u64) -> Result<Vec<u8>> {
         Error::new(format!("could not read `{url}`: {}", e.message))
             .with_help("check the path of the archive")
     })?;
+    if !meta.is_file() {
+        return Err(Error::new(format!("`{url}` is not a regular file"))
+            .with_help("give the path of an archive file"));
+    }
     if meta.len() > cap {
         return Err(too_big(url, cap));
     }
-    fsx::read(path)
+    // Read under the cap too: the file may grow while it is read.
+    let file = std::fs::File::open(path).map_err(|e| Error::io("read", path, e))?;
+    let mut bytes = Vec::new();
+    file.take(cap + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io("read", path, e))?;
+    if bytes.len() as u64 > cap {
+        return Err(too_big(url, cap));
+    }
+    Ok(bytes)
 }
 
 fn retry_delay_ms() -> u64 {

@@ -409,3 +409,17 @@ help: raise the cap with LABFORGE_MAX_DOWNLOAD=BYTES only if you trust this repo
     assert!(rss < MAX_RSS_KB, "peak RSS {rss} KiB");
     assert_eq!(home.work_files(), Vec::<String>::new());
 }
+
+#[test]
+fn issue_13_a_local_archive_that_is_an_endless_device_is_refused() {
+    let home = Home::new();
+    let link = home.path().join("zero.tar.gz");
+    std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
+    let url = format!("file://{}", link.display());
+    refused(
+        &home,
+        &url,
+        &[],
+        &format!("error: `{url}` is not a regular file\nhelp: give the path of an archive file\n"),
+    );
+}
