@@ -722,25 +722,25 @@ fn run_checks(lab: &Lab, p: &Prepared, exercises: &[String], opts: &GradeOptions
         } else {
             Mark::Fail
         };
-        if e.status != "pass" && g.first_failing.is_none() {
-            if let Some(c) = e
+        if e.status != "pass"
+            && g.first_failing.is_none()
+            && let Some(c) = e
                 .checks
                 .iter()
                 .find(|c| !c.warn && c.status != "pass" && c.status != "skipped")
-            {
-                g.first_failing = Some(Failing {
-                    exercise: e.id.clone(),
-                    check: c.id.clone(),
-                    message: c
-                        .message
-                        .clone()
-                        .unwrap_or_default()
-                        .lines()
-                        .next()
-                        .unwrap_or("")
-                        .to_string(),
-                });
-            }
+        {
+            g.first_failing = Some(Failing {
+                exercise: e.id.clone(),
+                check: c.id.clone(),
+                message: c
+                    .message
+                    .clone()
+                    .unwrap_or_default()
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+                    .to_string(),
+            });
         }
         g.exercises.insert(id.to_string(), mark);
     }
