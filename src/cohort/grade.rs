@@ -43,6 +43,9 @@ pub struct GradeOptions {
     pub trust: bool,
     /// Per learner, for the whole `check` run.
     pub timeout: Duration,
+    /// Read `DIR/NAME/results.json` (the CI artifacts) instead of running
+    /// anything: the mentor chooses to trust the hosting's runners.
+    pub from_ci: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -121,6 +124,9 @@ pub struct LearnerGrade {
     /// Set when the learner could not be graded (the rest are).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// True when the verdicts are the CI's `results.json`, not a re-run.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub from_ci: bool,
     /// The work folder (for the report's ADR pages).
     #[serde(skip)]
     pub work: Option<PathBuf>,
@@ -141,6 +147,7 @@ impl LearnerGrade {
             tamper: Vec::new(),
             seconds: 0.0,
             error: Some(error),
+            from_ci: false,
             work: None,
         }
     }
@@ -188,21 +195,13 @@ pub fn grade(dir: &Path, cohort: &Cohort, opts: &GradeOptions) -> Result<Grades>
     let dir = &std::path::absolute(dir).map_err(|e| Error::io("resolve", dir, e))?;
     let lab = load_lab(dir, cohort)?;
     let source = lab.origin.source_string();
+    let m = &lab.manifest;
+    if let Some(ci) = &opts.from_ci {
+        return from_ci(dir, cohort, &lab, ci, opts);
+    }
     crate::trust::ensure_trusted(&source, opts.trust)?;
     consent(cohort.learners.len(), opts.trust)?;
-    let m = &lab.manifest;
-    let exercises: Vec<String> = match &opts.exercise {
-        Some(e) => {
-            let ex = m.exercise_by_id(e).ok_or_else(|| {
-                Error::new(format!("the lab has no exercise `{e}`")).with_help(format!(
-                    "the exercises are: {}",
-                    m.exercises().map(|e| e.id()).collect::<Vec<_>>().join(", ")
-                ))
-            })?;
-            vec![ex.id().to_string()]
-        }
-        None => m.exercises().map(|e| e.id().to_string()).collect(),
-    };
+    let exercises = exercise_ids(&lab, opts.exercise.as_deref())?;
     let synced: BTreeMap<String, sync::Synced> = sync::last(dir)
         .into_iter()
         .map(|s| (s.name.clone(), s))
@@ -297,6 +296,78 @@ pub fn grade(dir: &Path, cohort: &Cohort, opts: &GradeOptions) -> Result<Grades>
         source,
         exercises,
         setups,
+        learners,
+    };
+    let json = serde_json::to_string_pretty(&grades).unwrap_or_default();
+    fsx::write_atomic(&cache(dir, GRADES_FILE), json + "\n")?;
+    Ok(grades)
+}
+
+fn exercise_ids(lab: &Lab, only: Option<&str>) -> Result<Vec<String>> {
+    let m = &lab.manifest;
+    match only {
+        Some(e) => {
+            let ex = m.exercise_by_id(e).ok_or_else(|| {
+                Error::new(format!("the lab has no exercise `{e}`")).with_help(format!(
+                    "the exercises are: {}",
+                    m.exercises().map(|e| e.id()).collect::<Vec<_>>().join(", ")
+                ))
+            })?;
+            Ok(vec![ex.id().to_string()])
+        }
+        None => Ok(m.exercises().map(|e| e.id().to_string()).collect()),
+    }
+}
+
+/// `grade --from-ci DIR`: the verdicts of each learner's CI artifact
+/// (`DIR/NAME/results.json` or `DIR/NAME.json`), nothing run here. The
+/// mentor trusts the hosting's runners; the table says so per learner.
+fn from_ci(
+    dir: &Path,
+    cohort: &Cohort,
+    lab: &Lab,
+    ci: &Path,
+    opts: &GradeOptions,
+) -> Result<Grades> {
+    let m = &lab.manifest;
+    let exercises = exercise_ids(lab, opts.exercise.as_deref())?;
+    let mut learners = Vec::new();
+    for l in &cohort.learners {
+        let candidates = [
+            ci.join(&l.name).join("results.json"),
+            ci.join(format!("{}.json", l.name)),
+        ];
+        let Some(path) = candidates.iter().find(|p| p.is_file()) else {
+            learners.push(LearnerGrade::failed(
+                &l.name,
+                None,
+                format!("no CI results: expected {}", candidates[0].display()),
+            ));
+            continue;
+        };
+        let text = fsx::read_to_string(path)?;
+        let mut g = LearnerGrade::failed(&l.name, None, String::new());
+        g.error = None;
+        g.from_ci = true;
+        match serde_json::from_str::<CheckJson>(&text) {
+            Ok(parsed) => {
+                g.track = parsed.track.clone();
+                score(lab, &parsed, None, &[], &exercises, &mut g);
+            }
+            Err(e) => {
+                g.error = Some(format!(
+                    "{} is not a labforge results.json: {e}",
+                    path.display()
+                ))
+            }
+        }
+        learners.push(g);
+    }
+    let grades = Grades {
+        lab: format!("{}@{}", m.id(), m.version()),
+        source: lab.origin.source_string(),
+        exercises,
+        setups: Vec::new(),
         learners,
     };
     let json = serde_json::to_string_pretty(&grades).unwrap_or_default();
@@ -616,6 +687,8 @@ fn link_shared(work: &Path, folder: &Path, name: &str) -> Result<()> {
 
 #[derive(Deserialize)]
 struct CheckJson {
+    #[serde(default)]
+    track: Option<String>,
     exercises: Vec<ExerciseJson>,
 }
 
@@ -684,17 +757,31 @@ fn run_checks(lab: &Lab, p: &Prepared, exercises: &[String], opts: &GradeOptions
             return g;
         }
     };
+    score(lab, &parsed, Some(&p.state), &p.edited, exercises, &mut g);
+    g
+}
+
+/// Marks, counts and the first failing check from a `check --json` result.
+/// `state` (the learner's progress) tells "not started" from "fails";
+/// without it, only what passes counts as reached.
+fn score(
+    lab: &Lab,
+    parsed: &CheckJson,
+    state: Option<&State>,
+    edited: &[String],
+    exercises: &[String],
+    g: &mut LearnerGrade,
+) {
     let by_id: BTreeMap<&str, &ExerciseJson> = parsed
         .exercises
         .iter()
         .map(|e| (e.id.as_str(), e))
         .collect();
-    let reached: BTreeSet<&str> = p
-        .state
-        .done
-        .keys()
-        .map(String::as_str)
-        .chain(p.state.current.as_deref())
+    let reached: BTreeSet<&str> = state
+        .map(|s| s.done.keys().map(String::as_str).collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
+        .chain(state.and_then(|s| s.current.as_deref()))
         .collect();
     let ids: Vec<&str> = lab.manifest.exercises().map(|e| e.id()).collect();
     // The furthest exercise the learner reached: by their progress, or by
@@ -711,7 +798,7 @@ fn run_checks(lab: &Lab, p: &Prepared, exercises: &[String], opts: &GradeOptions
             g.exercises.insert(id.to_string(), Mark::NotStarted);
             continue;
         };
-        let touched = p.edited.iter().any(|f| exercise_mentions(lab, id, f));
+        let touched = edited.iter().any(|f| exercise_mentions(lab, id, f));
         let mark = if e.status == "pass" {
             g.passed += 1;
             Mark::Pass
@@ -744,7 +831,6 @@ fn run_checks(lab: &Lab, p: &Prepared, exercises: &[String], opts: &GradeOptions
         }
         g.exercises.insert(id.to_string(), mark);
     }
-    g
 }
 
 /// True when a check of exercise `id` names `file` (its command, paths).

@@ -60,7 +60,11 @@ pub fn table(g: &Grades) -> String {
         } else {
             "all pass".to_string()
         };
-        let tamper = if l.tamper.is_empty() { "" } else { " (!)" };
+        let tamper = match (l.tamper.is_empty(), l.from_ci) {
+            (false, _) => " (!)",
+            (true, true) => " (from CI)",
+            _ => "",
+        };
         let _ = writeln!(s, "  {passed:6}  {note}{tamper}");
     }
     s

@@ -93,6 +93,9 @@ pub struct GradeArgs {
     /// Print the grades as CSV
     #[arg(long)]
     pub csv: bool,
+    /// Read each learner's CI artifact (DIR/NAME/results.json) instead of running checks
+    #[arg(long, value_name = "DIR")]
+    pub from_ci: Option<PathBuf>,
     /// Longest `check` run per learner, in seconds
     #[arg(long, default_value_t = 1200)]
     pub timeout: u64,
@@ -187,6 +190,7 @@ pub fn run(c: CohortCommand) -> Result<Status> {
                     jobs: a.jobs,
                     trust: a.trust,
                     timeout: Duration::from_secs(a.timeout),
+                    from_ci: a.from_ci,
                 },
             )?;
             if a.json {

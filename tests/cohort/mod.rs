@@ -391,3 +391,164 @@ fn issue_16_cohort_is_graded_by_rerunning_the_checks() {
         );
     }
 }
+
+/// The pipeline files as data, through Python's YAML parser (so "valid
+/// YAML" is checked by a real one): GitHub's `run` steps after the install
+/// step, and GitLab's `script`.
+fn pipeline_commands(lab: &Path) -> (Vec<String>, Vec<String>) {
+    let script = r#"
+import json, sys, yaml
+gh = yaml.safe_load(open(sys.argv[1]))
+gl = yaml.safe_load(open(sys.argv[2]))
+steps = gh["jobs"]["check"]["steps"]
+runs = [s["run"] for s in steps if "run" in s and not s.get("name", "").startswith("Install")]
+assert any(s.get("uses", "").startswith("actions/upload-artifact") and s["with"]["path"] == "results.json" for s in steps)
+assert gl["labforge"]["artifacts"]["paths"] == ["results.json"]
+print(json.dumps([runs, gl["labforge"]["script"]]))
+"#;
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(lab.join(".github/workflows/labforge.yml"))
+        .arg(lab.join(".gitlab-ci.yml"))
+        .output()
+        .expect("python3");
+    assert!(
+        out.status.success(),
+        "the pipelines are not valid YAML of the expected shape: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// `results.json` without what changes from run to run.
+fn verdicts(json: &str) -> serde_json::Value {
+    let mut v: serde_json::Value = serde_json::from_str(json).unwrap();
+    for ex in v["exercises"].as_array_mut().unwrap() {
+        for c in ex["checks"].as_array_mut().unwrap() {
+            let c = c.as_object_mut().unwrap();
+            c.remove("duration_ms");
+            c.remove("output");
+        }
+    }
+    v
+}
+
+#[test]
+fn issue_16_ci_pipelines_grade_like_check_all() {
+    if !require_tool("python3") || !require_tool("git") {
+        return;
+    }
+    let t = tempdir();
+    let root = t.path();
+    labforge(&["new", "database", "gh", "--track", "python", "--defaults"])
+        .dir(root)
+        .run()
+        .code(0);
+    labforge(&[
+        "new",
+        "database",
+        "gl",
+        "--track",
+        "python",
+        "--defaults",
+        "--set",
+        "ci=gitlab",
+    ])
+    .dir(root)
+    .run()
+    .code(0);
+    labforge(&[
+        "new",
+        "database",
+        "none",
+        "--track",
+        "python",
+        "--defaults",
+        "--set",
+        "ci=none",
+    ])
+    .dir(root)
+    .run()
+    .code(0);
+    assert!(root.join("gh/.github/workflows/labforge.yml").is_file());
+    assert!(!root.join("gh/.gitlab-ci.yml").exists());
+    assert!(root.join("gl/.gitlab-ci.yml").is_file());
+    assert!(!root.join("gl/.github").exists());
+    assert!(!root.join("none/.github").exists() && !root.join("none/.gitlab-ci.yml").exists());
+    // Both files, for the YAML check: GitHub's from gh, GitLab's from gl.
+    fs::copy(
+        root.join("gl/.gitlab-ci.yml"),
+        root.join("gh/.gitlab-ci.yml"),
+    )
+    .unwrap();
+    let (github, gitlab) = pipeline_commands(&root.join("gh"));
+    fs::remove_file(root.join("gh/.gitlab-ci.yml")).unwrap();
+    assert_eq!(
+        github,
+        [
+            "labforge setup",
+            "labforge check --all --json > results.json || test -s results.json"
+        ]
+    );
+    assert_eq!(github, gitlab, "both hostings run the same commands");
+
+    // The CI's checkout: a fresh clone of the learner's repository.
+    git(root, &["clone", "-q", "gh", "ci"]);
+    let ci = root.join("ci");
+    let bin = Path::new(crate::support::LABFORGE).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    for cmd in &github {
+        let ok = Command::new("sh")
+            .arg("-c")
+            .arg(cmd)
+            .current_dir(&ci)
+            .env("PATH", &path)
+            .env("CI", "true")
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "`{cmd}` failed as the pipeline runs it");
+    }
+    let from_ci = fs::read_to_string(ci.join("results.json")).unwrap();
+    let direct = labforge(&["check", "--all", "--json"]).dir(&ci).run();
+    direct.code(1);
+    assert_eq!(verdicts(&from_ci), verdicts(&direct.stdout));
+    assert_eq!(verdicts(&from_ci)["exercises"].as_array().unwrap().len(), 8);
+
+    // A mentor who trusts the CI reads the artifacts instead of re-running.
+    fs::create_dir_all(root.join("artifacts/gh")).unwrap();
+    fs::write(root.join("artifacts/gh/results.json"), &from_ci).unwrap();
+    labforge(&["cohort", "init", "--lab", "database"])
+        .dir(root)
+        .run()
+        .code(0);
+    labforge(&["cohort", "add", "gh", "gh"])
+        .dir(root)
+        .run()
+        .code(0);
+    labforge(&["cohort", "add", "nobody", "nobody"])
+        .dir(root)
+        .run()
+        .code(0);
+    let g = labforge(&["cohort", "grade", "--from-ci", "artifacts", "--csv"])
+        .dir(root)
+        .run();
+    g.code(1);
+    let rows: Vec<&str> = g.stdout.lines().collect();
+    assert!(
+        rows[1].starts_with("gh,,python,0,8,not_started,"),
+        "{}",
+        g.stdout
+    );
+    assert!(rows[2].starts_with("nobody,,,0,0,"), "{}", g.stdout);
+    assert!(
+        rows[2].ends_with(",no CI results: expected artifacts/nobody/results.json"),
+        "{}",
+        g.stdout
+    );
+}
