@@ -1,5 +1,5 @@
-//! CI autograding: when a lab asks its learners a `ci` question (choices
-//! `github`, `gitlab`, `none`), `new` writes the hosting's pipeline from the
+//! CI autograding: when a lab names a variable in `[lab] autograde` (a
+//! choice among `github`, `gitlab`, `none`), `new` writes the hosting's pipeline from the
 //! shared templates in `templates/ci/`: install labforge at the version that
 //! made the lab, `labforge setup`, `labforge check --all --json >
 //! results.json`, keep `results.json` as an artifact. The hosting's runners
@@ -11,8 +11,7 @@ use std::collections::BTreeMap;
 use crate::error::Result;
 use crate::template::{Entry, Lab, SHARED_TEMPLATES};
 
-/// The answer's name, its choices and where each pipeline goes.
-pub const VARIABLE: &str = "ci";
+/// Each choice's template and where its pipeline goes.
 const PIPELINES: &[(&str, &str, &str)] = &[
     (
         "github",
@@ -22,15 +21,18 @@ const PIPELINES: &[(&str, &str, &str)] = &[
     ("gitlab", "ci/gitlab.yml.hbs", ".gitlab-ci.yml"),
 ];
 
-/// Adds the pipeline the `ci` answer names (nothing for `none` or when the
-/// lab has no `ci` variable).
+/// Adds the pipeline the autograde answer names (nothing for `none` or
+/// when the lab has no `autograde`).
 pub fn add_ci(
     lab: &Lab,
     track: Option<&str>,
     answers: &toml::Table,
     entries: &mut BTreeMap<String, Entry>,
 ) -> Result<()> {
-    let Some(choice) = answers.get(VARIABLE).and_then(|v| v.as_str()) else {
+    let Some(var) = &lab.manifest.lab.autograde else {
+        return Ok(());
+    };
+    let Some(choice) = answers.get(var.get_ref()).and_then(|v| v.as_str()) else {
         return Ok(());
     };
     for (name, template, dest) in PIPELINES {
