@@ -19,6 +19,7 @@ pub mod html;
 pub mod labinfo;
 pub mod manifest;
 pub mod parallel;
+pub mod pathgate;
 pub mod prompt;
 pub mod render;
 pub mod scaffold;

@@ -8,6 +8,7 @@ mod check;
 mod cohort;
 mod engine;
 mod labs;
+mod security;
 mod site;
 mod sources;
 mod update;

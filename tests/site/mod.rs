@@ -438,8 +438,10 @@ fn issue_15_mermaid_graph_has_one_node_per_record_and_one_edge_per_link() {
         .code(2)
         .stdout_eq("")
         .stderr_eq(
-            "error: unknown graph format `svg`: choose dot or mermaid
-help: usage: adr generate toc [-i INTRO] [-o OUTRO] [-p LINK_PREFIX] (see `adr help generate`)
+            "error: invalid value 'svg' for '--format <FORMAT>'
+  [possible values: dot, mermaid]
+
+For more information, try '--help'.
 ",
         );
 }

@@ -426,13 +426,14 @@ fn search_index(records: &[SiteRecord]) -> String {
     let entries: Vec<Entry<'_>> = records
         .iter()
         .map(|r| {
-            let link_lines: Vec<usize> = crate::adr::record::links(&r.body)
+            let targets: Vec<String> = r
+                .links
                 .iter()
-                .map(|l| l.line)
+                .map(|l| format!("]({})", l.target_file))
                 .collect();
             let mut text = r.title.to_lowercase();
-            for (n, line) in r.body.lines().enumerate() {
-                if link_lines.contains(&(n + 1)) || line.starts_with("# ") {
+            for line in r.body.lines() {
+                if line.starts_with("# ") || targets.iter().any(|t| line.contains(t.as_str())) {
                     continue;
                 }
                 let line = link.replace_all(line.trim(), "$1");

@@ -3,8 +3,7 @@
 //! filters use), date, decision-makers, relations to other records, and the
 //! Markdown body without front matter.
 
-use crate::adr::markdown;
-use crate::adr::record;
+use crate::adr::parse;
 use crate::adr::repo::{RecordFile, Repo};
 use crate::adr::{Format, create::read_record};
 use crate::error::Result;
@@ -41,39 +40,59 @@ pub struct Relation {
     pub target_file: String,
 }
 
-/// Every record of the repository, in number order (file name breaks ties).
+/// Every record of the repository, in number order (file name breaks ties),
+/// read once through the toolkit's record parser (`adr::parse`).
 pub fn load(repo: &Repo) -> Result<Vec<SiteRecord>> {
-    let files = repo.records()?;
-    let mut out = Vec::with_capacity(files.len());
-    for f in files {
+    let mut texts = Vec::new();
+    for f in repo.records()? {
         let text = read_record(repo, &f)?;
-        out.push(from_text(&f, &text));
+        texts.push((f, text));
     }
+    let parsed: Vec<parse::Record> = texts
+        .iter()
+        .map(|(f, text)| parse::parse(&f.file_name, text))
+        .collect();
+    let mut out: Vec<SiteRecord> = texts
+        .iter()
+        .zip(&parsed)
+        .map(|((f, text), rec)| from_parsed(f, text, rec, &parsed))
+        .collect();
     out.sort_by(|a, b| a.number.cmp(&b.number).then(a.file_name.cmp(&b.file_name)));
     Ok(out)
 }
 
-/// The site's view of one record's text.
-pub fn from_text(f: &RecordFile, text: &str) -> SiteRecord {
-    let format = record::format_of(text);
-    let doc = markdown::parse(text);
-    let status_text = record::status(text).unwrap_or_default();
-    let status_text = status_text.lines().next().unwrap_or("").trim().to_string();
-    let date = doc
-        .front("date")
-        .map(|(v, _)| v.to_string())
-        .or_else(|| nygard_date(text))
-        .filter(|d| !d.is_empty());
-    let deciders = doc
-        .front("decision-makers")
-        .or_else(|| doc.front("deciders"))
-        .map(|(v, _)| v.to_string())
-        .filter(|d| !d.is_empty());
-    let links = record::links(text)
-        .into_iter()
-        .map(|l| Relation {
-            verb: l.verb.trim().to_string(),
-            target_file: l.target.rsplit('/').next().unwrap_or("").to_string(),
+/// The site's view of one parsed record; `all` resolves its links
+/// (file names, or `ADR-NNNN` in front matter).
+fn from_parsed(
+    f: &RecordFile,
+    text: &str,
+    rec: &parse::Record,
+    all: &[parse::Record],
+) -> SiteRecord {
+    let format = if rec.format.is_madr() {
+        Format::Madr
+    } else {
+        Format::Nygard
+    };
+    let status_text = rec
+        .status_text
+        .as_deref()
+        .and_then(|s| s.lines().next())
+        .unwrap_or("")
+        .trim()
+        .to_string();
+    let status = match &rec.status {
+        Some(s) => status_word(s),
+        None => status_word(&status_text),
+    };
+    let links = rec
+        .links
+        .iter()
+        .filter_map(|l| {
+            parse::resolve(all, l).map(|t| Relation {
+                verb: l.label.trim().to_string(),
+                target_file: t.file_name.clone(),
+            })
         })
         .collect();
     let id: String = f
@@ -87,23 +106,15 @@ pub fn from_text(f: &RecordFile, text: &str) -> SiteRecord {
         number: f.number,
         file_name: f.file_name.clone(),
         page: format!("{stem}.html"),
-        title: record::display_title(text, f.number),
-        status: status_word(&status_text),
+        title: rec.display_title.clone(),
+        status,
         status_text,
-        date,
-        deciders,
+        date: rec.date.clone().filter(|d| !d.is_empty()),
+        deciders: Some(rec.decision_makers.join(", ")).filter(|d| !d.is_empty()),
         format,
         links,
         body: without_date_line(strip_front_matter(text), format),
     }
-}
-
-/// adr-tools writes `Date: 2024-01-01` under the title.
-fn nygard_date(text: &str) -> Option<String> {
-    text.lines()
-        .take(8)
-        .find_map(|l| l.strip_prefix("Date:"))
-        .map(|d| d.trim().to_string())
 }
 
 /// The Nygard `Date:` line is shown with the page's facts, not twice.
