@@ -252,6 +252,7 @@ pub fn write_html(g: &Grades, out: &Path, adr_dir: &str) -> Result<()> {
                     let repo = Repo {
                         dir,
                         cwd: std::path::PathBuf::new(),
+                        lab: None,
                     };
                     crate::adr::site::build(&repo, &out.join(&l.name)).is_ok()
                 }
