@@ -22,7 +22,13 @@ mod split;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use handlebars::{Context, Handlebars, RenderError, RenderErrorReason};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use handlebars::{
+    Context, Handlebars, Output, RenderContext, RenderError, RenderErrorReason, Renderable,
+    Template,
+};
 use serde_json::{Value, json};
 
 use crate::error::{Error, Result};
@@ -65,6 +71,9 @@ pub struct Renderer {
     ctx: Value,
     /// `ctx` as handlebars holds it, made once for every file.
     hb_ctx: Context,
+    /// Compiled pieces of templates (module `split`) by their text: the
+    /// same `{{name}}` or block in many files is parsed once.
+    compiled: Mutex<HashMap<String, Arc<Template>>>,
     /// The folder errors point into (`labs/x/`, `<builtin>/x/`).
     base: PathBuf,
 }
@@ -110,6 +119,7 @@ impl Renderer {
             hb,
             ctx,
             hb_ctx,
+            compiled: Mutex::default(),
             base,
         })
     }
@@ -140,8 +150,12 @@ impl Renderer {
             match segment {
                 split::Segment::Literal(range) => out.push_str(&text[range.clone()]),
                 split::Segment::Piece(range) => {
-                    let piece = &text[range.clone()];
-                    out.push_str(&self.render_whole(piece).ok()?);
+                    let piece = self.compile(&text[range.clone()])?;
+                    // As `render_template_with_context` does it.
+                    let mut rc = RenderContext::new(None);
+                    piece
+                        .render(&self.hb, &self.hb_ctx, &mut rc, &mut Sink(&mut out))
+                        .ok()?;
                 }
             }
         }
@@ -157,6 +171,22 @@ impl Renderer {
         })
     }
 
+    /// The compiled piece `text`, from the cache or compiled now (as
+    /// `render_template_with_context` compiles), or `None` if it does not
+    /// parse.
+    fn compile(&self, text: &str) -> Option<Arc<Template>> {
+        let cached = self.compiled.lock().ok()?.get(text).cloned();
+        if cached.is_some() {
+            return cached;
+        }
+        let piece = Arc::new(Template::compile(text).ok()?);
+        self.compiled
+            .lock()
+            .ok()?
+            .insert(text.to_string(), Arc::clone(&piece));
+        Some(piece)
+    }
+
     fn error(&self, name: &str, e: RenderError) -> Error {
         let (message, help) = describe(&e, &self.ctx);
         let file = self.base.join(name);
@@ -165,6 +195,16 @@ impl Renderer {
             (Some(l), Some(c)) => err.at(file, l, c),
             _ => err.in_file(file),
         }
+    }
+}
+
+/// Handlebars output straight into a `String`.
+struct Sink<'a>(&'a mut String);
+
+impl Output for Sink<'_> {
+    fn write(&mut self, seg: &str) -> std::io::Result<()> {
+        self.0.push_str(seg);
+        Ok(())
     }
 }
 

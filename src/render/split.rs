@@ -1,7 +1,7 @@
-//! The fast path of rendering: splitting a template at line ends into
-//! literal runs, copied as they are, and *pieces* (the lines that hold
-//! mustaches, with every line of a block), each rendered by handlebars
-//! alone.
+//! The fast path of rendering: splitting a template into literal runs,
+//! copied as they are, and *pieces*, each rendered by handlebars alone: an
+//! expression outside blocks (`{{name}}`, `{{snake name}}`) is a piece by
+//! itself, and a block is a piece of whole lines (every line it touches).
 //!
 //! Why: most of a template is literal text, and handlebars' parser is slow
 //! on it: pest walks it one character at a time, and every element's
@@ -13,8 +13,9 @@
 //! the caller renders the whole template with handlebars instead when
 //! [`plan`] gives `None` or any piece fails (so errors, with their line and
 //! column, always come from the full template):
-//! - a cut is made only at the end of a line, outside every block, so each
-//!   piece is a whole number of lines and every block is whole in one piece;
+//! - a block is whole in one piece, with the whole lines it touches, since
+//!   handlebars looks at the rest of a block tag's line (standalone tags);
+//!   a plain expression has no such effect, so it can be a piece alone;
 //! - anything whose effect can cross a line end, or that this scanner does
 //!   not read exactly, gives no plan: whitespace control (`~`), escapes
 //!   (`\{{`), raw blocks and triple mustaches (`{{{`), comments (`{{!`),
@@ -23,7 +24,7 @@
 //!   mustache, a `{{` that is never closed, and unbalanced blocks;
 //! - a standalone block tag (alone on its line) drops the white space
 //!   before it and the rest of its line, line end included: all inside its
-//!   piece, since a piece is whole lines.
+//!   piece, since a block's piece is whole lines.
 //!
 //! Errors: on any error in a piece the caller renders the whole template
 //! with handlebars, so the error (its message, line and column) is exactly
@@ -44,41 +45,55 @@ pub(super) enum Segment {
 /// must go to handlebars whole. A template without `{{` is one literal run.
 pub(super) fn plan(text: &str) -> Option<Vec<Segment>> {
     let bytes = text.as_bytes();
-    let mut segments = Vec::new();
-    // End of the last segment pushed: everything before it is planned.
-    let mut planned = 0;
-    // The piece being built: its start and the end of its last line.
-    let mut piece: Option<(usize, usize)> = None;
+    // Pieces in order: (start, end, whether it is a block's whole lines).
+    let mut pieces: Vec<(usize, usize, bool)> = Vec::new();
     let mut depth = 0usize;
     let mut at = 0;
     while let Some(found) = text[at..].find("{{") {
         let open = at + found;
         let (close, change) = mustache(text, open)?;
-        if let Some((start, end)) = piece
-            && depth == 0
-            && open >= end
-        {
-            segments.push(Segment::Piece(start..end));
-            planned = end;
-            piece = None;
-        }
-        let (start, _) = *piece.get_or_insert_with(|| (line_start(bytes, open), 0));
-        if start > planned {
-            segments.push(Segment::Literal(planned..start));
-            planned = start;
-        }
-        depth = match change {
-            Depth::Open => depth + 1,
-            Depth::Close => depth.checked_sub(1)?,
-            Depth::Same => depth,
-        };
-        piece = Some((start, line_end(bytes, close)));
         at = close;
+        match (depth, change) {
+            (0, Depth::Same) => {
+                // An expression outside blocks: alone, unless a block's
+                // lines already hold it.
+                if !matches!(pieces.last(), Some(&(_, end, true)) if open < end) {
+                    pieces.push((open, close, false));
+                }
+            }
+            (0, Depth::Open) => {
+                // A block: its whole lines, with the pieces already on them.
+                let mut start = line_start(bytes, open);
+                while let Some(&(s, end, _)) = pieces.last()
+                    && end > start
+                {
+                    start = start.min(s);
+                    pieces.pop();
+                }
+                pieces.push((start, line_end(bytes, close), true));
+                depth = 1;
+            }
+            (0, Depth::Close) => return None,
+            (_, change) => {
+                let last = pieces.last_mut().expect("a block is open");
+                last.1 = last.1.max(line_end(bytes, close));
+                depth = match change {
+                    Depth::Open => depth + 1,
+                    Depth::Close => depth - 1,
+                    Depth::Same => depth,
+                };
+            }
+        }
     }
     if depth != 0 {
         return None;
     }
-    if let Some((start, end)) = piece {
+    let mut segments = Vec::with_capacity(pieces.len() * 2 + 1);
+    let mut planned = 0;
+    for (start, end, _) in pieces {
+        if start > planned {
+            segments.push(Segment::Literal(planned..start));
+        }
         segments.push(Segment::Piece(start..end));
         planned = end;
     }
@@ -251,9 +266,9 @@ mod tests {
     }
 
     #[test]
-    fn literal_lines_skip_the_parser_and_blocks_stay_whole() {
+    fn literal_text_skips_the_parser_and_blocks_stay_whole_lines() {
         let r = renderer();
-        let text = "# {{name}}\n\nprose line\nmore prose\n{{#if t}}\n  yes {{n}}\n\nplain inside\n{{else}}\nno\n{{/if}}\ntail {{snake name}}\nend\n";
+        let text = "# {{name}}\n\nprose line\nmore prose\n{{#if t}}\n  yes {{n}}\n\nplain inside\n{{else}}\nno\n{{/if}}\ntail {{snake name}}\na {{n}} {{#if f}}x{{/if}} {{n}}\nend\n";
         let segments = plan(text).unwrap();
         let kinds: Vec<_> = segments
             .iter()
@@ -265,17 +280,21 @@ mod tests {
         assert_eq!(
             kinds,
             [
-                "piece \"# {{name}}\\n\"",
-                "literal \"\\nprose line\\nmore prose\\n\"",
+                "literal \"# \"",
+                "piece \"{{name}}\"",
+                "literal \"\\n\\nprose line\\nmore prose\\n\"",
                 "piece \"{{#if t}}\\n  yes {{n}}\\n\\nplain inside\\n{{else}}\\nno\\n{{/if}}\\n\"",
-                "piece \"tail {{snake name}}\\n\"",
+                "literal \"tail \"",
+                "piece \"{{snake name}}\"",
+                "literal \"\\n\"",
+                "piece \"a {{n}} {{#if f}}x{{/if}} {{n}}\\n\"",
                 "literal \"end\\n\"",
             ]
         );
         assert!(same_as_handlebars(&r, text));
         assert_eq!(
             r.render("t.hbs", text).unwrap(),
-            "# My API client\n\nprose line\nmore prose\n  yes 3\n\nplain inside\ntail my_api_client\nend\n"
+            "# My API client\n\nprose line\nmore prose\n  yes 3\n\nplain inside\ntail my_api_client\na 3  3\nend\n"
         );
     }
 
