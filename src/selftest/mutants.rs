@@ -80,6 +80,7 @@ pub struct MutantResult {
     /// `killed` (the check failed), `survived` (it passed) or `error` (it
     /// could not run, or the mutant could not be laid).
     pub result: &'static str,
+    /// Why it was killed (the check's message), or why it could not be tried.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     #[serde(rename = "duration_ms", serialize_with = "super::report::ms")]
@@ -278,7 +279,7 @@ pub fn try_mutant(cx: &Context, mu: &Mutant, answers: &toml::Table) -> MutantRes
     let t0 = Instant::now();
     let track = cx.track.as_deref();
     let (result, message) = match lay_and_run(cx, mu, track, answers) {
-        Ok((Status::Fail, _)) => ("killed", None),
+        Ok((Status::Fail, msg)) => ("killed", msg.map(|m| m.trim_end().to_string())),
         Ok((Status::Pass, _)) => ("survived", None),
         Ok((s, msg)) => (
             "error",
