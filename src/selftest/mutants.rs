@@ -317,7 +317,17 @@ fn lay_and_run(
             .exercise_by_id(&mu.check_exercise)
             .expect("validated by load");
         let r = check::runner::run_check_with_needs(cx, ex, &mu.check);
-        (r.status, r.message)
+        // The check's message, and for a command the tail of its output:
+        // what shows the author *why* the mutant was refused.
+        let tail = r.output.as_deref().map(|o| {
+            let lines: Vec<&str> = o.trim_end().lines().collect();
+            lines[lines.len().saturating_sub(12)..].join("\n")
+        });
+        let message = match (r.message, tail) {
+            (Some(m), Some(t)) => Some(format!("{}\n{t}", m.trim_end())),
+            (m, t) => m.or(t),
+        };
+        (r.status, message)
     });
     restore(&cx.root, saved)?;
     outcome

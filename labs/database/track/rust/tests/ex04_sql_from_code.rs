@@ -124,7 +124,7 @@ fn empty_order_is_refused() {
 }
 
 /// Records the SQL text of every statement (the text alone: bound values travel apart from it).
-fn record(conn: &Connection) -> Arc<Mutex<Vec<String>>> {
+fn record(conn: &mut Connection) -> Arc<Mutex<Vec<String>>> {
     let statements = Arc::new(Mutex::new(Vec::<String>::new()));
     let seen = Arc::clone(&statements);
     conn.trace_v2(
@@ -142,8 +142,8 @@ fn record(conn: &Connection) -> Arc<Mutex<Vec<String>>> {
 #[test]
 fn the_address_is_a_bound_parameter() {
     for email in ["siobhan.o'brien@example.ie", "kitahara.sakura@example.jp"] {
-        let conn = shop();
-        let statements = record(&conn);
+        let mut conn = shop();
+        let statements = record(&mut conn);
         let _ = find_customer_by_email(&conn, email);
         let local = email.split(['\'', '@']).next().unwrap();
         let statements = statements.lock().unwrap();
@@ -161,7 +161,7 @@ fn the_address_is_a_bound_parameter() {
 #[test]
 fn create_order_binds_its_values() {
     let mut conn = shop();
-    let statements = record(&conn);
+    let statements = record(&mut conn);
     create_order(&mut conn, 1, &[(1, 1)], "2031-02-03").unwrap();
     let statements = statements.lock().unwrap();
     let pasted: Vec<&String> = statements.iter().filter(|s| s.contains("2031-02-03")).collect();
