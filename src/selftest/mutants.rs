@@ -11,6 +11,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
@@ -126,7 +127,13 @@ pub fn load(lab: &Lab) -> (Vec<Mutant>, Vec<Finding>) {
                 }),
             }
         }
-        if !ex.starts_passing {
+        // No solution yet is its own lint error; counting its mutants is noise.
+        let solved = lab
+            .tree
+            .entries
+            .keys()
+            .any(|k| k.starts_with(&format!("{}/", sol.trim_end_matches('/'))));
+        if !ex.starts_passing && solved {
             let thin: Vec<String> = super::lint::tracks(m)
                 .iter()
                 .filter_map(|t| {
@@ -176,7 +183,10 @@ fn one(
     let file = file_of(lab, &key);
     let spec: MutantToml = toml::from_str(&text).map_err(|e| {
         let e = toml_error(e, &text, &file);
-        let at = e.location.as_ref().map_or(key.clone(), |l| l.to_string());
+        let at = match e.location.as_ref().and_then(|l| l.line.zip(l.column)) {
+            Some((line, col)) => format!("{key}:{line}:{col}"),
+            None => key.clone(),
+        };
         format!(
             "`{at}`: {}; a mutant.toml takes `check`, `lesson` and `tracks` (docs/lab-format.md)",
             e.message
@@ -234,14 +244,12 @@ fn one(
         let layer = f.split('/').next().unwrap_or("");
         let known = layer == "common" || m.lab.tracks.iter().any(|t| t == layer);
         if !known || !f.contains('/') {
+            let folders: Vec<String> = std::iter::once("`common/`".to_string())
+                .chain(m.lab.tracks.iter().map(|t| format!("`{t}/`")))
+                .collect();
             return Err(format!(
-                "`{dir}/{f}`: mutant files go under `common/` or a track folder ({})",
-                lab_tracks
-                    .iter()
-                    .flatten()
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                "`{dir}/{f}`: mutant files go under {}",
+                folders.join(" or ")
             ));
         }
         layers.insert(layer);
