@@ -370,7 +370,7 @@ next: `labforge template test my-lab`, then edit lab.toml and the files above
     first
         .stdout_eq(&format!("{digest}  a.tar.gz\n"))
         .stderr_eq(&format!(
-            "packed 7 files ({} bytes); share it as URL#sha256={digest}\n",
+            "packed 13 files ({} bytes); share it as URL#sha256={digest}\n",
             a.len()
         ));
     // Touch every file (new mtimes) and pack again: identical bytes.
