@@ -81,7 +81,9 @@ fn skeleton(id: &str) -> Vec<(String, String, bool)> {
         ));
         files.push((
             format!("{dir}/shell/src/greet.sh"),
-            format!("#!/bin/sh\n# Print a greeting for the name given as the first argument.\n{body}\n"),
+            format!(
+                "#!/bin/sh\n# Print a greeting for the name given as the first argument.\n{body}\n"
+            ),
             true,
         ));
     }

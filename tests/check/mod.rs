@@ -852,7 +852,14 @@ result: 1 violation(s), 0 warning(s)
 #[test]
 fn issue_17_template_test_json_reports_killed_and_survived_per_mutant() {
     let fx = fixture("mutants");
-    let out = labforge(&["template", "test", fx.to_str().unwrap(), "--trust", "--json"]).run();
+    let out = labforge(&[
+        "template",
+        "test",
+        fx.to_str().unwrap(),
+        "--trust",
+        "--json",
+    ])
+    .run();
     out.code(1);
     let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     let got: Vec<(String, String, String)> = v["tracks"][0]["mutants"]
@@ -861,7 +868,11 @@ fn issue_17_template_test_json_reports_killed_and_survived_per_mutant() {
         .iter()
         .map(|m| {
             (
-                format!("{}/{}", m["exercise"].as_str().unwrap(), m["name"].as_str().unwrap()),
+                format!(
+                    "{}/{}",
+                    m["exercise"].as_str().unwrap(),
+                    m["name"].as_str().unwrap()
+                ),
                 m["check"].as_str().unwrap().to_string(),
                 m["result"].as_str().unwrap().to_string(),
             )
@@ -890,7 +901,10 @@ fn issue_17_a_stricter_check_kills_the_survivor() {
     copy_dir(&fixture("mutants"), &copy);
     let toml = std::fs::read_to_string(copy.join("lab.toml"))
         .unwrap()
-        .replace(r#"matches = ["(?m)^m/s$"]"#, r#"matches = ["\\Am/s\n?\\z"]"#);
+        .replace(
+            r#"matches = ["(?m)^m/s$"]"#,
+            r#"matches = ["\\Am/s\n?\\z"]"#,
+        );
     std::fs::write(copy.join("lab.toml"), toml).unwrap();
     labforge(&["template", "test", copy.to_str().unwrap(), "--trust"])
         .run()
@@ -924,15 +938,30 @@ fn issue_17_template_lint_rejects_malformed_mutants_and_warns_under_three() {
         std::fs::write(p, text).unwrap();
     };
     write("no-toml/common/answer.txt", "41\n");
-    write("typo/mutant.toml", "check = \"exact\"\nlesson = \"x\"\nlessn = \"y\"\n");
+    write(
+        "typo/mutant.toml",
+        "check = \"exact\"\nlesson = \"x\"\nlessn = \"y\"\n",
+    );
     write("typo/common/answer.txt", "41\n");
-    write("later/mutant.toml", "check = \"02-unit/unit\"\nlesson = \"x\"\n");
+    write(
+        "later/mutant.toml",
+        "check = \"02-unit/unit\"\nlesson = \"x\"\n",
+    );
     write("later/common/answer.txt", "41\n");
-    write("unknown-check/mutant.toml", "check = \"exakt\"\nlesson = \"x\"\n");
+    write(
+        "unknown-check/mutant.toml",
+        "check = \"exakt\"\nlesson = \"x\"\n",
+    );
     write("unknown-check/common/answer.txt", "41\n");
-    write("stray-file/mutant.toml", "check = \"exact\"\nlesson = \"x\"\n");
+    write(
+        "stray-file/mutant.toml",
+        "check = \"exact\"\nlesson = \"x\"\n",
+    );
     write("stray-file/answer.txt", "41\n");
-    write("no-lesson/mutant.toml", "check = \"exact\"\nlesson = \" \"\n");
+    write(
+        "no-lesson/mutant.toml",
+        "check = \"exact\"\nlesson = \" \"\n",
+    );
     write("no-lesson/common/answer.txt", "41\n");
     std::fs::remove_dir_all(copy.join("solutions/02-unit/mutants/second-line")).unwrap();
     let dir = copy.display().to_string();
