@@ -7,5 +7,6 @@ mod adr;
 mod check;
 mod engine;
 mod labs;
+mod security;
 mod sources;
 mod update;

@@ -11,7 +11,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
@@ -20,6 +19,7 @@ use super::lint::{Finding, Level};
 use crate::check::{self, Context, Status};
 use crate::error::{Error, Result};
 use crate::manifest::{Manifest, toml_error};
+use crate::pathgate::{self, Last};
 use crate::render;
 use crate::scaffold;
 use crate::template::{Entry, Lab, Origin};
@@ -342,35 +342,36 @@ fn lay_and_run(
 }
 
 /// The current bytes of every path `entries` will overwrite (None: absent).
-fn save(root: &Path, entries: &BTreeMap<String, Entry>) -> Result<Vec<(PathBuf, Option<Vec<u8>>)>> {
+/// Paths go through the path gate: a mutant never reads or writes through a
+/// link, and never replaces one.
+fn save(root: &Path, entries: &BTreeMap<String, Entry>) -> Result<Vec<(String, Option<Vec<u8>>)>> {
     entries
         .keys()
         .map(|k| {
-            let p = root.join(k);
+            let p = pathgate::resolve(root, k, Last::NoLink)?;
             match std::fs::read(&p) {
-                Ok(b) => Ok((p, Some(b))),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((p, None)),
-                Err(e) => Err(Error::new(format!("could not read `{}`: {e}", p.display()))),
+                Ok(b) => Ok((k.clone(), Some(b))),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((k.clone(), None)),
+                Err(e) => Err(Error::io("read", &p, e)),
             }
         })
         .collect()
 }
 
-fn restore(root: &Path, saved: Vec<(PathBuf, Option<Vec<u8>>)>) -> Result<()> {
-    for (p, bytes) in saved {
-        debug_assert!(p.starts_with(root));
-        match bytes {
-            Some(b) => crate::fsx::write_atomic(&p, &b)?,
-            None => match std::fs::remove_file(&p) {
+/// Puts back what [`save`] kept: the reference bytes, or no file at all.
+fn restore(root: &Path, saved: Vec<(String, Option<Vec<u8>>)>) -> Result<()> {
+    for (k, bytes) in saved {
+        let p = pathgate::resolve(root, &k, Last::MayBeLink)?;
+        let laid_link = std::fs::symlink_metadata(&p).is_ok_and(|m| m.file_type().is_symlink());
+        if laid_link || bytes.is_none() {
+            match std::fs::remove_file(&p) {
                 Ok(()) => {}
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => {
-                    return Err(Error::new(format!(
-                        "could not remove `{}`: {e}",
-                        p.display()
-                    )));
-                }
-            },
+                Err(e) => return Err(Error::io("remove", &p, e)),
+            }
+        }
+        if let Some(b) = bytes {
+            crate::fsx::write_atomic(&pathgate::prepare_write(root, &k)?, &b)?;
         }
     }
     Ok(())
