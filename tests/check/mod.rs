@@ -926,6 +926,51 @@ result: ok (0 warning(s))
     );
 }
 
+/// A mutant is laid through the path gate: a folder link in the lab is never
+/// followed, the mutant is reported as not tried, and the link's target keeps
+/// its bytes.
+#[cfg(unix)]
+#[test]
+fn issue_17_a_mutant_never_writes_through_a_link() {
+    let tmp = tempdir();
+    let copy = tmp.path().join("mutants");
+    copy_dir(&fixture("mutants"), &copy);
+    std::fs::create_dir_all(copy.join("common/real")).unwrap();
+    std::fs::write(copy.join("common/real/kept.txt"), "keep\n").unwrap();
+    std::os::unix::fs::symlink("real", copy.join("common/data")).unwrap();
+    let m = copy.join("solutions/01-answer/mutants/through-link");
+    std::fs::create_dir_all(m.join("common/data")).unwrap();
+    std::fs::write(m.join("mutant.toml"), "check = \"exact\"\nlesson = \"x\"\n").unwrap();
+    std::fs::write(m.join("common/data/kept.txt"), "changed\n").unwrap();
+    let out = labforge(&[
+        "template",
+        "test",
+        copy.to_str().unwrap(),
+        "--trust",
+        "--keep",
+        "--json",
+    ])
+    .run();
+    out.code(1);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let t = &v["tracks"][0];
+    assert_eq!(
+        t["violations"][0],
+        "mutant 01-answer/through-link could not be tried: `data` is a symbolic link, so labforge will not read or write `data/kept.txt` through it\nhelp: labforge never follows a link inside a lab; move `data` away (or replace it by a real folder), then run the command again"
+    );
+    let kept = std::path::PathBuf::from(t["kept"].as_str().unwrap());
+    assert_eq!(
+        std::fs::read_to_string(kept.join("real/kept.txt")).unwrap(),
+        "keep\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(kept.join("answer.txt")).unwrap(),
+        "42\n",
+        "the reference answer is back after the mutants"
+    );
+    std::fs::remove_dir_all(kept.parent().unwrap()).unwrap();
+}
+
 #[test]
 fn issue_17_template_lint_rejects_malformed_mutants_and_warns_under_three() {
     let tmp = tempdir();
