@@ -14,6 +14,7 @@ pub mod commands;
 pub mod error;
 pub mod fsx;
 pub mod gitrepo;
+pub mod html;
 pub mod labinfo;
 pub mod manifest;
 pub mod parallel;

@@ -8,5 +8,6 @@ mod check;
 mod engine;
 mod labs;
 mod security;
+mod site;
 mod sources;
 mod update;
