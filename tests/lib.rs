@@ -5,6 +5,7 @@ mod support;
 
 mod adr;
 mod check;
+mod cohort;
 mod engine;
 mod labs;
 mod security;
