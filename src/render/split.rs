@@ -204,9 +204,7 @@ mod tests {
     /// output byte for byte, or the same error. Returns whether the fast
     /// path rendered it (so tests can insist that it did).
     fn same_as_handlebars(r: &Renderer, text: &str) -> bool {
-        let whole = r
-            .render_whole(text)
-            .map_err(|e| r.error("t.hbs", e));
+        let whole = r.render_whole(text).map_err(|e| r.error("t.hbs", e));
         let fast = r.render("t.hbs", text);
         assert_eq!(shown(&fast), shown(&whole), "template {text:?}");
         let plan = plan(text);
@@ -247,7 +245,10 @@ mod tests {
             ("x\n\\{{{{raw}}}} y\n", "x\n{{{{raw}}}} y\n"),
         ];
         for (text, want) in cases {
-            assert!(plan(text).is_none(), "escapes go to handlebars whole: {text:?}");
+            assert!(
+                plan(text).is_none(),
+                "escapes go to handlebars whole: {text:?}"
+            );
             same_as_handlebars(&r, text);
             assert_eq!(r.render("t.hbs", text).unwrap(), want, "{text:?}");
         }
@@ -256,7 +257,8 @@ mod tests {
     #[test]
     fn braces_inside_a_raw_block_render_as_handlebars_does() {
         let r = renderer();
-        let text = "# {{name}}\n\nprose\n{{{{raw}}}}\n{{name}} and {{#if t}}\n{{{{/raw}}}}\nend {{n}}\n";
+        let text =
+            "# {{name}}\n\nprose\n{{{{raw}}}}\n{{name}} and {{#if t}}\n{{{{/raw}}}}\nend {{n}}\n";
         assert!(plan(text).is_none());
         same_as_handlebars(&r, text);
         assert_eq!(
@@ -304,9 +306,15 @@ mod tests {
         let text = "# {{name}}\n\nprose\n\nsee {{missing}} here\n";
         assert!(same_as_handlebars(&r, "# {{name}}\n\nprose\n"));
         let e = r.render("t.hbs", text).unwrap_err();
-        assert_eq!(e.message, "could not render `t.hbs`: `missing` is not defined");
+        assert_eq!(
+            e.message,
+            "could not render `t.hbs`: `missing` is not defined"
+        );
         let l = e.location.unwrap();
-        assert_eq!((l.file, l.line, l.column), ("labs/demo/t.hbs".into(), Some(5), Some(5)));
+        assert_eq!(
+            (l.file, l.line, l.column),
+            ("labs/demo/t.hbs".into(), Some(5), Some(5))
+        );
         // A syntax error in a later piece, after a strict error: handlebars
         // parses first, so the syntax error is the one reported.
         let text = "{{missing}}\nprose\n{{#if t}}\nx\n";
@@ -337,15 +345,63 @@ mod tests {
     #[test]
     fn random_fragments_render_as_handlebars_does() {
         const FRAGMENTS: &[&str] = &[
-            "{{name}}", "{{obj.k}}", "{{n}}", "{{#if t}}", "{{#if f}}", "{{#unless t}}",
-            "{{else}}", "{{/if}}", "{{/unless}}", "{{#each list}}", "{{this}}", "{{@index}}",
-            "{{/each}}", "{{#with obj}}", "{{k}}", "{{/with}}", "{{snake name}}",
-            "{{ upper  name }}", "{{ #if t }}", "{{ /if }}", "{{lab.id}}", "\n", "\n", "\n",
-            "\r\n", "\r", "  ", "\t", " text ", "prose.", "\\{{name}}", "\\\\{{name}}",
-            "{{{{raw}}}}", "{{{{/raw}}}}", "{{!-- c {{x}} --}}", "{{! c }}", "{{~name~}}",
-            "{{~#if t}}", "{{/if~}}", "}}", "{", "}", "\\", "{{missing}}", "{{upper \"x}}y\"}}",
-            "{{upper \"a\"}}", "{{upper 'it\"s'}}", "{{date \"[year]\"}}", "'", "\"", "{{",
-            "{{> p}}", "{{#*inline \"p\"}}", "{{/inline}}", "{{^}}", "{{&name}}", "{{{name}}}",
+            "{{name}}",
+            "{{obj.k}}",
+            "{{n}}",
+            "{{#if t}}",
+            "{{#if f}}",
+            "{{#unless t}}",
+            "{{else}}",
+            "{{/if}}",
+            "{{/unless}}",
+            "{{#each list}}",
+            "{{this}}",
+            "{{@index}}",
+            "{{/each}}",
+            "{{#with obj}}",
+            "{{k}}",
+            "{{/with}}",
+            "{{snake name}}",
+            "{{ upper  name }}",
+            "{{ #if t }}",
+            "{{ /if }}",
+            "{{lab.id}}",
+            "\n",
+            "\n",
+            "\n",
+            "\r\n",
+            "\r",
+            "  ",
+            "\t",
+            " text ",
+            "prose.",
+            "\\{{name}}",
+            "\\\\{{name}}",
+            "{{{{raw}}}}",
+            "{{{{/raw}}}}",
+            "{{!-- c {{x}} --}}",
+            "{{! c }}",
+            "{{~name~}}",
+            "{{~#if t}}",
+            "{{/if~}}",
+            "}}",
+            "{",
+            "}",
+            "\\",
+            "{{missing}}",
+            "{{upper \"x}}y\"}}",
+            "{{upper \"a\"}}",
+            "{{upper 'it\"s'}}",
+            "{{date \"[year]\"}}",
+            "'",
+            "\"",
+            "{{",
+            "{{> p}}",
+            "{{#*inline \"p\"}}",
+            "{{/inline}}",
+            "{{^}}",
+            "{{&name}}",
+            "{{{name}}}",
             "{{else if f}}",
         ];
         let r = renderer();
@@ -364,22 +420,51 @@ mod tests {
     #[test]
     fn random_templates_render_as_handlebars_does() {
         const LEAVES: &[&str] = &[
-            "{{name}}", "{{n}}", " text ", "\n", "\n", "prose line\n", "  ", "\t", "\r\n",
-            "{{snake name}}", "{{ upper  name }}", "{{#with obj}}{{k}}{{/with}}", "{{lab.id}}",
-            "{{#each list}}{{@index}}={{this}}\n{{/each}}\n", "{{missing}}", "}} {",
-            "{{date \"[year]\"}}", "x \\ y",
+            "{{name}}",
+            "{{n}}",
+            " text ",
+            "\n",
+            "\n",
+            "prose line\n",
+            "  ",
+            "\t",
+            "\r\n",
+            "{{snake name}}",
+            "{{ upper  name }}",
+            "{{#with obj}}{{k}}{{/with}}",
+            "{{lab.id}}",
+            "{{#each list}}{{@index}}={{this}}\n{{/each}}\n",
+            "{{missing}}",
+            "}} {",
+            "{{date \"[year]\"}}",
+            "x \\ y",
         ];
         const OPEN: &[&str] = &[
-            "{{#if t}}", "{{#if f}}", "{{#if t}}\n", "  {{#if f}}  \n", "{{#unless f}}\r\n",
+            "{{#if t}}",
+            "{{#if f}}",
+            "{{#if t}}\n",
+            "  {{#if f}}  \n",
+            "{{#unless f}}\r\n",
             "\t{{#if t}}\n",
         ];
-        const ELSE: &[&str] = &["", "", "{{else}}", "{{else}}\n", "  {{else}}\n", "{{else if t}}\n"];
+        const ELSE: &[&str] = &[
+            "",
+            "",
+            "{{else}}",
+            "{{else}}\n",
+            "  {{else}}\n",
+            "{{else if t}}\n",
+        ];
         const CLOSE: &[&str] = &["{{/if}}", "{{/if}}\n", "  {{/if}}  \n", "{{/if}}\r\n"];
         fn grow(next: &mut dyn FnMut(usize) -> usize, depth: usize, out: &mut String) {
             for _ in 0..next(6) + 1 {
                 if depth < 3 && next(4) == 0 {
                     let unless = next(5) == 0;
-                    out.push_str(if unless { "{{#unless f}}" } else { OPEN[next(OPEN.len())] });
+                    out.push_str(if unless {
+                        "{{#unless f}}"
+                    } else {
+                        OPEN[next(OPEN.len())]
+                    });
                     grow(next, depth + 1, out);
                     if !unless {
                         let e = ELSE[next(ELSE.len())];
