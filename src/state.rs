@@ -318,7 +318,7 @@ pub fn write_pack<'a>(
     out.write_all(PACK_MAGIC)?;
     for (digest, bytes) in objects {
         let hex = digest.strip_prefix("sha256:").unwrap_or(digest);
-        write!(out, "{hex} {}\n", bytes.len())?;
+        writeln!(out, "{hex} {}", bytes.len())?;
         out.write_all(bytes)?;
     }
     out.flush()
