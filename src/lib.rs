@@ -21,6 +21,7 @@ pub mod prompt;
 pub mod render;
 pub mod scaffold;
 pub mod selftest;
+pub mod solution;
 pub mod source;
 pub mod state;
 pub mod template;

@@ -302,6 +302,7 @@ impl Lab {
             }
         };
         let manifest = manifest::parse(&text, &manifest_path)?;
+        crate::solution::validate(&manifest, &tree, &manifest_path)?;
         Ok(Lab {
             manifest,
             tree,

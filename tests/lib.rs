@@ -6,6 +6,7 @@ mod support;
 mod adr;
 mod check;
 mod engine;
+mod format;
 mod labs;
 mod sources;
 mod update;

@@ -264,9 +264,15 @@ pub fn solution(a: SolutionArgs) -> Result<Status> {
             .with_help(format!("solve it first (`labforge check {id}`, `labforge hint {id}`), or pass --reveal to look anyway")));
     }
     let track = s.track();
-    let layers = crate::render::solution_layers(ex, track);
-    let entries = crate::render::render_layers(&s.lab, &layers, track, &s.state.answers)?;
-    if entries.is_empty() {
+    let index = s
+        .lab
+        .manifest
+        .exercises()
+        .position(|e| e.id() == id)
+        .expect("the session found the exercise");
+    let sol = crate::solution::cumulative(&s.lab, index, track, &s.state.answers)?;
+    let entries = sol.entries;
+    if entries.is_empty() && sol.deleted.is_empty() {
         return Err(
             Error::new(format!("{id} has no reference solution in this lab"))
                 .with_help("ask the lab's author, or compare with a classmate"),
@@ -282,6 +288,9 @@ pub fn solution(a: SolutionArgs) -> Result<Status> {
             },
             crate::template::Entry::Symlink(t) => out.push_str(&format!("(symlink to {t})\n")),
         }
+    }
+    for path in &sol.deleted {
+        out.push_str(&format!("==> {path} <==\n(deleted)\n"));
     }
     print!("{out}");
     Ok(Status::Success)

@@ -1,7 +1,8 @@
 //! `labforge template test`: proves a lab works. Per track: render the
 //! starter with default answers into a temporary folder, run `setup`, require
 //! every check to fail on the starter (with a message or hint) unless it
-//! starts passing, then lay the solution overlays one by one (cumulative) and
+//! starts passing, then lay the solution overlays one by one (cumulative:
+//! [`crate::solution::lay`], the same for v1 copies and v2 deltas) and
 //! require exercises 1..k to pass after overlay k (k+1 should still fail).
 //! `sql` checks' expected CSVs are written from the reference solution with
 //! `--bless`, and a stale one is a violation. Lint runs first
@@ -16,7 +17,6 @@ use std::time::{Duration, Instant};
 use crate::check::{self, Context, ExerciseResult, Status, exec};
 use crate::error::{Error, Result};
 use crate::manifest::Exercise;
-use crate::render;
 use crate::scaffold::{self, NewOptions};
 use crate::template::{Entry, Lab, Origin};
 
@@ -112,10 +112,7 @@ fn test_track(lab: &mut Lab, track: Option<&str>, opts: &Options) -> Result<Trac
     for k in 0..exercises.len() {
         let t0 = Instant::now();
         let ex = &exercises[k];
-        let mut layers = render::solution_layers(ex, track);
-        layers.extend(adr_layers.iter().cloned());
-        let entries = render::render_layers(lab, &layers, track, &answers)?;
-        scaffold::write_entries(&root, &entries)?;
+        crate::solution::lay(lab, ex, &adr_layers, &root, track, &answers)?;
         if opts.bless {
             bless(lab, ex, &mut run)?;
         }
