@@ -6,6 +6,7 @@
 //! error points at `lab.toml:LINE:COL` and says how to fix it. The format is
 //! documented for authors in `docs/lab-format.md`.
 
+pub mod settings;
 mod types;
 mod validate;
 

@@ -9,6 +9,7 @@ use std::path::Path;
 
 use regex::Regex;
 
+use super::settings;
 use super::types::*;
 use crate::error::{Error, Result};
 
@@ -52,22 +53,16 @@ pub fn is_version(s: &str) -> bool {
             .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
 }
 
-/// Parses durations such as `500ms`, `2s`, `1.5s`, `3m`.
-pub fn parse_duration(s: &str) -> Option<std::time::Duration> {
-    let s = s.trim();
-    let (num, unit) = s.split_at(s.find(|c: char| c.is_ascii_alphabetic())?);
-    let value: f64 = num.trim().parse().ok()?;
-    if !value.is_finite() || value < 0.0 {
-        return None;
+/// Parses durations such as `500ms`, `2s`, `1.5s`, `3m`, `1h 30m` (the
+/// `humantime` syntax); an overflowing number is an error, never a panic.
+/// A duration is at most a day, so adding it to a clock never overflows.
+pub fn parse_duration(s: &str) -> std::result::Result<std::time::Duration, String> {
+    const MAX: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+    match humantime::parse_duration(s.trim()) {
+        Ok(d) if d > MAX => Err("it is longer than a day (24h)".into()),
+        Ok(d) => Ok(d),
+        Err(e) => Err(e.to_string()),
     }
-    let secs = match unit {
-        "ms" => value / 1000.0,
-        "s" => value,
-        "m" | "min" => value * 60.0,
-        "h" => value * 3600.0,
-        _ => return None,
-    };
-    Some(std::time::Duration::from_secs_f64(secs))
 }
 
 pub fn validate(m: &Manifest, text: &str, file: &Path) -> Result<()> {
@@ -271,16 +266,17 @@ fn check_ready(ready: &Ready, what: &str, cx: &Ctx, span: Range<usize>) -> Resul
         ));
     }
     if let Some(t) = &ready.timeout {
-        duration(t, &format!("`ready.timeout` of {what}"), cx, span)?;
+        let at = if span == (0..0) { t.span() } else { span };
+        duration(t.get_ref(), &format!("`ready.timeout` of {what}"), cx, at)?;
     }
     Ok(())
 }
 
 fn duration(t: &str, what: &str, cx: &Ctx, span: Range<usize>) -> Result<()> {
-    if parse_duration(t).is_none() {
+    if let Err(why) = parse_duration(t) {
         return Err(cx.err(
             span,
-            format!("{what} `{t}` is not a duration"),
+            format!("{what} `{t}` is not a duration: {why}"),
             "write a number and a unit: \"500ms\", \"30s\", \"2m\"",
         ));
     }
@@ -486,7 +482,7 @@ fn validate_check(
         }
     };
     if let Some(t) = &c.timeout {
-        duration(t, &format!("`timeout` of {what}"), cx, span.clone())?;
+        duration(t.get_ref(), &format!("`timeout` of {what}"), cx, t.span())?;
     }
     if let Some(CheckNeeds::Check(dep)) = &c.needs {
         let own = earlier
@@ -558,6 +554,9 @@ fn validate_check(
                 "request = { method = \"GET\", path = \"/healthz\" }",
             )?;
             require(c.expect.is_some(), "expect", "expect = { status = 200 }")?;
+            if let Some(e) = &c.expect {
+                settings::http_expect(e).map_err(|e| setting_error(e, what, cx))?;
+            }
         }
         CheckKind::Process => {
             require(
@@ -580,6 +579,12 @@ fn validate_check(
                 "expect",
                 "expect = { exit = 0, within = \"5s\" }",
             )?;
+            if let Some(e) = &c.expect {
+                settings::process_expect(e).map_err(|e| setting_error(e, what, cx))?;
+            }
+            for s in &c.steps {
+                settings::step(s.get_ref(), s.span()).map_err(|e| setting_error(e, what, cx))?;
+            }
         }
         CheckKind::Sql => {
             require(
@@ -624,6 +629,10 @@ fn validate_check(
         )?,
     }
     Ok(())
+}
+
+fn setting_error(e: settings::SettingError, what: &str, cx: &Ctx) -> Error {
+    cx.err(e.span, format!("{} ({what})", e.message), e.help)
 }
 
 fn validate_ownership(m: &Manifest, cx: &Ctx) -> Result<()> {

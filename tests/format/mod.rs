@@ -245,3 +245,38 @@ help: run `labforge template migrate DIR` to convert the lab to schema 2
             list.display()
         ));
 }
+
+/// Typed check settings: a wrongly typed `expect` value or an unknown step
+/// key fails `template lint` (and every load) at its `lab.toml:LINE:COL`,
+/// listing what the kind takes; an overflowing duration is an error, never a
+/// panic.
+#[test]
+fn issue_14_bad_check_settings_fail_lint_with_line_and_column() {
+    let lint = |name: &str| {
+        let dir = fixture(name);
+        let out = labforge(&["template", "lint", dir.to_str().unwrap()]).run();
+        out.code(2).stdout_eq("");
+        out.stderr.replace(&dir.display().to_string(), "FIXTURE")
+    };
+    assert_eq!(
+        lint("bad-expect"),
+        "error: `exit` in `expect` of a `process` check must be the exit code, an integer such as 0, not `\"0\"` (check `process-1` of exercise `01-stop`)
+ --> FIXTURE/lab.toml:18:19
+help: `expect` of a `process` check takes: exit (the exit code, an integer such as 0), within (a duration such as \"5s\"), background_status (the HTTP status background requests must get), stdout_json_lines (true: every stdout line is JSON)
+"
+    );
+    assert_eq!(
+        lint("bad-step"),
+        "error: `backgroud` is not a key of a step of a `process` check (check `process-1` of exercise `01-stop`)
+ --> FIXTURE/lab.toml:17:49
+help: a step of a `process` check takes: http (\"METHOD /path\"), background (true: do not wait for the answer), status (the HTTP status a foreground request must get), wait (a duration such as \"100ms\"), signal (a signal name such as \"TERM\")
+"
+    );
+    assert_eq!(
+        lint("bad-timeout"),
+        "error: `timeout` of check `process-1` of exercise `01-stop` `99999999999999999999s` is not a duration: number is too large or cannot be represented without a lack of precision (values below 1ns are not supported)
+ --> FIXTURE/lab.toml:17:11
+help: write a number and a unit: \"500ms\", \"30s\", \"2m\"
+"
+    );
+}
