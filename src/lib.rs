@@ -14,6 +14,7 @@ pub mod commands;
 pub mod error;
 pub mod fsx;
 pub mod gitrepo;
+pub mod glob;
 pub mod labinfo;
 pub mod manifest;
 pub mod parallel;
@@ -27,6 +28,7 @@ pub mod state;
 pub mod template;
 pub mod trust;
 pub mod update;
+pub mod version;
 
 use std::io::Write;
 use std::process::ExitCode;

@@ -1,12 +1,11 @@
-//! Files of a generated lab as checks see them: globs (`{src}/pagination.*`)
-//! matched against the lab folder, skipping tool caches and labforge's own
-//! folder.
+//! Files of a generated lab as checks see them: globs (`{src}/pagination.*`,
+//! with the one meaning of [`crate::glob`]) matched against the lab folder,
+//! skipping tool caches and labforge's own folder.
 
 use std::path::Path;
 
-use globset::{Glob, GlobMatcher};
-
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::glob::{self, is_glob};
 
 /// Folders never searched by globs.
 pub const SKIPPED_DIRS: &[&str] = &[
@@ -21,20 +20,6 @@ pub const SKIPPED_DIRS: &[&str] = &[
     ".ruff_cache",
 ];
 
-/// True for a pattern with glob syntax (anything but a plain path).
-pub fn is_glob(pattern: &str) -> bool {
-    pattern.contains(['*', '?', '[', '{'])
-}
-
-fn matcher(pattern: &str) -> Result<GlobMatcher> {
-    Glob::new(pattern)
-        .map(|g| g.compile_matcher())
-        .map_err(|e| {
-            Error::new(format!("`{pattern}` is not a valid glob: {e}"))
-                .with_help("fix the glob in lab.toml, for example \"src/*.py\"")
-        })
-}
-
 /// The files under `root` matching `pattern` (a path relative to `root`),
 /// as sorted `/`-separated relative paths. A plain path is returned when the
 /// file exists.
@@ -46,7 +31,7 @@ pub fn glob(root: &Path, pattern: &str) -> Result<Vec<String>> {
             Vec::new()
         });
     }
-    let m = matcher(pattern)?;
+    let m = glob::matcher(pattern)?;
     let mut out = Vec::new();
     let walker = walkdir::WalkDir::new(root)
         .sort_by_file_name()
@@ -68,17 +53,6 @@ pub fn glob(root: &Path, pattern: &str) -> Result<Vec<String>> {
         }
     }
     Ok(out)
-}
-
-/// True when the relative path `rel` matches any of `patterns`.
-pub fn matches_any(patterns: &[String], rel: &str) -> bool {
-    patterns.iter().any(|p| {
-        if is_glob(p) {
-            matcher(p).is_ok_and(|m| m.is_match(rel))
-        } else {
-            p == rel
-        }
-    })
 }
 
 #[cfg(test)]
@@ -104,6 +78,5 @@ mod tests {
         );
         assert_eq!(glob(dir.path(), "src/a.py").unwrap(), vec!["src/a.py"]);
         assert!(glob(dir.path(), "src/c.py").unwrap().is_empty());
-        assert!(matches_any(&["src/*.py".into()], "src/a.py"));
     }
 }

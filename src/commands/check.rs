@@ -234,11 +234,12 @@ pub fn reset(a: ResetArgs) -> Result<Status> {
     let cx = Context::new(&s.lab, &s.root, s.track());
     let globs: Vec<String> = ex.edit.iter().map(|g| cx.expand(g)).collect();
     drop(cx);
+    let edit = crate::glob::set(&globs)?;
     let paths: Vec<String> = s
         .state
         .files
         .keys()
-        .filter(|p| crate::check::files::matches_any(&globs, p))
+        .filter(|p| edit.is_match(p.as_str()))
         .cloned()
         .collect();
     if paths.is_empty() {

@@ -43,14 +43,9 @@ fn is_ident(s: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-/// True for `MAJOR.MINOR.PATCH` with an optional `-pre` suffix.
+/// True for a semver version: `MAJOR.MINOR.PATCH`, optional `-pre`, `+build`.
 pub fn is_version(s: &str) -> bool {
-    let core = s.split(['-', '+']).next().unwrap_or("");
-    let parts: Vec<&str> = core.split('.').collect();
-    parts.len() == 3
-        && parts
-            .iter()
-            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+    crate::version::parse(s).is_ok()
 }
 
 /// Parses durations such as `500ms`, `2s`, `1.5s`, `3m`, `1h 30m` (the
@@ -71,7 +66,7 @@ pub fn validate(m: &Manifest, text: &str, file: &Path) -> Result<()> {
     validate_variables(m, &cx)?;
     validate_services(m, &cx)?;
     validate_exercises(m, &cx)?;
-    validate_ownership(m, &cx)?;
+    validate_globs(m, &cx)?;
     for mig in &m.migration {
         if !is_version(&mig.get_ref().version) {
             return Err(cx.err(
@@ -635,20 +630,54 @@ fn setting_error(e: settings::SettingError, what: &str, cx: &Ctx) -> Error {
     cx.err(e.span, format!("{} ({what})", e.message), e.help)
 }
 
-fn validate_ownership(m: &Manifest, cx: &Ctx) -> Result<()> {
-    for g in m
-        .ownership
-        .learner
-        .iter()
-        .chain(&m.ownership.template)
-        .chain(&m.ownership.shared)
-    {
-        if let Err(e) = globset::Glob::new(g) {
-            return Err(
-                Error::new(format!("ownership glob `{g}` is not valid: {e}"))
-                    .in_file(cx.file)
-                    .with_help("fix the glob, for example \"tests/**\""),
-            );
+/// Every glob of the lab (`[ownership]`, `edit`, a check's `path`/`paths`,
+/// `db.build`) is valid for every track once track vars are expanded (before,
+/// `{src}` would read as glob alternatives).
+fn validate_globs(m: &Manifest, cx: &Ctx) -> Result<()> {
+    let tracks: Vec<Option<&str>> = if m.lab.tracks.is_empty() {
+        vec![None]
+    } else {
+        m.lab.tracks.iter().map(|t| Some(t.as_str())).collect()
+    };
+    let at = |what: String, e: Error, span: Range<usize>| {
+        cx.err(span, format!("{} ({what})", e.message), e.help.unwrap_or_default())
+    };
+    for track in tracks {
+        let vars = m.track_vars(track);
+        for g in m
+            .ownership
+            .learner
+            .iter()
+            .chain(&m.ownership.template)
+            .chain(&m.ownership.shared)
+        {
+            crate::glob::check(&expand_vars(g, &vars))
+                .map_err(|e| at("in `[ownership]`".into(), e, 0..0))?;
+        }
+        for ex in m.exercise.iter() {
+            let id = ex.get_ref().id();
+            for g in &ex.get_ref().edit {
+                crate::glob::check(&expand_vars(g, &vars)).map_err(|e| {
+                    at(format!("`edit` of exercise `{id}`"), e, ex.get_ref().id.span())
+                })?;
+            }
+            for (i, c) in ex.get_ref().check.iter().enumerate() {
+                let cd = c.get_ref();
+                let globs = cd
+                    .path
+                    .iter()
+                    .chain(&cd.paths)
+                    .chain(cd.db.iter().flat_map(|d| &d.build));
+                for g in globs {
+                    crate::glob::check(&expand_vars(g, &vars)).map_err(|e| {
+                        at(
+                            format!("check `{}` of exercise `{id}`", cd.id_or(i)),
+                            e,
+                            c.span(),
+                        )
+                    })?;
+                }
+            }
         }
     }
     Ok(())

@@ -190,11 +190,10 @@ fn lint_track(lab: &Lab, track: Option<&str>, out: &mut Vec<Finding>) {
         let markers = markers_of(ex);
         for glob in &ex.edit {
             let glob = expand_vars(glob, &vars);
-            let Ok(g) = globset::Glob::new(&glob) else {
+            let Ok(matcher) = crate::glob::matcher(&glob) else {
                 push(Level::Error, format!("`edit` `{glob}` is not a valid glob"));
                 continue;
             };
-            let matcher = g.compile_matcher();
             let files: Vec<&(String, String)> = starter
                 .iter()
                 .filter(|(p, _)| matcher.is_match(p))

@@ -280,3 +280,86 @@ help: write a number and a unit: \"500ms\", \"30s\", \"2m\"
 "
     );
 }
+
+/// `reset` and `update` agree on what an `edit` glob covers: `src/*.py`
+/// covers `src/solve.py` (reset restores it; update leaves it to the learner
+/// and reports the upstream change) but not `src/pkg/helper.py` (reset leaves
+/// the learner's edit; update merges it as a shared file), because `*` never
+/// crosses `/` anywhere.
+#[test]
+fn issue_14_reset_and_update_agree_on_what_an_edit_glob_covers() {
+    let tmp = tempdir();
+    let tpl = tmp.path().join("tpl");
+    let install = |version: &str| {
+        let _ = std::fs::remove_dir_all(&tpl);
+        let from = fixture(&format!("globs-v{version}"));
+        for rel in files(&from) {
+            let to = tpl.join(&rel);
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::copy(from.join(&rel), to).unwrap();
+        }
+    };
+    install("1.0.0");
+    labforge(&["new", "./tpl", "lab", "--defaults", "--no-git"])
+        .dir(tmp.path())
+        .run()
+        .code(0);
+    let lab = tmp.path().join("lab");
+    let write = |rel: &str, text: &str| std::fs::write(lab.join(rel), text).unwrap();
+    let read = |rel: &str| std::fs::read_to_string(lab.join(rel)).unwrap();
+    write("src/solve.py", "solved\n");
+    write(
+        "src/pkg/helper.py",
+        "helper 1\nhelper 2\nhelper 3\nhelper 4\nhelper 5 (mine)\n",
+    );
+    labforge(&["reset", "01-solve"])
+        .dir(&lab)
+        .run()
+        .code(0)
+        .stdout_eq("backed up 1 file to .labforge/backup/[..]/\nrestored src/solve.py\n")
+        .stderr_eq("");
+    assert_eq!(read("src/solve.py"), "TODO(lab): solve\n");
+    assert_eq!(
+        read("src/pkg/helper.py"),
+        "helper 1\nhelper 2\nhelper 3\nhelper 4\nhelper 5 (mine)\n"
+    );
+
+    write("src/solve.py", "solved\n");
+    install("1.1.0");
+    labforge(&["update"])
+        .dir(&lab)
+        .run()
+        .code(0)
+        .stdout_eq(
+            "merge    src/pkg/helper.py
+report   src/solve.py (changed upstream; yours, so not touched)
+",
+        );
+    assert_eq!(read("src/solve.py"), "solved\n");
+    assert_eq!(
+        read("src/pkg/helper.py"),
+        "helper 1 (v1.1)\nhelper 2\nhelper 3\nhelper 4\nhelper 5 (mine)\n"
+    );
+}
+
+/// An invalid glob is an error when the lab is loaded, never a glob that
+/// silently matches nothing.
+#[test]
+fn issue_14_an_invalid_glob_is_an_error_at_load() {
+    let tmp = tempdir();
+    let lab = copy_fixture("globs-v1.0.0", tmp.path());
+    let toml = lab.join("lab.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(&toml, text.replace("src/*.py", "src/[*.py")).unwrap();
+    labforge(&["template", "lint", lab.to_str().unwrap()])
+        .run()
+        .code(2)
+        .stdout_eq("")
+        .stderr_eq(&format!(
+            "error: `src/[*.py` is not a valid glob: unclosed character class; missing ']' (`edit` of exercise `01-solve`)
+ --> {}:9:6
+help: fix the glob in lab.toml, for example \"src/*.py\" or \"tests/**\"
+",
+            toml.display()
+        ));
+}
