@@ -1,15 +1,17 @@
-//! Git sources through git2: one bare repository per URL in the cache,
-//! fetched shallow (depth 1) when the ref is a branch or tag the server
-//! advertises, in full only to find an abbreviated commit. Credentials come
-//! from git's credential helpers (https) and ssh-agent (ssh). The ref asked
-//! for is recorded with the commit it resolved to, so the cache answers
-//! `--offline` and later runs without the network.
+//! Git sources: one bare repository per URL in the cache, fetched shallow
+//! (depth 1) when the ref is a branch or tag the server advertises, in full
+//! only to find an abbreviated commit. The network goes through the system
+//! `git` (`ls-remote`, `fetch`), so https, ssh, proxies, `insteadOf` and
+//! credentials work as they do for the user's own git, and labforge links no
+//! OpenSSL or libssh2 (docs/dependencies.md); git2 reads the fetched trees.
+//! The ref asked for is recorded with the commit it resolved to, so the cache
+//! answers `--offline` and later runs without the network.
 
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use git2::{CredentialType, FetchOptions as GitFetchOptions, Oid, RemoteCallbacks, Repository};
+use git2::{Oid, Repository};
 use serde::{Deserialize, Serialize};
 
 use super::FetchOptions;
@@ -69,7 +71,7 @@ pub fn load(
     let repo = match Repository::open_bare(&repo_dir) {
         Ok(r) => r,
         Err(_) => Repository::init_bare(&repo_dir)
-            .map_err(|e| git_error(shown, "create a cache repository for", &e))?,
+            .map_err(|e| git_error(shown, "create a cache repository for", e.message()))?,
     };
     let commit = fetch(&repo, url, reference, shown)?;
     meta.refs.insert(ref_key, commit.clone());
@@ -77,7 +79,7 @@ pub fn load(
         .map_err(|e| Error::new(format!("could not write the cache record: {e}")))?;
     fsx::write_atomic(&meta_path, text)?;
     let tree =
-        tree_at(&repo, &commit, subfolder, shown).map_err(|e| git_error(shown, "read", &e))??;
+        tree_at(&repo, &commit, subfolder, shown).map_err(|e| git_error(shown, "read", e.message()))??;
     Ok(Fetched { commit, tree })
 }
 
@@ -96,87 +98,88 @@ fn read_meta(path: &Path, url: &str) -> Result<Meta> {
     }))
 }
 
-fn callbacks<'a>(bar: Option<indicatif::ProgressBar>) -> RemoteCallbacks<'a> {
-    let mut cb = RemoteCallbacks::new();
-    let mut tries = 0;
-    cb.credentials(move |url, username, allowed| {
-        tries += 1;
-        if tries > 3 {
-            return Err(git2::Error::from_str(
-                "authentication failed (no credential helper or ssh-agent key was accepted)",
-            ));
-        }
-        if allowed.contains(CredentialType::SSH_KEY) {
-            return git2::Cred::ssh_key_from_agent(username.unwrap_or("git"));
-        }
-        if allowed.contains(CredentialType::USER_PASS_PLAINTEXT) {
-            let config = git2::Config::open_default()?;
-            return git2::Cred::credential_helper(&config, url, username);
-        }
-        if allowed.contains(CredentialType::USERNAME) {
-            return git2::Cred::username(username.unwrap_or("git"));
-        }
-        git2::Cred::default()
-    });
-    if let Some(bar) = bar {
-        cb.transfer_progress(move |p| {
-            bar.set_length(p.total_objects() as u64);
-            bar.set_position(p.received_objects() as u64);
-            true
-        });
+/// The system `git` for one transport command, locked down: no prompt (a
+/// missing credential is an error, not a hang), only the URL schemes labforge
+/// accepts (never `ext::`), no repository from the environment, and
+/// `GIT_SSH_COMMAND`/credential helpers/proxies from the user's own config.
+fn git(dir: Option<&Path>) -> std::process::Command {
+    let mut cmd = std::process::Command::new("git");
+    if let Some(d) = dir {
+        cmd.arg("-C").arg(d);
     }
-    cb
+    for proto in ["https", "http", "ssh", "git", "file"] {
+        cmd.arg("-c").arg(format!("protocol.{proto}.allow=always"));
+    }
+    cmd.args(["-c", "protocol.allow=never"]);
+    cmd.env("GIT_TERMINAL_PROMPT", "0")
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .env_remove("GIT_INDEX_FILE")
+        .env_remove("GIT_OBJECT_DIRECTORY")
+        .env_remove("GIT_ALTERNATE_OBJECT_DIRECTORIES")
+        .stdin(std::process::Stdio::null());
+    cmd
 }
 
-/// Proxies from git config and the environment, as git itself finds them.
-fn auto_proxy<'a>() -> git2::ProxyOptions<'a> {
-    let mut proxy = git2::ProxyOptions::new();
-    proxy.auto();
-    proxy
+/// Runs `cmd`; stdout on success, git's last stderr line as the error.
+fn run_git(mut cmd: std::process::Command, shown: &str, action: &str) -> Result<String> {
+    let out = cmd.output().map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            crate::check::tools::missing("git", &format!("the git source `{shown}`"))
+        } else {
+            git_error(shown, action, e)
+        }
+    })?;
+    if out.status.success() {
+        return Ok(String::from_utf8_lossy(&out.stdout).into_owned());
+    }
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let last = stderr
+        .lines()
+        .map(str::trim)
+        .rfind(|l| !l.is_empty())
+        .unwrap_or("git failed without a message");
+    Err(git_error(shown, action, last))
 }
 
 fn progress_bar(shown: &str) -> Option<indicatif::ProgressBar> {
     if !std::io::stderr().is_terminal() {
         return None;
     }
-    let bar = indicatif::ProgressBar::new(0);
+    let bar = indicatif::ProgressBar::new_spinner();
     bar.set_style(
-        indicatif::ProgressStyle::with_template("fetching {msg} {pos}/{len} objects {wide_bar}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        indicatif::ProgressStyle::with_template("{spinner} fetching {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
     );
     bar.set_message(shown.to_string());
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
     Some(bar)
 }
 
 /// Lists the remote's refs, picks the one asked for, fetches it and returns
 /// the commit id.
 fn fetch(repo: &Repository, url: &str, reference: Option<&str>, shown: &str) -> Result<String> {
-    let mut remote = repo
-        .remote_anonymous(url)
-        .map_err(|e| git_error(shown, "open", &e))?;
-    let heads = list_refs(&mut remote, shown)?;
+    let heads = list_refs(url, shown)?;
     let bar = progress_bar(shown);
-    let result = fetch_wanted(repo, &mut remote, reference, &heads, bar.clone(), shown);
+    let result = fetch_wanted(repo, url, reference, &heads, shown);
     if let Some(b) = bar {
         b.finish_and_clear();
     }
     result
 }
 
-/// The refs the remote advertises, with the objects they point at.
-fn list_refs(remote: &mut git2::Remote, shown: &str) -> Result<Vec<(String, Oid)>> {
-    let conn = remote
-        .connect_auth(
-            git2::Direction::Fetch,
-            Some(callbacks(None)),
-            Some(auto_proxy()),
-        )
-        .map_err(|e| git_error(shown, "connect to", &e))?;
-    Ok(conn
-        .list()
-        .map_err(|e| git_error(shown, "list the refs of", &e))?
-        .iter()
-        .map(|h| (h.name().to_string(), h.oid()))
+/// The refs the remote advertises, with the objects they point at
+/// (`git ls-remote`).
+fn list_refs(url: &str, shown: &str) -> Result<Vec<(String, Oid)>> {
+    let mut cmd = git(None);
+    cmd.args(["ls-remote", "--", url]);
+    let out = run_git(cmd, shown, "connect to")?;
+    Ok(out
+        .lines()
+        .filter_map(|l| {
+            let (oid, name) = l.split_once('\t')?;
+            Some((name.trim().to_string(), Oid::from_str(oid.trim()).ok()?))
+        })
         .collect())
 }
 
@@ -213,15 +216,14 @@ fn advertised<'a>(
 
 fn fetch_wanted(
     repo: &Repository,
-    remote: &mut git2::Remote,
+    url: &str,
     reference: Option<&str>,
     heads: &[(String, Oid)],
-    bar: Option<indicatif::ProgressBar>,
     shown: &str,
 ) -> Result<String> {
     if let Some((name, oid)) = advertised(heads, reference) {
         let spec = format!("+{name}:refs/labforge/fetched");
-        fetch_refspecs(repo, remote, &[spec], 1, bar, shown)?;
+        fetch_refspecs(repo, url, &[spec], true, shown)?;
         return peel(repo, *oid, shown);
     }
     match reference.filter(|r| is_commit_like(r)) {
@@ -231,8 +233,7 @@ fn fetch_wanted(
                 "+refs/heads/*:refs/labforge/heads/*".to_string(),
                 "+refs/tags/*:refs/tags/*".to_string(),
             ];
-            let depth = if repo.is_shallow() { i32::MAX } else { 0 };
-            fetch_refspecs(repo, remote, &specs, depth, bar, shown)?;
+            fetch_refspecs(repo, url, &specs, false, shown)?;
             repo.revparse_single(r)
                 .and_then(|o| o.peel_to_commit())
                 .map(|c| c.id().to_string())
@@ -242,31 +243,30 @@ fn fetch_wanted(
     }
 }
 
+/// `git fetch` of `specs` into the cache repository: shallow (depth 1) when
+/// `shallow`, else in full (deepening a shallow cache).
 fn fetch_refspecs(
     repo: &Repository,
-    remote: &mut git2::Remote,
+    url: &str,
     specs: &[String],
-    depth: i32,
-    bar: Option<indicatif::ProgressBar>,
+    shallow: bool,
     shown: &str,
 ) -> Result<()> {
-    let run = |depth: i32, remote: &mut git2::Remote| {
-        let mut fo = GitFetchOptions::new();
-        fo.remote_callbacks(callbacks(bar.clone()));
-        fo.download_tags(git2::AutotagOption::None);
-        fo.proxy_options(auto_proxy());
-        if depth != 0 {
-            fo.depth(depth);
-        }
-        remote.fetch(specs, Some(&mut fo), None)
+    let run = |depth: Option<&str>| {
+        let mut cmd = git(Some(repo.path()));
+        cmd.args(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head"]);
+        cmd.args(depth);
+        cmd.arg("--").arg(url).args(specs);
+        run_git(cmd, shown, "fetch")
     };
-    match run(depth, remote) {
+    let full = repo.is_shallow().then_some("--unshallow");
+    if !shallow {
+        return run(full).map(|_| ());
+    }
+    match run(Some("--depth=1")) {
         // Some transports (older servers, dumb HTTP) cannot fetch shallow.
-        Err(e) if depth == 1 && e.message().to_ascii_lowercase().contains("shallow") => {
-            run(if repo.is_shallow() { i32::MAX } else { 0 }, remote)
-                .map_err(|e| git_error(shown, "fetch", &e))
-        }
-        other => other.map_err(|e| git_error(shown, "fetch", &e)),
+        Err(e) if e.message.to_ascii_lowercase().contains("shallow") => run(full).map(|_| ()),
+        other => other.map(|_| ()),
     }
 }
 
@@ -274,7 +274,7 @@ fn peel(repo: &Repository, oid: Oid, shown: &str) -> Result<String> {
     repo.find_object(oid, None)
         .and_then(|o| o.peel_to_commit())
         .map(|c| c.id().to_string())
-        .map_err(|e| git_error(shown, "read the fetched commit of", &e))
+        .map_err(|e| git_error(shown, "read the fetched commit of", e.message()))
 }
 
 fn missing_ref(shown: &str, reference: &str, heads: &[(String, Oid)]) -> Error {
@@ -301,8 +301,8 @@ fn missing_ref(shown: &str, reference: &str, heads: &[(String, Oid)]) -> Error {
     )
 }
 
-fn git_error(shown: &str, action: &str, e: &git2::Error) -> Error {
-    Error::new(format!("could not {action} the git repository `{shown}`: {}", e.message())).with_help(
+fn git_error(shown: &str, action: &str, e: impl std::fmt::Display) -> Error {
+    Error::new(format!("could not {action} the git repository `{shown}`: {e}")).with_help(
         "check the URL and your network; private repositories need a git credential helper (https) or a key in ssh-agent (ssh); a cached copy works with --offline",
     )
 }
