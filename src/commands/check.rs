@@ -1,12 +1,11 @@
 //! Learner commands: `setup`, `check`, `hint`, `next`, `status`, `reset`,
 //! `solution`, `restore`.
 
-use std::process::Stdio;
 
 use clap::Args;
 
 use crate::check::session::{Session, shown};
-use crate::check::{Context, Report, progress, tamper, tools};
+use crate::check::{Context, Report, progress, tamper};
 use crate::error::{Error, Result, Status};
 use crate::manifest::Exercise;
 
@@ -78,32 +77,18 @@ pub fn setup(a: SetupArgs) -> Result<Status> {
     let cx = Context::new(&s.lab, &s.root, s.track());
     cx.check_track_needs()?;
     let track = s.track().unwrap_or("-").to_string();
-    let cmds = s
-        .track()
-        .and_then(|t| s.lab.manifest.track.get(t))
-        .map(|t| t.setup.clone())
-        .unwrap_or_default();
-    if cmds.is_empty() {
+    if crate::check::setup::commands(&cx).is_empty() {
         eprintln!("nothing to set up: the `{track}` track has no setup commands");
         return Ok(Status::Success);
     }
-    for cmd in cmds.iter().map(|c| cx.expand(c)) {
-        tools::check_command(&cmd, &format!("the setup of the `{track}` track"), &s.root)?;
-        eprintln!("$ {cmd}");
-        let status = crate::check::exec::shell(&cmd, &s.root, &cx.env)
-            .stdout(Stdio::inherit())
-            .stderr(Stdio::inherit())
-            .status()
-            .map_err(|e| Error::new(format!("could not run `{cmd}`: {e}")))?;
-        if !status.success() {
-            let how = status
-                .code()
-                .map_or("was killed by a signal".to_string(), |c| {
-                    format!("exited with {c}")
-                });
-            return Err(Error::new(format!("the setup command `{cmd}` {how}"))
-                .with_help("fix the problem shown above, then run `labforge setup` again"));
-        }
+    let ran = crate::check::setup::run(&cx, crate::check::setup::Output::Shown, |cmd| {
+        eprintln!("$ {cmd}")
+    })?;
+    if let Err(f) = ran {
+        return Err(
+            Error::new(format!("the setup command `{}` {}", f.cmd, f.how))
+                .with_help("fix the problem shown above, then run `labforge setup` again"),
+        );
     }
     eprintln!("set up: run `labforge check` to check the first exercise");
     Ok(Status::Success)

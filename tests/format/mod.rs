@@ -363,3 +363,45 @@ help: fix the glob in lab.toml, for example \"src/*.py\" or \"tests/**\"
             toml.display()
         ));
 }
+
+/// `labforge setup` and `template test` run setup through one runner: the
+/// same commands in the same order, stopping at the same failure, told the
+/// same way (`exited with 3`).
+#[test]
+fn issue_14_setup_and_template_test_share_one_setup_runner() {
+    let lab = fixture("setup-fails");
+    labforge(&["template", "test", lab.to_str().unwrap(), "--trust"])
+        .run()
+        .code(1)
+        .stdout_eq(
+            "template test setup-fails@1.0.0
+track sh
+  setup  `sh -c 'echo no venv here >&2; exit 3'` failed [..]
+  violation: setup: `sh -c 'echo no venv here >&2; exit 3'` exited with 3
+    no venv here
+  track sh: FAILED in [..]
+result: 1 violation(s), 0 warning(s)
+",
+        );
+    let tmp = tempdir();
+    let dest = tmp.path().join("lab");
+    labforge(&["new", lab.to_str().unwrap(), dest.to_str().unwrap()])
+        .arg("--defaults")
+        .arg("--no-git")
+        .arg("--trust")
+        .run()
+        .code(0);
+    labforge(&["setup", "--trust"])
+        .dir(&dest)
+        .run()
+        .code(2)
+        .stdout_eq("")
+        .stderr_eq(
+            "$ true
+$ sh -c 'echo no venv here >&2; exit 3'
+no venv here
+error: the setup command `sh -c 'echo no venv here >&2; exit 3'` exited with 3
+help: fix the problem shown above, then run `labforge setup` again
+",
+        );
+}
