@@ -48,7 +48,7 @@ pub enum Command {
     /// Bring the lab up to a newer template version, keeping your edits
     Update(commands::update::UpdateArgs),
     /// Write and manage architecture decision records (adr-tools compatible, plus MADR 4)
-    #[command(disable_help_flag = true)]
+    #[command(disable_help_subcommand = true)]
     Adr(commands::adr::AdrArgs),
     /// Author lab templates: init, lint, test, pack
     #[command(subcommand)]

@@ -18,6 +18,7 @@ pub mod glob;
 pub mod labinfo;
 pub mod manifest;
 pub mod parallel;
+pub mod pathgate;
 pub mod prompt;
 pub mod render;
 pub mod scaffold;

@@ -8,5 +8,6 @@ mod check;
 mod engine;
 mod format;
 mod labs;
+mod security;
 mod sources;
 mod update;
