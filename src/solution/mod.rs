@@ -88,6 +88,7 @@ fn parse_deleted(bytes: &[u8], file: &Path) -> Result<Vec<Spanned<String>>> {
         }
     })?;
     for p in &list.paths {
+        // Track vars are checked again once expanded.
         if let Err(why) = check_project_path(p.get_ref()) {
             return Err(Error::new(format!(
                 "`{}` cannot be deleted: {why}",
@@ -100,21 +101,14 @@ fn parse_deleted(bytes: &[u8], file: &Path) -> Result<Vec<Spanned<String>>> {
     Ok(list.paths)
 }
 
-/// Why a project-relative path may not be deleted by a solution, if so.
+/// Why a project-relative path may not be deleted by a solution, if so:
+/// the one path gate's rules (relative, plain names, never `.git` or
+/// `.labforge`).
 fn check_project_path(p: &str) -> std::result::Result<(), String> {
-    if p == ".labforge" || p.starts_with(".labforge/") {
-        return Err("`.labforge/` belongs to labforge".into());
+    match crate::pathgate::problem(p) {
+        Some(why) => Err(why),
+        None => Ok(()),
     }
-    for part in p.split('/') {
-        if part.contains('{') {
-            continue; // a track var, checked again once expanded
-        }
-        render::paths::check_component(part).map_err(|why| format!("`{part}`: {why}"))?;
-        if part == ".git" {
-            return Err("`.git` belongs to git".into());
-        }
-    }
-    Ok(())
 }
 
 /// The project paths exercise `ex` deletes on `track` (track vars expanded);
@@ -209,35 +203,20 @@ pub fn lay(
     Ok(())
 }
 
-/// Removes the file or symlink `rel` under `root`, never following a link on
-/// the way (a parent that is a link, or a folder at `rel`, is refused). A
+/// Removes the file or symlink `rel` under `root` through the path gate
+/// (never through a symlinked folder); a folder at `rel` is refused, and a
 /// path that is already absent is fine.
 fn remove_inside(root: &Path, rel: &str) -> Result<()> {
-    let mut cur = root.to_path_buf();
-    let parts: Vec<&str> = rel.split('/').collect();
-    for (i, part) in parts.iter().enumerate() {
-        cur.push(part);
-        let meta = match std::fs::symlink_metadata(&cur) {
-            Ok(m) => m,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-            Err(e) => return Err(Error::io("read the metadata of", &cur, e)),
-        };
-        let last = i + 1 == parts.len();
-        if !last && !meta.is_dir() {
-            return Err(Error::new(format!(
-                "`{rel}` cannot be deleted: `{}` is not a folder",
-                cur.display()
-            ))
-            .with_help("a solution deletes files inside the project only"));
-        }
-        if last && meta.is_dir() {
-            return Err(Error::new(format!(
-                "`{rel}` is a folder; `deleted.toml` lists files"
-            ))
-            .with_help("list each file of the folder"));
-        }
+    let path = crate::pathgate::resolve(root, rel, crate::pathgate::Last::MayBeLink)?;
+    match std::fs::symlink_metadata(&path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(Error::io("read the metadata of", &path, e)),
+        Ok(m) if m.is_dir() => Err(Error::new(format!(
+            "`{rel}` is a folder; `deleted.toml` lists files"
+        ))
+        .with_help("list each file of the folder")),
+        Ok(_) => fsx::remove_file(&path),
     }
-    fsx::remove_file(&cur)
 }
 
 #[cfg(test)]

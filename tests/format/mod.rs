@@ -224,7 +224,7 @@ fn issue_14_deleted_toml_paths_stay_inside_the_project() {
         .code(2)
         .stdout_eq("")
         .stderr_eq(&format!(
-            "error: `../outside.txt` cannot be deleted: `..`: `.` and `..` are not allowed
+            "error: `../outside.txt` cannot be deleted: `.` and `..` are not allowed
  --> {}:1:20
 help: name a file of the generated project by its relative path, such as \"client/legacy.py\"
 ",
