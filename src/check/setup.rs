@@ -64,8 +64,12 @@ pub fn run(
             }
             Output::Captured { timeout } => {
                 let fin = exec::run_shell(cmd, &cx.root, &cx.env, timeout)?;
-                (fin.code != Some(0) || fin.timed_out)
-                    .then(|| (how(fin.code, fin.timed_out), fin.tail().trim_end().to_string()))
+                (fin.code != Some(0) || fin.timed_out).then(|| {
+                    (
+                        how(fin.code, fin.timed_out),
+                        fin.tail().trim_end().to_string(),
+                    )
+                })
             }
         };
         if let Some((how, tail)) = failure {

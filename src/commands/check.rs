@@ -1,7 +1,6 @@
 //! Learner commands: `setup`, `check`, `hint`, `next`, `status`, `reset`,
 //! `solution`, `restore`.
 
-
 use clap::Args;
 
 use crate::check::session::{Session, shown};

@@ -75,7 +75,10 @@ const HTTP_EXPECT: &[(&str, &str)] = &[
 const PROCESS_EXPECT: &[(&str, &str)] = &[
     ("exit", "the exit code, an integer such as 0"),
     ("within", "a duration such as \"5s\""),
-    ("background_status", "the HTTP status background requests must get"),
+    (
+        "background_status",
+        "the HTTP status background requests must get",
+    ),
     ("stdout_json_lines", "true: every stdout line is JSON"),
 ];
 
@@ -143,21 +146,26 @@ impl Reader<'_> {
             return Ok(None);
         };
         let shown = value.get_ref().to_string();
-        value.get_ref().clone().try_into::<T>().map(Some).map_err(|_| {
-            let want = self
-                .accepts
-                .iter()
-                .find(|(k, _)| *k == key)
-                .map_or("", |(_, w)| *w);
-            SettingError {
-                span: value.span(),
-                message: format!(
-                    "`{key}` in {} of a `{}` check must be {want}, not `{shown}`",
-                    self.name, self.kind
-                ),
-                help: self.help(),
-            }
-        })
+        value
+            .get_ref()
+            .clone()
+            .try_into::<T>()
+            .map(Some)
+            .map_err(|_| {
+                let want = self
+                    .accepts
+                    .iter()
+                    .find(|(k, _)| *k == key)
+                    .map_or("", |(_, w)| *w);
+                SettingError {
+                    span: value.span(),
+                    message: format!(
+                        "`{key}` in {} of a `{}` check must be {want}, not `{shown}`",
+                        self.name, self.kind
+                    ),
+                    help: self.help(),
+                }
+            })
     }
 
     fn error(&self, key: &str, fallback: Range<usize>, message: String) -> SettingError {
@@ -257,11 +265,7 @@ pub fn step(t: &Settings, span: Range<usize>) -> Result<Step, SettingError> {
     if http.is_none() {
         for key in ["background", "status"] {
             if r.span_of(key).is_some() {
-                return Err(r.error(
-                    key,
-                    span,
-                    format!("`{key}` belongs to an `http` step"),
-                ));
+                return Err(r.error(key, span, format!("`{key}` belongs to an `http` step")));
             }
         }
     }
@@ -297,11 +301,7 @@ pub fn step(t: &Settings, span: Range<usize>) -> Result<Step, SettingError> {
         .parse::<nix::sys::signal::Signal>()
         .is_err()
     {
-        return Err(r.error(
-            "signal",
-            span,
-            format!("`{s}` is not a signal name"),
-        ));
+        return Err(r.error("signal", span, format!("`{s}` is not a signal name")));
     }
     Ok(Step::Signal(name))
 }
@@ -336,7 +336,10 @@ mod tests {
     #[test]
     fn a_key_of_another_kind_is_an_error_at_the_key() {
         let e = process_expect(&table("{ status = 200 }")).unwrap_err();
-        assert_eq!(e.message, "`status` is not a key of `expect` of a `process` check");
+        assert_eq!(
+            e.message,
+            "`status` is not a key of `expect` of a `process` check"
+        );
         assert_eq!(e.span, 6..12);
         assert!(http_expect(&table("{ status = 200, max_ms = 5 }")).is_ok());
     }
@@ -361,9 +364,18 @@ mod tests {
             bad("{ http = \"GET /slow\", background = true, status = 200 }"),
             "step `http = \"GET /slow\"` is in the background: check its status with `expect.background_status`"
         );
-        assert_eq!(bad("{ wait = \"1s\", backgroud = true }"), "`backgroud` is not a key of a step of a `process` check");
+        assert_eq!(
+            bad("{ wait = \"1s\", backgroud = true }"),
+            "`backgroud` is not a key of a step of a `process` check"
+        );
         assert_eq!(bad("{ signal = \"NOPE\" }"), "`NOPE` is not a signal name");
-        assert_eq!(bad("{ }"), "a step does exactly one thing: `http`, `wait` or `signal`");
-        assert_eq!(bad("{ wait = \"1s\", status = 200 }"), "`status` belongs to an `http` step");
+        assert_eq!(
+            bad("{ }"),
+            "a step does exactly one thing: `http`, `wait` or `signal`"
+        );
+        assert_eq!(
+            bad("{ wait = \"1s\", status = 200 }"),
+            "`status` belongs to an `http` step"
+        );
     }
 }

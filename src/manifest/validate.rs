@@ -731,7 +731,11 @@ fn validate_globs(m: &Manifest, cx: &Ctx) -> Result<()> {
         m.lab.tracks.iter().map(|t| Some(t.as_str())).collect()
     };
     let at = |what: String, e: Error, span: Range<usize>| {
-        cx.err(span, format!("{} ({what})", e.message), e.help.unwrap_or_default())
+        cx.err(
+            span,
+            format!("{} ({what})", e.message),
+            e.help.unwrap_or_default(),
+        )
     };
     for track in tracks {
         let vars = m.track_vars(track);
@@ -749,7 +753,11 @@ fn validate_globs(m: &Manifest, cx: &Ctx) -> Result<()> {
             let id = ex.get_ref().id();
             for g in &ex.get_ref().edit {
                 crate::glob::check(&expand_vars(g, &vars)).map_err(|e| {
-                    at(format!("`edit` of exercise `{id}`"), e, ex.get_ref().id.span())
+                    at(
+                        format!("`edit` of exercise `{id}`"),
+                        e,
+                        ex.get_ref().id.span(),
+                    )
                 })?;
             }
             for (i, c) in ex.get_ref().check.iter().enumerate() {

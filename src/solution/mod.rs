@@ -52,7 +52,10 @@ pub fn deleted_key(ex: &Exercise) -> Option<String> {
 /// relative paths that stay inside the project, and only with `schema = 2`.
 /// `manifest_path` locates errors (`<lab>/solutions/NN-x/deleted.toml:L:C`).
 pub fn validate(m: &Manifest, tree: &TemplateTree, manifest_path: &Path) -> Result<()> {
-    let base = manifest_path.parent().map(PathBuf::from).unwrap_or_default();
+    let base = manifest_path
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or_default();
     for ex in m.exercises() {
         let Some(key) = deleted_key(ex) else { continue };
         let Some(bytes) = tree.get(&key) else {

@@ -78,8 +78,8 @@ pub fn load(
     let text = toml::to_string(&meta)
         .map_err(|e| Error::new(format!("could not write the cache record: {e}")))?;
     fsx::write_atomic(&meta_path, text)?;
-    let tree =
-        tree_at(&repo, &commit, subfolder, shown).map_err(|e| git_error(shown, "read", e.message()))??;
+    let tree = tree_at(&repo, &commit, subfolder, shown)
+        .map_err(|e| git_error(shown, "read", e.message()))??;
     Ok(Fetched { commit, tree })
 }
 

@@ -74,20 +74,26 @@ fn issue_14_a_v1_lab_migrates_to_a_v2_lab_that_tests_identically() {
 
     let tmp = tempdir();
     let v2 = tmp.path().join("v2");
-    labforge(&["template", "migrate", v1.to_str().unwrap(), "--out", v2.to_str().unwrap()])
-        .run()
-        .code(0)
-        .stdout_eq(
-            "solutions/01-one: kept 1 file(s), removed 0 copies
+    labforge(&[
+        "template",
+        "migrate",
+        v1.to_str().unwrap(),
+        "--out",
+        v2.to_str().unwrap(),
+    ])
+    .run()
+    .code(0)
+    .stdout_eq(
+        "solutions/01-one: kept 1 file(s), removed 0 copies
 solutions/02-two: kept 2 file(s), removed 1 copy
 solutions/03-three: kept 2 file(s), removed 2 copies
 lab.toml: schema = 2
 ",
-        )
-        .stderr_eq(&format!(
-            "migrated into {0}; check it with `labforge template test {0}`\n",
-            v2.display()
-        ));
+    )
+    .stderr_eq(&format!(
+        "migrated into {0}; check it with `labforge template test {0}`\n",
+        v2.display()
+    ));
     assert_eq!(files(&v1), before, "--out leaves the v1 lab as it was");
     assert_eq!(
         files(&v2.join("solutions")),
@@ -117,10 +123,15 @@ lab.toml: schema = 2
 fn issue_14_solution_shows_the_cumulative_tree_for_v1_and_v2() {
     let tmp = tempdir();
     let v2 = tmp.path().join("v2");
-    labforge(&["template", "migrate", fixture("v1-lab").to_str().unwrap(), "--out"])
-        .arg(v2.display().to_string())
-        .run()
-        .code(0);
+    labforge(&[
+        "template",
+        "migrate",
+        fixture("v1-lab").to_str().unwrap(),
+        "--out",
+    ])
+    .arg(v2.display().to_string())
+    .run()
+    .code(0);
     let expected = "==> answer.txt <==
 one
 ==> src-b/three.txt <==
@@ -165,7 +176,9 @@ fn issue_14_migrate_in_place_is_idempotent() {
     let once = files(&lab);
     assert!(!once.contains(&"solutions/03-three/common/answer.txt".to_string()));
     assert!(
-        !once.iter().any(|f| f.starts_with("solutions/03-three/common")),
+        !once
+            .iter()
+            .any(|f| f.starts_with("solutions/03-three/common")),
         "emptied layer folders are removed: {once:?}"
     );
     labforge(&["template", "migrate", lab.to_str().unwrap()])
@@ -326,15 +339,11 @@ fn issue_14_reset_and_update_agree_on_what_an_edit_glob_covers() {
 
     write("src/solve.py", "solved\n");
     install("1.1.0");
-    labforge(&["update"])
-        .dir(&lab)
-        .run()
-        .code(0)
-        .stdout_eq(
-            "merge    src/pkg/helper.py
+    labforge(&["update"]).dir(&lab).run().code(0).stdout_eq(
+        "merge    src/pkg/helper.py
 report   src/solve.py (changed upstream; yours, so not touched)
 ",
-        );
+    );
     assert_eq!(read("src/solve.py"), "solved\n");
     assert_eq!(
         read("src/pkg/helper.py"),
