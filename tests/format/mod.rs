@@ -243,6 +243,16 @@ help: name a file of the generated project by its relative path, such as \"clien
 ",
             list.display()
         ));
+    std::fs::write(&list, "paths = [\"legacy.txt\", \"legcy.txt\"]\n").unwrap();
+    labforge(&["template", "lint", lab.to_str().unwrap()])
+        .run()
+        .code(0)
+        .stdout_eq(
+            "warning: 01-tidy: has no `doc`: learners get only its title and hints
+warning: 01-tidy: `deleted.toml` names `legcy.txt`, which the project does not hold after the earlier solutions
+",
+        )
+        .stderr_eq("tidy@1.0.0: no errors, 2 warning(s)\n");
     std::fs::write(&list, "paths = [\"legacy.txt\"]\n").unwrap();
     let toml = lab.join("lab.toml");
     let text = std::fs::read_to_string(&toml).unwrap();
