@@ -56,6 +56,9 @@ pub enum Command {
     /// Manage team catalogs of labs
     #[command(subcommand)]
     Catalog(commands::catalog::CatalogCommand),
+    /// A mentor's view of a cohort: sync learners' labs, grade them by re-running the checks, report
+    #[command(subcommand)]
+    Cohort(commands::cohort::CohortCommand),
     /// Print a shell completion script
     Completions(commands::completions::CompletionsArgs),
     /// Write the man pages (labforge.1 and one per subcommand)

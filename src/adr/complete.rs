@@ -16,6 +16,7 @@ pub const COMMANDS: &[&str] = &[
     "list",
     "new",
     "renumber",
+    "site",
     "status",
     "upgrade-repository",
 ];

@@ -19,6 +19,7 @@ pub mod markdown;
 pub mod parse;
 pub mod record;
 pub mod repo;
+pub mod site;
 pub mod slug;
 pub mod status;
 pub mod team;

@@ -205,6 +205,22 @@ branches each added a record with the same number."
         /// The new number (default: the next free one)
         new_number: Option<u32>,
     },
+    /// Write the decision log as a static site that works offline
+    #[command(
+        long_about = "Writes the decision log as a static site into DIR (default: adr-site):
+index.html (filter by status, search, the decision graph) and one page
+per record. It works from file:// with no network: CSS, JavaScript and
+the search index are inside the pages, and every link is relative, so the
+folder can be copied or served under any path.  The filter lives in the
+address: index.html#status=superseded&q=cache.
+
+DIR is replaced only when it is empty or a site that adr site wrote."
+    )]
+    Site {
+        /// The folder to write (default: adr-site)
+        #[arg(long, short = 'o', value_name = "DIR")]
+        out: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -497,6 +513,24 @@ fn run_command(command: Option<AdrCommand>) -> Result<Status> {
                 ProfileArg::Learner => Profile::Learner,
             });
             return run_lint(&locate()?, &a.records, a.json, &opts, profile);
+        }
+        AdrCommand::Site { out: dir } => {
+            let repo = locate()?;
+            if !repo.exists() {
+                return Err(crate::adr::repo::missing_dir(&repo.dir));
+            }
+            let dir = PathBuf::from(dir.as_deref().unwrap_or(crate::adr::site::DEFAULT_OUT));
+            let built = crate::adr::site::build(&repo, &dir)?;
+            print(
+                &mut out,
+                &format!("{}\n", built.out.join("index.html").display()),
+            )?;
+            eprintln!(
+                "adr site: {} record(s) written to {}; open {} in a browser",
+                built.records,
+                built.out.display(),
+                built.out.join("index.html").display()
+            );
         }
         AdrCommand::Renumber { record, new_number } => {
             let path = status::renumber(&locate()?, &record, new_number)?;

@@ -424,10 +424,10 @@ fn issue_18_adr_autocomplete_completes_commands_and_generate_reports() {
     };
     c(
         &["adr"],
-        "generate help init link lint list new renumber status upgrade-repository\n",
+        "generate help init link lint list new renumber site status upgrade-repository\n",
     );
     c(&["adr", "li"], "link lint list\n");
-    c(&["adr", "s"], "status\n");
+    c(&["adr", "s"], "site status\n");
     c(&["adr", "generate"], "graph toc\n");
     c(&["adr", "generate", "to"], "toc\n");
     c(&["adr", "generate", "toc"], "");

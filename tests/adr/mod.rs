@@ -864,6 +864,7 @@ Commands:
   status              Print the status of ADR N, or change it
   lint                Report what is wrong (team) or still a stub (learner)
   renumber            Give a record a new number and rewrite every link to it
+  site                Write the decision log as a static site that works offline
 
 Options:
   -h, --help     Print help
