@@ -18,6 +18,7 @@ pub mod gitrepo;
 pub mod glob;
 pub mod html;
 pub mod labinfo;
+pub mod lablock;
 pub mod manifest;
 pub mod parallel;
 pub mod pathgate;

@@ -2,8 +2,9 @@
 //! lab.toml, found without running anything: `doc`, `edit` and `solution`
 //! paths exist in the tree, every exercise has a check and a hint, every
 //! `edit` file of the starter holds a placeholder marker, every `sql` check
-//! that compares rows states its order, expected CSVs exist, and every path a
-//! solution's `deleted.toml` names exists by then.
+//! that compares rows states its order, expected CSVs exist, every mutant
+//! (wrong solution) is well formed and each exercise has three per track,
+//! and every path a solution's `deleted.toml` names exists by then.
 
 use serde::Serialize;
 
@@ -85,6 +86,7 @@ pub fn lint(lab: &Lab) -> Vec<Finding> {
     for track in tracks(m) {
         lint_track(lab, track.as_deref(), &mut out);
     }
+    out.extend(super::mutants::load(lab).1);
     out
 }
 
