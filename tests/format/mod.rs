@@ -47,6 +47,9 @@ fn without_timings(s: &str) -> String {
 }
 
 const STEPS_TEMPLATE_TEST: &str = "template test steps@1.0.0
+lint warning: 01-one: has fewer than 3 mutants (a: 0, b: 0): add wrong solutions under `solutions/01-one/mutants/NAME/` that its checks must refuse (docs/lab-format.md)
+lint warning: 02-two: has fewer than 3 mutants (a: 0, b: 0): add wrong solutions under `solutions/02-two/mutants/NAME/` that its checks must refuse (docs/lab-format.md)
+lint warning: 03-three: has fewer than 3 mutants (a: 0, b: 0): add wrong solutions under `solutions/03-three/mutants/NAME/` that its checks must refuse (docs/lab-format.md)
 track a
   starter            3 of 3 checks fail as they should [..]
   solution 01-one    exercises 1..1 pass; 02-two fails as it should [..]
@@ -59,7 +62,7 @@ track b
   solution 02-two    exercises 1..2 pass; 03-three fails as it should [..]
   solution 03-three  exercises 1..3 pass [..]
   track b: ok in [..]
-result: ok (0 warning(s))
+result: ok (3 warning(s))
 ";
 
 /// A v1 lab (every solution folder a full copy) still generates and tests
@@ -203,11 +206,12 @@ fn issue_14_a_v2_solution_deletes_files_listed_in_deleted_toml() {
         .stdout_eq(
             "template test tidy@1.0.0
 lint warning: 01-tidy: has no `doc`: learners get only its title and hints
+lint warning: 01-tidy: has fewer than 3 mutants (0): add wrong solutions under `solutions/01-tidy/mutants/NAME/` that its checks must refuse (docs/lab-format.md)
 (no track)
   starter           1 of 1 checks fail as they should [..]
   solution 01-tidy  exercises 1..1 pass [..]
   (no track): ok in [..]
-result: ok (1 warning(s))
+result: ok (2 warning(s))
 ",
         );
     let tmp = tempdir();
@@ -250,9 +254,10 @@ help: name a file of the generated project by its relative path, such as \"clien
         .stdout_eq(
             "warning: 01-tidy: has no `doc`: learners get only its title and hints
 warning: 01-tidy: `deleted.toml` names `legcy.txt`, which the project does not hold after the earlier solutions
+warning: 01-tidy: has fewer than 3 mutants (0): add wrong solutions under `solutions/01-tidy/mutants/NAME/` that its checks must refuse (docs/lab-format.md)
 ",
         )
-        .stderr_eq("tidy@1.0.0: no errors, 2 warning(s)\n");
+        .stderr_eq("tidy@1.0.0: no errors, 3 warning(s)\n");
     std::fs::write(&list, "paths = [\"legacy.txt\"]\n").unwrap();
     let toml = lab.join("lab.toml");
     let text = std::fs::read_to_string(&toml).unwrap();
