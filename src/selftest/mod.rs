@@ -1,22 +1,25 @@
 //! `labforge template test`: proves a lab works. Per track: render the
 //! starter with default answers into a temporary folder, run `setup`, require
 //! every check to fail on the starter (with a message or hint) unless it
-//! starts passing, then lay the solution overlays one by one (cumulative) and
+//! starts passing, then lay the solution overlays one by one (cumulative:
+//! [`crate::solution::lay`], the same for v1 copies and v2 deltas) and
 //! require exercises 1..k to pass after overlay k (k+1 should still fail).
 //! `sql` checks' expected CSVs are written from the reference solution with
-//! `--bless`, and a stale one is a violation. Lint runs first
-//! ([`lint`]); the report ([`report`]) has timings per track.
+//! `--bless`, and a stale one is a violation. After overlay k passes, every
+//! wrong solution of exercise k ([`mutants`]) is laid on top in turn and
+//! its named check must fail. Lint runs first ([`lint`]); the report
+//! ([`report`]) has timings per track.
 
 pub mod lint;
+pub mod mutants;
 pub mod report;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use crate::check::{self, Context, ExerciseResult, Status, exec};
+use crate::check::{self, Context, ExerciseResult, Status};
 use crate::error::{Error, Result};
 use crate::manifest::Exercise;
-use crate::render;
 use crate::scaffold::{self, NewOptions};
 use crate::template::{Entry, Lab, Origin};
 
@@ -109,17 +112,32 @@ fn test_track(lab: &mut Lab, track: Option<&str>, opts: &Options) -> Result<Trac
     }
     let exercises: Vec<Exercise> = lab.manifest.exercises().cloned().collect();
     let adr_layers = adr_layers(lab, track);
+    let (all_mutants, _) = mutants::load(lab);
     for k in 0..exercises.len() {
         let t0 = Instant::now();
         let ex = &exercises[k];
-        let mut layers = render::solution_layers(ex, track);
-        layers.extend(adr_layers.iter().cloned());
-        let entries = render::render_layers(lab, &layers, track, &answers)?;
-        scaffold::write_entries(&root, &entries)?;
+        crate::solution::lay(lab, ex, &adr_layers, &root, track, &answers)?;
         if opts.bless {
             bless(lab, ex, &mut run)?;
         }
-        overlay(lab, &exercises, k, &mut run, t0);
+        let passed = overlay(lab, &exercises, k, &mut run);
+        let wrong: Vec<&mutants::Mutant> = all_mutants
+            .iter()
+            .filter(|mu| mu.exercise == ex.id() && mu.applies_to(track))
+            .collect();
+        if !wrong.is_empty() {
+            let note = if passed {
+                try_mutants(lab, &wrong, &answers, &mut run)
+            } else {
+                "mutants not tried (the reference solution fails)".to_string()
+            };
+            if let Some(step) = run.rep.steps.last_mut() {
+                step.summary.push_str(&format!("; {note}"));
+            }
+        }
+        if let Some(step) = run.rep.steps.last_mut() {
+            step.duration = t0.elapsed();
+        }
     }
     run.rep.total = started.elapsed();
     Ok(run.rep)
@@ -140,52 +158,34 @@ fn adr_layers(lab: &Lab, track: Option<&str>) -> Vec<String> {
 
 fn setup(cx: &Context, run: &mut Run) -> bool {
     let t0 = Instant::now();
-    let cmds = cx
-        .track
-        .as_ref()
-        .and_then(|t| cx.manifest().track.get(t))
-        .map(|t| t.setup.clone())
-        .unwrap_or_default();
-    for cmd in cmds.iter().map(|c| cx.expand(c)) {
-        let what = format!(
-            "the setup of track `{}`",
-            cx.track.as_deref().unwrap_or("-")
-        );
-        if let Err(e) = check::tools::check_command(&cmd, &what, &cx.root) {
+    let output = check::setup::Output::Captured {
+        timeout: SETUP_TIMEOUT,
+    };
+    match check::setup::run(cx, output, |_| {}) {
+        Err(e) => {
             run.rep.error = Some(check::runner::error_text(&e));
-            return false;
+            false
         }
-        let fin = match exec::run_shell(&cmd, &cx.root, &cx.env, SETUP_TIMEOUT) {
-            Ok(f) => f,
-            Err(e) => {
-                run.rep.error = Some(check::runner::error_text(&e));
-                return false;
-            }
-        };
-        if fin.code != Some(0) || fin.timed_out {
-            let how = if fin.timed_out {
-                "timed out".to_string()
-            } else {
-                format!("exited with {}", fin.code.unwrap_or(-1))
-            };
+        Ok(Err(f)) => {
             run.rep
-                .violation(format!("setup: `{cmd}` {how}\n{}", fin.tail().trim_end()));
+                .violation(format!("setup: `{}` {}\n{}", f.cmd, f.how, f.tail));
             run.rep.steps.push(Step {
                 name: "setup".into(),
-                summary: format!("`{cmd}` failed"),
+                summary: format!("`{}` failed", f.cmd),
                 duration: t0.elapsed(),
             });
-            return false;
+            false
+        }
+        Ok(Ok(0)) => true,
+        Ok(Ok(n)) => {
+            run.rep.steps.push(Step {
+                name: "setup".into(),
+                summary: format!("{n} command(s) ran"),
+                duration: t0.elapsed(),
+            });
+            true
         }
     }
-    if !cmds.is_empty() {
-        run.rep.steps.push(Step {
-            name: "setup".into(),
-            summary: format!("{} command(s) ran", cmds.len()),
-            duration: t0.elapsed(),
-        });
-    }
-    true
 }
 
 fn context<'a>(lab: &'a Lab, run: &Run) -> Context<'a> {
@@ -228,7 +228,39 @@ fn starter(lab: &Lab, run: &mut Run) {
     });
 }
 
-fn overlay(lab: &Lab, exercises: &[Exercise], k: usize, run: &mut Run, t0: Instant) {
+/// Lays every wrong solution in `wrong` in turn (each one on the reference
+/// solution alone) and records it; a survivor is a violation naming its lesson.
+fn try_mutants(
+    lab: &Lab,
+    wrong: &[&mutants::Mutant],
+    answers: &toml::Table,
+    run: &mut Run,
+) -> String {
+    let cx = Context::new(lab, &run.root, run.rep.track.as_deref());
+    let mut killed = 0;
+    for mu in wrong {
+        let r = mutants::try_mutant(&cx, mu, answers);
+        match r.result {
+            "killed" => killed += 1,
+            "survived" => run.rep.violation(format!(
+                "mutant {}/{} survived: check {} passed; the lesson it breaks: {}",
+                r.exercise, r.name, r.check, r.lesson
+            )),
+            _ => run.rep.violation(format!(
+                "mutant {}/{} could not be tried: {}",
+                r.exercise,
+                r.name,
+                r.message.as_deref().unwrap_or("")
+            )),
+        }
+        run.rep.mutants.push(r);
+    }
+    format!("mutants: {killed} of {} killed", wrong.len())
+}
+
+/// Runs exercises 1..=k with overlay k laid; true when every check passes.
+fn overlay(lab: &Lab, exercises: &[Exercise], k: usize, run: &mut Run) -> bool {
+    let t0 = Instant::now();
     let cx = context(lab, run);
     let done: Vec<&Exercise> = exercises[..=k].iter().collect();
     let results = check::run_exercises(&cx, &done);
@@ -282,6 +314,7 @@ fn overlay(lab: &Lab, exercises: &[Exercise], k: usize, run: &mut Run, t0: Insta
         summary,
         duration: t0.elapsed(),
     });
+    bad == 0
 }
 
 fn first_line(m: Option<&str>) -> &str {

@@ -411,19 +411,19 @@ fn issue_13_durations_of_any_size_never_panic() {
     let mut runner = proptest::test_runner::TestRunner::new(config());
     runner
         .run(&duration, |s| {
-            if let Some(d) = labforge::manifest::parse_duration(&s) {
-                let secs = d.as_secs_f64();
-                prop_assert!(secs.is_finite() && secs >= 0.0, "{s} gave {d:?}");
+            if let Ok(d) = labforge::manifest::parse_duration(&s) {
+                // At most a day, so adding it to a clock never overflows.
+                prop_assert!(
+                    d <= std::time::Duration::from_secs(24 * 3600),
+                    "{s} gave {d:?}"
+                );
             }
             Ok(())
         })
         .unwrap();
-    assert_eq!(
-        labforge::manifest::parse_duration("99999999999999999999s"),
-        None
-    );
+    assert!(labforge::manifest::parse_duration("99999999999999999999s").is_err());
     assert_eq!(
         labforge::manifest::parse_duration("1.5s"),
-        Some(std::time::Duration::from_millis(1500))
+        Ok(std::time::Duration::from_millis(1500))
     );
 }
