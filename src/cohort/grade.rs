@@ -269,6 +269,9 @@ pub fn grade(dir: &Path, cohort: &Cohort, opts: &GradeOptions) -> Result<Grades>
         for _ in 0..jobs.min(prepared.len().max(1)) {
             s.spawn(|| {
                 loop {
+                    if crate::interrupt::requested().is_some() {
+                        break;
+                    }
                     let i = next.fetch_add(1, Ordering::SeqCst);
                     let Some(p) = prepared.get(i) else {
                         break;
@@ -285,6 +288,8 @@ pub fn grade(dir: &Path, cohort: &Cohort, opts: &GradeOptions) -> Result<Grades>
             });
         }
     });
+    // After Ctrl-C: every started run was stopped; nothing is recorded.
+    crate::interrupt::check()?;
     let learners: Vec<LearnerGrade> = out
         .into_inner()
         .expect("grades")
@@ -619,37 +624,30 @@ fn shared_setup(
     let answers = crate::answers::default_answers(lab, track)?;
     let entries = scaffold::starter_entries(lab, track, &answers)?;
     scaffold::write_entries(&folder, &entries)?;
-    let cmds = track
-        .and_then(|t| m.track.get(t))
-        .map(|t| t.setup.clone())
-        .unwrap_or_default();
     let cx = crate::check::Context::new(lab, &folder, track);
-    let log_path = folder.join(".labforge-setup.log");
-    let mut log = String::new();
     eprintln!(
         "setting up the {} track once for every learner",
         track.unwrap_or("-")
     );
-    for cmd in cmds.iter().map(|c| cx.expand(c)) {
-        log.push_str(&format!("$ {cmd}\n"));
-        let out = crate::check::exec::shell(&cmd, &folder, &cx.env)
-            .output()
-            .map_err(|e| Error::new(format!("could not run the setup command `{cmd}`: {e}")))?;
-        log.push_str(&String::from_utf8_lossy(&out.stdout));
-        log.push_str(&String::from_utf8_lossy(&out.stderr));
-        if !out.status.success() {
-            fsx::write(&log_path, &log)?;
-            return Err(Error::new(format!(
-                "the setup command `{cmd}` of the {} track failed",
-                track.unwrap_or("-")
-            ))
-            .in_file(&log_path)
-            .with_help(
-                "its output is in the file above; fix the lab or the machine, then grade again",
-            ));
-        }
+    // The one setup runner (`labforge setup`, `template test`): output
+    // captured, process groups registered for Ctrl-C.
+    let ran = crate::check::setup::run(
+        &cx,
+        crate::check::setup::Output::Captured {
+            timeout: Duration::from_secs(30 * 60),
+        },
+        |cmd| eprintln!("$ {cmd}"),
+    )?;
+    if let Err(f) = ran {
+        return Err(Error::new(format!(
+            "the setup command `{}` of the {} track {}",
+            f.cmd,
+            track.unwrap_or("-"),
+            f.how
+        ))
+        .with_detail(f.tail)
+        .with_help("fix the lab or the machine, then grade again"));
     }
-    fsx::write(&log_path, &log)?;
     let shared = shared_dirs(lab, track, &folder)?;
     fsx::write(&done, format!("{digest}\n"))?;
     Ok((folder, shared, true))
@@ -849,6 +847,12 @@ fn spawn_with_timeout(
     let mut child = cmd
         .spawn()
         .map_err(|e| format!("could not start `labforge check`: {e}"))?;
+    // Ctrl-C stops every learner's run with its process group.
+    let pgid = child.id() as i32;
+    if crate::interrupt::register_group(pgid).is_err() {
+        let _ = child.wait();
+        return Err("interrupted".into());
+    }
     let mut so = child.stdout.take();
     let mut se = child.stderr.take();
     let r1 = std::thread::spawn(move || {
@@ -865,11 +869,18 @@ fn spawn_with_timeout(
         }
         s
     });
-    let status = child.wait_timeout(timeout).map_err(|e| e.to_string())?;
+    let status = child.wait_timeout(timeout).map_err(|e| e.to_string());
+    if !matches!(status, Ok(None)) {
+        crate::interrupt::forget_group(pgid);
+    }
+    let status = status?;
     if status.is_none() {
-        let pgid = nix::unistd::Pid::from_raw(child.id() as i32);
-        let _ = nix::sys::signal::killpg(pgid, nix::sys::signal::Signal::SIGKILL);
+        let _ = nix::sys::signal::killpg(
+            nix::unistd::Pid::from_raw(pgid),
+            nix::sys::signal::Signal::SIGKILL,
+        );
         let _ = child.wait();
+        crate::interrupt::forget_group(pgid);
         return Err(format!(
             "`labforge check` ran longer than {} s and was stopped",
             timeout.as_secs()
