@@ -23,6 +23,7 @@ pub mod scaffold;
 pub mod selftest;
 pub mod source;
 pub mod state;
+pub mod suggest;
 pub mod template;
 pub mod trust;
 pub mod update;

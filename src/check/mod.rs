@@ -11,6 +11,7 @@ pub mod kinds;
 pub mod progress;
 pub mod results;
 pub mod runner;
+pub mod select;
 pub mod services;
 pub mod session;
 pub mod tamper;

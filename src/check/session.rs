@@ -44,28 +44,17 @@ impl Session {
         self.state.track.as_deref()
     }
 
-    /// The exercise named `id`, or the current one (or the first).
+    /// The exercise named `id` (an id, its number or a unique prefix: see
+    /// [`super::select`]), or the current one (or the first).
     pub fn exercise(&self, id: Option<&str>) -> Result<&Exercise> {
         let m = &self.lab.manifest;
-        let wanted = id
-            .map(str::to_string)
-            .or_else(|| self.state.current.clone());
-        let ex = match &wanted {
-            Some(w) => m.exercise_by_id(w),
-            None => m.exercises().next(),
-        };
-        ex.ok_or_else(|| {
-            let ids: Vec<&str> = m.exercises().map(|e| e.id()).collect();
-            match wanted {
-                Some(w) if !ids.is_empty() => Error::new(format!("this lab has no exercise `{w}`"))
-                    .with_help(format!(
-                        "exercises: {}; `labforge status` lists them",
-                        ids.join(", ")
-                    )),
-                _ => Error::new(format!("the lab `{}` has no exercises", m.id()))
-                    .with_help("it is a plain project template: there is nothing to check"),
-            }
-        })
+        match id.map(str::to_string).or_else(|| self.state.current.clone()) {
+            Some(w) => super::select::find(m, &w),
+            None => m.exercises().next().ok_or_else(|| {
+                Error::new(format!("the lab `{}` has no exercises", m.id()))
+                    .with_help("it is a plain project template: there is nothing to check")
+            }),
+        }
     }
 
     pub fn save(&self) -> Result<()> {

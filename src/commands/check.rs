@@ -53,8 +53,9 @@ pub struct StatusArgs {
 
 #[derive(Debug, Args)]
 pub struct ResetArgs {
-    /// The exercise whose starter files to restore
-    pub exercise: String,
+    /// The exercise whose starter files to restore (an id, its number or
+    /// the start of its name; without one, lists the exercises)
+    pub exercise: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -230,28 +231,85 @@ pub fn status(a: StatusArgs) -> Result<Status> {
 
 pub fn reset(a: ResetArgs) -> Result<Status> {
     let mut s = Session::open(false, false)?;
-    let ex = s.exercise(Some(&a.exercise))?.clone();
-    let cx = Context::new(&s.lab, &s.root, s.track());
-    let globs: Vec<String> = ex.edit.iter().map(|g| cx.expand(g)).collect();
-    drop(cx);
-    let paths: Vec<String> = s
-        .state
-        .files
-        .keys()
-        .filter(|p| crate::check::files::matches_any(&globs, p))
-        .cloned()
-        .collect();
+    let Some(typed) = a.exercise.as_deref() else {
+        return Err(which_exercise(&s));
+    };
+    let ex = s.exercise(Some(typed))?.clone();
+    let paths = edit_paths(&s, &ex);
     if paths.is_empty() {
         return Err(
             Error::new(format!("{} has no starter files to restore", ex.id()))
                 .with_help("its `edit` list names no file this lab was generated with"),
         );
     }
-    restore_and_report(&s, &paths)?;
+    let (backup, saved) = restore_and_report(&s, &paths)?;
+    // A file that later exercises edit too holds their work: say so, and how to get it back.
+    let m = &s.lab.manifest;
+    let later: Vec<&Exercise> = m
+        .exercises()
+        .skip_while(|e| e.id() != ex.id())
+        .skip(1)
+        .collect();
+    for p in &saved {
+        let users: Vec<&str> = later
+            .iter()
+            .filter(|e| edit_paths(&s, e).contains(p))
+            .map(|e| e.id())
+            .collect();
+        if !users.is_empty() {
+            eprintln!(
+                "warning: {p} is also edited in {}: the starter copy took back that work too",
+                users.join(", ")
+            );
+        }
+    }
+    if !saved.is_empty() {
+        eprintln!(
+            "undo: cp -R {}/. . (puts your files back)",
+            shown(&s.root, &backup)
+        );
+    }
     s.state.done.remove(ex.id());
     s.state.current = Some(ex.id().to_string());
     s.save()?;
     Ok(Status::Success)
+}
+
+/// The lab's files an exercise's `edit` globs name.
+fn edit_paths(s: &Session, ex: &Exercise) -> Vec<String> {
+    let cx = Context::new(&s.lab, &s.root, s.track());
+    let globs: Vec<String> = ex.edit.iter().map(|g| cx.expand(g)).collect();
+    s.state
+        .files
+        .keys()
+        .filter(|p| crate::check::files::matches_any(&globs, p))
+        .cloned()
+        .collect()
+}
+
+/// `reset` without an exercise: which ones there are, and what each restores.
+fn which_exercise(s: &Session) -> Error {
+    let mut err = Error::new("name the exercise whose starter files to restore");
+    let w = s
+        .lab
+        .manifest
+        .exercises()
+        .map(|e| e.id().len())
+        .max()
+        .unwrap_or(0);
+    for e in s.lab.manifest.exercises() {
+        let files = edit_paths(s, e);
+        let files = if files.is_empty() {
+            "no starter files".to_string()
+        } else {
+            files.join(", ")
+        };
+        err = err.with_detail(format!("  {:<w$}  {files}", e.id()));
+    }
+    let first = s.lab.manifest.exercises().next().map_or("01", |e| e.id());
+    err.with_help(format!(
+        "`labforge reset {first}` (or by number: `labforge reset 1`); your edited files are backed up first"
+    ))
 }
 
 pub fn solution(a: SolutionArgs) -> Result<Status> {
@@ -312,7 +370,7 @@ pub fn restore(a: RestoreArgs) -> Result<Status> {
 
 /// Restores `paths` to their pristine copies (edited ones backed up first)
 /// and says what was backed up and restored.
-fn restore_and_report(s: &Session, paths: &[String]) -> Result<()> {
+fn restore_and_report(s: &Session, paths: &[String]) -> Result<(std::path::PathBuf, Vec<String>)> {
     let backup = s.backup_dir();
     let saved = s.restore_paths(paths, &backup)?;
     if !saved.is_empty() {
@@ -326,5 +384,5 @@ fn restore_and_report(s: &Session, paths: &[String]) -> Result<()> {
     for p in paths {
         println!("restored {p}");
     }
-    Ok(())
+    Ok((backup, saved))
 }

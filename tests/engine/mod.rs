@@ -536,9 +536,9 @@ help: fix the TOML at this place; docs/lab-format.md describes every key
         .stdout_eq("")
         .stderr_eq(
             "\
-error: unknown field `titel`, expected one of `id`, `title`, `version`, `summary`, `minutes`, `tracks`, `adr`, `tags`, `authors`, `labforge`
+error: unknown field `titel`
  --> ./unknown-key/lab.toml:5:1
-help: remove the key or fix its spelling; the keys are listed in docs/lab-format.md
+help: did you mean `title`? docs/lab-format.md lists every key
 ",
         );
     assert!(names(tmp.path()).is_empty());
