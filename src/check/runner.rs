@@ -107,6 +107,16 @@ fn execute(cx: &Context, ex: &Exercise, check: &CheckDef, id: &str) -> Outcome {
     names.extend(check.service.iter().cloned());
     names.dedup();
     match services::start_all(cx, &names) {
+        // A service that stopped before it was ready: the learner's code does
+        // not build or crashes at start, which is a failing check.
+        Err(e) if e.status == crate::error::Status::No => {
+            let output: Vec<&str> = e
+                .details
+                .iter()
+                .filter_map(|d| d.strip_prefix("| "))
+                .collect();
+            Outcome::fail(e.message.clone()).with_output(output.join("\n"))
+        }
         Err(e) => Outcome::error(error_text(&e)),
         Ok(instances) => {
             let job = Job {

@@ -163,16 +163,46 @@ pub fn hint(a: HintArgs) -> Result<Status> {
     let ex = s.exercise(a.exercise.as_deref())?.clone();
     let cx = Context::new(&s.lab, &s.root, s.track());
     let hints: Vec<String> = ex.hints.iter().map(|h| cx.expand(h)).collect();
+    let adr_todo = adr_findings(&cx, &ex);
     drop(cx);
     let before = s.state.hints.clone();
     print!(
         "{}",
         progress::reveal_hint(&mut s.state, ex.id(), &hints, ex.doc.as_deref())
     );
+    print!("{adr_todo}");
     if s.state.hints != before {
         s.save()?;
     }
     Ok(Status::Success)
+}
+
+/// What the exercise's `adr` checks still find, every finding (reading
+/// ADRs runs nothing, so `hint` can show it without trust).
+fn adr_findings(cx: &Context, ex: &Exercise) -> String {
+    let mut out = String::new();
+    for (i, check) in ex.checks().enumerate() {
+        if *check.kind.get_ref() != crate::manifest::CheckKind::Adr {
+            continue;
+        }
+        let id = check.id_or(i);
+        let job = crate::check::kinds::Job {
+            exercise: ex,
+            check,
+            id: &id,
+            timeout: crate::check::kinds::default_timeout(crate::manifest::CheckKind::Adr),
+            services: &[],
+        };
+        if let Ok(o) = crate::check::kinds::adr::run(cx, &job)
+            && let Some(m) = o.message
+        {
+            out.push_str(&format!("\nstill to do for check `{id}`:\n"));
+            for l in m.lines() {
+                out.push_str(&format!("  {l}\n"));
+            }
+        }
+    }
+    out
 }
 
 pub fn next(_a: NextArgs) -> Result<Status> {
@@ -265,7 +295,7 @@ pub fn reset(a: ResetArgs) -> Result<Status> {
     }
     if !saved.is_empty() {
         eprintln!(
-            "undo: cp -R {}/. . (puts your files back)",
+            "help: to undo the reset: `cp -R {}/. .` puts your files back",
             shown(&s.root, &backup)
         );
     }
@@ -304,7 +334,7 @@ fn which_exercise(s: &Session) -> Error {
         } else {
             files.join(", ")
         };
-        err = err.with_detail(format!("  {:<w$}  {files}", e.id()));
+        err = err.with_detail(format!("{:<w$}  {files}", e.id()));
     }
     let first = s.lab.manifest.exercises().next().map_or("01", |e| e.id());
     err.with_help(format!(

@@ -431,7 +431,7 @@ fn checks_that_cannot_run_are_errors_with_exit_code_2() {
   error    no-tool [..] `labforge-no-such-tool` is not installed or not on PATH (needed by check `no-tool`)
   skipped  docker (optional, and `labforge-no-such-docker` is not installed or not on PATH)
   error    docker-required [..] `labforge-no-such-docker` is not installed or not on PATH (needed by this check)
-  error    service [..] service `dies` (`echo 'starting'; echo 'no port free' >&2; exit 3`) exited with code 3 before it printed a line matching `listening on (?P<addr>[0-9.:]+)`
+  fail     service [..] service `dies` (`echo 'starting'; echo 'no port free' >&2; exit 3`) exited with code 3 before it printed a line matching `listening on (?P<addr>[0-9.:]+)`
   error    slow-sql [..] the SQL did not finish within 300ms and was interrupted
   fail     bad-sql [..] bad.sql:6: near \"ORDER\": syntax error
   fail     writes [..] the query of check `writes` changes the database, but this check only reads: write a SELECT (or WITH … SELECT)
@@ -443,7 +443,7 @@ ERROR `hang` (command check) of 01-errors:
   | working on it
   re-run: echo 'working on it'; sleep 30
 
-9 checks: 0 passed, 2 failed, 6 could not run, 1 skipped.
+9 checks: 0 passed, 3 failed, 5 could not run, 1 skipped.
 some checks could not run: fix the environment problem above and check again
 ",
     );
