@@ -8,6 +8,7 @@
 pub mod exec;
 pub mod files;
 pub mod kinds;
+pub mod live;
 pub mod progress;
 pub mod results;
 pub mod runner;

@@ -3,12 +3,11 @@
 //! error (or skipped when `optional = true`) when the tool is missing; the
 //! services a check names are started fresh for it and stopped after it.
 
-use std::io::IsTerminal;
 use std::time::Instant;
 
 use super::kinds::{self, Job, Outcome};
 use super::results::{CheckResult, ExerciseResult, Status};
-use super::{Context, services, tools};
+use super::{Context, live, services, tools};
 use crate::error::Error;
 use crate::manifest::{CheckDef, CheckKind, CheckNeeds, Exercise, parse_duration};
 
@@ -69,7 +68,12 @@ fn run_check(
         _ => format!("labforge check {}", ex.id()),
     };
     let started = Instant::now();
-    let outcome = gate(cx, check, earlier).unwrap_or_else(|| execute(cx, ex, check, &id));
+    let outcome = gate(cx, check, earlier).unwrap_or_else(|| {
+        let line = live::CheckLine::start(ex.id(), &id, build_note(cx, check));
+        let outcome = execute(cx, ex, check, &id);
+        line.finish(outcome.status.label(), started.elapsed());
+        outcome
+    });
     let failed = matches!(outcome.status, Status::Fail | Status::Error);
     CheckResult {
         id,
@@ -92,11 +96,28 @@ fn run_check(
     }
 }
 
+/// Why a check may take long to start: its command, or a service it
+/// starts, builds a Rust track for the first time.
+fn build_note(cx: &Context, check: &CheckDef) -> Option<&'static str> {
+    let track = cx.track.as_deref();
+    let mut cmds: Vec<String> = check
+        .run
+        .as_ref()
+        .and_then(|r| r.for_track(track))
+        .map(|c| cx.expand(c))
+        .into_iter()
+        .collect();
+    for name in check.services.iter().chain(check.service.iter()) {
+        if let Some(c) = cx.manifest().service.get(name).and_then(|s| s.run.for_track(track)) {
+            cmds.push(cx.expand(c));
+        }
+    }
+    let target = cx.root.join(cx.vars.get("target_dir").map_or("target", String::as_str));
+    cmds.iter().find_map(|c| live::build_note(c, &target))
+}
+
 /// Starts the check's services, runs it, stops them.
 fn execute(cx: &Context, ex: &Exercise, check: &CheckDef, id: &str) -> Outcome {
-    if std::io::stderr().is_terminal() {
-        eprintln!("checking {} / {id} …", ex.id());
-    }
     let kind = *check.kind.get_ref();
     let timeout = check
         .timeout

@@ -1,8 +1,6 @@
 //! Learner commands: `setup`, `check`, `hint`, `next`, `status`, `reset`,
 //! `solution`, `restore`.
 
-use std::process::Stdio;
-
 use clap::Args;
 
 use crate::check::session::{Session, shown};
@@ -91,11 +89,11 @@ pub fn setup(a: SetupArgs) -> Result<Status> {
     for cmd in cmds.iter().map(|c| cx.expand(c)) {
         tools::check_command(&cmd, &format!("the setup of the `{track}` track"), &s.root)?;
         eprintln!("$ {cmd}");
-        let status = crate::check::exec::shell(&cmd, &s.root, &cx.env)
-            .stdout(Stdio::inherit())
-            .stderr(Stdio::inherit())
-            .status()
-            .map_err(|e| Error::new(format!("could not run `{cmd}`: {e}")))?;
+        let status = crate::check::live::run_streamed(
+            crate::check::exec::shell(&cmd, &s.root, &cx.env),
+            &cmd,
+        )
+        .map_err(|e| Error::new(format!("could not run `{cmd}`: {e}")))?;
         if !status.success() {
             let how = status
                 .code()
