@@ -5,6 +5,7 @@
 //!
 //! How checks behave is documented for authors in `docs/checks.md`.
 
+pub mod assertions;
 pub mod exec;
 pub mod files;
 pub mod kinds;

@@ -50,6 +50,9 @@ pub struct CheckResult {
     pub command: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub output: Option<String>,
+    /// The failing tests' assertions, when the output is a test runner's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assertion: Option<String>,
     pub duration_ms: u64,
 }
 
@@ -258,7 +261,13 @@ fn in_full(ex: &ExerciseResult, c: &CheckResult) -> String {
             out.push_str(&format!("  {l}\n"));
         }
     }
-    if let Some(o) = c.output.as_deref().filter(|o| !o.trim().is_empty()) {
+    if let Some(a) = &c.assertion {
+        // What the test expected and got says more than the output's end.
+        out.push_str("  failing test:\n");
+        for l in a.lines() {
+            out.push_str(&format!("  | {l}\n"));
+        }
+    } else if let Some(o) = c.output.as_deref().filter(|o| !o.trim().is_empty()) {
         out.push_str("  output (end):\n");
         for l in o.trim_end().lines() {
             out.push_str(&format!("  | {l}\n"));

@@ -88,6 +88,7 @@ fn run_check(
         },
         command: rerun,
         output: if failed { outcome.output } else { None },
+        assertion: if failed { outcome.assertion } else { None },
         duration_ms: if matches!(outcome.status, Status::NotRun | Status::Skipped) {
             0
         } else {
@@ -167,6 +168,7 @@ fn gate(cx: &Context, check: &CheckDef, earlier: &[CheckResult]) -> Option<Outco
                     status: Status::NotRun,
                     message: Some(format!("after {dep} failed")),
                     output: None,
+                    assertion: None,
                 });
             }
         }
