@@ -33,7 +33,7 @@ impl Session {
         if run_commands {
             crate::trust::ensure_trusted(&state.source, trust)?;
         }
-        let lab = source::load(&state.source, &FetchOptions { offline: true, ..FetchOptions::default() }).map_err(|e| {
+        let lab = load_template(&state).map_err(|e| {
             let msg = format!("could not load the template of this lab (`{}`): {}", state.source, e.message);
             Error::new(msg).with_help("the lab's checks and hints come from its template; restore it at that place, or run `labforge update` with a reachable source")
         })?;
@@ -108,6 +108,39 @@ impl Session {
         crate::scaffold::write_entries(&self.root, &entries)?;
         Ok(backed_up)
     }
+}
+
+/// The template a lab was made from: from the cache for a remote source,
+/// else fetched again (deleting the cache is always safe), at the commit
+/// the lab was made from when the source can pin it.
+fn load_template(state: &State) -> Result<Lab> {
+    let offline = FetchOptions {
+        offline: true,
+        ..FetchOptions::default()
+    };
+    let cached = source::load(&state.source, &offline);
+    let Ok(spec) = source::SourceSpec::parse(&state.source) else {
+        return cached;
+    };
+    if cached.is_ok() || !spec.is_remote() {
+        return cached;
+    }
+    eprintln!(
+        "note: the template of this lab is not in the cache: fetching `{}` again",
+        state.source
+    );
+    let online = FetchOptions::default();
+    if let (source::SourceSpec::Git { url, subfolder, .. }, Some(commit)) = (&spec, &state.resolved) {
+        let pinned = source::SourceSpec::Git {
+            url: url.clone(),
+            reference: Some(commit.clone()),
+            subfolder: subfolder.clone(),
+        };
+        if let Ok(lab) = source::load_spec(&pinned, &online) {
+            return Ok(lab);
+        }
+    }
+    source::load(&state.source, &online)
 }
 
 /// Shows a path relative to the lab root.

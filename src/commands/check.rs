@@ -151,8 +151,13 @@ fn check_once(a: &CheckArgs) -> Result<Status> {
         print!("{}", report.render());
     }
     let manifest = s.lab.manifest.clone();
+    let before = s.state.clone();
     progress::record(&mut s.state, &manifest, &report.exercises, a.all);
-    s.save()?;
+    // state.toml is committed: it changes when progress does (a first pass),
+    // never because checks ran, so `git status` stays quiet while working.
+    if s.state != before {
+        s.save()?;
+    }
     Ok(report.exit_status())
 }
 
