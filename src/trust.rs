@@ -50,6 +50,17 @@ fn load() -> Result<TrustFile> {
 ///
 /// Built-in labs are always trusted.
 pub fn ensure_trusted(source: &str, trust_flag: bool) -> Result<()> {
+    ensure_trusted_with(
+        source,
+        trust_flag,
+        "read its lab.toml, then pass --trust, or run this command once on a terminal and confirm (the answer is remembered)",
+    )
+}
+
+/// [`ensure_trusted`], with the help shown when it refuses: how the user can
+/// see what the lab runs (a generated lab has no lab.toml to read) and what
+/// `--trust` does.
+pub fn ensure_trusted_with(source: &str, trust_flag: bool, help: &str) -> Result<()> {
     if source.starts_with("builtin:") {
         return Ok(());
     }
@@ -61,7 +72,7 @@ pub fn ensure_trusted(source: &str, trust_flag: bool) -> Result<()> {
         if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
             return Err(Error::new(format!("labforge will not run the commands of `{source}` without your consent"))
                 .with_detail("this lab is not built in: its setup commands and checks run programs on this machine")
-                .with_help("read its lab.toml, then pass --trust, or run this command once on a terminal and confirm (the answer is remembered)"));
+                .with_help(help.to_string()));
         }
         let prompt = format!(
             "`{source}` is not a built-in lab: its setup commands and checks run programs on this machine. Trust it and run them"

@@ -31,7 +31,15 @@ impl Session {
         let root = State::find_root(&cwd)?;
         let state = State::load(&root)?;
         if run_commands {
-            crate::trust::ensure_trusted(&state.source, trust)?;
+            // A teammate's lab: its lab.toml is not in the lab, `show` describes it.
+            crate::trust::ensure_trusted_with(
+                &state.source,
+                trust,
+                &format!(
+                    "`labforge show {}` describes it (setup commands, exercises, checks); then pass --trust, or run this command once on a terminal and confirm (the answer is remembered)",
+                    shell_word(&state.source)
+                ),
+            )?;
         }
         let lab = load_template(&state).map_err(|e| {
             let msg = format!("could not load the template of this lab (`{}`): {}", state.source, e.message);
@@ -141,6 +149,18 @@ fn load_template(state: &State) -> Result<Lab> {
         }
     }
     source::load(&state.source, &online)
+}
+
+/// `text` quoted for a shell command line when it needs it.
+fn shell_word(text: &str) -> String {
+    if text
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "/._-:+=@#,".contains(c))
+    {
+        text.to_string()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
 }
 
 /// Shows a path relative to the lab root.

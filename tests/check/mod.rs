@@ -493,7 +493,7 @@ fn a_lab_from_a_folder_needs_trust_to_run_commands() {
     labforge(&["check"]).dir(&lab.root).env("LABFORGE_CONFIG_DIR", config.path().to_str().unwrap()).run().code(2).stdout_eq("").stderr_eq(
         "error: labforge will not run the commands of `[..]/tests/check/fixtures/kinds` without your consent
   this lab is not built in: its setup commands and checks run programs on this machine
-help: read its lab.toml, then pass --trust, or run this command once on a terminal and confirm (the answer is remembered)
+help: `labforge show [..]/tests/check/fixtures/kinds` describes it (setup commands, exercises, checks); then pass --trust, or run this command once on a terminal and confirm (the answer is remembered)
 ",
     );
 }
