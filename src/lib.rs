@@ -37,6 +37,7 @@ pub use error::{Error, Result, Status};
 
 /// Entry point of the `labforge` binary.
 pub fn main() -> ExitCode {
+    commands::completions::complete_if_asked();
     let cli = cli::Cli::parse();
     finish(commands::dispatch(cli))
 }

@@ -61,6 +61,23 @@ impl CheckResult {
     pub fn blocks(&self) -> bool {
         !self.warn && matches!(self.status, Status::Fail | Status::Error | Status::NotRun)
     }
+
+    /// What shows why it failed, as the report prints it: the failing
+    /// tests' assertions, else the last `max_lines` lines of the output.
+    pub fn evidence(&self, max_lines: usize) -> Option<String> {
+        let (title, text) = match (&self.assertion, &self.output) {
+            (Some(a), _) => ("failing test:", a.as_str()),
+            (None, Some(o)) if !o.trim().is_empty() => ("output (end):", o.as_str()),
+            _ => return None,
+        };
+        let lines: Vec<&str> = text.trim_end().lines().collect();
+        let skip = lines.len().saturating_sub(max_lines);
+        let mut out = title.to_string();
+        for l in &lines[skip..] {
+            out.push_str(&format!("\n| {l}"));
+        }
+        Some(out)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

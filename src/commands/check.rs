@@ -2,6 +2,9 @@
 //! `solution`, `restore`.
 
 use clap::Args;
+use clap_complete::ArgValueCandidates;
+
+use super::completions::exercise_candidates;
 
 use crate::check::session::{Session, shown};
 use crate::check::{Context, Report, progress, tamper, tools};
@@ -17,7 +20,8 @@ pub struct SetupArgs {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// The exercise to check (default: the current one)
+    /// The exercise to check: id, number or start of its name (default: the current one)
+    #[arg(add = ArgValueCandidates::new(exercise_candidates))]
     pub exercise: Option<String>,
     /// Check every exercise (and rebuild progress from the results)
     #[arg(long, conflicts_with = "exercise")]
@@ -35,7 +39,8 @@ pub struct CheckArgs {
 
 #[derive(Debug, Args)]
 pub struct HintArgs {
-    /// The exercise (default: the current one)
+    /// The exercise: id, number or start of its name (default: the current one)
+    #[arg(add = ArgValueCandidates::new(exercise_candidates))]
     pub exercise: Option<String>,
 }
 
@@ -53,12 +58,14 @@ pub struct StatusArgs {
 pub struct ResetArgs {
     /// The exercise whose starter files to restore (an id, its number or
     /// the start of its name; without one, lists the exercises)
+    #[arg(add = ArgValueCandidates::new(exercise_candidates))]
     pub exercise: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct SolutionArgs {
-    /// The exercise
+    /// The exercise: id, number or start of its name
+    #[arg(add = ArgValueCandidates::new(exercise_candidates))]
     pub exercise: String,
     /// Show it even though the exercise does not pass yet
     #[arg(long)]
