@@ -9,3 +9,4 @@ mod engine;
 mod labs;
 mod sources;
 mod update;
+mod ux;

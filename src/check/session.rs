@@ -133,10 +133,6 @@ fn load_template(state: &State) -> Result<Lab> {
     if cached.is_ok() || !spec.is_remote() {
         return cached;
     }
-    eprintln!(
-        "note: the template of this lab is not in the cache: fetching `{}` again",
-        state.source
-    );
     let online = FetchOptions::default();
     if let (source::SourceSpec::Git { url, subfolder, .. }, Some(commit)) = (&spec, &state.resolved) {
         let pinned = source::SourceSpec::Git {
@@ -144,9 +140,22 @@ fn load_template(state: &State) -> Result<Lab> {
             reference: Some(commit.clone()),
             subfolder: subfolder.clone(),
         };
+        // Fetched again earlier, the commit is cached under its own id.
+        if let Ok(lab) = source::load_spec(&pinned, &offline) {
+            return Ok(lab);
+        }
+        eprintln!(
+            "note: the template of this lab is not in the cache: fetching `{}` again",
+            state.source
+        );
         if let Ok(lab) = source::load_spec(&pinned, &online) {
             return Ok(lab);
         }
+    } else {
+        eprintln!(
+            "note: the template of this lab is not in the cache: fetching `{}` again",
+            state.source
+        );
     }
     source::load(&state.source, &online)
 }

@@ -348,7 +348,7 @@ fn sql_checks_show_differing_rows_side_by_side() {
     lab.run(&["check", "04-queries", "--trust"]).code(1).stdout_eq(
         "FAIL 04-queries: Queries
   fail     top [..] `queries/top.sql` holds no SQL statement yet: write the query there
-  fail     discount [..] the result differs from `checks/discount.csv` (exact order): 2 rows differ (first 2 shown):
+  fail     discount [..] after `queries/discount.sql`, the rows of the check's query differ from the expected ones (exact order): 2 rows differ (first 2 shown):
   fail     index [..] the query plan of `SELECT * FROM orders WHERE customer_id = 2` does not contain `USING INDEX`
 
 FAIL `top` (sql check) of 04-queries:
@@ -379,7 +379,7 @@ fix the first failing check, then run `labforge check` again (`labforge hint` gi
     let checks = &v["exercises"][0]["checks"];
     assert_eq!(
         checks[0]["message"],
-        "the result differs from `checks/top.csv` (ordered by spent desc):
+        "the rows of `queries/top.sql` differ from the expected ones (ordered by spent desc):
 expected 4 rows, got 3
 1 expected rows are missing and 0 rows are unexpected (first 1 shown):
   missing (expected, not got) | unexpected (got, not expected)
@@ -387,7 +387,7 @@ expected 4 rows, got 3
     );
     assert_eq!(
         checks[1]["message"],
-        "the result differs from `checks/discount.csv` (exact order):
+        "after `queries/discount.sql`, the rows of the check's query differ from the expected ones (exact order):
 1 rows differ (first 1 shown):
        expected | got
 row 1  1, 150   | 1, 135"
