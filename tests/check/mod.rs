@@ -559,7 +559,7 @@ once it passes, `labforge solution 01-hello` shows the reference solution
     );
     lab.run(&["hint", "99-nope"]).code(2).stderr_eq(
         "error: this lab has no exercise `99-nope`
-help: exercises: 01-hello, 02-health, 03-shutdown, 04-queries, 05-decide; `labforge status` lists them
+help: exercises: 01-hello, 02-health, 03-shutdown, 04-queries, 05-decide; name one by id, number (`1`) or the start of its name
 ",
     );
 }
