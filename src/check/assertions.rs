@@ -143,7 +143,13 @@ mod tests {
 
     #[test]
     fn other_output_has_no_excerpt() {
-        assert_eq!(excerpt("Traceback (most recent call last):\n  File \"x\"\nNotImplementedError\n"), None);
-        assert_eq!(excerpt("error[E0425]: cannot find value `x`\nerror: could not compile\n"), None);
+        assert_eq!(
+            excerpt("Traceback (most recent call last):\n  File \"x\"\nNotImplementedError\n"),
+            None
+        );
+        assert_eq!(
+            excerpt("error[E0425]: cannot find value `x`\nerror: could not compile\n"),
+            None
+        );
     }
 }

@@ -109,7 +109,10 @@ pub fn run_streamed(mut command: Command, name: &str) -> std::io::Result<ExitSta
             .status();
     }
     let bar = spinner(format!("running `{name}`"));
-    let mut child = command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()?;
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
     let (tx, rx) = std::sync::mpsc::channel::<String>();
     let mut readers = Vec::new();
     let streams: [Option<Box<dyn std::io::Read + Send>>; 2] = [

@@ -109,11 +109,18 @@ fn build_note(cx: &Context, check: &CheckDef) -> Option<&'static str> {
         .into_iter()
         .collect();
     for name in check.services.iter().chain(check.service.iter()) {
-        if let Some(c) = cx.manifest().service.get(name).and_then(|s| s.run.for_track(track)) {
+        if let Some(c) = cx
+            .manifest()
+            .service
+            .get(name)
+            .and_then(|s| s.run.for_track(track))
+        {
             cmds.push(cx.expand(c));
         }
     }
-    let target = cx.root.join(cx.vars.get("target_dir").map_or("target", String::as_str));
+    let target = cx
+        .root
+        .join(cx.vars.get("target_dir").map_or("target", String::as_str));
     cmds.iter().find_map(|c| live::build_note(c, &target))
 }
 

@@ -13,8 +13,7 @@ pub fn find<'m>(m: &'m Manifest, typed: &str) -> Result<&'m Exercise> {
     }
     let all: Vec<&Exercise> = m.exercises().collect();
     let wanted = typed.to_lowercase();
-    let hits: Vec<&Exercise> = if !wanted.is_empty() && wanted.bytes().all(|b| b.is_ascii_digit())
-    {
+    let hits: Vec<&Exercise> = if !wanted.is_empty() && wanted.bytes().all(|b| b.is_ascii_digit()) {
         let n: u64 = wanted.parse().unwrap_or(u64::MAX);
         all.iter()
             .copied()
@@ -78,10 +77,14 @@ mod tests {
     use super::*;
 
     fn manifest() -> Manifest {
-        let mut text = String::from(
-            "schema = 1\n[lab]\nid = \"p\"\ntitle = \"P\"\nversion = \"1.0.0\"\n",
-        );
-        for id in ["01-health", "02-config", "05-graceful-shutdown", "06-graphs"] {
+        let mut text =
+            String::from("schema = 1\n[lab]\nid = \"p\"\ntitle = \"P\"\nversion = \"1.0.0\"\n");
+        for id in [
+            "01-health",
+            "02-config",
+            "05-graceful-shutdown",
+            "06-graphs",
+        ] {
             text.push_str(&format!("[[exercise]]\nid = \"{id}\"\ntitle = \"T\"\n"));
         }
         crate::manifest::parse(&text, std::path::Path::new("lab.toml")).unwrap()

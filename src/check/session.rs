@@ -56,7 +56,10 @@ impl Session {
     /// [`super::select`]), or the current one (or the first).
     pub fn exercise(&self, id: Option<&str>) -> Result<&Exercise> {
         let m = &self.lab.manifest;
-        match id.map(str::to_string).or_else(|| self.state.current.clone()) {
+        match id
+            .map(str::to_string)
+            .or_else(|| self.state.current.clone())
+        {
             Some(w) => super::select::find(m, &w),
             None => m.exercises().next().ok_or_else(|| {
                 Error::new(format!("the lab `{}` has no exercises", m.id()))
@@ -134,7 +137,8 @@ fn load_template(state: &State) -> Result<Lab> {
         return cached;
     }
     let online = FetchOptions::default();
-    if let (source::SourceSpec::Git { url, subfolder, .. }, Some(commit)) = (&spec, &state.resolved) {
+    if let (source::SourceSpec::Git { url, subfolder, .. }, Some(commit)) = (&spec, &state.resolved)
+    {
         let pinned = source::SourceSpec::Git {
             url: url.clone(),
             reference: Some(commit.clone()),

@@ -19,11 +19,13 @@ use crate::error::{Error, Result, Status};
 use crate::fsx;
 
 #[derive(Debug, Args)]
-#[command(after_help = "Install (completes commands, options, lab ids and the exercise ids of the lab you are in):
+#[command(
+    after_help = "Install (completes commands, options, lab ids and the exercise ids of the lab you are in):
   bash:  echo 'source <(labforge completions bash)' >> ~/.bashrc
   zsh:   echo 'source <(labforge completions zsh)' >> ~/.zshrc
   fish:  echo 'labforge completions fish | source' >> ~/.config/fish/config.fish
-Then open a new shell. The script calls labforge back on each Tab, so it stays current after an upgrade.")]
+Then open a new shell. The script calls labforge back on each Tab, so it stays current after an upgrade."
+)]
 pub struct CompletionsArgs {
     /// bash, zsh, fish, elvish or powershell
     pub shell: clap_complete::Shell,
@@ -81,10 +83,7 @@ pub fn lab_candidates() -> Vec<clap_complete::CompletionCandidate> {
         .map(clap_complete::CompletionCandidate::new)
         .collect();
     for lab in crate::catalog::catalog_labs().unwrap_or_default() {
-        out.push(
-            clap_complete::CompletionCandidate::new(lab.name)
-                .help(Some(lab.title.into())),
-        );
+        out.push(clap_complete::CompletionCandidate::new(lab.name).help(Some(lab.title.into())));
     }
     out
 }
@@ -110,10 +109,7 @@ pub fn exercise_candidates() -> Vec<clap_complete::CompletionCandidate> {
     };
     lab.manifest
         .exercises()
-        .map(|e| {
-            clap_complete::CompletionCandidate::new(e.id())
-                .help(Some(e.title.clone().into()))
-        })
+        .map(|e| clap_complete::CompletionCandidate::new(e.id()).help(Some(e.title.clone().into())))
         .collect()
 }
 

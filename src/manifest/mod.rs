@@ -47,7 +47,8 @@ pub fn toml_error(e: toml::de::Error, text: &str, file: &Path) -> Error {
                 message = format!("unknown field `{key}`");
                 format!("did you mean `{near}`? docs/lab-format.md lists every key")
             }
-            None => "remove the key or fix its spelling; the keys are listed in docs/lab-format.md".into(),
+            None => "remove the key or fix its spelling; the keys are listed in docs/lab-format.md"
+                .into(),
         }
     } else if message.starts_with("missing field") {
         "add the missing key; docs/lab-format.md lists what each table needs".into()

@@ -86,11 +86,14 @@ fn issue_17_exercise_ids_by_number_or_unique_prefix() {
         .code(0)
         .stderr_eq("")
         .stdout_eq("hint 1/1 for 06-graphs: None.\n");
-    lab.run(&["check", "gr", "--trust"]).code(2).stdout_eq("").stderr_eq(
-        "error: `gr` matches more than one exercise: 05-graceful-shutdown, 06-graphs
+    lab.run(&["check", "gr", "--trust"])
+        .code(2)
+        .stdout_eq("")
+        .stderr_eq(
+            "error: `gr` matches more than one exercise: 05-graceful-shutdown, 06-graphs
 help: type more of the id, or the exercise's number
 ",
-    );
+        );
     lab.run(&["check", "9", "--trust"]).code(2).stdout_eq("").stderr_eq(
         "error: this lab has no exercise `9`
 help: exercises: 01-config, 02-build, 05-graceful-shutdown, 06-graphs, 07-decide; name one by id, number (`1`) or the start of its name
@@ -144,9 +147,9 @@ help: to undo the reset: `cp -R .labforge/backup/[..]/. .` puts your files back
     assert_eq!(lab.read("config.sh"), "PORT=8080\nNAME=mine\n");
     // An exercise whose files no later exercise edits resets without a warning.
     lab.write("docs/adr/0001-storage.md", "mine\n");
-    lab.run(&["reset", "decide"])
-        .code(0)
-        .stderr_eq("help: to undo the reset: `cp -R .labforge/backup/[..]/. .` puts your files back\n");
+    lab.run(&["reset", "decide"]).code(0).stderr_eq(
+        "help: to undo the reset: `cp -R .labforge/backup/[..]/. .` puts your files back\n",
+    );
 }
 
 #[test]
@@ -206,8 +209,11 @@ fix the first failing check, then run `labforge check` again (`labforge hint` gi
 #[test]
 fn issue_17_a_failing_test_shows_its_assertion_not_the_output_tail() {
     let lab = rough();
-    lab.run(&["check", "--trust"]).code(1).stderr_eq("").stdout_eq(
-        "FAIL 01-config: Read the config
+    lab.run(&["check", "--trust"])
+        .code(1)
+        .stderr_eq("")
+        .stdout_eq(
+            "FAIL 01-config: Read the config
   fail     tests [..] `sh tests/run.sh` exited with 1 (expected 0)
 
 FAIL `tests` (command check) of 01-config:
@@ -223,7 +229,7 @@ FAIL `tests` (command check) of 01-config:
 1 check: 0 passed, 1 failed.
 fix the first failing check, then run `labforge check` again (`labforge hint` gives a hint)
 ",
-    );
+        );
     let out = lab.run(&["check", "--json", "--trust"]);
     out.code(1);
     let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
@@ -322,14 +328,17 @@ FAIL `tests` (command check) of 01-config:
 ",
         indented("             ")
     ));
-    lab.run(&["hint", "7"]).code(0).stderr_eq("").stdout_eq(&format!(
-        "hint 1/1 for 07-decide: Fill in every section.
+    lab.run(&["hint", "7"])
+        .code(0)
+        .stderr_eq("")
+        .stdout_eq(&format!(
+            "hint 1/1 for 07-decide: Fill in every section.
 
 still to do for check `adr`:
   `docs/adr/0001-storage.md` is not finished (4 to do):
 {}",
-        indented("  ")
-    ));
+            indented("  ")
+        ));
 }
 
 #[test]
@@ -360,10 +369,16 @@ fn issue_17_a_deleted_cache_never_breaks_a_lab_from_git() {
     let url = format!("file://{}", repo_dir.display());
     let cache = tmp.path().join("cache");
     let lab_dir = tmp.path().join("lab");
-    labforge(&["new", &url, lab_dir.to_str().unwrap(), "--defaults", "--no-git"])
-        .env("LABFORGE_CACHE_DIR", cache.to_str().unwrap())
-        .run()
-        .code(0);
+    labforge(&[
+        "new",
+        &url,
+        lab_dir.to_str().unwrap(),
+        "--defaults",
+        "--no-git",
+    ])
+    .env("LABFORGE_CACHE_DIR", cache.to_str().unwrap())
+    .run()
+    .code(0);
     // The template moves on; the lab was made from the first commit.
     std::fs::write(repo_dir.join("common/tests/run.sh"), "exit 0\n").unwrap();
     commit("v2");
@@ -562,7 +577,17 @@ impl Pane {
         // A clean environment: the test harness's own (cargo's library
         // paths among them) is not the learner's.
         let ok = std::process::Command::new("tmux")
-            .args(["-L", &socket, "new-session", "-d", "-x", "120", "-y", "40", &script])
+            .args([
+                "-L",
+                &socket,
+                "new-session",
+                "-d",
+                "-x",
+                "120",
+                "-y",
+                "40",
+                &script,
+            ])
             .env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env("HOME", support::isolated_home())

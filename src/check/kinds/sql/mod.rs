@@ -201,12 +201,9 @@ fn compare_rows(
         format!("{} differ from the expected ones", rows_origin(cx, job))
     };
     Ok(compare::compare(&expected, got, &order, tol).map(|diff| {
-        format!(
-            "{differs} ({}):\n{diff}",
-            order.describe()
-        )
-        .trim_end()
-        .to_string()
+        format!("{differs} ({}):\n{diff}", order.describe())
+            .trim_end()
+            .to_string()
     }))
 }
 
@@ -224,13 +221,12 @@ fn rows_origin(cx: &Context, job: &Job) -> String {
         };
     }
     let edit: Vec<String> = job.exercise.edit.iter().map(|g| cx.expand(g)).collect();
-    let build: Vec<String> = c
-        .db
-        .iter()
-        .flat_map(|d| &d.build)
-        .map(|p| cx.expand(p))
-        .flat_map(|p| files::glob(&cx.root, &p).unwrap_or_default())
-        .collect();
+    let build: Vec<String> =
+        c.db.iter()
+            .flat_map(|d| &d.build)
+            .map(|p| cx.expand(p))
+            .flat_map(|p| files::glob(&cx.root, &p).unwrap_or_default())
+            .collect();
     let mine: Vec<&String> = build
         .iter()
         .filter(|p| files::matches_any(&edit, p))
