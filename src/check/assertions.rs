@@ -50,7 +50,10 @@ fn cargo_blocks<'a>(lines: &[&'a str]) -> Option<Vec<Vec<&'a str>>> {
             continue;
         }
         if let Some(b) = cur.as_mut() {
+            // The backtrace (RUST_BACKTRACE=1) says where, not what: the
+            // assertion above it is kept.
             if l.starts_with("note: run with `RUST_BACKTRACE")
+                || l == "stack backtrace:"
                 || l == "failures:"
                 || l.starts_with("test result:")
             {
@@ -120,6 +123,15 @@ mod tests {
         assert_eq!(
             excerpt(out).unwrap(),
             "---- b stdout ----\nthread 'b' panicked at tests/ex01.rs:5:5:\nassertion `left == right` failed: greeting\n  left: \"hi\"\n right: \"hello\""
+        );
+    }
+
+    #[test]
+    fn cargo_test_panics_without_their_backtrace() {
+        let out = "---- healthz_says_ok stdout ----\n\nthread 'healthz_says_ok' (7) panicked at tests/ex01.rs:17:5:\nassertion `left == right` failed\n  left: 500\n right: 200\nstack backtrace:\n   0: __rustc::rust_begin_unwind\n             at /rustc/x/library/std/src/panicking.rs:689:5\nnote: Some details are omitted, run with `RUST_BACKTRACE=full` for a verbose backtrace.\n\nfailures:\n    healthz_says_ok\n";
+        assert_eq!(
+            excerpt(out).unwrap(),
+            "---- healthz_says_ok stdout ----\nthread 'healthz_says_ok' (7) panicked at tests/ex01.rs:17:5:\nassertion `left == right` failed\n  left: 500\n right: 200"
         );
     }
 
