@@ -71,7 +71,16 @@ fn run_check(
     let outcome = gate(cx, check, earlier).unwrap_or_else(|| {
         let line = live::CheckLine::start(ex.id(), &id, build_note(cx, check));
         let outcome = execute(cx, ex, check, &id);
-        line.finish(outcome.status.label(), started.elapsed());
+        let warned =
+            outcome.status == Status::Fail && check.level == crate::manifest::CheckLevel::Warn;
+        line.finish(
+            if warned {
+                "warn"
+            } else {
+                outcome.status.label()
+            },
+            started.elapsed(),
+        );
         outcome
     });
     let failed = matches!(outcome.status, Status::Fail | Status::Error);
