@@ -17,6 +17,7 @@ pub mod gitrepo;
 pub mod labinfo;
 pub mod manifest;
 pub mod parallel;
+pub mod pathgate;
 pub mod prompt;
 pub mod render;
 pub mod scaffold;

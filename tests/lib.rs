@@ -7,6 +7,7 @@ mod adr;
 mod check;
 mod engine;
 mod labs;
+mod security;
 mod sources;
 mod update;
 mod ux;

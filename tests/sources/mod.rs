@@ -5,7 +5,7 @@
 mod archives;
 mod catalogs;
 mod hostile;
-mod repos;
+pub mod repos;
 mod server;
 
 use std::collections::BTreeMap;
