@@ -89,9 +89,7 @@ pub fn ensure_trusted_with(source: &str, trust_flag: bool, help: &str) -> Result
             return Err(Error::new(format!(
                 "you did not trust `{source}`, so none of its commands ran"
             ))
-            .with_help(
-                "read its lab.toml; run again and confirm, or pass --trust, when you are sure",
-            ));
+            .with_help(help.to_string()));
         }
     }
     let now = time::OffsetDateTime::now_utc()

@@ -133,12 +133,27 @@ pub fn run_streamed(mut command: Command, name: &str) -> std::io::Result<ExitSta
     }
     drop(tx);
     let started = Instant::now();
-    // Lines are printed above the spinner until both streams close.
-    for line in rx {
-        bar.println(line);
+    // Lines are printed above the spinner until both streams close, or 2 s
+    // after the command exited (a daemon it started may hold them open).
+    let mut exited: Option<(ExitStatus, Instant)> = None;
+    loop {
+        match rx.recv_timeout(Duration::from_millis(100)) {
+            Ok(line) => bar.println(line),
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+        }
+        if exited.is_none() {
+            exited = child.try_wait()?.map(|s| (s, Instant::now()));
+        }
+        if exited.is_some_and(|(_, at)| at.elapsed() > Duration::from_secs(2)) {
+            break;
+        }
     }
-    let status = child.wait()?;
-    for r in readers {
+    let status = match exited {
+        Some((s, _)) => s,
+        None => child.wait()?,
+    };
+    for r in readers.into_iter().filter(|r| r.is_finished()) {
         let _ = r.join();
     }
     bar.finish_and_clear();

@@ -568,7 +568,11 @@ struct Pane {
 
 impl Pane {
     fn start(dir: &Path, command: &str) -> Pane {
-        let socket = format!("labforge-test-{}", std::process::id());
+        // One tmux server per pane: a new session on the socket of a server
+        // still shutting down fails ("server exited unexpectedly").
+        static PANES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = PANES.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let socket = format!("labforge-test-{}-{n}", std::process::id());
         let script = format!(
             "cd '{}' && env -u CARGO_TARGET_DIR -u LABFORGE_LAB_TARGET_DIR NO_COLOR=1 TERM=xterm LABFORGE_CONFIG_DIR='{}' {command}; echo '[exited]'; sleep 60",
             dir.display(),
@@ -592,10 +596,13 @@ impl Pane {
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env("HOME", support::isolated_home())
             .env("TERM", "xterm")
-            .status()
-            .unwrap()
-            .success();
-        assert!(ok, "tmux would not start");
+            .output()
+            .unwrap();
+        assert!(
+            ok.status.success(),
+            "tmux would not start: {}",
+            String::from_utf8_lossy(&ok.stderr)
+        );
         Pane { socket }
     }
     fn screen(&self) -> String {
