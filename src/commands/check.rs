@@ -26,7 +26,7 @@ pub struct CheckArgs {
     /// Check every exercise (and rebuild progress from the results)
     #[arg(long, conflicts_with = "exercise")]
     pub all: bool,
-    /// Print results as JSON on stdout (also written to .labforge/results.json)
+    /// Print results as JSON on stdout (every run writes them to .labforge/results.json)
     #[arg(long)]
     pub json: bool,
     /// Re-run whenever a file changes
@@ -150,9 +150,10 @@ fn check_once(a: &CheckArgs) -> Result<Status> {
     let mut report = Report::new(s.state.lab.clone(), s.state.track.clone(), results);
     report.current = s.state.current.clone();
     drop(cx);
+    // The last run's results, for tools, in a file the lab's .gitignore ignores.
+    let json = report.to_json();
+    crate::fsx::write_atomic(&s.root.join(".labforge/results.json"), &json)?;
     if a.json {
-        let json = report.to_json();
-        crate::fsx::write_atomic(&s.root.join(".labforge/results.json"), &json)?;
         print!("{json}");
     } else {
         print!("{}", report.render());

@@ -278,6 +278,10 @@ fn issue_17_checks_leave_the_committed_state_alone() {
     };
     let state = lab.read(".labforge/state.toml");
     lab.run(&["check", "--trust"]).code(1);
+    // The run's results are kept in an ignored file.
+    let results: serde_json::Value =
+        serde_json::from_str(&lab.read(".labforge/results.json")).unwrap();
+    assert_eq!(results["exercises"][0]["id"], "01-config");
     lab.run(&["check", "6", "--trust"]).code(1);
     lab.run(&["check", "--json", "--trust"]).code(1);
     assert_eq!(git_status(), "");
@@ -536,7 +540,7 @@ upgrade.
 06-graphs\tDraw the graphs
 07-decide\tRecord the decision
 --all\tCheck every exercise (and rebuild progress from the results)
---json\tPrint results as JSON on stdout (also written to .labforge/results.json)
+--json\tPrint results as JSON on stdout (every run writes them to .labforge/results.json)
 --watch\tRe-run whenever a file changes
 --trust\tRun the commands of a lab that is not built in without asking
 --help\tPrint help
