@@ -273,6 +273,8 @@ pub fn status(a: StatusArgs) -> Result<Status> {
 pub fn reset(a: ResetArgs) -> Result<Status> {
     let mut s = Session::open(false, false)?;
     let Some(typed) = a.exercise.as_deref() else {
+        // A lab without exercises says so; otherwise, which ones there are.
+        s.exercise(None)?;
         return Err(which_exercise(&s));
     };
     let ex = s.exercise(Some(typed))?.clone();
