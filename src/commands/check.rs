@@ -196,6 +196,12 @@ fn adr_findings(cx: &Context, ex: &Exercise) -> String {
         if *check.kind.get_ref() != crate::manifest::CheckKind::Adr {
             continue;
         }
+        // `hint` runs without trust: only an ADR inside the lab, reached
+        // through no link, is read.
+        let rel = cx.expand(check.path.as_deref().unwrap_or_default());
+        if crate::pathgate::resolve(&cx.root, &rel, crate::pathgate::Last::NoLink).is_err() {
+            continue;
+        }
         let id = check.id_or(i);
         let job = crate::check::kinds::Job {
             exercise: ex,
