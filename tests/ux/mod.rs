@@ -343,6 +343,17 @@ still to do for check `adr`:
 {}",
             indented("  ")
         ));
+    // `hint` runs without trust: an ADR that is a link out of the lab is not read.
+    let outside = lab.root.parent().unwrap().join("secret.md");
+    std::fs::write(&outside, "---\nstatus: proposed\n---\n# SECRET\n").unwrap();
+    std::fs::remove_file(lab.root.join("docs/adr/0001-storage.md")).unwrap();
+    std::os::unix::fs::symlink(&outside, lab.root.join("docs/adr/0001-storage.md")).unwrap();
+    lab.run(&["hint", "7"]).code(0).stderr_eq("").stdout_eq(
+        "every hint of 07-decide is shown already:
+  1. Fill in every section.
+once it passes, `labforge solution 07-decide` shows the reference solution
+",
+    );
 }
 
 #[test]
