@@ -299,6 +299,7 @@ pub fn reset(a: ResetArgs) -> Result<Status> {
         .skip_while(|e| e.id() != ex.id())
         .skip(1)
         .collect();
+    let mut warned = false;
     for p in &saved {
         let users: Vec<&str> = later
             .iter()
@@ -310,9 +311,10 @@ pub fn reset(a: ResetArgs) -> Result<Status> {
                 "warning: {p} is also edited in {}: the starter copy took back that work too",
                 users.join(", ")
             );
+            warned = true;
         }
     }
-    if !saved.is_empty() {
+    if warned {
         eprintln!(
             "help: to undo the reset: `cp -R {}/. .` puts your files back",
             shown(&s.root, &backup)

@@ -145,11 +145,15 @@ help: to undo the reset: `cp -R .labforge/backup/[..]/. .` puts your files back
         .unwrap();
     assert!(status.success());
     assert_eq!(lab.read("config.sh"), "PORT=8080\nNAME=mine\n");
-    // An exercise whose files no later exercise edits resets without a warning.
+    // An exercise whose files no later exercise edits resets without a
+    // warning (stdout names the backup folder).
     lab.write("docs/adr/0001-storage.md", "mine\n");
-    lab.run(&["reset", "decide"]).code(0).stderr_eq(
-        "help: to undo the reset: `cp -R .labforge/backup/[..]/. .` puts your files back\n",
-    );
+    lab.run(&["reset", "decide"])
+        .code(0)
+        .stdout_eq(
+            "backed up 1 file to .labforge/backup/[..]/\nrestored docs/adr/0001-storage.md\n",
+        )
+        .stderr_eq("");
 }
 
 #[test]
