@@ -48,7 +48,9 @@ fn skeleton(id: &str) -> Vec<(String, String, bool)> {
         .get_file("adr/madr4-learner.md")
         .and_then(|f| f.contents_utf8())
         .map(|t| t.replacen("# TITLE", "# Greeting format", 1))
-        .unwrap_or_else(|| FALLBACK_ADR.to_string());
+        .unwrap_or_else(|| FALLBACK_ADR.to_string())
+        // The stub's `date: DATE` is rendered like `adr new` renders it.
+        .replacen("date: DATE", &format!("date: {}", crate::adr::today()), 1);
     vec![
         (
             "lab.toml".into(),

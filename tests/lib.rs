@@ -5,9 +5,11 @@ mod support;
 
 mod adr;
 mod check;
+mod cohort;
 mod engine;
 mod labs;
 mod security;
+mod site;
 mod sources;
 mod update;
 mod ux;

@@ -204,6 +204,29 @@ fn validate_lab(m: &Manifest, cx: &Ctx) -> Result<()> {
         }
         check_relative(&adr.dir, "lab.adr.dir", cx, 0..0)?;
     }
+    if let Some(v) = &m.lab.autograde {
+        let name = v.get_ref();
+        let var = m
+            .variable
+            .0
+            .iter()
+            .find(|(n, _)| n.get_ref() == name)
+            .map(|(_, v)| v);
+        let ok = var.is_some_and(|var| {
+            var.kind == VarType::Choice
+                && var
+                    .choices
+                    .iter()
+                    .all(|c| matches!(c.as_str(), "github" | "gitlab" | "none"))
+        });
+        if !ok {
+            return Err(cx.err(
+                v.span(),
+                format!("`autograde` names `{name}`, which is not a choice among github, gitlab and none"),
+                "declare it: `[variable.NAME]` with `type = \"choice\"` and `choices = [\"github\", \"gitlab\", \"none\"]`",
+            ));
+        }
+    }
     Ok(())
 }
 

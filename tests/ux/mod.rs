@@ -314,10 +314,10 @@ docs/adr/0001-storage.md:14 [Decision Outcome]: section \"Decision Outcome\" is 
     };
     lab.run(&["check", "7", "--trust"]).code(1).stdout_eq(&format!(
         "FAIL 07-decide: Record the decision
-  fail     adr [..] `docs/adr/0001-storage.md` is not finished (4 to do): docs/adr/0001-storage.md:2: [..]
+  fail     adr [..] `docs/adr/0001-storage.md` is not finished (4 to do; `labforge adr lint 0001-storage.md` shows the same): docs/adr/0001-storage.md:2: [..]
 
 FAIL `adr` (adr check) of 07-decide:
-  `docs/adr/0001-storage.md` is not finished (4 to do):
+  `docs/adr/0001-storage.md` is not finished (4 to do; `labforge adr lint 0001-storage.md` shows the same):
 {}  re-run: labforge check 07-decide
 
 1 check: 0 passed, 1 failed.
@@ -329,7 +329,7 @@ fix the first failing check, then run `labforge check` again (`labforge hint` gi
     lab.run(&["check", "--all", "--trust"]).code(1).stdout_eq(&format!(
         "...
 FAIL 07-decide: Record the decision
-  fail     adr [..] `docs/adr/0001-storage.md` is not finished (4 to do): docs/adr/0001-storage.md:2: [..]
+  fail     adr [..] `docs/adr/0001-storage.md` is not finished (4 to do; `labforge adr lint 0001-storage.md` shows the same): docs/adr/0001-storage.md:2: [..]
 {}
 FAIL `tests` (command check) of 01-config:
 ...
@@ -343,7 +343,7 @@ FAIL `tests` (command check) of 01-config:
             "hint 1/1 for 07-decide: Fill in every section.
 
 still to do for check `adr`:
-  `docs/adr/0001-storage.md` is not finished (4 to do):
+  `docs/adr/0001-storage.md` is not finished (4 to do; `labforge adr lint 0001-storage.md` shows the same):
 {}",
             indented("  ")
         ));
