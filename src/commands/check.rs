@@ -80,7 +80,7 @@ pub struct RestoreArgs {
 }
 
 pub fn setup(a: SetupArgs) -> Result<Status> {
-    let s = Session::open(true, a.trust)?;
+    let s = Session::open_to_write(true, a.trust, "setup")?;
     let cx = Context::new(&s.lab, &s.root, s.track());
     cx.check_track_needs()?;
     let track = s.track().unwrap_or("-").to_string();
@@ -123,7 +123,7 @@ pub fn check(a: CheckArgs) -> Result<Status> {
 }
 
 fn check_once(a: &CheckArgs) -> Result<Status> {
-    let mut s = Session::open(true, a.trust)?;
+    let mut s = Session::open_to_write(true, a.trust, "check")?;
     if s.lab.manifest.exercise.is_empty() {
         eprintln!(
             "{} has no exercises: there is nothing to check",
@@ -170,7 +170,7 @@ fn check_once(a: &CheckArgs) -> Result<Status> {
 }
 
 pub fn hint(a: HintArgs) -> Result<Status> {
-    let mut s = Session::open(false, false)?;
+    let mut s = Session::open_to_write(false, false, "hint")?;
     let ex = s.exercise(a.exercise.as_deref())?.clone();
     let cx = Context::new(&s.lab, &s.root, s.track());
     let hints: Vec<String> = ex.hints.iter().map(|h| cx.expand(h)).collect();
@@ -223,7 +223,7 @@ fn adr_findings(cx: &Context, ex: &Exercise) -> String {
 }
 
 pub fn next(_a: NextArgs) -> Result<Status> {
-    let mut s = Session::open(false, false)?;
+    let mut s = Session::open_to_write(false, false, "next")?;
     let current = s.exercise(None)?.id().to_string();
     let m = s.lab.manifest.clone();
     if !s.state.done.contains_key(&current) {
@@ -277,7 +277,7 @@ pub fn status(a: StatusArgs) -> Result<Status> {
 }
 
 pub fn reset(a: ResetArgs) -> Result<Status> {
-    let mut s = Session::open(false, false)?;
+    let mut s = Session::open_to_write(false, false, "reset")?;
     let Some(typed) = a.exercise.as_deref() else {
         // A lab without exercises says so; otherwise, which ones there are.
         s.exercise(None)?;
@@ -397,7 +397,7 @@ pub fn solution(a: SolutionArgs) -> Result<Status> {
 }
 
 pub fn restore(a: RestoreArgs) -> Result<Status> {
-    let s = Session::open(false, false)?;
+    let s = Session::open_to_write(false, false, "restore")?;
     let paths = if a.what == "tests" {
         tamper::edited_template_files(&s.root, &s.state)
     } else {

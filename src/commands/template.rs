@@ -139,7 +139,7 @@ fn lint(args: LintArgs) -> Result<Status> {
 fn test(args: TestArgs) -> Result<Status> {
     let lab = crate::source::load(&args.lab, &crate::source::FetchOptions::default())?;
     crate::trust::ensure_trusted_with(
-        &lab.origin.source_string(),
+        &crate::trust::Subject::of(&lab.origin),
         args.trust,
         &format!(
             "--trust lets this template's setup commands and checks run on this machine: for your own template, `labforge template test {} --trust`",
