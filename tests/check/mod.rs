@@ -1018,7 +1018,7 @@ fn issue_17_template_lint_rejects_malformed_mutants_and_warns_under_three() {
 error: 01-answer: `solutions/01-answer/mutants/no-lesson/mutant.toml`: `lesson` is empty: say in one line which lesson this wrong solution breaks
 error: 01-answer: `solutions/01-answer/mutants/no-toml/` has no mutant.toml: add one with `check = \"CHECK-ID\"` and `lesson = \"…\"`, or remove the folder
 error: 01-answer: `solutions/01-answer/mutants/stray-file/answer.txt`: mutant files go under `common/`
-error: 01-answer: `solutions/01-answer/mutants/typo/mutant.toml:3:1`: unknown field `lessn`, expected one of `check`, `lesson`, `tracks`; a mutant.toml takes `check`, `lesson` and `tracks` (docs/lab-format.md)
+error: 01-answer: `solutions/01-answer/mutants/typo/mutant.toml:3:1`: unknown field `lessn`; a mutant.toml takes `check`, `lesson` and `tracks` (docs/lab-format.md)
 error: 01-answer: `solutions/01-answer/mutants/unknown-check/mutant.toml`: exercise `01-answer` has no check `exakt` (its checks: exact, no-todo)
 warning: 02-unit: has fewer than 3 mutants (2): add wrong solutions under `solutions/02-unit/mutants/NAME/` that its checks must refuse (docs/lab-format.md)
 "
