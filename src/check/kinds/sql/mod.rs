@@ -239,9 +239,10 @@ fn rows_origin(cx: &Context, job: &Job) -> String {
             .map(|p| cx.expand(p))
             .flat_map(|p| files::glob(&cx.root, &p).unwrap_or_default())
             .collect();
+    let edit = crate::glob::set(&edit).ok();
     let mine: Vec<&String> = build
         .iter()
-        .filter(|p| files::matches_any(&edit, p))
+        .filter(|p| edit.as_ref().is_some_and(|e| e.is_match(p.as_str())))
         .collect();
     let shown: Vec<String> = if mine.is_empty() {
         build.iter().map(|p| format!("`{p}`")).collect()
