@@ -31,6 +31,7 @@ pub mod selftest;
 pub mod solution;
 pub mod source;
 pub mod state;
+pub mod suggest;
 pub mod template;
 pub mod trust;
 pub mod update;
@@ -45,6 +46,7 @@ pub use error::{Error, Result, Status};
 
 /// Entry point of the `labforge` binary.
 pub fn main() -> ExitCode {
+    commands::completions::complete_if_asked();
     let cli = cli::Cli::parse();
     interrupt::install();
     finish(commands::dispatch(cli))

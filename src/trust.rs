@@ -114,6 +114,17 @@ fn short(resolved: &str) -> String {
 /// trusted before at this content, `trust_flag` (recorded), or confirmed on
 /// a terminal (recorded).
 pub fn ensure_trusted(s: &Subject, trust_flag: bool) -> Result<()> {
+    ensure_trusted_with(
+        s,
+        trust_flag,
+        "read its lab.toml, then pass --trust, or run this command once on a terminal and confirm (the answer is remembered)",
+    )
+}
+
+/// [`ensure_trusted`], with the help shown when it refuses: how the user can
+/// see what the lab runs (a generated lab has no lab.toml to read) and what
+/// `--trust` does.
+pub fn ensure_trusted_with(s: &Subject, trust_flag: bool, help: &str) -> Result<()> {
     let file = load()?;
     let changed = match standing(&file, s) {
         Standing::Trusted => return Ok(()),
@@ -135,7 +146,7 @@ pub fn ensure_trusted(s: &Subject, trust_flag: bool) -> Result<()> {
             }
             return Err(err
                 .with_detail("this lab is not built in: its setup commands and checks run programs on this machine")
-                .with_help("read its lab.toml, then pass --trust, or run this command once on a terminal and confirm (the answer is remembered)"));
+                .with_help(help.to_string()));
         }
         let prompt = match &changed {
             Some(c) => format!(
@@ -157,9 +168,7 @@ pub fn ensure_trusted(s: &Subject, trust_flag: bool) -> Result<()> {
             return Err(Error::new(format!(
                 "you did not trust `{source}`, so none of its commands ran"
             ))
-            .with_help(
-                "read its lab.toml; run again and confirm, or pass --trust, when you are sure",
-            ));
+            .with_help(help.to_string()));
         }
     }
     record_in(file, s)

@@ -15,3 +15,4 @@ mod signals;
 mod site;
 mod sources;
 mod update;
+mod ux;

@@ -6,12 +6,15 @@
 //!
 //! How checks behave is documented for authors in `docs/checks.md`.
 
+pub mod assertions;
 pub mod exec;
 pub mod files;
 pub mod kinds;
+pub mod live;
 pub mod progress;
 pub mod results;
 pub mod runner;
+pub mod select;
 pub mod services;
 pub mod session;
 pub mod setup;

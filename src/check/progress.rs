@@ -129,7 +129,12 @@ impl StatusReport {
             self.lab, "exercise", "state"
         );
         for r in &self.exercises {
-            let mark = if r.state == "current" { ">" } else { " " };
+            // The current exercise is marked also once it passed (until `next`).
+            let mark = if self.current.as_deref() == Some(r.id.as_str()) {
+                ">"
+            } else {
+                " "
+            };
             let hints = format!("{}/{}", r.hints_used, r.hints);
             out.push_str(&format!(
                 "{mark} {:<w$}  {:<7}  {hints:<5}  {}\n",

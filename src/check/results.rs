@@ -50,6 +50,9 @@ pub struct CheckResult {
     pub command: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub output: Option<String>,
+    /// The failing tests' assertions, when the output is a test runner's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assertion: Option<String>,
     pub duration_ms: u64,
 }
 
@@ -57,6 +60,23 @@ impl CheckResult {
     /// True when this result fails its exercise.
     pub fn blocks(&self) -> bool {
         !self.warn && matches!(self.status, Status::Fail | Status::Error | Status::NotRun)
+    }
+
+    /// What shows why it failed, as the report prints it: the failing
+    /// tests' assertions, else the last `max_lines` lines of the output.
+    pub fn evidence(&self, max_lines: usize) -> Option<String> {
+        let (title, text) = match (&self.assertion, &self.output) {
+            (Some(a), _) => ("failing test:", a.as_str()),
+            (None, Some(o)) if !o.trim().is_empty() => ("output (end):", o.as_str()),
+            _ => return None,
+        };
+        let lines: Vec<&str> = text.trim_end().lines().collect();
+        let skip = lines.len().saturating_sub(max_lines);
+        let mut out = title.to_string();
+        for l in &lines[skip..] {
+            out.push_str(&format!("\n| {l}"));
+        }
+        Some(out)
     }
 }
 
@@ -132,8 +152,16 @@ impl Report {
 
     /// The terminal report.
     pub fn render(&self) -> String {
+        let pairs = || {
+            self.exercises
+                .iter()
+                .flat_map(|e| e.checks.iter().map(move |c| (e, c)))
+        };
+        // An environment problem comes first: nothing else can be trusted until it is fixed.
+        let first_error = pairs().find(|(_, c)| c.blocks() && c.status == Status::Error);
+        let first_failure = pairs().find(|(_, c)| c.blocks() && c.status != Status::NotRun);
+        let in_full_check = first_error.or(first_failure);
         let mut out = String::new();
-        let mut first_failure: Option<(&ExerciseResult, &CheckResult)> = None;
         for ex in &self.exercises {
             out.push_str(&format!(
                 "{} {}: {}\n",
@@ -142,19 +170,11 @@ impl Report {
                 ex.title
             ));
             for c in &ex.checks {
-                out.push_str(&one_line(c));
-                if first_failure.is_none() && c.blocks() && c.status != Status::NotRun {
-                    first_failure = Some((ex, c));
-                }
+                let shown_below = in_full_check.is_some_and(|(_, f)| std::ptr::eq(f, c));
+                out.push_str(&one_line(c, shown_below));
             }
         }
-        // An environment problem comes first: nothing else can be trusted until it is fixed.
-        let first_error = self
-            .exercises
-            .iter()
-            .flat_map(|e| e.checks.iter().map(move |c| (e, c)))
-            .find(|(_, c)| c.blocks() && c.status == Status::Error);
-        if let Some((ex, c)) = first_error.or(first_failure) {
+        if let Some((ex, c)) = in_full_check {
             out.push('\n');
             out.push_str(&in_full(ex, c));
         }
@@ -206,7 +226,7 @@ impl Report {
     }
 }
 
-fn one_line(c: &CheckResult) -> String {
+fn one_line(c: &CheckResult, shown_below: bool) -> String {
     let label = match (c.status, c.warn) {
         (Status::Fail, true) => "warn".to_string(),
         (s, _) => s.label().to_string(),
@@ -223,7 +243,15 @@ fn one_line(c: &CheckResult) -> String {
             super::exec::human_duration(std::time::Duration::from_millis(c.duration_ms))
         ),
     };
-    format!("  {label:<8} {}{time}{why}\n", c.id)
+    let mut line = format!("  {label:<8} {}{time}{why}\n", c.id);
+    // An ADR check's findings are the to-do list: every one is shown, not
+    // only the first (the full report may be about another check).
+    if c.kind == "adr" && c.status == Status::Fail && !shown_below {
+        for f in c.message.iter().flat_map(|m| m.lines().skip(1)) {
+            line.push_str(&format!("             {f}\n"));
+        }
+    }
+    line
 }
 
 /// The first line of a message; when it only introduces the next one
@@ -250,7 +278,13 @@ fn in_full(ex: &ExerciseResult, c: &CheckResult) -> String {
             out.push_str(&format!("  {l}\n"));
         }
     }
-    if let Some(o) = c.output.as_deref().filter(|o| !o.trim().is_empty()) {
+    if let Some(a) = &c.assertion {
+        // What the test expected and got says more than the output's end.
+        out.push_str("  failing test:\n");
+        for l in a.lines() {
+            out.push_str(&format!("  | {l}\n"));
+        }
+    } else if let Some(o) = c.output.as_deref().filter(|o| !o.trim().is_empty()) {
         out.push_str("  output (end):\n");
         for l in o.trim_end().lines() {
             out.push_str(&format!("  | {l}\n"));

@@ -3,12 +3,11 @@
 //! error (or skipped when `optional = true`) when the tool is missing; the
 //! services a check names are started fresh for it and stopped after it.
 
-use std::io::IsTerminal;
 use std::time::Instant;
 
 use super::kinds::{self, Job, Outcome};
 use super::results::{CheckResult, ExerciseResult, Status};
-use super::{Context, services, tools};
+use super::{Context, live, services, tools};
 use crate::error::Error;
 use crate::manifest::{CheckDef, CheckKind, CheckNeeds, Exercise, parse_duration};
 
@@ -79,6 +78,7 @@ pub fn run_check_with_needs(cx: &Context, ex: &Exercise, id: &str) -> CheckResul
         hint: None,
         command: format!("labforge check {}", ex.id()),
         output: None,
+        assertion: None,
         duration_ms: 0,
     }
 }
@@ -120,7 +120,21 @@ fn run_check(
         _ => format!("labforge check {}", ex.id()),
     };
     let started = Instant::now();
-    let outcome = gate(cx, check, earlier).unwrap_or_else(|| execute(cx, ex, check, &id));
+    let outcome = gate(cx, check, earlier).unwrap_or_else(|| {
+        let line = live::CheckLine::start(ex.id(), &id, build_note(cx, check));
+        let outcome = execute(cx, ex, check, &id);
+        let warned =
+            outcome.status == Status::Fail && check.level == crate::manifest::CheckLevel::Warn;
+        line.finish(
+            if warned {
+                "warn"
+            } else {
+                outcome.status.label()
+            },
+            started.elapsed(),
+        );
+        outcome
+    });
     let failed = matches!(outcome.status, Status::Fail | Status::Error);
     CheckResult {
         id,
@@ -135,6 +149,7 @@ fn run_check(
         },
         command: rerun,
         output: if failed { outcome.output } else { None },
+        assertion: if failed { outcome.assertion } else { None },
         duration_ms: if matches!(outcome.status, Status::NotRun | Status::Skipped) {
             0
         } else {
@@ -143,11 +158,35 @@ fn run_check(
     }
 }
 
+/// Why a check may take long to start: its command, or a service it
+/// starts, builds a Rust track for the first time.
+fn build_note(cx: &Context, check: &CheckDef) -> Option<&'static str> {
+    let track = cx.track.as_deref();
+    let mut cmds: Vec<String> = check
+        .run
+        .as_ref()
+        .and_then(|r| r.for_track(track))
+        .map(|c| cx.expand(c))
+        .into_iter()
+        .collect();
+    for name in check.services.iter().chain(check.service.iter()) {
+        if let Some(c) = cx
+            .manifest()
+            .service
+            .get(name)
+            .and_then(|s| s.run.for_track(track))
+        {
+            cmds.push(cx.expand(c));
+        }
+    }
+    let target = cx
+        .root
+        .join(cx.vars.get("target_dir").map_or("target", String::as_str));
+    cmds.iter().find_map(|c| live::build_note(c, &target))
+}
+
 /// Starts the check's services, runs it, stops them.
 fn execute(cx: &Context, ex: &Exercise, check: &CheckDef, id: &str) -> Outcome {
-    if std::io::stderr().is_terminal() {
-        eprintln!("checking {} / {id} …", ex.id());
-    }
     let kind = *check.kind.get_ref();
     let timeout = check
         .timeout
@@ -158,6 +197,16 @@ fn execute(cx: &Context, ex: &Exercise, check: &CheckDef, id: &str) -> Outcome {
     names.extend(check.service.iter().cloned());
     names.dedup();
     match services::start_all(cx, &names) {
+        // A service that stopped before it was ready: the learner's code does
+        // not build or crashes at start, which is a failing check.
+        Err(e) if e.status == crate::error::Status::No => {
+            let output: Vec<&str> = e
+                .details
+                .iter()
+                .filter_map(|d| d.strip_prefix("| "))
+                .collect();
+            Outcome::fail(e.message.clone()).with_output(output.join("\n"))
+        }
         Err(e) => Outcome::error(error_text(&e)),
         Ok(instances) => {
             let job = Job {
@@ -187,6 +236,7 @@ fn gate(cx: &Context, check: &CheckDef, earlier: &[CheckResult]) -> Option<Outco
                     status: Status::NotRun,
                     message: Some(format!("after {dep} failed")),
                     output: None,
+                    assertion: None,
                 });
             }
         }

@@ -102,7 +102,10 @@ pub fn wait_ready(mut running: Running, ready: &Ready, what: &str) -> Result<(Ru
                 Error::new(format!("{what} exited with {code} before it printed a line matching `{}`", ready.log)),
                 &fin.merged,
             )
-            .with_help("run the command by hand to see why it stops; `labforge setup` installs what the lab needs"));
+            // The learner's code that does not build or crashes at start is
+            // work to do, not a broken environment: the check fails.
+            .with_status(crate::error::Status::No)
+            .with_help("it stopped before it was ready: the output above says why (a compile error, an exception at start)"));
         }
         if deadline.is_some_and(|d| Instant::now() >= d) {
             let fin = running.stop(Duration::from_millis(200));

@@ -47,13 +47,21 @@ impl Session {
             None => None,
         };
         let state = State::load(&root)?;
-        let lab = source::load(&state.source, &FetchOptions { offline: true, ..FetchOptions::default() }).map_err(|e| {
+        let lab = load_template(&state).map_err(|e| {
             let msg = format!("could not load the template of this lab (`{}`): {}", state.source, e.message);
             Error::new(msg).with_help("the lab's checks and hints come from its template; restore it at that place, or run `labforge update` with a reachable source")
         })?;
         // Trust is for the content that will run: the template just loaded.
         if run_commands {
-            crate::trust::ensure_trusted(&crate::trust::Subject::of(&lab.origin), trust)?;
+            // A teammate's lab: its lab.toml is not in the lab, `show` describes it.
+            crate::trust::ensure_trusted_with(
+                &crate::trust::Subject::of(&lab.origin),
+                trust,
+                &format!(
+                    "`labforge show {}` describes it (setup commands, exercises, checks); then pass --trust, or run this command once on a terminal and confirm (the answer is remembered)",
+                    shell_word(&state.source)
+                ),
+            )?;
         }
         Ok(Session {
             root,
@@ -67,28 +75,20 @@ impl Session {
         self.state.track.as_deref()
     }
 
-    /// The exercise named `id`, or the current one (or the first).
+    /// The exercise named `id` (an id, its number or a unique prefix: see
+    /// [`super::select`]), or the current one (or the first).
     pub fn exercise(&self, id: Option<&str>) -> Result<&Exercise> {
         let m = &self.lab.manifest;
-        let wanted = id
+        match id
             .map(str::to_string)
-            .or_else(|| self.state.current.clone());
-        let ex = match &wanted {
-            Some(w) => m.exercise_by_id(w),
-            None => m.exercises().next(),
-        };
-        ex.ok_or_else(|| {
-            let ids: Vec<&str> = m.exercises().map(|e| e.id()).collect();
-            match wanted {
-                Some(w) if !ids.is_empty() => Error::new(format!("this lab has no exercise `{w}`"))
-                    .with_help(format!(
-                        "exercises: {}; `labforge status` lists them",
-                        ids.join(", ")
-                    )),
-                _ => Error::new(format!("the lab `{}` has no exercises", m.id()))
-                    .with_help("it is a plain project template: there is nothing to check"),
-            }
-        })
+            .or_else(|| self.state.current.clone())
+        {
+            Some(w) => super::select::find(m, &w),
+            None => m.exercises().next().ok_or_else(|| {
+                Error::new(format!("the lab `{}` has no exercises", m.id()))
+                    .with_help("it is a plain project template: there is nothing to check")
+            }),
+        }
     }
 
     pub fn save(&self) -> Result<()> {
@@ -160,6 +160,61 @@ impl Session {
         }
         crate::scaffold::write_entries(&self.root, &entries)?;
         Ok(backed_up)
+    }
+}
+
+/// The template a lab was made from: from the cache for a remote source,
+/// else fetched again (deleting the cache is always safe), at the commit
+/// the lab was made from when the source can pin it.
+fn load_template(state: &State) -> Result<Lab> {
+    let offline = FetchOptions {
+        offline: true,
+        ..FetchOptions::default()
+    };
+    let cached = source::load(&state.source, &offline);
+    let Ok(spec) = source::SourceSpec::parse(&state.source) else {
+        return cached;
+    };
+    if cached.is_ok() || !spec.is_remote() {
+        return cached;
+    }
+    let online = FetchOptions::default();
+    if let (source::SourceSpec::Git { url, subfolder, .. }, Some(commit)) = (&spec, &state.resolved)
+    {
+        let pinned = source::SourceSpec::Git {
+            url: url.clone(),
+            reference: Some(commit.clone()),
+            subfolder: subfolder.clone(),
+        };
+        // Fetched again earlier, the commit is cached under its own id.
+        if let Ok(lab) = source::load_spec(&pinned, &offline) {
+            return Ok(lab);
+        }
+        eprintln!(
+            "note: the template of this lab is not in the cache: fetching `{}` again",
+            state.source
+        );
+        if let Ok(lab) = source::load_spec(&pinned, &online) {
+            return Ok(lab);
+        }
+    } else {
+        eprintln!(
+            "note: the template of this lab is not in the cache: fetching `{}` again",
+            state.source
+        );
+    }
+    source::load(&state.source, &online)
+}
+
+/// `text` quoted for a shell command line when it needs it.
+fn shell_word(text: &str) -> String {
+    if text
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "/._-:+=@#,".contains(c))
+    {
+        text.to_string()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
     }
 }
 

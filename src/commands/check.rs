@@ -2,6 +2,9 @@
 //! `solution`, `restore`.
 
 use clap::Args;
+use clap_complete::ArgValueCandidates;
+
+use super::completions::exercise_candidates;
 
 use crate::check::session::{Session, shown};
 use crate::check::{Context, Report, progress, tamper};
@@ -17,12 +20,13 @@ pub struct SetupArgs {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// The exercise to check (default: the current one)
+    /// The exercise to check: id, number or start of its name (default: the current one)
+    #[arg(add = ArgValueCandidates::new(exercise_candidates))]
     pub exercise: Option<String>,
     /// Check every exercise (and rebuild progress from the results)
     #[arg(long, conflicts_with = "exercise")]
     pub all: bool,
-    /// Print results as JSON on stdout (also written to .labforge/results.json)
+    /// Print results as JSON on stdout (every run writes them to .labforge/results.json)
     #[arg(long)]
     pub json: bool,
     /// Re-run whenever a file changes
@@ -35,7 +39,8 @@ pub struct CheckArgs {
 
 #[derive(Debug, Args)]
 pub struct HintArgs {
-    /// The exercise (default: the current one)
+    /// The exercise: id, number or start of its name (default: the current one)
+    #[arg(add = ArgValueCandidates::new(exercise_candidates))]
     pub exercise: Option<String>,
 }
 
@@ -51,13 +56,16 @@ pub struct StatusArgs {
 
 #[derive(Debug, Args)]
 pub struct ResetArgs {
-    /// The exercise whose starter files to restore
-    pub exercise: String,
+    /// The exercise whose starter files to restore (an id, its number or
+    /// the start of its name; without one, lists the exercises)
+    #[arg(add = ArgValueCandidates::new(exercise_candidates))]
+    pub exercise: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct SolutionArgs {
-    /// The exercise
+    /// The exercise: id, number or start of its name
+    #[arg(add = ArgValueCandidates::new(exercise_candidates))]
     pub exercise: String,
     /// Show it even though the exercise does not pass yet
     #[arg(long)]
@@ -129,19 +137,27 @@ fn check_once(a: &CheckArgs) -> Result<Status> {
     report.current = s.state.current.clone();
     drop(cx);
     let manifest = s.lab.manifest.clone();
+    let before = s.state.clone();
     if crate::interrupt::requested().is_some() {
         // Only the exercises that ran to the end count; `--all` does not
         // rebuild progress from a partial run.
         progress::record(&mut s.state, &manifest, &report.exercises, false);
-        s.save()?;
+        if s.state != before {
+            s.save()?;
+        }
         return Err(crate::interrupt::interrupted());
     }
     // Progress first: a closed pipe or a signal while printing loses nothing.
+    // state.toml is committed: it changes when progress does (a first pass),
+    // never because checks ran, so `git status` stays quiet while working.
     progress::record(&mut s.state, &manifest, &report.exercises, a.all);
-    s.save()?;
+    if s.state != before {
+        s.save()?;
+    }
+    // The last run's results, for tools, in a file the lab's .gitignore ignores.
+    let json = report.to_json();
+    crate::fsx::write_atomic(&s.root.join(".labforge/results.json"), &json)?;
     if a.json {
-        let json = report.to_json();
-        crate::fsx::write_atomic(&s.root.join(".labforge/results.json"), &json)?;
         crate::out!("{json}")?;
     } else {
         crate::out!("{}", report.render())?;
@@ -154,6 +170,7 @@ pub fn hint(a: HintArgs) -> Result<Status> {
     let ex = s.exercise(a.exercise.as_deref())?.clone();
     let cx = Context::new(&s.lab, &s.root, s.track());
     let hints: Vec<String> = ex.hints.iter().map(|h| cx.expand(h)).collect();
+    let adr_todo = adr_findings(&cx, &ex);
     drop(cx);
     let before = s.state.hints.clone();
     let text = progress::reveal_hint(&mut s.state, ex.id(), &hints, ex.doc.as_deref());
@@ -161,8 +178,42 @@ pub fn hint(a: HintArgs) -> Result<Status> {
     if s.state.hints != before {
         s.save()?;
     }
-    crate::out!("{text}")?;
+    crate::out!("{text}{adr_todo}")?;
     Ok(Status::Success)
+}
+
+/// What the exercise's `adr` checks still find, every finding (reading
+/// ADRs runs nothing, so `hint` can show it without trust).
+fn adr_findings(cx: &Context, ex: &Exercise) -> String {
+    let mut out = String::new();
+    for (i, check) in ex.checks().enumerate() {
+        if *check.kind.get_ref() != crate::manifest::CheckKind::Adr {
+            continue;
+        }
+        // `hint` runs without trust: only an ADR inside the lab, reached
+        // through no link, is read.
+        let rel = cx.expand(check.path.as_deref().unwrap_or_default());
+        if crate::pathgate::resolve(&cx.root, &rel, crate::pathgate::Last::NoLink).is_err() {
+            continue;
+        }
+        let id = check.id_or(i);
+        let job = crate::check::kinds::Job {
+            exercise: ex,
+            check,
+            id: &id,
+            timeout: crate::check::kinds::default_timeout(crate::manifest::CheckKind::Adr),
+            services: &[],
+        };
+        if let Ok(o) = crate::check::kinds::adr::run(cx, &job)
+            && let Some(m) = o.message
+        {
+            out.push_str(&format!("\nstill to do for check `{id}`:\n"));
+            for l in m.lines() {
+                out.push_str(&format!("  {l}\n"));
+            }
+        }
+    }
+    out
 }
 
 pub fn next(_a: NextArgs) -> Result<Status> {
@@ -221,29 +272,90 @@ pub fn status(a: StatusArgs) -> Result<Status> {
 
 pub fn reset(a: ResetArgs) -> Result<Status> {
     let mut s = Session::open_to_write(false, false, "reset")?;
-    let ex = s.exercise(Some(&a.exercise))?.clone();
-    let cx = Context::new(&s.lab, &s.root, s.track());
-    let globs: Vec<String> = ex.edit.iter().map(|g| cx.expand(g)).collect();
-    drop(cx);
-    let edit = crate::glob::set(&globs)?;
-    let paths: Vec<String> = s
-        .state
-        .files
-        .keys()
-        .filter(|p| edit.is_match(p.as_str()))
-        .cloned()
-        .collect();
+    let Some(typed) = a.exercise.as_deref() else {
+        // A lab without exercises says so; otherwise, which ones there are.
+        s.exercise(None)?;
+        return Err(which_exercise(&s));
+    };
+    let ex = s.exercise(Some(typed))?.clone();
+    let paths = edit_paths(&s, &ex)?;
     if paths.is_empty() {
         return Err(
             Error::new(format!("{} has no starter files to restore", ex.id()))
                 .with_help("its `edit` list names no file this lab was generated with"),
         );
     }
-    restore_and_report(&s, &paths)?;
+    let (backup, saved) = restore_and_report(&s, &paths)?;
+    // A file that later exercises edit too holds their work: say so, and how to get it back.
+    let m = &s.lab.manifest;
+    let later: Vec<&Exercise> = m
+        .exercises()
+        .skip_while(|e| e.id() != ex.id())
+        .skip(1)
+        .collect();
+    let mut warned = false;
+    for p in &saved {
+        let users: Vec<&str> = later
+            .iter()
+            .filter(|e| edit_paths(&s, e).unwrap_or_default().contains(p))
+            .map(|e| e.id())
+            .collect();
+        if !users.is_empty() {
+            eprintln!(
+                "warning: {p} is also edited in {}: the starter copy took back that work too",
+                users.join(", ")
+            );
+            warned = true;
+        }
+    }
+    if warned {
+        eprintln!(
+            "help: to undo the reset: `cp -R {}/. .` puts your files back",
+            shown(&s.root, &backup)
+        );
+    }
     s.state.done.remove(ex.id());
     s.state.current = Some(ex.id().to_string());
     s.save()?;
     Ok(Status::Success)
+}
+
+/// The lab's files an exercise's `edit` globs name.
+fn edit_paths(s: &Session, ex: &Exercise) -> Result<Vec<String>> {
+    let cx = Context::new(&s.lab, &s.root, s.track());
+    let globs: Vec<String> = ex.edit.iter().map(|g| cx.expand(g)).collect();
+    let edit = crate::glob::set(&globs)?;
+    Ok(s.state
+        .files
+        .keys()
+        .filter(|p| edit.is_match(p.as_str()))
+        .cloned()
+        .collect())
+}
+
+/// `reset` without an exercise: which ones there are, and what each restores.
+fn which_exercise(s: &Session) -> Error {
+    let mut err = Error::new("name the exercise whose starter files to restore");
+    let w = s
+        .lab
+        .manifest
+        .exercises()
+        .map(|e| e.id().len())
+        .max()
+        .unwrap_or(0);
+    for e in s.lab.manifest.exercises() {
+        let files = edit_paths(s, e).unwrap_or_default();
+        let files = if files.is_empty() {
+            "no starter files".to_string()
+        } else {
+            files.join(", ")
+        };
+        err = err.with_detail(format!("{:<w$}  {files}", e.id()));
+    }
+    let first = s.lab.manifest.exercises().next().map_or("01", |e| e.id());
+    err.with_help(format!(
+        "`labforge reset {first}` (or by number: `labforge reset 1`); your edited files are backed up first"
+    ))
 }
 
 pub fn solution(a: SolutionArgs) -> Result<Status> {
@@ -313,7 +425,7 @@ pub fn restore(a: RestoreArgs) -> Result<Status> {
 
 /// Restores `paths` to their pristine copies (edited ones backed up first)
 /// and says what was backed up and restored.
-fn restore_and_report(s: &Session, paths: &[String]) -> Result<()> {
+fn restore_and_report(s: &Session, paths: &[String]) -> Result<(std::path::PathBuf, Vec<String>)> {
     let backup = s.backup_dir();
     let saved = s.restore_paths(paths, &backup)?;
     if !saved.is_empty() {
@@ -327,5 +439,5 @@ fn restore_and_report(s: &Session, paths: &[String]) -> Result<()> {
     for p in paths {
         crate::outln!("restored {p}")?;
     }
-    Ok(())
+    Ok((backup, saved))
 }

@@ -15,6 +15,7 @@ use crate::template::{Entry, Lab};
 #[derive(Debug, Args)]
 pub struct NewArgs {
     /// A built-in lab id (see `labforge list`), a lab template folder, a git or tarball URL, or CATALOG/LAB
+    #[arg(add = clap_complete::ArgValueCompleter::new(super::completions::lab_completer))]
     pub lab: String,
     /// The folder to create (default: the `project_name` answer if the lab asks for one, else the lab id)
     pub dest: Option<PathBuf>,

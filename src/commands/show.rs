@@ -11,6 +11,7 @@ use crate::template::Lab;
 #[derive(Debug, Args)]
 pub struct ShowArgs {
     /// A built-in lab id, a lab template folder, a git or tarball URL, or CATALOG/LAB
+    #[arg(add = clap_complete::ArgValueCompleter::new(super::completions::lab_completer))]
     pub lab: String,
     /// Print JSON on stdout
     #[arg(long)]

@@ -179,7 +179,14 @@ fn lint(args: LintArgs) -> Result<Status> {
 /// `template test LAB [--track T] [--bless] [--keep] [--json]` (H2: self-test).
 fn test(args: TestArgs) -> Result<Status> {
     let lab = crate::source::load(&args.lab, &crate::source::FetchOptions::default())?;
-    crate::trust::ensure_trusted(&crate::trust::Subject::of(&lab.origin), args.trust)?;
+    crate::trust::ensure_trusted_with(
+        &crate::trust::Subject::of(&lab.origin),
+        args.trust,
+        &format!(
+            "--trust lets this template's setup commands and checks run on this machine: for your own template, `labforge template test {} --trust`",
+            args.lab
+        ),
+    )?;
     let opts = crate::selftest::Options {
         track: args.track,
         bless: args.bless,

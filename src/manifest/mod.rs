@@ -45,19 +45,41 @@ pub fn parse(text: &str, file: &Path) -> Result<Manifest> {
 
 /// Turns a toml/serde error into a labforge error with line and column.
 pub fn toml_error(e: toml::de::Error, text: &str, file: &Path) -> Error {
-    let message = e.message().trim_end().to_string();
-    let help = if message.starts_with("unknown field") {
-        "remove the key or fix its spelling; the keys are listed in docs/lab-format.md"
+    let mut message = e.message().trim_end().to_string();
+    let help = if let Some((key, known)) = unknown_field(&message) {
+        // The nearest key instead of every key of the table (some have forty).
+        match crate::suggest::nearest(&key, known.iter().map(String::as_str)) {
+            Some(near) => {
+                message = format!("unknown field `{key}`");
+                format!("did you mean `{near}`? docs/lab-format.md lists every key")
+            }
+            None => "remove the key or fix its spelling; the keys are listed in docs/lab-format.md"
+                .into(),
+        }
     } else if message.starts_with("missing field") {
-        "add the missing key; docs/lab-format.md lists what each table needs"
+        "add the missing key; docs/lab-format.md lists what each table needs".into()
     } else {
-        "fix the TOML at this place; docs/lab-format.md describes every key"
+        "fix the TOML at this place; docs/lab-format.md describes every key".into()
     };
     let err = Error::new(message).with_help(help);
     match e.span() {
         Some(span) => err.at_offset(file, text, span.start),
         None => err.in_file(file),
     }
+}
+
+/// The key and the expected keys of serde's "unknown field `K`, expected
+/// one of `A`, `B`" (or "expected `A`").
+fn unknown_field(message: &str) -> Option<(String, Vec<String>)> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (key, rest) = rest.split_once('`')?;
+    let known = rest
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect();
+    Some((key.to_string(), known))
 }
 
 #[cfg(test)]

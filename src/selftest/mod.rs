@@ -279,8 +279,10 @@ fn overlay(lab: &Lab, exercises: &[Exercise], k: usize, run: &mut Run) -> bool {
                 )),
                 s => {
                     bad += 1;
+                    // The command's output, as `check` shows it: why it failed.
+                    let evidence = c.evidence(20).map_or(String::new(), |e| format!("\n{e}"));
                     run.rep.violation(format!(
-                        "solution {}: {} / {} {}: {}",
+                        "solution {}: {} / {} {}: {}{evidence}",
                         ex.id(),
                         r.id,
                         c.id,

@@ -103,9 +103,12 @@ impl SourceSpec {
         if builtin_ids().iter().any(|id| id == text) {
             return Ok(SourceSpec::Builtin(text.to_string()));
         }
+        let ids = builtin_ids();
+        let near = crate::suggest::nearest(text, ids.iter().map(String::as_str))
+            .map_or(String::new(), |id| format!("did you mean `{id}`? "));
         Err(Error::new(format!("`{text}` is not a built-in lab, a folder, a URL or CATALOG/LAB")).with_help(format!(
-            "built-in labs: {}; `labforge list` shows catalog labs too; a folder must exist; URLs start with https://, ssh://, git://, file:// or git@",
-            builtin_ids().join(", ")
+            "{near}built-in labs: {}; `labforge list` shows catalog labs too; a folder must exist; URLs start with https://, ssh://, git://, file:// or git@",
+            ids.join(", ")
         )))
     }
 

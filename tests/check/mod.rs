@@ -348,7 +348,7 @@ fn sql_checks_show_differing_rows_side_by_side() {
     lab.run(&["check", "04-queries", "--trust"]).code(1).stdout_eq(
         "FAIL 04-queries: Queries
   fail     top [..] `queries/top.sql` holds no SQL statement yet: write the query there
-  fail     discount [..] the result differs from `checks/discount.csv` (exact order): 2 rows differ (first 2 shown):
+  fail     discount [..] after `queries/discount.sql`, the rows of the check's query differ from the expected ones (exact order): 2 rows differ (first 2 shown):
   fail     index [..] the query plan of `SELECT * FROM orders WHERE customer_id = 2` does not contain `USING INDEX`
 
 FAIL `top` (sql check) of 04-queries:
@@ -379,7 +379,7 @@ fix the first failing check, then run `labforge check` again (`labforge hint` gi
     let checks = &v["exercises"][0]["checks"];
     assert_eq!(
         checks[0]["message"],
-        "the result differs from `checks/top.csv` (ordered by spent desc):
+        "the rows of `queries/top.sql` differ from the expected ones (ordered by spent desc):
 expected 4 rows, got 3
 1 expected rows are missing and 0 rows are unexpected (first 1 shown):
   missing (expected, not got) | unexpected (got, not expected)
@@ -387,7 +387,7 @@ expected 4 rows, got 3
     );
     assert_eq!(
         checks[1]["message"],
-        "the result differs from `checks/discount.csv` (exact order):
+        "after `queries/discount.sql`, the rows of the check's query differ from the expected ones (exact order):
 1 rows differ (first 1 shown):
        expected | got
 row 1  1, 150   | 1, 135"
@@ -431,7 +431,7 @@ fn checks_that_cannot_run_are_errors_with_exit_code_2() {
   error    no-tool [..] `labforge-no-such-tool` is not installed or not on PATH (needed by check `no-tool`)
   skipped  docker (optional, and `labforge-no-such-docker` is not installed or not on PATH)
   error    docker-required [..] `labforge-no-such-docker` is not installed or not on PATH (needed by this check)
-  error    service [..] service `dies` (`echo 'starting'; echo 'no port free' >&2; exit 3`) exited with code 3 before it printed a line matching `listening on (?P<addr>[0-9.:]+)`
+  fail     service [..] service `dies` (`echo 'starting'; echo 'no port free' >&2; exit 3`) exited with code 3 before it printed a line matching `listening on (?P<addr>[0-9.:]+)`
   error    slow-sql [..] the SQL did not finish within 300ms and was interrupted
   fail     bad-sql [..] bad.sql:6: near \"ORDER\": syntax error
   fail     writes [..] the query of check `writes` changes the database, but this check only reads: write a SELECT (or WITH … SELECT)
@@ -443,7 +443,7 @@ ERROR `hang` (command check) of 01-errors:
   | working on it
   re-run: echo 'working on it'; sleep 30
 
-9 checks: 0 passed, 2 failed, 6 could not run, 1 skipped.
+9 checks: 0 passed, 3 failed, 5 could not run, 1 skipped.
 some checks could not run: fix the environment problem above and check again
 ",
     );
@@ -493,7 +493,7 @@ fn a_lab_from_a_folder_needs_trust_to_run_commands() {
     labforge(&["check"]).dir(&lab.root).env("LABFORGE_CONFIG_DIR", config.path().to_str().unwrap()).run().code(2).stdout_eq("").stderr_eq(
         "error: labforge will not run the commands of `[..]/tests/check/fixtures/kinds` without your consent
   this lab is not built in: its setup commands and checks run programs on this machine
-help: read its lab.toml, then pass --trust, or run this command once on a terminal and confirm (the answer is remembered)
+help: `labforge show [..]/tests/check/fixtures/kinds` describes it (setup commands, exercises, checks); then pass --trust, or run this command once on a terminal and confirm (the answer is remembered)
 ",
     );
 }
@@ -559,7 +559,7 @@ once it passes, `labforge solution 01-hello` shows the reference solution
     );
     lab.run(&["hint", "99-nope"]).code(2).stderr_eq(
         "error: this lab has no exercise `99-nope`
-help: exercises: 01-hello, 02-health, 03-shutdown, 04-queries, 05-decide; `labforge status` lists them
+help: exercises: 01-hello, 02-health, 03-shutdown, 04-queries, 05-decide; name one by id, number (`1`) or the start of its name
 ",
     );
 }
@@ -1018,7 +1018,7 @@ fn issue_17_template_lint_rejects_malformed_mutants_and_warns_under_three() {
 error: 01-answer: `solutions/01-answer/mutants/no-lesson/mutant.toml`: `lesson` is empty: say in one line which lesson this wrong solution breaks
 error: 01-answer: `solutions/01-answer/mutants/no-toml/` has no mutant.toml: add one with `check = \"CHECK-ID\"` and `lesson = \"…\"`, or remove the folder
 error: 01-answer: `solutions/01-answer/mutants/stray-file/answer.txt`: mutant files go under `common/`
-error: 01-answer: `solutions/01-answer/mutants/typo/mutant.toml:3:1`: unknown field `lessn`, expected one of `check`, `lesson`, `tracks`; a mutant.toml takes `check`, `lesson` and `tracks` (docs/lab-format.md)
+error: 01-answer: `solutions/01-answer/mutants/typo/mutant.toml:3:1`: unknown field `lessn`; a mutant.toml takes `check`, `lesson` and `tracks` (docs/lab-format.md)
 error: 01-answer: `solutions/01-answer/mutants/unknown-check/mutant.toml`: exercise `01-answer` has no check `exakt` (its checks: exact, no-todo)
 warning: 02-unit: has fewer than 3 mutants (2): add wrong solutions under `solutions/02-unit/mutants/NAME/` that its checks must refuse (docs/lab-format.md)
 "

@@ -65,7 +65,7 @@ fn issue_13_update_fetches_a_moving_branch_and_trust_follows_the_content() {
             "error: labforge will not run the commands of `{source}` without your consent
   its content changed: you trusted it at {}; it is now at {}
   this lab is not built in: its setup commands and checks run programs on this machine
-help: read its lab.toml, then pass --trust, or run this command once on a terminal and confirm (the answer is remembered)
+help: `labforge show {source}` describes it (setup commands, exercises, checks); then pass --trust, or run this command once on a terminal and confirm (the answer is remembered)
 ",
             &c1[..12],
             &c2[..12]

@@ -455,7 +455,7 @@ fn the_skeleton_passes_template_test_once_trusted() {
     home.run(&["template", "test", "sk"]).code(2).stdout_eq("").stderr_eq(&format!(
         "error: labforge will not run the commands of `{abs}` without your consent
   this lab is not built in: its setup commands and checks run programs on this machine
-help: read its lab.toml, then pass --trust, or run this command once on a terminal and confirm (the answer is remembered)
+help: --trust lets this template's setup commands and checks run on this machine: for your own template, `labforge template test sk --trust`
 "
     ));
     // Its starter fails the check, its solution passes it, and the check

@@ -6,9 +6,6 @@ use crate::adr::lint::{check_options, lint_file};
 use crate::check::Context;
 use crate::error::Result;
 
-/// At most this many findings are listed.
-const MAX_LISTED: usize = 10;
-
 pub fn run(cx: &Context, job: &Job) -> Result<Outcome> {
     let c = job.check;
     let rel = cx.expand(c.path.as_deref().unwrap_or_default());
@@ -33,7 +30,7 @@ pub fn run(cx: &Context, job: &Job) -> Result<Outcome> {
         "`{rel}` is not finished ({} to do; `labforge adr lint {name}` shows the same):",
         findings.len()
     );
-    for f in findings.iter().take(MAX_LISTED) {
+    for f in &findings {
         let place = f.line.map_or(rel.clone(), |l| format!("{rel}:{l}"));
         let section = f
             .section
@@ -41,9 +38,5 @@ pub fn run(cx: &Context, job: &Job) -> Result<Outcome> {
             .map_or(String::new(), |s| format!(" [{s}]"));
         msg.push_str(&format!("\n{place}{section}: {} ({})", f.message, f.hint));
     }
-    if findings.len() > MAX_LISTED {
-        msg.push_str(&format!("\n… and {} more", findings.len() - MAX_LISTED));
-    }
-
     Ok(Outcome::fail(msg))
 }

@@ -37,9 +37,9 @@ pub fn run(cx: &Context, job: &Job) -> Result<Outcome> {
         let got = fin.code.map_or("was killed by a signal".to_string(), |c| {
             format!("exited with {c}")
         });
-        return Ok(
-            Outcome::fail(format!("`{cmd}` {got} (expected {want})")).with_output(fin.tail())
-        );
+        return Ok(Outcome::fail(format!("`{cmd}` {got} (expected {want})"))
+            .with_output(fin.tail())
+            .with_assertions_of(&fin.merged));
     }
     for re in &job.check.stdout_matches {
         let r =

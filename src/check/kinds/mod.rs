@@ -24,6 +24,9 @@ pub struct Outcome {
     pub message: Option<String>,
     /// The end of the output of what ran.
     pub output: Option<String>,
+    /// The failing tests' assertions found in the output (see
+    /// [`crate::check::assertions`]).
+    pub assertion: Option<String>,
 }
 
 impl Outcome {
@@ -32,6 +35,7 @@ impl Outcome {
             status: Status::Pass,
             message: None,
             output: None,
+            assertion: None,
         }
     }
     pub fn fail(message: impl Into<String>) -> Outcome {
@@ -39,6 +43,7 @@ impl Outcome {
             status: Status::Fail,
             message: Some(message.into()),
             output: None,
+            assertion: None,
         }
     }
     pub fn error(message: impl Into<String>) -> Outcome {
@@ -46,6 +51,7 @@ impl Outcome {
             status: Status::Error,
             message: Some(message.into()),
             output: None,
+            assertion: None,
         }
     }
     pub fn skipped(message: impl Into<String>) -> Outcome {
@@ -53,7 +59,13 @@ impl Outcome {
             status: Status::Skipped,
             message: Some(message.into()),
             output: None,
+            assertion: None,
         }
+    }
+    /// Adds the failing tests' assertions found in a test runner's `output`.
+    pub fn with_assertions_of(mut self, output: &str) -> Outcome {
+        self.assertion = crate::check::assertions::excerpt(output);
+        self
     }
     pub fn with_output(mut self, output: impl Into<String>) -> Outcome {
         let o = output.into();

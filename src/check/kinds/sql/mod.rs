@@ -205,17 +205,56 @@ fn compare_rows(
     let expected = Table::from_csv(&text)
         .map_err(|e| SqlFailure::Fail(format!("`{rel}` is not valid CSV: {e}")))?;
     let tol = job.check.float_tolerance.unwrap_or(0.0);
+    // Name what the learner has: the expected CSV when the lab holds it,
+    // else the learner's file the rows come from.
+    let differs = if cx.root.join(&rel).is_file() {
+        format!("the result differs from `{rel}`")
+    } else {
+        format!("{} differ from the expected ones", rows_origin(cx, job))
+    };
     Ok(compare::compare(&expected, got, &order, tol).map(|diff| {
-        format!(
-            "the result differs from `{rel}` ({}):\n{diff}",
-            order.describe()
-        )
-        .trim_end()
-        .to_string()
+        format!("{differs} ({}):\n{diff}", order.describe())
+            .trim_end()
+            .to_string()
     }))
 }
 
 /// The expected CSV: from the lab folder when it is there, else from the template.
+/// Where a check's rows come from, in the learner's files: the query file,
+/// or (for a query of the lab's own) the files of `db.build` the exercise
+/// edits (else all of them).
+fn rows_origin(cx: &Context, job: &Job) -> String {
+    let c = job.check;
+    if let Some(f) = &c.query_file {
+        return if c.mode.as_deref() == Some("write") {
+            format!("after `{}`, the rows of the check's query", cx.expand(f))
+        } else {
+            format!("the rows of `{}`", cx.expand(f))
+        };
+    }
+    let edit: Vec<String> = job.exercise.edit.iter().map(|g| cx.expand(g)).collect();
+    let build: Vec<String> =
+        c.db.iter()
+            .flat_map(|d| &d.build)
+            .map(|p| cx.expand(p))
+            .flat_map(|p| files::glob(&cx.root, &p).unwrap_or_default())
+            .collect();
+    let edit = crate::glob::set(&edit).ok();
+    let mine: Vec<&String> = build
+        .iter()
+        .filter(|p| edit.as_ref().is_some_and(|e| e.is_match(p.as_str())))
+        .collect();
+    let shown: Vec<String> = if mine.is_empty() {
+        build.iter().map(|p| format!("`{p}`")).collect()
+    } else {
+        mine.iter().map(|p| format!("`{p}`")).collect()
+    };
+    format!(
+        "the rows of the check's query on a database built from {}",
+        shown.join(", ")
+    )
+}
+
 fn expected_text(cx: &Context, rel: &str) -> Option<String> {
     let local = cx.root.join(rel);
     if local.is_file() {
