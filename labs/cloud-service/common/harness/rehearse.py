@@ -1,9 +1,19 @@
 """The offline EC2 rehearsal of exercise 9.
 
-Starts a local AWS mock (moto) on 127.0.0.1 and a free port, runs
-deploy/launch.sh twice and deploy/teardown.sh twice against it (AWS_ENDPOINT_URL
-and dummy credentials: nothing reaches AWS), and inspects the mock with boto3
-after each step. Run it with the lab's deploy environment:
+Starts a local AWS mock (moto) on 127.0.0.1 and a free port, and runs the
+deploy scripts against it (AWS_ENDPOINT_URL and dummy credentials: nothing
+reaches AWS), inspecting the mock with boto3 after each step:
+
+1. with AMI_ID and ADMIN_CIDR set: deploy/launch.sh twice, then
+   deploy/teardown.sh twice;
+2. without them, as a first-time user runs it: deploy/launch.sh (the AMI
+   comes from SSM's public parameter, and SSH stays closed), then teardown.
+
+The mock behaves like EC2 where a careless script would get away with it in
+a plain mock: a terminated instance stays `shutting-down` for a moment, and
+a security group that such an instance still uses cannot be deleted
+(DependencyViolation). The AWS CLI's waiters poll every second here instead
+of every 15 seconds. Run it with the lab's deploy environment:
 
     deploy/.venv/bin/python harness/rehearse.py
 """
@@ -11,10 +21,13 @@ after each step. Run it with the lab's deploy environment:
 from __future__ import annotations
 
 import base64
+import json
 import logging
 import os
 import subprocess
 import sys
+import tempfile
+import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,6 +37,9 @@ APP_PORT = 8080
 ADMIN_CIDR = "203.0.113.10/32"
 REGION = "us-east-1"
 ALIVE = ["pending", "running", "stopping", "stopped"]
+AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
+# How long a terminated instance stays "shutting-down" in the mock.
+SHUTTING_DOWN_S = 2.0
 
 
 class Report:
@@ -100,6 +116,85 @@ def inspect_launch(ec2, rep: Report) -> None:
               "port 22 is open to the whole internet: allow it from ADMIN_CIDR only, or not at all")
 
 
+def make_ec2_realistic() -> None:
+    """Terminating takes a moment, and a group in use cannot be deleted, as on EC2."""
+    from moto.ec2.exceptions import DependencyViolationError
+    from moto.ec2.models.instances import Instance
+    from moto.ec2.models.security_groups import SecurityGroupBackend
+
+    terminate = Instance.terminate
+
+    def slow_terminate(self, *args, **kwargs):
+        previous = terminate(self, *args, **kwargs)
+        self._state.name, self._state.code = "shutting-down", 32
+
+        def done() -> None:
+            if self._state.name == "shutting-down":
+                self._state.name, self._state.code = "terminated", 48
+
+        timer = threading.Timer(SHUTTING_DOWN_S, done)
+        timer.daemon = True
+        timer.start()
+        return previous
+
+    delete = SecurityGroupBackend.delete_security_group
+
+    def delete_unless_in_use(self, name=None, group_id=None):
+        for reservation in self.reservations.values():
+            for inst in reservation.instances:
+                groups = {g.id for g in inst.security_groups} | {g.name for g in inst.security_groups}
+                if inst.state != "terminated" and (group_id in groups or name in groups):
+                    raise DependencyViolationError(
+                        f"resource {group_id or name} has a dependent object ({inst.id} is {inst.state})")
+        return delete(self, name=name, group_id=group_id)
+
+    Instance.terminate = slow_terminate
+    SecurityGroupBackend.delete_security_group = delete_unless_in_use
+
+
+def fast_waiters(folder: Path) -> str:
+    """An AWS_DATA_PATH whose EC2 waiters poll every second (AWS: every 15 s)."""
+    import botocore
+
+    version = "2016-11-15"
+    builtin = Path(botocore.__file__).parent / "data" / "ec2" / version / "waiters-2.json"
+    waiters = json.loads(builtin.read_text())
+    for waiter in waiters["waiters"].values():
+        waiter["delay"] = 1
+    target = folder / "ec2" / version
+    target.mkdir(parents=True)
+    (target / "waiters-2.json").write_text(json.dumps(waiters))
+    return str(folder)
+
+
+def rehearse_without_settings(ec2, ssm, env: dict[str, str], rep: Report) -> None:
+    """A first run without AMI_ID and ADMIN_CIDR: the defaults must be safe and work."""
+    print("-- without AMI_ID and ADMIN_CIDR (the defaults)")
+    bare = {k: v for k, v in env.items() if k not in ("AMI_ID", "ADMIN_CIDR")}
+    done = run_script("launch.sh", bare)
+    if not rep.check(done.returncode == 0, "deploy/launch.sh exits 0 without AMI_ID and ADMIN_CIDR",
+                     f"deploy/launch.sh exited {done.returncode} without AMI_ID and ADMIN_CIDR:\n{tail(done)}"):
+        return
+    instances = alive(ec2)
+    if rep.check(len(instances) == 1, "exactly one instance runs",
+                 f"{len(instances)} instances run after deploy/launch.sh, expected exactly 1"):
+        expected = ssm.get_parameter(Name=AMI_PARAMETER)["Parameter"]["Value"]
+        got = instances[0].get("ImageId")
+        rep.check(got == expected, f"without AMI_ID its AMI is the latest Amazon Linux 2023 ({AMI_PARAMETER})",
+                  f"without AMI_ID the instance runs {got!r}, expected {expected!r}, the value of the SSM "
+                  f"parameter {AMI_PARAMETER}")
+        group_ids = [g["GroupId"] for g in instances[0].get("SecurityGroups", [])]
+        groups = ec2.describe_security_groups(GroupIds=group_ids)["SecurityGroups"] if group_ids else []
+        ssh = [p for g in groups for p in g.get("IpPermissions", []) if covers(p, 22)]
+        rep.check(not ssh, "without ADMIN_CIDR, SSH (22) is closed",
+                  f"without ADMIN_CIDR port 22 is open ({ssh}): open 22 only when ADMIN_CIDR is set, never by default")
+    done = run_script("teardown.sh", bare)
+    rep.check(done.returncode == 0, "deploy/teardown.sh exits 0",
+              f"deploy/teardown.sh exited {done.returncode}:\n{tail(done)}")
+    rep.check(not alive(ec2) and not our_groups(ec2), "nothing is left",
+              "instances or the security group are left after teardown")
+
+
 def main() -> int:
     try:
         import boto3
@@ -109,12 +204,15 @@ def main() -> int:
               "    python3 -m venv deploy/.venv && deploy/.venv/bin/pip install -q -r deploy/requirements.txt")
         return 2
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log of the mock
+    make_ec2_realistic()
+    data_path = tempfile.TemporaryDirectory(prefix="rehearse-")
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
     endpoint = f"http://{host}:{port}"
     creds = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing", "region_name": REGION}
     ec2 = boto3.client("ec2", endpoint_url=endpoint, **creds)
+    ssm = boto3.client("ssm", endpoint_url=endpoint, **creds)
     ami = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env.update(
@@ -123,8 +221,10 @@ def main() -> int:
         AWS_DEFAULT_REGION=REGION, AWS_REGION=REGION, AWS_PAGER="",
         AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull,
         APP_NAME=APP_NAME, APP_PORT=str(APP_PORT), AMI_ID=ami, ADMIN_CIDR=ADMIN_CIDR,
+        AWS_DATA_PATH=fast_waiters(Path(data_path.name)),
     )
     print(f"AWS mock (moto) on {endpoint}; nothing here reaches AWS")
+    print(f"-- with AMI_ID and ADMIN_CIDR={ADMIN_CIDR}")
     rep = Report()
     try:
         done = run_script("launch.sh", env)
@@ -148,8 +248,10 @@ def main() -> int:
         rep.check(not left, "no instance is left running", f"instances left after teardown: {left}")
         rep.check(not our_groups(ec2), f"the security group {APP_NAME}-sg is gone",
                   f"the security group {APP_NAME}-sg is left after teardown: delete it after the instances terminated")
+        rehearse_without_settings(ec2, ssm, env, rep)
     finally:
         server.stop()
+        data_path.cleanup()
     print("the rehearsal passed: the same scripts deploy for real without AWS_ENDPOINT_URL" if not rep.problems
           else f"{rep.problems} problem(s)")
     return 1 if rep.problems else 0
