@@ -27,7 +27,7 @@ import os
 import subprocess
 import sys
 import tempfile
-import threading
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,8 +38,8 @@ ADMIN_CIDR = "203.0.113.10/32"
 REGION = "us-east-1"
 ALIVE = ["pending", "running", "stopping", "stopped"]
 AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
-# How long a terminated instance stays "shutting-down" in the mock.
-SHUTTING_DOWN_S = 2.0
+# A terminated instance stays "shutting-down" in the mock at least this long.
+SHUTTING_DOWN_S = 1.0
 
 
 class Report:
@@ -117,9 +117,16 @@ def inspect_launch(ec2, rep: Report) -> None:
 
 
 def make_ec2_realistic() -> None:
-    """Terminating takes a moment, and a group in use cannot be deleted, as on EC2."""
+    """Terminating takes a moment, and a group in use cannot be deleted, as on EC2.
+
+    A terminated instance stays "shutting-down" until someone looks again
+    (describe-instances, as `aws ec2 wait instance-terminated` does) at least
+    SHUTTING_DOWN_S later: a script that deletes the security group right
+    after terminate-instances gets DependencyViolation however slow the
+    machine is, and one that waits sees "terminated" on its next poll.
+    """
     from moto.ec2.exceptions import DependencyViolationError
-    from moto.ec2.models.instances import Instance
+    from moto.ec2.models.instances import Instance, InstanceBackend
     from moto.ec2.models.security_groups import SecurityGroupBackend
 
     terminate = Instance.terminate
@@ -127,15 +134,22 @@ def make_ec2_realistic() -> None:
     def slow_terminate(self, *args, **kwargs):
         previous = terminate(self, *args, **kwargs)
         self._state.name, self._state.code = "shutting-down", 32
-
-        def done() -> None:
-            if self._state.name == "shutting-down":
-                self._state.name, self._state.code = "terminated", 48
-
-        timer = threading.Timer(SHUTTING_DOWN_S, done)
-        timer.daemon = True
-        timer.start()
+        self.lab_terminated_at = time.monotonic()
         return previous
+
+    def finish_terminating(backend) -> None:
+        for reservation in backend.reservations.values():
+            for inst in reservation.instances:
+                since = getattr(inst, "lab_terminated_at", None)
+                if inst._state.name == "shutting-down" and since is not None \
+                        and time.monotonic() - since >= SHUTTING_DOWN_S:
+                    inst._state.name, inst._state.code = "terminated", 48
+
+    def looked_at(method):
+        def wrapper(self, *args, **kwargs):
+            finish_terminating(self)
+            return method(self, *args, **kwargs)
+        return wrapper
 
     delete = SecurityGroupBackend.delete_security_group
 
@@ -149,6 +163,9 @@ def make_ec2_realistic() -> None:
         return delete(self, name=name, group_id=group_id)
 
     Instance.terminate = slow_terminate
+    # describe-instances by filters, and by ids (the waiter's way)
+    InstanceBackend.describe_instances = looked_at(InstanceBackend.describe_instances)
+    InstanceBackend.get_reservations_by_instance_ids = looked_at(InstanceBackend.get_reservations_by_instance_ids)
     SecurityGroupBackend.delete_security_group = delete_unless_in_use
 
 
