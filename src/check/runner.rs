@@ -32,6 +32,44 @@ pub fn run_exercises(cx: &Context, exercises: &[&Exercise]) -> Vec<ExerciseResul
     exercises.iter().map(|ex| run_exercise(cx, ex)).collect()
 }
 
+/// Runs check `id` of `ex` after only the checks it `needs` (transitively),
+/// as `template test` does for a mutant. An unknown id is an error result.
+pub fn run_check_with_needs(cx: &Context, ex: &Exercise, id: &str) -> CheckResult {
+    let checks: Vec<(usize, &CheckDef)> = ex.checks().enumerate().collect();
+    let mut wanted = vec![id.to_string()];
+    let mut i = 0;
+    while i < wanted.len() {
+        if let Some((_, c)) = checks.iter().find(|(n, c)| c.id_or(*n) == wanted[i])
+            && let Some(CheckNeeds::Check(dep)) = &c.needs
+            && !wanted.contains(dep)
+        {
+            wanted.push(dep.clone());
+        }
+        i += 1;
+    }
+    let mut results: Vec<CheckResult> = Vec::new();
+    for (n, check) in checks {
+        if wanted.contains(&check.id_or(n)) {
+            let r = run_check(cx, ex, check, n, &results);
+            if r.id == id {
+                return r;
+            }
+            results.push(r);
+        }
+    }
+    CheckResult {
+        id: id.to_string(),
+        kind: "unknown",
+        status: Status::Error,
+        warn: false,
+        message: Some(format!("exercise `{}` has no check `{id}`", ex.id())),
+        hint: None,
+        command: format!("labforge check {}", ex.id()),
+        output: None,
+        duration_ms: 0,
+    }
+}
+
 /// An error's message, detail lines and help, as one check message.
 pub fn error_text(e: &Error) -> String {
     let mut out = e.message.clone();

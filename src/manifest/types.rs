@@ -437,7 +437,9 @@ pub struct SqlDb {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SqlPlan {
-    pub query: String,
+    /// The query to explain; without it, the check's own `query`/`query_file`.
+    #[serde(default)]
+    pub query: Option<String>,
     #[serde(default)]
     pub contains: Vec<String>,
     #[serde(default)]

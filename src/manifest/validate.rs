@@ -589,9 +589,9 @@ fn validate_check(
             )?;
             let has_query = c.query.is_some() || c.query_file.is_some();
             require(
-                has_query || c.plan.is_some(),
+                has_query || c.plan.as_ref().is_some_and(|p| p.query.is_some()),
                 "query_file",
-                "query_file = \"queries/q01.sql\"",
+                "query_file = \"queries/q01.sql\" (or `plan.query`)",
             )?;
             if c.expect_rows.is_some() {
                 require(

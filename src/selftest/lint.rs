@@ -2,7 +2,8 @@
 //! lab.toml, found without running anything: `doc`, `edit` and `solution`
 //! paths exist in the tree, every exercise has a check and a hint, every
 //! `edit` file of the starter holds a placeholder marker, every `sql` check
-//! that compares rows states its order, expected CSVs exist.
+//! that compares rows states its order, expected CSVs exist, every mutant
+//! (wrong solution) is well formed and each exercise has three per track.
 
 use serde::Serialize;
 
@@ -84,6 +85,7 @@ pub fn lint(lab: &Lab) -> Vec<Finding> {
     for track in tracks(m) {
         lint_track(lab, track.as_deref(), &mut out);
     }
+    out.extend(super::mutants::load(lab).1);
     out
 }
 

@@ -4,10 +4,13 @@
 //! starts passing, then lay the solution overlays one by one (cumulative) and
 //! require exercises 1..k to pass after overlay k (k+1 should still fail).
 //! `sql` checks' expected CSVs are written from the reference solution with
-//! `--bless`, and a stale one is a violation. Lint runs first
-//! ([`lint`]); the report ([`report`]) has timings per track.
+//! `--bless`, and a stale one is a violation. After overlay k passes, every
+//! wrong solution of exercise k ([`mutants`]) is laid on top in turn and
+//! its named check must fail. Lint runs first ([`lint`]); the report
+//! ([`report`]) has timings per track.
 
 pub mod lint;
+pub mod mutants;
 pub mod report;
 
 use std::path::PathBuf;
@@ -109,6 +112,7 @@ fn test_track(lab: &mut Lab, track: Option<&str>, opts: &Options) -> Result<Trac
     }
     let exercises: Vec<Exercise> = lab.manifest.exercises().cloned().collect();
     let adr_layers = adr_layers(lab, track);
+    let (all_mutants, _) = mutants::load(lab);
     for k in 0..exercises.len() {
         let t0 = Instant::now();
         let ex = &exercises[k];
@@ -119,7 +123,24 @@ fn test_track(lab: &mut Lab, track: Option<&str>, opts: &Options) -> Result<Trac
         if opts.bless {
             bless(lab, ex, &mut run)?;
         }
-        overlay(lab, &exercises, k, &mut run, t0);
+        let passed = overlay(lab, &exercises, k, &mut run);
+        let wrong: Vec<&mutants::Mutant> = all_mutants
+            .iter()
+            .filter(|mu| mu.exercise == ex.id() && mu.applies_to(track))
+            .collect();
+        if !wrong.is_empty() {
+            let note = if passed {
+                try_mutants(lab, &wrong, &answers, &mut run)
+            } else {
+                "mutants not tried (the reference solution fails)".to_string()
+            };
+            if let Some(step) = run.rep.steps.last_mut() {
+                step.summary.push_str(&format!("; {note}"));
+            }
+        }
+        if let Some(step) = run.rep.steps.last_mut() {
+            step.duration = t0.elapsed();
+        }
     }
     run.rep.total = started.elapsed();
     Ok(run.rep)
@@ -228,7 +249,39 @@ fn starter(lab: &Lab, run: &mut Run) {
     });
 }
 
-fn overlay(lab: &Lab, exercises: &[Exercise], k: usize, run: &mut Run, t0: Instant) {
+/// Lays every wrong solution in `wrong` in turn (each one on the reference
+/// solution alone) and records it; a survivor is a violation naming its lesson.
+fn try_mutants(
+    lab: &Lab,
+    wrong: &[&mutants::Mutant],
+    answers: &toml::Table,
+    run: &mut Run,
+) -> String {
+    let cx = Context::new(lab, &run.root, run.rep.track.as_deref());
+    let mut killed = 0;
+    for mu in wrong {
+        let r = mutants::try_mutant(&cx, mu, answers);
+        match r.result {
+            "killed" => killed += 1,
+            "survived" => run.rep.violation(format!(
+                "mutant {}/{} survived: check {} passed; the lesson it breaks: {}",
+                r.exercise, r.name, r.check, r.lesson
+            )),
+            _ => run.rep.violation(format!(
+                "mutant {}/{} could not be tried: {}",
+                r.exercise,
+                r.name,
+                r.message.as_deref().unwrap_or("")
+            )),
+        }
+        run.rep.mutants.push(r);
+    }
+    format!("mutants: {killed} of {} killed", wrong.len())
+}
+
+/// Runs exercises 1..=k with overlay k laid; true when every check passes.
+fn overlay(lab: &Lab, exercises: &[Exercise], k: usize, run: &mut Run) -> bool {
+    let t0 = Instant::now();
     let cx = context(lab, run);
     let done: Vec<&Exercise> = exercises[..=k].iter().collect();
     let results = check::run_exercises(&cx, &done);
@@ -282,6 +335,7 @@ fn overlay(lab: &Lab, exercises: &[Exercise], k: usize, run: &mut Run, t0: Insta
         summary,
         duration: t0.elapsed(),
     });
+    bad == 0
 }
 
 fn first_line(m: Option<&str>) -> &str {

@@ -17,7 +17,7 @@ pub struct Step {
     pub duration: Duration,
 }
 
-fn ms<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn ms<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_u64(d.as_millis() as u64)
 }
 
@@ -33,6 +33,9 @@ pub struct TrackReport {
     /// Expected CSVs written by `--bless`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub blessed: Vec<String>,
+    /// Every wrong solution tried, killed or not.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub mutants: Vec<super::mutants::MutantResult>,
     /// The rendered folder, kept with `--keep`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kept: Option<String>,
@@ -49,6 +52,7 @@ impl TrackReport {
             warnings: Vec::new(),
             error: None,
             blessed: Vec::new(),
+            mutants: Vec::new(),
             kept: None,
             total: Duration::ZERO,
         }

@@ -32,7 +32,7 @@ INSERT INTO customers (id, email, name, country, created_at) VALUES
   (28, 'chloe.ivanov28@example.com', 'Chloé Ivanov', NULL, '2024-01-16'),
   (29, 'rosa.angstrom29@example.com', 'Rosa Ångström', NULL, '2024-02-21'),
   (30, 'malgorzata.lukasik30@example.com', 'Małgorzata Łukasik', 'DE', '2024-04-17'),
-  (31, 'noemie.nunez31@example.com', 'Noémie Núñez', 'FR', '2024-01-24'),
+  (31, 'noemie.nunez31@example.com', 'Małgorzata Łukasik', 'FR', '2024-01-24'),
   (32, 'soren.lukasik32@example.com', 'Søren Łukasik', 'PL', '2024-03-24'),
   (33, 'oskar.berg33@example.com', 'Oskar Berg', 'SE', '2024-02-29'),
   (34, 'soren.schmidt34@example.com', 'Søren Schmidt', 'ES', '2024-01-04'),
@@ -347,7 +347,11 @@ INSERT INTO orders (id, customer_id, ordered_on, shipped_on) VALUES
   (241, 15, '2024-04-10', '2024-04-12'),
   (242, 15, '2024-10-27', '2024-10-29'),
   (243, 16, '2024-04-10', '2024-04-12'),
-  (244, 16, '2024-10-27', '2024-10-29');
+  (244, 16, '2024-10-27', '2024-10-29'),
+  (245, 7, '2025-01-01', NULL),
+  (246, 21, '2026-01-01', NULL),
+  (247, 33, '2026-02-14', NULL),
+  (248, 42, '2025-06-11', NULL);
 INSERT INTO order_items (order_id, product_id, quantity, unit_price_cents) VALUES
   (1, 2, 1, 1448),
   (1, 8, 2, 7999),
@@ -821,7 +825,11 @@ INSERT INTO order_items (order_id, product_id, quantity, unit_price_cents) VALUE
   (241, 2, 2, 1548),
   (242, 6, 1, 3421),
   (243, 2, 2, 1548),
-  (244, 6, 1, 3421);
+  (244, 6, 1, 3421),
+  (245, 2, 1, 1548),
+  (246, 6, 1, 3421),
+  (247, 11, 2, 1762),
+  (248, 4, 1, 3409);
 INSERT INTO store_credit (customer_id, balance_cents) VALUES
   (1, 3750),
   (4, 2250),
@@ -843,4 +851,7 @@ INSERT INTO store_credit (customer_id, balance_cents) VALUES
   (52, 4500),
   (55, 4750),
   (58, 2000);
+-- The top ten by price is read from this index: equal prices come back
+-- highest id first, so only an explicit tie-breaker gives the lowest ids.
+CREATE INDEX products_by_price ON products (price_cents);
 COMMIT;

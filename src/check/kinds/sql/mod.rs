@@ -128,7 +128,17 @@ fn run_inner(cx: &Context, job: &Job) -> SqlResult<Outcome> {
         problems.extend(compare_rows(cx, job, rows_path, got)?);
     }
     if let Some(plan) = &c.plan {
-        problems.extend(plan_problems(&conn, plan, &timed_out)?);
+        // Without `plan.query`, the plan of the learner's own query is judged.
+        let explained = match (&plan.query, &query) {
+            (Some(q), _) => Source::inline("the `plan.query`".into(), q.clone()),
+            (None, Some(q)) => Source {
+                name: q.name.clone(),
+                text: q.text.clone(),
+                from_file: q.from_file,
+            },
+            (None, None) => return Err(SqlFailure::Fail("the check has no query to explain".into())),
+        };
+        problems.extend(plan_problems(&conn, plan, &explained, &timed_out)?);
     }
     Ok(if problems.is_empty() {
         Outcome::pass()
@@ -353,12 +363,19 @@ fn cell(v: ValueRef<'_>) -> Cell {
 fn plan_problems(
     conn: &Connection,
     plan: &crate::manifest::SqlPlan,
+    query: &Source,
     timed_out: &AtomicBool,
 ) -> SqlResult<Vec<String>> {
-    let src = Source::inline(
-        "the `plan.query`".into(),
-        format!("EXPLAIN QUERY PLAN {}", plan.query),
-    );
+    let src = Source {
+        name: query.name.clone(),
+        text: format!("EXPLAIN QUERY PLAN {}", query.text),
+        from_file: query.from_file,
+    };
+    let shown = if query.from_file {
+        query.name.clone()
+    } else {
+        query.text.trim().to_string()
+    };
     let table = select(conn, &src, timed_out)?;
     let detail = table
         .columns
@@ -375,16 +392,14 @@ fn plan_problems(
     for want in &plan.contains {
         if !joined.contains(want.as_str()) {
             problems.push(format!(
-                "the query plan of `{}` does not contain `{want}`",
-                plan.query
+                "the query plan of `{shown}` does not contain `{want}`"
             ));
         }
     }
     for bad in &plan.not_contains {
         if joined.contains(bad.as_str()) {
             problems.push(format!(
-                "the query plan of `{}` contains `{bad}`",
-                plan.query
+                "the query plan of `{shown}` contains `{bad}`"
             ));
         }
     }

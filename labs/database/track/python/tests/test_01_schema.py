@@ -76,6 +76,18 @@ def test_same_product_twice_in_one_order_is_refused(conn):
             "a second line for the same product in one order (PRIMARY KEY (order_id, product_id))")
 
 
+def test_item_without_order_is_refused(conn):
+    refuses(conn, "INSERT INTO order_items (order_id, product_id, quantity, unit_price_cents) VALUES (?, ?, ?, ?)",
+            (None, 1, 1, 100),
+            "an item without an order: SQLite lets NULL into a composite PRIMARY KEY column "
+            "unless it says NOT NULL (order_id INTEGER NOT NULL)")
+
+
+def test_negative_unit_price_is_refused(conn):
+    refuses(conn, "INSERT INTO order_items (order_id, product_id, quantity, unit_price_cents) VALUES (?, ?, ?, ?)",
+            (1, 40, 1, -1), "a negative price paid (add CHECK (unit_price_cents >= 0))")
+
+
 @pytest.mark.parametrize("quantity", [0, -2])
 def test_quantity_must_be_positive(conn, quantity):
     refuses(conn, "INSERT INTO order_items (order_id, product_id, quantity, unit_price_cents) VALUES (?, ?, ?, ?)",

@@ -41,6 +41,71 @@ def test_injection_finds_nobody(conn, attack):
     )
 
 
+class Recording:
+    """A connection that records the SQL text of every statement it is given
+    (the text alone: bound values travel apart from it)."""
+
+    def __init__(self, conn):
+        self._conn = conn
+        self.sql = []
+
+    def execute(self, sql, *args):
+        self.sql.append(sql)
+        return self._conn.execute(sql, *args)
+
+    def executemany(self, sql, *args):
+        self.sql.append(sql)
+        return self._conn.executemany(sql, *args)
+
+    def executescript(self, sql):
+        self.sql.append(sql)
+        return self._conn.executescript(sql)
+
+    def cursor(self, *args):
+        return Recording(self._conn.cursor(*args))
+
+    def __getattr__(self, name):
+        return getattr(self._conn, name)
+
+
+def pasted(recording, value):
+    return [s for s in recording.sql if value in s]
+
+
+@pytest.mark.parametrize("email", ["siobhan.o'brien@example.ie", "kitahara.sakura@example.jp"])
+def test_the_address_is_a_bound_parameter(conn, email):
+    recording = Recording(conn)
+    find_customer_by_email(recording, email)
+    local = email.split("'")[0].split("@")[0]
+    found = pasted(recording, local)
+    assert not found, (
+        f"the e-mail {email!r} was written into the SQL text: {found[0]!r}. Escaping quotes by hand "
+        "(replace(\"'\", \"''\")) or building the string with +, % or an f-string, on one line or "
+        "several, still mixes data into code; write ? and pass the value separately"
+    )
+
+
+def test_create_order_binds_its_values(conn):
+    recording = Recording(conn)
+    create_order(recording, 1, [(1, 1)], ordered_on="2031-02-03")
+    found = pasted(recording, "2031-02-03")
+    assert not found, f"the date was written into the SQL text: {found[0]!r}; bind it with ?"
+
+
+def test_a_failing_later_line_stores_nothing(conn):
+    """The second item breaks CHECK (quantity > 0) after the order and the first item were written."""
+    before = (count(conn, "orders"), count(conn, "order_items"))
+    with pytest.raises(sqlite3.IntegrityError):
+        create_order(conn, 1, [(1, 1), (2, 0)], ordered_on="2025-07-01")
+    after = (count(conn, "orders"), count(conn, "order_items"))
+    assert after == before, (
+        f"(orders, order_items) went from {before} to {after}: the order and its first item stayed "
+        "although the second item failed. Checking the input first is not enough: any statement can "
+        "fail, so write the order in one transaction and ROLLBACK on any error."
+    )
+    assert not conn.in_transaction, "after an error the transaction must be rolled back"
+
+
 def test_create_order_stores_the_order_and_its_items(conn):
     prices = dict(conn.execute("SELECT id, price_cents FROM products WHERE id IN (3, 9)").fetchall())
     order_id = create_order(conn, 60, [(3, 2), (9, 1)], ordered_on="2025-07-01")

@@ -74,6 +74,29 @@ def test_failure_half_way_rolls_everything_back(conn):
     assert not conn.in_transaction, "after an error the transaction must be rolled back"
 
 
+def test_any_error_rolls_back_not_only_integrity_errors(conn):
+    """Crediting the payee fails with an OperationalError (not an IntegrityError)."""
+    fund(conn, PAYER, 5000)
+    fund(conn, PAYEE, 700)
+
+    def disk_trouble():
+        raise RuntimeError("injected failure")
+
+    conn.create_function("disk_trouble", 0, disk_trouble)
+    for event in ("INSERT", "UPDATE"):
+        conn.execute(
+            f"CREATE TEMP TRIGGER trouble_{event.lower()} BEFORE {event} ON store_credit "
+            f"WHEN NEW.customer_id = {PAYEE} BEGIN SELECT disk_trouble(); END"
+        )
+    with pytest.raises(sqlite3.OperationalError):
+        transfer_store_credit(conn, PAYER, PAYEE, 1200)
+    assert not conn.in_transaction, (
+        "an OperationalError (a full disk, a lock, a failing function) left the transfer's "
+        "transaction open: roll back on every error, not only the ones you expect"
+    )
+    assert balances(conn, PAYER, PAYEE) == (5000, 700)
+
+
 def test_transfer_starts_with_begin_immediate(conn):
     fund(conn, PAYER, 5000)
     statements = []

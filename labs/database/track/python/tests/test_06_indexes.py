@@ -21,6 +21,21 @@ def test_q08_customer_orders(conn):
     )
 
 
+def test_q08_breaks_ties_itself(conn):
+    """Without the index, rows of one day come back in whatever order the sort leaves them."""
+    name = "q08_customer_orders.sql"
+    with_index = run_query(conn, name)[1]
+    for (index,) in table(conn, "SELECT name FROM sqlite_schema WHERE type = 'index' "
+                                "AND tbl_name = 'orders' AND sql IS NOT NULL"):
+        conn.execute(f'DROP INDEX "{index}"')
+    without = run_query(conn, name)[1]
+    assert without == with_index, (
+        f"queries/{name} returns customer 42's orders of one day in another order once the index "
+        "is gone: the index's order is luck, not a promise. Say how ties are broken: "
+        f"ORDER BY ordered_on DESC, id DESC.\n  with the index:    {with_index}\n  without it:        {without}"
+    )
+
+
 def test_the_plan_searches_an_index(conn):
     text = plan(conn, PLAN_QUERY)
     assert "SCAN orders" not in text, (

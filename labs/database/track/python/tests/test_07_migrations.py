@@ -1,5 +1,6 @@
 """Exercise 7: migrations that can run twice (exercises/07-migrations.md)."""
 
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -63,6 +64,31 @@ def test_status_is_constrained():
         conn.execute("UPDATE orders SET status = NULL WHERE id = 1")
     conn.execute("INSERT INTO orders (customer_id, ordered_on) VALUES (1, '2025-07-01')")
     assert conn.execute("SELECT status FROM orders ORDER BY id DESC LIMIT 1").fetchone() == ("pending",)
+
+
+def test_the_version_is_set_inside_the_migrations_transaction():
+    """A crash between the file's COMMIT and the version would run the file again next time."""
+    conn = shop_at_version_1()
+    trace = []
+
+    def seen(sql):
+        text = " ".join(re.sub(r"--[^\n]*", "", sql).split()).lstrip("; ").upper()
+        if text:
+            trace.append((text, conn.in_transaction))
+
+    conn.set_trace_callback(seen)
+    migrate(conn)
+    conn.set_trace_callback(None)
+    sets = [i for i, (s, _) in enumerate(trace) if re.match(r"PRAGMA (MAIN\.)?USER_VERSION ?=", s)]
+    assert sets, f"migrate never ran PRAGMA user_version = 2; statements: {[s for s, _ in trace]}"
+    at = sets[-1]
+    first = next((i for i, (s, _) in enumerate(trace) if s.startswith(("ALTER", "UPDATE"))), at)
+    ends = [s for s, _ in trace[first:at] if s.startswith(("COMMIT", "END", "ROLLBACK", "BEGIN"))]
+    assert trace[at][1] and not ends, (
+        "PRAGMA user_version = 2 must be set in the same transaction as the statements of "
+        f"0002_add_status.sql (between them: {ends or ['no transaction']}): a crash in between "
+        "leaves the change applied but not recorded"
+    )
 
 
 def test_running_twice_is_a_no_op():

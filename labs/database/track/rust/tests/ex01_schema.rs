@@ -167,6 +167,26 @@ fn same_product_twice_in_one_order_is_refused() {
 }
 
 #[test]
+fn item_without_order_is_refused() {
+    refuses(
+        &shop(),
+        "INSERT INTO order_items (order_id, product_id, quantity, unit_price_cents) VALUES (?1, ?2, ?3, ?4)",
+        vec![Value::Null, int(1), int(1), int(100)],
+        "an item without an order: SQLite lets NULL into a composite PRIMARY KEY column unless it says NOT NULL (order_id INTEGER NOT NULL)",
+    );
+}
+
+#[test]
+fn negative_unit_price_is_refused() {
+    refuses(
+        &shop(),
+        "INSERT INTO order_items (order_id, product_id, quantity, unit_price_cents) VALUES (?1, ?2, ?3, ?4)",
+        vec![int(1), int(40), int(1), int(-1)],
+        "a negative price paid (add CHECK (unit_price_cents >= 0))",
+    );
+}
+
+#[test]
 fn quantity_must_be_positive() {
     for quantity in [0, -2] {
         refuses(

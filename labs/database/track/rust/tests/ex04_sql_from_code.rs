@@ -2,6 +2,9 @@
 
 mod support;
 
+use std::sync::{Arc, Mutex};
+
+use rusqlite::trace::{TraceEvent, TraceEventCodes};
 use rusqlite::Connection;
 use shop::queries::{create_order, find_customer_by_email, Customer};
 use shop::Error;
@@ -118,6 +121,77 @@ fn empty_order_is_refused() {
         "expected InvalidInput, got {result:?}"
     );
     assert_eq!(count(&conn, "orders"), before);
+}
+
+/// Records the SQL text of every statement (the text alone: bound values travel apart from it).
+fn record(conn: &mut Connection) -> Arc<Mutex<Vec<String>>> {
+    let statements = Arc::new(Mutex::new(Vec::<String>::new()));
+    let seen = Arc::clone(&statements);
+    conn.trace_v2(
+        TraceEventCodes::SQLITE_TRACE_STMT,
+        Some(move |event: TraceEvent<'_>| {
+            if let TraceEvent::Stmt(_, sql) = event {
+                seen.lock().unwrap().push(sql.to_string());
+            }
+        }),
+    )
+    .unwrap();
+    statements
+}
+
+#[test]
+fn the_address_is_a_bound_parameter() {
+    for email in ["siobhan.o'brien@example.ie", "kitahara.sakura@example.jp"] {
+        let mut conn = shop();
+        let statements = record(&mut conn);
+        let _ = find_customer_by_email(&conn, email);
+        let local = email.split(['\'', '@']).next().unwrap();
+        let statements = statements.lock().unwrap();
+        let pasted: Vec<&String> = statements.iter().filter(|s| s.contains(local)).collect();
+        assert!(
+            pasted.is_empty(),
+            "the e-mail {email:?} was written into the SQL text: {:?}. Escaping quotes by hand \
+             (replace('\\'', \"''\")) or building the string with format! or +, still mixes data into code; \
+             write ?1 and pass the value separately",
+            pasted[0]
+        );
+    }
+}
+
+#[test]
+fn create_order_binds_its_values() {
+    let mut conn = shop();
+    let statements = record(&mut conn);
+    create_order(&mut conn, 1, &[(1, 1)], "2031-02-03").unwrap();
+    let statements = statements.lock().unwrap();
+    let pasted: Vec<&String> = statements.iter().filter(|s| s.contains("2031-02-03")).collect();
+    assert!(
+        pasted.is_empty(),
+        "the date was written into the SQL text: {:?}; bind it with ?1",
+        pasted[0]
+    );
+}
+
+/// The second item breaks CHECK (quantity > 0) after the order and the first item were written.
+#[test]
+fn a_failing_later_line_stores_nothing() {
+    let mut conn = shop();
+    let before = (count(&conn, "orders"), count(&conn, "order_items"));
+    let result = create_order(&mut conn, 1, &[(1, 1), (2, 0)], "2025-07-01");
+    assert!(
+        result.as_ref().is_err_and(Error::is_constraint_violation),
+        "expected a CHECK violation for quantity 0, got {result:?}"
+    );
+    let after = (count(&conn, "orders"), count(&conn, "order_items"));
+    assert_eq!(
+        after, before,
+        "(orders, order_items) changed although the second item failed: checking the input first is not enough, \
+         any statement can fail. Write the order in one transaction, rolled back on any error."
+    );
+    assert!(
+        conn.is_autocommit(),
+        "after an error the transaction must be rolled back"
+    );
 }
 
 #[test]

@@ -40,6 +40,29 @@ fn q08_customer_orders() {
     );
 }
 
+/// Without the index, rows of one day come back in whatever order the sort leaves them.
+#[test]
+fn q08_breaks_ties_itself() {
+    let conn = shop();
+    let name = "q08_customer_orders.sql";
+    let (_, with_index) = run_query(&conn, name);
+    let indexes = table(
+        &conn,
+        "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'orders' AND sql IS NOT NULL",
+    );
+    for index in &indexes {
+        conn.execute_batch(&format!("DROP INDEX \"{}\"", as_text(&index[0])))
+            .unwrap();
+    }
+    let (_, without) = run_query(&conn, name);
+    assert!(
+        without == with_index,
+        "queries/{name} returns customer 42's orders of one day in another order once the index is gone: \
+         the index's order is luck, not a promise. Say how ties are broken: ORDER BY ordered_on DESC, id DESC.\n  \
+         with the index: {with_index:?}\n  without it:     {without:?}"
+    );
+}
+
 #[test]
 fn the_plan_searches_an_index() {
     let text = plan(&shop(), PLAN_QUERY);

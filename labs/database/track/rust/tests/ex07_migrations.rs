@@ -139,6 +139,55 @@ fn status_is_constrained() {
     assert_eq!(status, "pending");
 }
 
+/// A crash between the file's COMMIT and the version would run the file again next time.
+#[test]
+fn the_version_is_set_inside_the_migrations_transaction() {
+    use rusqlite::trace::{TraceEvent, TraceEventCodes};
+    use std::sync::{Arc, Mutex};
+    let mut conn = db::open_in_memory().unwrap();
+    shop_at_version_1(&conn);
+    let trace = Arc::new(Mutex::new(Vec::<String>::new()));
+    let seen = Arc::clone(&trace);
+    conn.trace_v2(
+        TraceEventCodes::SQLITE_TRACE_STMT,
+        Some(move |event: TraceEvent<'_>| {
+            if let TraceEvent::Stmt(_, sql) = event {
+                let code: Vec<&str> = sql.lines().map(|l| l.split("--").next().unwrap_or("")).collect();
+                let text = code.join(" ").split_whitespace().collect::<Vec<_>>().join(" ");
+                let text = text.trim_start_matches([';', ' ']).to_uppercase();
+                if !text.is_empty() {
+                    seen.lock().unwrap().push(text);
+                }
+            }
+        }),
+    )
+    .unwrap();
+    migrate(&mut conn, &migrations()).unwrap();
+    let trace = trace.lock().unwrap().clone();
+    let squeezed = |s: &String| s.replace(' ', "");
+    let at = trace
+        .iter()
+        .rposition(|s| {
+            let s = squeezed(s);
+            s.starts_with("PRAGMAUSER_VERSION=") || s.starts_with("PRAGMAMAIN.USER_VERSION=")
+        })
+        .unwrap_or_else(|| panic!("migrate never ran PRAGMA user_version = 2; statements: {trace:?}"));
+    let first = trace
+        .iter()
+        .position(|s| s.starts_with("ALTER") || s.starts_with("UPDATE"))
+        .unwrap_or(at);
+    let begun = trace[..first].iter().any(|s| s.starts_with("BEGIN"));
+    let ends: Vec<&String> = trace[first..at]
+        .iter()
+        .filter(|s| ["COMMIT", "END", "ROLLBACK", "BEGIN"].iter().any(|k| s.starts_with(k)))
+        .collect();
+    assert!(
+        begun && ends.is_empty(),
+        "PRAGMA user_version = 2 must be set in the same transaction as the statements of 0002_add_status.sql \
+         (between them: {ends:?}; a BEGIN before them: {begun}): a crash in between leaves the change applied but not recorded"
+    );
+}
+
 #[test]
 fn running_twice_is_a_no_op() {
     let mut conn = db::open_in_memory().unwrap();

@@ -1,0 +1,369 @@
+//! Wrong solutions ("mutants") of a lab template: the mistakes a lab teaches
+//! against, written down so `template test` can prove its checks refuse them.
+//!
+//! `solutions/NN-*/mutants/<name>/mutant.toml` names the check that must
+//! fail (`check = "id"` of exercise NN, or `"EXID/id"` of an earlier one) and
+//! the lesson the mutant breaks; beside it, `common/…` and `<track>/…` files
+//! are laid over the cumulative reference solution up to NN. This module
+//! finds and validates them ([`load`], findings for `template lint`) and
+//! applies one to a rendered lab, runs its check and restores the files
+//! ([`try_mutant`]).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use super::lint::{Finding, Level};
+use crate::check::{self, Context, Status};
+use crate::error::{Error, Result};
+use crate::manifest::{Manifest, toml_error};
+use crate::render;
+use crate::scaffold;
+use crate::template::{Entry, Lab, Origin};
+
+/// The file that makes a folder under `mutants/` a mutant.
+pub const MUTANT_FILE: &str = "mutant.toml";
+
+/// How many mutants per exercise and track `template lint` asks for.
+pub const MIN_MUTANTS: usize = 3;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MutantToml {
+    check: String,
+    lesson: String,
+    #[serde(default)]
+    tracks: Option<Vec<String>>,
+}
+
+/// One wrong solution, validated against the manifest.
+#[derive(Debug, Clone)]
+pub struct Mutant {
+    /// The exercise whose solution folder holds it.
+    pub exercise: String,
+    pub name: String,
+    /// Template key of its folder: `solutions/NN-x/mutants/NAME`.
+    pub dir: String,
+    /// The exercise and id of the check that must fail.
+    pub check_exercise: String,
+    pub check: String,
+    pub lesson: String,
+    /// The tracks it has files for and `tracks` allows (`None` in a lab without tracks).
+    pub tracks: Vec<Option<String>>,
+}
+
+impl Mutant {
+    /// `EXID/CHECK`, as reported.
+    pub fn check_ref(&self) -> String {
+        format!("{}/{}", self.check_exercise, self.check)
+    }
+    pub fn applies_to(&self, track: Option<&str>) -> bool {
+        self.tracks.iter().any(|t| t.as_deref() == track)
+    }
+    /// The layers laid for `track`: `common/`, then the track's folder.
+    fn layers(&self, track: Option<&str>) -> Vec<String> {
+        let mut out = vec![format!("{}/common", self.dir)];
+        out.extend(track.map(|t| format!("{}/{t}", self.dir)));
+        out
+    }
+}
+
+/// What happened to one mutant in `template test`.
+#[derive(Debug, Clone, Serialize)]
+pub struct MutantResult {
+    pub exercise: String,
+    pub name: String,
+    pub check: String,
+    pub lesson: String,
+    /// `killed` (the check failed), `survived` (it passed) or `error` (it
+    /// could not run, or the mutant could not be laid).
+    pub result: &'static str,
+    /// Why it was killed (the check's message), or why it could not be tried.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    #[serde(rename = "duration_ms", serialize_with = "super::report::ms")]
+    pub duration: Duration,
+}
+
+/// Where a template key lives, for errors (`labs/x/solutions/…`).
+fn file_of(lab: &Lab, key: &str) -> PathBuf {
+    match &lab.origin {
+        Origin::Local(dir) => dir.join(key),
+        Origin::Builtin(id) => Path::new("<builtin>").join(id).join(key),
+        _ => PathBuf::from(key),
+    }
+}
+
+/// Every mutant of `lab`, and the findings that make one unusable (errors)
+/// or an exercise thin (fewer than [`MIN_MUTANTS`] per track: warnings).
+pub fn load(lab: &Lab) -> (Vec<Mutant>, Vec<Finding>) {
+    let m = &lab.manifest;
+    let mut mutants = Vec::new();
+    let mut findings = Vec::new();
+    for (pos, ex) in m.exercises().enumerate() {
+        let Some(sol) = &ex.solution else { continue };
+        let base = format!("{}/mutants/", sol.trim_end_matches('/'));
+        let mut dirs: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for key in lab.tree.entries.keys() {
+            let Some(rest) = key.strip_prefix(&base) else {
+                continue;
+            };
+            let (name, inner) = rest.split_once('/').unwrap_or((rest, ""));
+            dirs.entry(name.to_string())
+                .or_default()
+                .insert(inner.to_string());
+        }
+        for (name, files) in dirs {
+            let dir = format!("{base}{name}");
+            match one(lab, m, pos, &dir, &name, &files) {
+                Ok(mu) => mutants.push(mu),
+                Err(message) => findings.push(Finding {
+                    level: Level::Error,
+                    exercise: Some(ex.id().to_string()),
+                    message,
+                }),
+            }
+        }
+        if !ex.starts_passing {
+            let thin: Vec<String> = super::lint::tracks(m)
+                .iter()
+                .filter_map(|t| {
+                    let n = mutants
+                        .iter()
+                        .filter(|mu| mu.exercise == ex.id() && mu.applies_to(t.as_deref()))
+                        .count();
+                    (n < MIN_MUTANTS).then(|| match t {
+                        Some(t) => format!("{t}: {n}"),
+                        None => n.to_string(),
+                    })
+                })
+                .collect();
+            if !thin.is_empty() {
+                findings.push(Finding {
+                    level: Level::Warning,
+                    exercise: Some(ex.id().to_string()),
+                    message: format!(
+                        "has fewer than {MIN_MUTANTS} mutants ({}): add wrong solutions under `{base}NAME/` that its checks must refuse (docs/lab-format.md)",
+                        thin.join(", ")
+                    ),
+                });
+            }
+        }
+    }
+    (mutants, findings)
+}
+
+/// Validates one mutant folder (`files`: its paths, relative to it).
+fn one(
+    lab: &Lab,
+    m: &Manifest,
+    pos: usize,
+    dir: &str,
+    name: &str,
+    files: &BTreeSet<String>,
+) -> std::result::Result<Mutant, String> {
+    let exercises: Vec<_> = m.exercises().collect();
+    let ex = exercises[pos];
+    let key = format!("{dir}/{MUTANT_FILE}");
+    let Some(bytes) = lab.tree.get(&key) else {
+        return Err(format!(
+            "`{dir}/` has no {MUTANT_FILE}: add one with `check = \"CHECK-ID\"` and `lesson = \"…\"`, or remove the folder"
+        ));
+    };
+    let text = String::from_utf8_lossy(bytes);
+    let file = file_of(lab, &key);
+    let spec: MutantToml = toml::from_str(&text).map_err(|e| {
+        let e = toml_error(e, &text, &file);
+        let at = e.location.as_ref().map_or(key.clone(), |l| l.to_string());
+        format!(
+            "`{at}`: {}; a mutant.toml takes `check`, `lesson` and `tracks` (docs/lab-format.md)",
+            e.message
+        )
+    })?;
+    if spec.lesson.trim().is_empty() {
+        return Err(format!(
+            "`{key}`: `lesson` is empty: say in one line which lesson this wrong solution breaks"
+        ));
+    }
+    let (cex, cid) = match spec.check.split_once('/') {
+        Some((e, c)) => (e.to_string(), c.to_string()),
+        None => (ex.id().to_string(), spec.check.clone()),
+    };
+    let Some(cpos) = exercises.iter().position(|e| e.id() == cex) else {
+        return Err(format!(
+            "`{key}`: `check = \"{}\"` names no exercise `{cex}`",
+            spec.check
+        ));
+    };
+    if cpos > pos {
+        return Err(format!(
+            "`{key}`: `check = \"{}\"` belongs to a later exercise: its check fails anyway before its own solution, so it proves nothing; name a check of `{}` or an earlier exercise",
+            spec.check,
+            ex.id()
+        ));
+    }
+    let ids: Vec<String> = exercises[cpos]
+        .checks()
+        .enumerate()
+        .map(|(i, c)| c.id_or(i))
+        .collect();
+    if !ids.contains(&cid) {
+        return Err(format!(
+            "`{key}`: exercise `{cex}` has no check `{cid}` (its checks: {})",
+            ids.join(", ")
+        ));
+    }
+    let lab_tracks = super::lint::tracks(m);
+    if let Some(list) = &spec.tracks {
+        for t in list {
+            if !m.lab.tracks.contains(t) {
+                return Err(format!(
+                    "`{key}`: `tracks` names `{t}`, which is not a track of this lab ({})",
+                    m.lab.tracks.join(", ")
+                ));
+            }
+        }
+    }
+    let mut layers: BTreeSet<&str> = BTreeSet::new();
+    for f in files {
+        if f == MUTANT_FILE {
+            continue;
+        }
+        let layer = f.split('/').next().unwrap_or("");
+        let known = layer == "common" || m.lab.tracks.iter().any(|t| t == layer);
+        if !known || !f.contains('/') {
+            return Err(format!(
+                "`{dir}/{f}`: mutant files go under `common/` or a track folder ({})",
+                lab_tracks
+                    .iter()
+                    .flatten()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        layers.insert(layer);
+    }
+    let tracks: Vec<Option<String>> = lab_tracks
+        .into_iter()
+        .filter(|t| {
+            let has = layers.contains("common") || t.as_deref().is_some_and(|t| layers.contains(t));
+            let allowed = match (&spec.tracks, t) {
+                (Some(list), Some(t)) => list.contains(t),
+                _ => true,
+            };
+            has && allowed
+        })
+        .collect();
+    if tracks.is_empty() {
+        return Err(format!(
+            "`{dir}/` changes no file of a track it allows: add files under `common/` or a track folder"
+        ));
+    }
+    Ok(Mutant {
+        exercise: ex.id().to_string(),
+        name: name.to_string(),
+        dir: dir.to_string(),
+        check_exercise: cex,
+        check: cid,
+        lesson: spec.lesson.trim().to_string(),
+        tracks,
+    })
+}
+
+/// Lays `mu` over the lab at `cx.root`, runs its check (after the checks
+/// it `needs`), and puts every file back as it was.
+pub fn try_mutant(cx: &Context, mu: &Mutant, answers: &toml::Table) -> MutantResult {
+    let t0 = Instant::now();
+    let track = cx.track.as_deref();
+    let (result, message) = match lay_and_run(cx, mu, track, answers) {
+        Ok((Status::Fail, msg)) => ("killed", msg.map(|m| m.trim_end().to_string())),
+        Ok((Status::Pass, _)) => ("survived", None),
+        Ok((s, msg)) => (
+            "error",
+            Some(format!(
+                "its check {}: {}",
+                s.label(),
+                msg.unwrap_or_default().trim_end()
+            )),
+        ),
+        Err(e) => ("error", Some(check::runner::error_text(&e))),
+    };
+    MutantResult {
+        exercise: mu.exercise.clone(),
+        name: mu.name.clone(),
+        check: mu.check_ref(),
+        lesson: mu.lesson.clone(),
+        result,
+        message,
+        duration: t0.elapsed(),
+    }
+}
+
+fn lay_and_run(
+    cx: &Context,
+    mu: &Mutant,
+    track: Option<&str>,
+    answers: &toml::Table,
+) -> Result<(Status, Option<String>)> {
+    let entries = render::render_layers(cx.lab, &mu.layers(track), track, answers)?;
+    let saved = save(&cx.root, &entries)?;
+    let laid = scaffold::write_entries(&cx.root, &entries);
+    let outcome = laid.map(|()| {
+        let ex = cx
+            .manifest()
+            .exercise_by_id(&mu.check_exercise)
+            .expect("validated by load");
+        let r = check::runner::run_check_with_needs(cx, ex, &mu.check);
+        // The check's message, and for a command the tail of its output:
+        // what shows the author *why* the mutant was refused.
+        let tail = r.output.as_deref().map(|o| {
+            let lines: Vec<&str> = o.trim_end().lines().collect();
+            lines[lines.len().saturating_sub(12)..].join("\n")
+        });
+        let message = match (r.message, tail) {
+            (Some(m), Some(t)) => Some(format!("{}\n{t}", m.trim_end())),
+            (m, t) => m.or(t),
+        };
+        (r.status, message)
+    });
+    restore(&cx.root, saved)?;
+    outcome
+}
+
+/// The current bytes of every path `entries` will overwrite (None: absent).
+fn save(root: &Path, entries: &BTreeMap<String, Entry>) -> Result<Vec<(PathBuf, Option<Vec<u8>>)>> {
+    entries
+        .keys()
+        .map(|k| {
+            let p = root.join(k);
+            match std::fs::read(&p) {
+                Ok(b) => Ok((p, Some(b))),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((p, None)),
+                Err(e) => Err(Error::new(format!("could not read `{}`: {e}", p.display()))),
+            }
+        })
+        .collect()
+}
+
+fn restore(root: &Path, saved: Vec<(PathBuf, Option<Vec<u8>>)>) -> Result<()> {
+    for (p, bytes) in saved {
+        debug_assert!(p.starts_with(root));
+        match bytes {
+            Some(b) => crate::fsx::write_atomic(&p, &b)?,
+            None => match std::fs::remove_file(&p) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    return Err(Error::new(format!(
+                        "could not remove `{}`: {e}",
+                        p.display()
+                    )));
+                }
+            },
+        }
+    }
+    Ok(())
+}
