@@ -164,9 +164,10 @@ pub fn hint(a: HintArgs) -> Result<Status> {
     let hints: Vec<String> = ex.hints.iter().map(|h| cx.expand(h)).collect();
     drop(cx);
     let before = s.state.hints.clone();
+    let doc = ex.doc_for(s.track()).map(str::to_string);
     print!(
         "{}",
-        progress::reveal_hint(&mut s.state, ex.id(), &hints, ex.doc.as_deref())
+        progress::reveal_hint(&mut s.state, ex.id(), &hints, doc.as_deref())
     );
     if s.state.hints != before {
         s.save()?;
@@ -194,7 +195,7 @@ pub fn next(_a: NextArgs) -> Result<Status> {
     s.save()?;
     let ex = m.exercise_by_id(&next).expect("a known exercise");
     println!("now: {next}: {}", ex.title);
-    if let Some(doc) = &ex.doc {
+    if let Some(doc) = ex.doc_for(s.track()) {
         match doc_text(&s, doc) {
             Some(text) => println!("\n{}", text.trim_end()),
             None => println!("read {doc}"),
