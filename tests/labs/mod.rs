@@ -408,3 +408,61 @@ service/tests/ex05_graceful_shutdown.rs
         );
     }
 }
+
+/// An exercise's text may differ by track (`doc.python`, `doc.rust`):
+/// `next` shows the text of the lab's track, and `template lint` refuses a
+/// per-track `doc` that leaves a track without text (issue 17).
+#[test]
+fn issue_17_next_shows_the_exercise_text_of_the_labs_track() {
+    let fixture = repo_root().join("tests/labs/fixtures/per-track-doc");
+    for (track, text) in [
+        ("python", "# 02-clock (Python)\n\nCall `self.clock()`, never `time.monotonic()`.\n"),
+        ("rust", "# 02-clock (Rust)\n\nCall `self.clock.now()`, never `Instant::now()`.\n"),
+    ] {
+        let tmp = crate::support::tempdir();
+        let dest = tmp.path().join("lab");
+        labforge(&["new"])
+            .arg(fixture.display().to_string())
+            .arg(dest.display().to_string())
+            .arg("--track")
+            .arg(track)
+            .arg("--defaults")
+            .arg("--no-git")
+            .run()
+            .code(0);
+        labforge(&["check", "--trust"]).dir(&dest).run().code(0);
+        labforge(&["next"]).dir(&dest).run().code(0).stdout_eq(&format!(
+            "now: 02-clock: Use the injected clock
+
+{text}
+when you are done: `labforge check` (hints: `labforge hint`)
+"
+        ));
+    }
+    let tmp = crate::support::tempdir();
+    let bad = tmp.path().join("bad");
+    for (path, bytes) in crate::support::tree(&fixture) {
+        let to = bad.join(path);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::write(to, bytes).unwrap();
+    }
+    let manifest = std::fs::read_to_string(bad.join("lab.toml")).unwrap();
+    std::fs::write(
+        bad.join("lab.toml"),
+        manifest.replace("doc.rust = \"exercises/02-clock.rust.md\"\n", ""),
+    )
+    .unwrap();
+    labforge(&["template", "lint"])
+        .arg(bad.display().to_string())
+        .run()
+        .code(1)
+        .stdout_eq(
+            "error: 02-clock: `doc` has no text for track `rust`: add `doc.rust = \"…\"`
+warning: 02-clock: has fewer than 3 mutants (python: 0, rust: 0): add wrong solutions under `solutions/02-clock/mutants/NAME/` that its checks must refuse (docs/lab-format.md)
+",
+        )
+        .stderr_eq(
+            "per-track-doc@1.0.0: 1 error(s), 1 warning(s)
+",
+        );
+}
