@@ -76,7 +76,7 @@ class ClientCredentials:
         env = os.environ if environ is None else environ
         values = []
         for name in (ENV_CLIENT_ID, ENV_CLIENT_SECRET):
-            value = env.get(name, "").strip() or {ENV_CLIENT_ID: "lab-client", ENV_CLIENT_SECRET: "lab-secret-7f3a"}[name]
+            value = env.get(name, "").strip() or {ENV_CLIENT_ID: "lab-client", ENV_CLIENT_SECRET: "practice-secret-5f2c9a"}[name]
             if not value:
                 raise ConfigError(f"{name} is not set; export it (see the README for the practice credentials)")
             values.append(value)
