@@ -4,10 +4,11 @@ Starts a local AWS mock (moto) on 127.0.0.1 and a free port, and runs the
 deploy scripts against it (AWS_ENDPOINT_URL and dummy credentials: nothing
 reaches AWS), inspecting the mock with boto3 after each step:
 
-1. with AMI_ID and ADMIN_CIDR set: deploy/launch.sh twice, then
-   deploy/teardown.sh twice;
-2. without them, as a first-time user runs it: deploy/launch.sh (the AMI
-   comes from SSM's public parameter, and SSH stays closed), then teardown.
+1. deploy/launch.sh without AMI_ID and ADMIN_CIDR, as a first-time user runs
+   it: the AMI comes from SSM's public parameter, and SSH stays closed;
+2. deploy/launch.sh again, with AMI_ID and ADMIN_CIDR: it finds what exists
+   and creates nothing;
+3. deploy/teardown.sh twice: nothing is left.
 
 The mock behaves like EC2 where a careless script would get away with it in
 a plain mock: a terminated instance stays `shutting-down` for a moment, and
@@ -184,32 +185,21 @@ def fast_waiters(folder: Path) -> str:
     return str(folder)
 
 
-def rehearse_without_settings(ec2, ssm, env: dict[str, str], rep: Report) -> None:
-    """A first run without AMI_ID and ADMIN_CIDR: the defaults must be safe and work."""
-    print("-- without AMI_ID and ADMIN_CIDR (the defaults)")
-    bare = {k: v for k, v in env.items() if k not in ("AMI_ID", "ADMIN_CIDR")}
-    done = run_script("launch.sh", bare)
-    if not rep.check(done.returncode == 0, "deploy/launch.sh exits 0 without AMI_ID and ADMIN_CIDR",
-                     f"deploy/launch.sh exited {done.returncode} without AMI_ID and ADMIN_CIDR:\n{tail(done)}"):
-        return
+def inspect_defaults(ec2, ssm, rep: Report) -> None:
+    """After a launch without AMI_ID and ADMIN_CIDR: the defaults must be safe and work."""
     instances = alive(ec2)
-    if rep.check(len(instances) == 1, "exactly one instance runs",
-                 f"{len(instances)} instances run after deploy/launch.sh, expected exactly 1"):
-        expected = ssm.get_parameter(Name=AMI_PARAMETER)["Parameter"]["Value"]
-        got = instances[0].get("ImageId")
-        rep.check(got == expected, f"without AMI_ID its AMI is the latest Amazon Linux 2023 ({AMI_PARAMETER})",
-                  f"without AMI_ID the instance runs {got!r}, expected {expected!r}, the value of the SSM "
-                  f"parameter {AMI_PARAMETER}")
-        group_ids = [g["GroupId"] for g in instances[0].get("SecurityGroups", [])]
-        groups = ec2.describe_security_groups(GroupIds=group_ids)["SecurityGroups"] if group_ids else []
-        ssh = [p for g in groups for p in g.get("IpPermissions", []) if covers(p, 22)]
-        rep.check(not ssh, "without ADMIN_CIDR, SSH (22) is closed",
-                  f"without ADMIN_CIDR port 22 is open ({ssh}): open 22 only when ADMIN_CIDR is set, never by default")
-    done = run_script("teardown.sh", bare)
-    rep.check(done.returncode == 0, "deploy/teardown.sh exits 0",
-              f"deploy/teardown.sh exited {done.returncode}:\n{tail(done)}")
-    rep.check(not alive(ec2) and not our_groups(ec2), "nothing is left",
-              "instances or the security group are left after teardown")
+    if not instances:
+        return
+    expected = ssm.get_parameter(Name=AMI_PARAMETER)["Parameter"]["Value"]
+    got = instances[0].get("ImageId")
+    rep.check(got == expected, f"without AMI_ID its AMI is the latest Amazon Linux 2023 ({AMI_PARAMETER})",
+              f"without AMI_ID the instance runs {got!r}, expected {expected!r}, the value of the SSM "
+              f"parameter {AMI_PARAMETER}")
+    group_ids = [g["GroupId"] for g in instances[0].get("SecurityGroups", [])]
+    groups = ec2.describe_security_groups(GroupIds=group_ids)["SecurityGroups"] if group_ids else []
+    ssh = [p for g in groups for p in g.get("IpPermissions", []) if covers(p, 22)]
+    rep.check(not ssh, "without ADMIN_CIDR, SSH (22) is closed",
+              f"without ADMIN_CIDR port 22 is open ({ssh}): open 22 only when ADMIN_CIDR is set, never by default")
 
 
 def main() -> int:
@@ -241,22 +231,27 @@ def main() -> int:
         AWS_DATA_PATH=fast_waiters(Path(data_path.name)),
     )
     print(f"AWS mock (moto) on {endpoint}; nothing here reaches AWS")
-    print(f"-- with AMI_ID and ADMIN_CIDR={ADMIN_CIDR}")
     rep = Report()
     try:
-        done = run_script("launch.sh", env)
-        if not rep.check(done.returncode == 0, "deploy/launch.sh exits 0",
-                         f"deploy/launch.sh exited {done.returncode}:\n{tail(done)}"):
+        # A first-time user runs it bare: the AMI comes from SSM, SSH stays closed.
+        print("-- a first launch without AMI_ID and ADMIN_CIDR (the defaults)")
+        bare = {k: v for k, v in env.items() if k not in ("AMI_ID", "ADMIN_CIDR")}
+        done = run_script("launch.sh", bare)
+        if not rep.check(done.returncode == 0, "deploy/launch.sh exits 0 without AMI_ID and ADMIN_CIDR",
+                         f"deploy/launch.sh exited {done.returncode} without AMI_ID and ADMIN_CIDR:\n{tail(done)}"):
             return 1
         inspect_launch(ec2, rep)
+        inspect_defaults(ec2, ssm, rep)
         first = {i["InstanceId"] for i in alive(ec2)}
         groups = len(our_groups(ec2))
+        print(f"-- a second launch, with AMI_ID and ADMIN_CIDR={ADMIN_CIDR}: it finds what exists")
         done = run_script("launch.sh", env)
         rep.check(done.returncode == 0, "a second deploy/launch.sh exits 0",
                   f"a second deploy/launch.sh exited {done.returncode}:\n{tail(done)}")
         rep.check({i["InstanceId"] for i in alive(ec2)} == first and len(our_groups(ec2)) == groups,
                   "the second run created nothing new",
                   "the second run created another instance or security group: look up what exists first (by tag and by name)")
+        print("-- teardown, twice")
         for round_ in ("", "a second "):
             done = run_script("teardown.sh", env)
             rep.check(done.returncode == 0, f"{round_}deploy/teardown.sh exits 0",
@@ -265,7 +260,6 @@ def main() -> int:
         rep.check(not left, "no instance is left running", f"instances left after teardown: {left}")
         rep.check(not our_groups(ec2), f"the security group {APP_NAME}-sg is gone",
                   f"the security group {APP_NAME}-sg is left after teardown: delete it after the instances terminated")
-        rehearse_without_settings(ec2, ssm, env, rep)
     finally:
         server.stop()
         data_path.cleanup()
