@@ -112,6 +112,9 @@ class Server(ThreadingHTTPServer):
     # Wait for in-flight request threads in server_close() (graceful shutdown).
     block_on_close = True
     daemon_threads = False
+    # A backlog of 128 pending connections (the standard library's default is
+    # 5): a burst of concurrent clients is queued, not reset.
+    request_queue_size = 128
     app: App
 
     def shutdown(self) -> None:

@@ -63,15 +63,19 @@ def test_concurrent_posts_get_distinct_ids(service):
     ids, errors = [], []
 
     def worker(n):
-        r = post(service, {"title": f"note {n}"})
-        (ids if r.status_code == 201 else errors).append(r.json().get("id"))
+        try:
+            r = post(service, {"title": f"note {n}"})
+        except requests.RequestException as exc:
+            errors.append(repr(exc))
+            return
+        (ids if r.status_code == 201 else errors).append(r.json().get("id") if r.status_code == 201 else r.text)
 
     threads = [threading.Thread(target=worker, args=(n,)) for n in range(20)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert not errors
+    assert not errors, f"{len(errors)} of 20 concurrent POSTs failed: {errors[:3]}"
     assert len(set(ids)) == 20, "two notes got the same id: guard the store with its lock"
     assert len(requests.get(service.url + "/notes", timeout=5).json()["notes"]) == 20
 
