@@ -48,8 +48,10 @@ fn skeleton(id: &str) -> Vec<(String, String, bool)> {
         .get_file("adr/madr4-learner.md")
         .and_then(|f| f.contents_utf8())
         .map(|t| t.replacen("# TITLE", "# Greeting format", 1))
-        .unwrap_or_else(|| FALLBACK_ADR.to_string());
-    vec![
+        .unwrap_or_else(|| FALLBACK_ADR.to_string())
+        // The stub's `date: DATE` is rendered like `adr new` renders it.
+        .replacen("date: DATE", &format!("date: {}", crate::adr::today()), 1);
+    let mut files = vec![
         (
             "lab.toml".into(),
             LAB_TOML.replace("{ID}", id).replace("{TITLE}", &title),
@@ -69,8 +71,45 @@ fn skeleton(id: &str) -> Vec<(String, String, bool)> {
             true,
         ),
         ("adr/0001-greeting-format.md".into(), adr, false),
-    ]
+    ];
+    // Wrong solutions the check must refuse (docs/lab-format.md): the skeleton
+    // shows the format, and `template lint` asks for three per exercise.
+    for (name, lesson, body) in MUTANTS {
+        let dir = format!("solutions/01-greet/mutants/{name}");
+        files.push((
+            format!("{dir}/mutant.toml"),
+            format!("check = \"tests\"\nlesson = \"{lesson}\"\n"),
+            false,
+        ));
+        files.push((
+            format!("{dir}/shell/src/greet.sh"),
+            format!(
+                "#!/bin/sh\n# Print a greeting for the name given as the first argument.\n{body}\n"
+            ),
+            true,
+        ));
+    }
+    files
 }
+
+/// The skeleton's wrong solutions: (name, the lesson it breaks, script body).
+const MUTANTS: [(&str, &str, &str); 3] = [
+    (
+        "no-comma",
+        "the greeting is exactly `Hello, NAME!`: punctuation is part of the format",
+        "printf 'Hello %s!\\n' \"$1\"",
+    ),
+    (
+        "fixed-name",
+        "the name comes from the first argument, not from the script",
+        "echo 'Hello, World!'",
+    ),
+    (
+        "exit-code",
+        "a script that prints the right line but exits non-zero has failed",
+        "printf 'Hello, %s!\\n' \"$1\"\nexit 3",
+    ),
+];
 
 fn capitalize(w: &str) -> String {
     let mut c = w.chars();
@@ -256,9 +295,9 @@ hint = "Run `sh tests/test_greet.sh` yourself: it prints what it expected and wh
 
 const README: &str = "# {TITLE}\n\nA lab made with `labforge template init`. `labforge status` shows the current\nexercise, `labforge hint` gives a hint, and `labforge check` checks your work.\n";
 
-const EXERCISE: &str = "# 01 Greet someone by name\n\n`src/greet.sh NAME` should print `Hello, NAME!` and exit 0.\n\nWrite down why you chose this exact greeting format in\n`docs/adr/0001-greeting-format.md`.\n\n## How this is checked\n\n`sh tests/test_greet.sh` runs `sh src/greet.sh Ada` and expects exactly\n`Hello, Ada!`.\n";
+const EXERCISE: &str = "# 01 Greet someone by name\n\n`src/greet.sh NAME` should print `Hello, NAME!` and exit 0.\n\nWrite down why you chose this exact greeting format in\n`docs/adr/0001-greeting-format.md`.\n\n## How this is checked\n\n`sh tests/test_greet.sh` runs `sh src/greet.sh Ada` and expects exactly\n`Hello, Ada!` and exit status 0.\n";
 
-const TEST: &str = "#!/bin/sh\n# The check of exercise 01: src/greet.sh must greet by name.\nexpected='Hello, Ada!'\nactual=$(sh src/greet.sh Ada 2>&1)\nif [ \"$actual\" = \"$expected\" ]; then\n  echo \"ok: $expected\"\n  exit 0\nfi\necho \"expected: $expected\"\necho \"got:      $actual\"\nexit 1\n";
+const TEST: &str = "#!/bin/sh\n# The check of exercise 01: src/greet.sh must greet by name.\nexpected='Hello, Ada!'\nactual=$(sh src/greet.sh Ada 2>&1)\nstatus=$?\nif [ \"$status\" -eq 0 ] && [ \"$actual\" = \"$expected\" ]; then\n  echo \"ok: $expected\"\n  exit 0\nfi\necho \"expected: $expected (exit 0)\"\necho \"got:      $actual (exit $status)\"\nexit 1\n";
 
 const STARTER: &str = "#!/bin/sh\n# Print a greeting for the name given as the first argument.\n# TODO(lab): print \"Hello, NAME!\" where NAME is \"$1\".\necho \"not implemented yet\"\nexit 1\n";
 

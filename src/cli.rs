@@ -48,7 +48,7 @@ pub enum Command {
     /// Bring the lab up to a newer template version, keeping your edits
     Update(commands::update::UpdateArgs),
     /// Write and manage architecture decision records (adr-tools compatible, plus MADR 4)
-    #[command(disable_help_flag = true)]
+    #[command(disable_help_subcommand = true)]
     Adr(commands::adr::AdrArgs),
     /// Author lab templates: init, lint, test, pack
     #[command(subcommand)]
@@ -56,6 +56,9 @@ pub enum Command {
     /// Manage team catalogs of labs
     #[command(subcommand)]
     Catalog(commands::catalog::CatalogCommand),
+    /// A mentor's view of a cohort: sync learners' labs, grade them by re-running the checks, report
+    #[command(subcommand)]
+    Cohort(commands::cohort::CohortCommand),
     /// Print a shell completion script
     Completions(commands::completions::CompletionsArgs),
     /// Write the man pages (labforge.1 and one per subcommand)

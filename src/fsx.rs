@@ -88,6 +88,24 @@ pub fn read_link(path: &Path) -> Result<PathBuf> {
     fs::read_link(path).map_err(|e| Error::io("read the link", path, e))
 }
 
+/// Creates the symlink `at` pointing at `target` (the link itself, never
+/// a copy of what it points at).
+pub fn symlink(target: &Path, at: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(target, at).map_err(|e| Error::io("create the symlink", at, e))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = target;
+        Err(Error::new(format!(
+            "cannot create the symlink `{}` on this system",
+            at.display()
+        ))
+        .with_help("use a Unix system for labs with symlinks"))
+    }
+}
+
 /// The entries of a folder, sorted by name.
 pub fn read_dir_sorted(path: &Path) -> Result<Vec<PathBuf>> {
     let rd = fs::read_dir(path).map_err(|e| Error::io("list the folder", path, e))?;

@@ -94,6 +94,7 @@ impl State {
 
     /// Reads `<root>/.labforge/state.toml`.
     pub fn load(root: &Path) -> Result<State> {
+        check_own_folders(root)?;
         let path = root.join(STATE_FILE);
         if !path.is_file() {
             return Err(Error::new(format!("`{}` is not a labforge lab (no {STATE_FILE})", root.display()))
@@ -116,7 +117,47 @@ impl State {
             .in_file(&path)
             .with_help("upgrade labforge"));
         }
+        state.check_paths(&path, &text)?;
         Ok(state)
+    }
+
+    /// `state.toml` is committed, so it is shared: every path it names goes
+    /// through the one path gate, and every digest must be a digest (an
+    /// object name is joined onto `.labforge/objects/`).
+    fn check_paths(&self, path: &Path, text: &str) -> Result<()> {
+        let bad = |key: &str, why: String| {
+            let shown = crate::pathgate::shown(key);
+            let err = Error::new(format!(
+                "the lab state names the path `{shown}`, which is unsafe: {why}"
+            ))
+            .with_help(
+                "the state was edited by hand or comes from an untrusted copy; restore it from git (`git checkout .labforge/state.toml`) or remove that entry",
+            );
+            match text.find(&format!("\"{key}\"")) {
+                Some(at) => err.at_offset(path, text, at),
+                None => err.in_file(path),
+            }
+        };
+        for (key, rec) in &self.files {
+            if let Some(why) = crate::pathgate::problem(key) {
+                return Err(bad(key, why));
+            }
+            if !is_digest(&rec.base) {
+                return Err(bad(
+                    key,
+                    format!(
+                        "its base `{}` is not a sha256 digest",
+                        crate::pathgate::shown(&rec.base)
+                    ),
+                ));
+            }
+        }
+        for key in &self.conflicts {
+            if let Some(why) = crate::pathgate::problem(key) {
+                return Err(bad(key, why));
+            }
+        }
+        Ok(())
     }
 
     /// Writes the state atomically.
@@ -132,6 +173,7 @@ impl State {
         let mut dir = start.as_path();
         loop {
             if dir.join(STATE_FILE).is_file() {
+                check_own_folders(dir)?;
                 return Ok(dir.to_path_buf());
             }
             match dir.parent() {
@@ -143,6 +185,41 @@ impl State {
             }
         }
     }
+}
+
+/// labforge's own files and folders are never symlinks: a shared lab with
+/// `.labforge/backups -> ~/x` would make labforge write there, and a linked
+/// `state.toml` would be read from wherever it points.
+fn check_own_folders(root: &Path) -> Result<()> {
+    for rel in [
+        STATE_DIR,
+        STATE_FILE,
+        OBJECTS_DIR,
+        ".labforge/backups",
+        ".labforge/backup",
+        ".labforge/update-journal.toml",
+    ] {
+        let path = root.join(rel);
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(Error::new(format!(
+                "`{rel}` is a symbolic link; labforge keeps its own files in a real folder and never follows a link there"
+            ))
+            .in_file(&path)
+            .with_help("remove the link and restore .labforge/ from git (`git checkout .labforge`)"));
+        }
+    }
+    Ok(())
+}
+
+/// True for `sha256:` followed by 64 lower-case hex digits: the only names
+/// labforge joins onto `.labforge/objects/`.
+pub fn is_digest(d: &str) -> bool {
+    d.strip_prefix("sha256:").is_some_and(|hex| {
+        hex.len() == 64
+            && hex
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    })
 }
 
 /// Path of the object holding bytes with digest `sha256:HEX`.
@@ -166,6 +243,14 @@ pub fn put_object(root: &Path, bytes: &[u8]) -> Result<String> {
 
 /// Reads an object back: a loose object file, else the pack.
 pub fn get_object(root: &Path, digest: &str) -> Result<Vec<u8>> {
+    if !is_digest(digest) {
+        return Err(Error::new(format!(
+            "`{}` is not an object name (sha256:<64 hex digits>)",
+            crate::pathgate::shown(digest)
+        ))
+        .in_file(root.join(STATE_DIR))
+        .with_help("restore .labforge/ from git (`git checkout .labforge`)"));
+    }
     let path = object_path(root, digest);
     if path.is_file() {
         return fsx::read(&path);

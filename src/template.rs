@@ -270,6 +270,72 @@ pub fn check_link_inside(key: &str, target: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Resolves the template's links together, in the tree as it is and as the
+/// layers are laid into a lab (`common/` under `track/<t>/`, each solution
+/// over them), since a link that stays inside the template can leave the
+/// lab once its layer prefix is stripped. The error names the template path.
+fn check_links(
+    tree: &TemplateTree,
+    manifest: &Manifest,
+) -> std::result::Result<(), (String, Error)> {
+    if !tree
+        .entries
+        .values()
+        .any(|e| matches!(e, Entry::Symlink(_)))
+    {
+        return Ok(());
+    }
+    crate::pathgate::check_tree_links(&tree.entries, "the template")?;
+    let mut tracks: Vec<Option<&str>> = manifest
+        .lab
+        .tracks
+        .iter()
+        .map(|t| Some(t.as_str()))
+        .collect();
+    if tracks.is_empty() {
+        tracks.push(None);
+    }
+    let solutions: Vec<&str> = manifest
+        .exercises()
+        .filter_map(|e| e.solution.as_deref())
+        .map(|s| s.trim_end_matches('/'))
+        .collect();
+    // (layers laid in order) for every starter and every solution overlay.
+    let mut stacks: Vec<Vec<String>> = vec![vec![crate::render::ADR_LAYER.to_string()]];
+    for t in &tracks {
+        let starter: Vec<String> = std::iter::once("common".to_string())
+            .chain(t.map(|t| format!("track/{t}")))
+            .collect();
+        for sol in &solutions {
+            let mut with = starter.clone();
+            with.push(format!("{sol}/common"));
+            with.extend(t.map(|t| format!("{sol}/{t}")));
+            stacks.push(with);
+        }
+        stacks.push(starter);
+    }
+    for layers in stacks {
+        // laid path -> (entry, template path)
+        let mut laid: BTreeMap<String, (Entry, String)> = BTreeMap::new();
+        for layer in &layers {
+            let prefix = format!("{layer}/");
+            for (key, entry) in tree.entries.range(prefix.clone()..) {
+                let Some(rest) = key.strip_prefix(&prefix) else {
+                    break;
+                };
+                laid.insert(rest.to_string(), (entry.clone(), key.clone()));
+            }
+        }
+        let entries: BTreeMap<String, Entry> = laid
+            .iter()
+            .map(|(k, (e, _))| (k.clone(), e.clone()))
+            .collect();
+        let name = |k: &str| laid.get(k).map_or(k.to_string(), |(_, full)| full.clone());
+        crate::pathgate::check_tree_links_named(&entries, "the lab", &name)?;
+    }
+    Ok(())
+}
+
 /// The ids of the built-in labs, sorted.
 pub fn builtin_ids() -> Vec<String> {
     let mut ids: Vec<String> = BUILTIN_LABS
@@ -302,6 +368,10 @@ impl Lab {
             }
         };
         let manifest = manifest::parse(&text, &manifest_path)?;
+        // Each link was checked alone where the tree was read; here the
+        // links are resolved together, so a chain cannot climb out.
+        let dir = manifest_path.parent().unwrap_or(Path::new("."));
+        check_links(&tree, &manifest).map_err(|(key, e)| e.in_file(dir.join(key)))?;
         Ok(Lab {
             manifest,
             tree,

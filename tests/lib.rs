@@ -5,7 +5,10 @@ mod support;
 
 mod adr;
 mod check;
+mod cohort;
 mod engine;
 mod labs;
+mod security;
+mod site;
 mod sources;
 mod update;

@@ -60,31 +60,31 @@ pub fn new_record(repo: &Repo, opts: &NewOptions) -> Result<PathBuf> {
     let mut text = fill(&template, number, &opts.title, &today(), status);
     let file_name = format!("{number:04}-{}.md", slug::slug(&opts.title));
     let path = repo.dir.join(&file_name);
-    let title = record::display_title(&text, number);
+    let title = record::display_title(&text, &file_name);
 
-    // Edits to existing records, computed in memory first.
+    // Edits to existing records, computed in memory first. Like adr-tools,
+    // superseding removes only a status line that is exactly `Accepted`;
+    // every other status text stays and the link is added.
     let mut edits: Vec<(PathBuf, String)> = Vec::new();
     for old in &superseded {
         let old_text = read_record(repo, old)?;
-        let old_title = record::display_title(&old_text, old.number);
-        let (fwd, back) = match format {
-            Format::Nygard => ("Supercedes", "Superceded by"),
-            Format::Madr => ("Supersedes", "Superseded by"),
+        let old_title = record::display_title(&old_text, &old.file_name);
+        // adr-tools' spelling in Nygard records, MADR's in MADR ones.
+        let fwd = match format {
+            Format::Nygard => "Supercedes",
+            Format::Madr => "Supersedes",
         };
-        text = record::add_link(&text, fwd, &old_title, &old.file_name);
-        let updated = match record::format_of(&old_text) {
-            Format::Nygard => {
-                // Remove whatever the status is, so no record is left
-                // "Proposed" and "Superceded by" at once.
-                let current = record::status(&old_text).filter(|s| !s.contains("]("));
-                let t = record::remove_status(&old_text, current.as_deref().unwrap_or("Accepted"));
-                record::add_link(&t, "Superceded by", &title, &file_name)
-            }
-            Format::Madr => {
-                let t = record::set_status(&old_text, &format!("superseded by ADR-{number:04}"));
-                record::add_link(&t, back, &title, &file_name)
-            }
+        let back = if super::parse::parse(&old.file_name, &old_text)
+            .format
+            .is_madr()
+        {
+            "Superseded by"
+        } else {
+            "Superceded by"
         };
+        text = record::add_relation(&text, fwd, &old_title, &old.file_name, old.number);
+        let stripped = record::remove_status(&old_text, "Accepted");
+        let updated = record::add_relation(&stripped, back, &title, &file_name, number);
         edits.push((old.path.clone(), updated));
     }
     for (target, forward, reverse) in &linked {
@@ -92,9 +92,15 @@ pub fn new_record(repo: &Repo, opts: &NewOptions) -> Result<PathBuf> {
             Some((_, t)) => t.clone(),
             None => read_record(repo, target)?,
         };
-        let target_title = record::display_title(&target_text, target.number);
-        text = record::add_link(&text, forward, &target_title, &target.file_name);
-        let updated = record::add_link(&target_text, reverse, &title, &file_name);
+        let target_title = record::display_title(&target_text, &target.file_name);
+        text = record::add_relation(
+            &text,
+            forward,
+            &target_title,
+            &target.file_name,
+            target.number,
+        );
+        let updated = record::add_relation(&target_text, reverse, &title, &file_name, number);
         edits.retain(|(p, _)| *p != target.path);
         edits.push((target.path.clone(), updated));
     }
@@ -143,10 +149,7 @@ pub fn init(cwd: &Path, dir: Option<&str>, format: Format) -> Result<PathBuf> {
         fsx::create_dir_all(&cwd.join(d))?;
     }
     let repo = match dir {
-        Some(d) => Repo {
-            dir: PathBuf::from(d),
-            cwd: cwd.to_path_buf(),
-        },
+        Some(d) => Repo::at(PathBuf::from(d), cwd.to_path_buf()),
         None => Repo::locate(cwd)?,
     };
     if repo.exists() && !repo.records()?.is_empty() {
@@ -186,8 +189,8 @@ pub fn link(repo: &Repo, source: &str, forward: &str, target: &str, reverse: &st
     let t = super::repo::find_in(&records, target, &repo.dir)?;
     let s_text = read_record(repo, &s)?;
     let t_text = read_record(repo, &t)?;
-    let s_title = record::display_title(&s_text, s.number);
-    let t_title = record::display_title(&t_text, t.number);
+    let s_title = record::display_title(&s_text, &s.file_name);
+    let t_title = record::display_title(&t_text, &t.file_name);
     if s.path == t.path {
         return Err(
             Error::new(format!("cannot link `{}` to itself", s.path.display()))
@@ -196,11 +199,11 @@ pub fn link(repo: &Repo, source: &str, forward: &str, target: &str, reverse: &st
     }
     fsx::write_atomic(
         &repo.abs(&s.path),
-        record::add_link(&s_text, forward, &t_title, &t.file_name),
+        record::add_relation(&s_text, forward, &t_title, &t.file_name, t.number),
     )?;
     fsx::write_atomic(
         &repo.abs(&t.path),
-        record::add_link(&t_text, reverse, &s_title, &s.file_name),
+        record::add_relation(&t_text, reverse, &s_title, &s.file_name, s.number),
     )?;
     Ok(())
 }

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::lint::Finding;
-use super::record;
+use super::parse;
 use super::repo::RecordFile;
 
 /// `records` with their texts (`None` when unreadable: skipped here).
@@ -41,22 +41,29 @@ pub fn check(records: &[(RecordFile, Option<String>)]) -> Vec<Finding> {
         .iter()
         .map(|(r, _)| (r.file_name.as_str(), r))
         .collect();
-    let links: HashMap<&str, Vec<record::Link>> = records
+    let links: HashMap<&str, Vec<parse::Link>> = records
         .iter()
-        .filter_map(|(r, t)| Some((r.file_name.as_str(), record::links(t.as_ref()?))))
+        .filter_map(|(r, t)| {
+            Some((
+                r.file_name.as_str(),
+                parse::parse(&r.file_name, t.as_ref()?).links,
+            ))
+        })
         .collect();
     for (r, text) in records {
         if text.is_none() {
             continue;
         }
         for l in &links[r.file_name.as_str()] {
-            let target = l.target.rsplit('/').next().unwrap_or(&l.target);
+            let Some(target) = l.target_file() else {
+                continue;
+            };
             if !names.contains_key(target) {
                 out.push(Finding {
                     file: r.path.clone(),
                     section: Some("Status".into()),
                     code: "missing-link-target",
-                    message: format!("\"{} [{}]\" links to `{}`, which does not exist", l.verb, l.label, l.target),
+                    message: format!("\"{} [{}]\" links to `{}`, which does not exist", l.label, l.text, l.target),
                     hint: "fix the file name in the link (`adr list` shows the records), or remove the line".into(),
                     line: Some(l.line),
                 });
@@ -64,14 +71,14 @@ pub fn check(records: &[(RecordFile, Option<String>)]) -> Vec<Finding> {
             }
             let back = links.get(target).is_none_or(|ls| {
                 ls.iter()
-                    .any(|b| b.target.rsplit('/').next() == Some(r.file_name.as_str()))
+                    .any(|b| b.target_file() == Some(r.file_name.as_str()))
             });
             if !back {
                 out.push(Finding {
                     file: r.path.clone(),
                     section: Some("Status".into()),
                     code: "link-not-reciprocal",
-                    message: format!("\"{} [{}]\" has no link back from `{target}`", l.verb, l.label),
+                    message: format!("\"{} [{}]\" has no link back from `{target}`", l.label, l.text),
                     hint: format!("create links in pairs with `adr link SOURCE LINK TARGET REVERSE-LINK`, or add the reverse line to `{target}`"),
                     line: Some(l.line),
                 });

@@ -74,6 +74,65 @@ pub struct Finding {
     pub line: Option<usize>,
 }
 
+/// The rules of the learner profile (the codes of [`Finding`]).
+pub const LEARNER_RULES: &[&str] = &[
+    "stub",
+    "empty-section",
+    "missing-section",
+    "placeholder-left",
+    "prompt-left",
+    "too-short",
+    "too-few-options",
+    "no-because",
+    "no-negative-consequence",
+    "no-confirmation",
+    "bad-status",
+    "no-status",
+    "duplicate-number",
+    "missing-link-target",
+    "link-not-reciprocal",
+    "unreadable",
+];
+
+/// Which findings `adr lint` reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Profile {
+    /// What a learner still has to write: stubs, prompts, thin sections
+    /// (the default inside a lab made by labforge).
+    Learner,
+    /// Only what is wrong in a finished log (the default elsewhere).
+    Team,
+}
+
+impl Profile {
+    pub fn parse(s: &str) -> Option<Profile> {
+        match s {
+            "learner" => Some(Profile::Learner),
+            "team" => Some(Profile::Team),
+            _ => None,
+        }
+    }
+}
+
+/// The options of an `adr` check of lab.toml: `adr lint` inside the lab
+/// uses the same ones for that record, so both agree on what is a stub.
+pub fn check_options(c: &crate::manifest::CheckDef) -> LintOptions {
+    let mut opts = LintOptions {
+        sections: c.sections.clone(),
+        ..LintOptions::default()
+    };
+    if c.min_words.is_some() {
+        opts.min_words = c.min_words;
+    }
+    if c.min_options.is_some() {
+        opts.min_options = c.min_options;
+    }
+    if !c.status.is_empty() {
+        opts.status = c.status.iter().map(|s| s.to_lowercase()).collect();
+    }
+    opts
+}
+
 /// Lints the record at `path`. Fails only when the file cannot be read.
 pub fn lint_file(path: &Path, opts: &LintOptions) -> crate::error::Result<Vec<Finding>> {
     let text = crate::fsx::read_to_string(path)?;
@@ -105,13 +164,31 @@ const LIST_SECTIONS: &[&str] = &["Considered Options", "Decision Drivers", "Stat
 /// Lints one record's text; `path` is only used to label the findings.
 pub fn lint_text(text: &str, path: &Path, opts: &LintOptions) -> Vec<Finding> {
     let doc = markdown::parse(text);
-    let madr = is_madr(&doc);
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let rec = super::parse::parse(&name, text);
+    let madr = is_madr(&doc) || rec.format.is_madr();
     let mut l = Linter {
         path,
         opts,
         out: Vec::new(),
     };
-    l.status(&doc, madr);
+    l.status(&doc, &rec, madr);
+    if rec.date.as_deref() == Some("DATE") {
+        let line = text.lines().position(|l| {
+            let t = l.trim_start_matches(['*', '-', ' ']).to_lowercase();
+            t.starts_with("date:") && l.trim_end().ends_with("DATE")
+        });
+        l.push(
+            None,
+            "placeholder-left",
+            "the date is still the template's placeholder DATE".into(),
+            "write the date of the decision as YYYY-MM-DD".into(),
+            line.map(|i| i + 1),
+        );
+    }
     for (key, value, line) in doc.front_matter.iter().flatten() {
         if key != "status" && value.contains('{') && value.contains('}') {
             let msg = format!("front matter `{key}` still holds the placeholder {value}");
@@ -195,31 +272,19 @@ impl Linter<'_> {
         self.out.iter().any(|f| f.code == "no-status")
     }
 
-    fn status(&mut self, doc: &Doc<'_>, madr: bool) {
+    fn status(&mut self, doc: &Doc<'_>, rec: &super::parse::Record, madr: bool) {
         let allowed = self.opts.status.join(", ");
-        let found = if madr && doc.front("status").is_some() {
-            doc.front("status").map(|(v, l)| (v.to_string(), l, None))
-        } else if let Some(s) = doc.section("Status") {
-            let c = markdown::clean(&s.body);
-            let first = super::record::nygard_status(c.text.lines());
-            match first {
-                Some(v) => Some((v, s.line, Some("Status"))),
-                None => {
-                    let hint = format!("write one of: {allowed}");
-                    self.push(
-                        Some("Status"),
-                        "no-status",
-                        "the \"Status\" section names no status".into(),
-                        hint,
-                        Some(s.line),
-                    );
-                    return;
-                }
+        let (Some(text), Some(line)) = (&rec.status_text, rec.status_line) else {
+            if let Some(s) = doc.section("Status") {
+                self.push(
+                    Some("Status"),
+                    "no-status",
+                    "the \"Status\" section names no status".into(),
+                    format!("write one of: {allowed}"),
+                    Some(s.line),
+                );
+                return;
             }
-        } else {
-            None
-        };
-        let Some((value, line, section)) = found else {
             let hint = if madr {
                 format!("add `status: proposed` to the front matter (allowed: {allowed})")
             } else {
@@ -234,12 +299,24 @@ impl Linter<'_> {
             );
             return;
         };
-        let norm = normalize_status(&value);
-        if !self.opts.status.iter().any(|a| a.to_lowercase() == norm) {
-            let message = if value.contains('{') {
+        let section = doc.section("Status").map(|_| "Status");
+        let Some(word) = rec.status.clone() else {
+            // Only link lines (`Amends [2. X](…)`): no status word.
+            self.push(
+                section,
+                "no-status",
+                "the status names no status, only links".into(),
+                format!("write one of: {allowed}"),
+                Some(line),
+            );
+            return;
+        };
+        if !self.opts.status.iter().any(|a| a.to_lowercase() == word) {
+            let first = text.lines().next().unwrap_or("");
+            let message = if text.contains('{') {
                 "the status is still the template's placeholder".to_string()
             } else {
-                format!("status \"{value}\" is not one of: {allowed}")
+                format!("status \"{first}\" is not one of: {allowed}")
             };
             self.push(
                 section,
@@ -351,15 +428,6 @@ impl Linter<'_> {
             self.push(Some(&s.name), "too-few-options", msg, format!("list at least {min} real alternatives you weighed, one per line (`* Option name`)"), Some(s.line));
         }
     }
-}
-
-/// `Superceded by [2. X](…)` → `superseded`; `Accepted` → `accepted`.
-pub fn normalize_status(value: &str) -> String {
-    let v = value.trim().to_lowercase();
-    if v.starts_with("superseded") || v.starts_with("superceded") {
-        return "superseded".into();
-    }
-    v.split(" [").next().unwrap_or("").trim().to_string()
 }
 
 fn list_item(line: &str) -> Option<&str> {
@@ -494,6 +562,12 @@ mod tests {
             ..LintOptions::default()
         };
         assert_eq!(lint_text(text, Path::new("x.md"), &opts), []);
+    }
+
+    #[test]
+    fn a_status_of_only_links_names_no_status() {
+        let text = "# 1. X\n\nDate: 2024-01-01\n\n## Status\n\nAmends [2. Y](0002-y.md)\n\n## Context\n\nWe need a thing that works well.\n\n## Decision\n\nWe use the thing because it works.\n\n## Consequences\n\nIt is harder to change later on.\n";
+        assert_eq!(codes(text), [(Some("Status".to_string()), "no-status")]);
     }
 
     #[test]

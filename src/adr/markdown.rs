@@ -113,7 +113,8 @@ pub fn heading(line: &str) -> Option<(usize, String)> {
         return None;
     }
     let rest = &line[level..];
-    if !rest.starts_with(' ') {
+    // `# Title`, and `#46. Title` (a heading written without the space).
+    if !rest.starts_with(' ') && !rest.starts_with(|c: char| c.is_alphanumeric()) {
         return None;
     }
     Some((level, rest.trim().to_string()))

@@ -1,23 +1,28 @@
 //! The ADR toolkit: adr-tools 3.0.0 compatible Nygard records, MADR 4.0
 //! records, and `lint`, which tells a learner what is still a stub.
 //!
-//! `cli` parses adr-tools style raw arguments; `repo` finds the records;
-//! `record` reads and edits one record's text; `create` writes new records;
+//! The command line is clap's, in `commands::adr`; `repo` finds the
+//! records; `parse` reads one record (title, status, links, sections);
+//! `record` edits one record's text; `create` writes new records;
 //! `generate` makes the table of contents and the graphs; `integrity`
-//! checks links and numbers across records; `lint` checks what is filled in.
+//! checks links and numbers across records; `lint` checks what is filled in
+//! (the learner profile); `team` checks a finished log (the team profile);
+//! `complete` is the `_adr_autocomplete` helper.
 //! Every write goes through `fsx::write_atomic`.
 
-pub mod cli;
+pub mod complete;
 pub mod create;
 pub mod generate;
-pub mod help;
 pub mod integrity;
 pub mod lint;
 pub mod markdown;
+pub mod parse;
 pub mod record;
 pub mod repo;
+pub mod site;
 pub mod slug;
 pub mod status;
+pub mod team;
 
 use crate::template::SHARED_TEMPLATES;
 

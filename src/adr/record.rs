@@ -4,16 +4,7 @@
 
 use super::Format;
 use super::markdown;
-
-/// A link line found in a record.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Link {
-    pub verb: String,
-    pub label: String,
-    pub target: String,
-    /// 1-based line.
-    pub line: usize,
-}
+use super::parse;
 
 pub fn format_of(text: &str) -> Format {
     if text.starts_with("---\n") || text.starts_with("---\r\n") {
@@ -23,70 +14,96 @@ pub fn format_of(text: &str) -> Format {
     }
 }
 
-/// The title as adr-tools shows it: `N. Title`. Nygard records carry the
-/// number in the heading (the first line minus `# `); MADR headings do not,
-/// so the number is put in front.
-pub fn display_title(text: &str, number: u32) -> String {
-    match format_of(text) {
-        Format::Nygard => {
-            let first = text.lines().next().unwrap_or("");
-            first.strip_prefix("# ").unwrap_or(first).to_string()
-        }
-        Format::Madr => {
-            let title = text
-                .lines()
-                .skip(1)
-                .skip_while(|l| l.trim_end() != "---")
-                .find_map(|l| l.strip_prefix("# "))
-                .unwrap_or("")
-                .trim();
-            if title.starts_with(&format!("{number}. ")) {
-                title.to_string()
-            } else {
-                format!("{number}. {title}")
-            }
-        }
-    }
+/// The title as adr-tools shows it: `N. Title` (see [`parse::Record`]).
+pub fn display_title(text: &str, file_name: &str) -> String {
+    parse::parse(file_name, text).display_title
 }
 
-/// Every `Verb [Label](NNNN-file.md)` line outside code blocks.
-pub fn links(text: &str) -> Vec<Link> {
-    let mut out = Vec::new();
-    let mut fence = false;
-    for (i, line) in text.lines().enumerate() {
-        if markdown::is_fence(line) {
-            fence = !fence;
+/// Records that `text`'s record `verb`s the record `file` (`title`,
+/// number `number`), the way its layout keeps relations:
+/// - front matter (MADR 3/4): the relation is added to the `status:` text,
+///   keeping the old value (`superseded by ADR-0070; accepted`; forward
+///   verbs go after it: `proposed; supersedes ADR-0045`), and a readable
+///   link line goes to `## More Information`;
+/// - MADR 2 header bullets: a `* Verb [title](file)` bullet after the
+///   `Status:` bullet;
+/// - otherwise (Nygard): adr-tools' link line at the end of `## Status`.
+pub fn add_relation(text: &str, verb: &str, title: &str, file: &str, number: u32) -> String {
+    let rec = parse::parse("0-x.md", text);
+    if text.starts_with("---\n") || text.starts_with("---\r\n") {
+        let relation = format!("{} ADR-{number:04}", verb.to_lowercase());
+        let old = rec.status_text.clone().unwrap_or_default();
+        let new = if old.is_empty() {
+            relation
+        } else if verb.to_lowercase().ends_with(" by") {
+            format!("{relation}; {old}")
+        } else {
+            format!("{old}; {relation}")
+        };
+        return add_link(&set_front_status(text, &new), verb, title, file);
+    }
+    if rec.format == parse::Flavor::Madr2
+        && rec.section("Status").is_none()
+        && let Some(at) = rec.status_line
+    {
+        let mut out = String::with_capacity(text.len() + 64);
+        for (i, line) in text.split_inclusive('\n').enumerate() {
+            out.push_str(line);
+            if i + 1 == at {
+                if !line.ends_with('\n') {
+                    out.push('\n');
+                }
+                let t = line.trim_start();
+                let indent = &line[..line.len() - t.len()];
+                let marker = if t.starts_with("- ") { "-" } else { "*" };
+                out.push_str(&format!("{indent}{marker} {verb} [{title}]({file})\n"));
+            }
         }
-        if fence {
+        return out;
+    }
+    add_link(text, verb, title, file)
+}
+
+/// Writes `status: "VALUE"` into the front matter (replacing the old line
+/// or adding one before the closing `---`).
+fn set_front_status(text: &str, value: &str) -> String {
+    let quoted = if value.contains([':', '#', ';', '"', '\'', '[', '{']) {
+        format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
+    } else {
+        value.to_string()
+    };
+    let mut out = String::with_capacity(text.len() + value.len());
+    let mut fences = 0;
+    let mut done = false;
+    for line in text.split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            fences += 1;
+            if fences == 2 && !done {
+                out.push_str(&format!("status: {quoted}\n"));
+                done = true;
+            }
+        } else if fences == 1 && !done && line.starts_with("status:") {
+            out.push_str(&format!("status: {quoted}\n"));
+            done = true;
             continue;
         }
-        if let Some(l) = parse_link(line, i + 1) {
-            out.push(l);
-        }
+        out.push_str(line);
     }
     out
 }
 
-fn parse_link(line: &str, n: usize) -> Option<Link> {
+/// Links found in a record's status area (see [`parse::parse`]).
+pub fn links(text: &str) -> Vec<parse::Link> {
+    parse::parse("0-x.md", text).links
+}
+
+/// A line that is only a `Verb [Label](NNNN-file.md)` link.
+fn parse_link(line: &str) -> Option<()> {
     let line = line.trim_end();
     let body = line.strip_suffix(')')?;
     let close = body.rfind("](")?;
-    let target = &body[close + 2..];
-    super::repo::record_number(target.rsplit('/').next()?)?;
-    let open = body.find(" [")?;
-    if open >= close {
-        return None;
-    }
-    let verb = &body[..open];
-    if verb.is_empty() || verb.starts_with(['*', '-', '#', '[']) || verb.contains('`') {
-        return None;
-    }
-    Some(Link {
-        verb: verb.to_string(),
-        label: body[open + 2..close].to_string(),
-        target: target.to_string(),
-        line: n,
-    })
+    super::repo::record_number(body[close + 2..].rsplit('/').next()?)?;
+    Some(())
 }
 
 /// Adds `Verb [title](file)` to a record: at the end of the `## Status`
@@ -195,41 +212,9 @@ pub fn remove_status(text: &str, status: &str) -> String {
     out
 }
 
-/// The current status: MADR front matter `status:`, or the first line of
-/// the Nygard Status section that is not a link.
+/// The current status as written (every line of the status area).
 pub fn status(text: &str) -> Option<String> {
-    match format_of(text) {
-        Format::Madr => markdown::parse(text)
-            .front("status")
-            .map(|(v, _)| v.to_string()),
-        Format::Nygard => {
-            let doc = markdown::parse(text);
-            let s = doc.section("Status")?;
-            nygard_status(s.body.iter().map(|(_, l)| *l))
-        }
-    }
-}
-
-/// The status among a Nygard Status section's lines: the first line that is
-/// not a link; else a `Superceded by`/`Superseded by` link (adr-tools
-/// removes `Accepted` when it supersedes a record that has links).
-pub fn nygard_status<'a>(lines: impl Iterator<Item = &'a str>) -> Option<String> {
-    let mut superseded = None;
-    for line in lines
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with("<!--"))
-    {
-        match parse_link(line, 0) {
-            None => return Some(line.to_string()),
-            Some(l) => {
-                let verb = l.verb.to_lowercase();
-                if superseded.is_none() && (verb == "superceded by" || verb == "superseded by") {
-                    superseded = Some(line.to_string());
-                }
-            }
-        }
-    }
-    superseded
+    parse::parse("0-x.md", text).status_text
 }
 
 /// Replaces the status with `new`: the front matter value (MADR), or the
@@ -238,26 +223,44 @@ pub fn set_status(text: &str, new: &str) -> String {
     let mut out = String::with_capacity(text.len() + new.len());
     match format_of(text) {
         Format::Madr => {
-            let mut in_front = 0;
-            let mut done = false;
-            for line in text.lines() {
-                if line.trim_end() == "---" {
-                    in_front += 1;
-                }
-                if in_front == 1 && !done && line.starts_with("status:") {
-                    out.push_str(&format!("status: {new}\n"));
-                    done = true;
-                    continue;
-                }
-                if in_front == 2 && !done && line.trim_end() == "---" {
-                    out.push_str(&format!("status: {new}\n"));
-                    done = true;
-                }
-                out.push_str(line);
-                out.push('\n');
+            // Keep the relations (`…; supersedes ADR-0045`): replace the
+            // first part that names no record.
+            let old = parse::parse("0-x.md", text).status_text.unwrap_or_default();
+            let mut parts: Vec<String> = old
+                .split(';')
+                .map(|p| p.trim().to_string())
+                .filter(|p| !p.is_empty())
+                .collect();
+            match parts
+                .iter()
+                .position(|p| !p.to_lowercase().contains("adr-"))
+            {
+                Some(i) => parts[i] = new.to_string(),
+                None => parts.insert(0, new.to_string()),
             }
+            return set_front_status(text, &parts.join("; "));
         }
         Format::Nygard => {
+            // MADR 2: the value of the `* Status:` header bullet.
+            let rec = parse::parse("0-x.md", text);
+            if rec.format == parse::Flavor::Madr2
+                && rec.section("Status").is_none()
+                && let Some(at) = rec.status_line
+            {
+                for (i, line) in text.split_inclusive('\n').enumerate() {
+                    if i + 1 == at
+                        && let Some(colon) = line.find(':')
+                    {
+                        out.push_str(&line[..=colon]);
+                        out.push(' ');
+                        out.push_str(new);
+                        out.push('\n');
+                    } else {
+                        out.push_str(line);
+                    }
+                }
+                return out;
+            }
             let mut in_status = false;
             let mut done = false;
             for line in text.lines() {
@@ -282,7 +285,7 @@ pub fn set_status(text: &str, new: &str) -> String {
                     out.push_str(new);
                     out.push('\n');
                     done = true;
-                    if parse_link(line, 0).is_none() {
+                    if parse_link(line).is_none() {
                         continue;
                     }
                     out.push('\n');
@@ -309,7 +312,7 @@ mod tests {
             "# 1. A\n\nDate: 2024-01-01\n\n## Status\n\nAccepted\n\nAmends [2. B & C | \\ \"q\"](0002-b.md)\n\n## Context\n\nc\n"
         );
         assert_eq!(links(&t)[0].target, "0002-b.md");
-        assert_eq!(links(&t)[0].verb, "Amends");
+        assert_eq!(links(&t)[0].label, "Amends");
     }
 
     #[test]
@@ -341,6 +344,15 @@ mod tests {
     }
 
     #[test]
+    fn set_status_of_madr2_bullets() {
+        let t = "# A\n\n* Status: proposed\n* Date: 2020-01-01\n\n## Context and Problem Statement\n\nx\n";
+        assert_eq!(
+            set_status(t, "accepted"),
+            "# A\n\n* Status: accepted\n* Date: 2020-01-01\n\n## Context and Problem Statement\n\nx\n"
+        );
+    }
+
+    #[test]
     fn set_status_keeps_links() {
         let t = add_link(REC, "Amends", "2. B", "0002-b.md");
         let t = set_status(&t, "Deprecated");
@@ -348,6 +360,9 @@ mod tests {
             t,
             "# 1. A\n\nDate: 2024-01-01\n\n## Status\n\nDeprecated\n\nAmends [2. B](0002-b.md)\n\n## Context\n\nc\n"
         );
-        assert_eq!(status(&t).as_deref(), Some("Deprecated"));
+        assert_eq!(
+            status(&t).as_deref(),
+            Some("Deprecated\nAmends [2. B](0002-b.md)")
+        );
     }
 }

@@ -8,6 +8,64 @@ use crate::error::{Error, Result};
 use crate::fsx;
 
 use super::Format;
+use super::parse::Record;
+
+/// When `dir` is a generated lab (it holds `.labforge/state.toml`), its ADR
+/// folder (lab.toml's `adr.dir`, from the lab's template) and format.
+/// A template that cannot be loaded offline leaves the default,
+/// `docs/adr`, MADR 4.
+///
+/// The folder comes from the lab's state and template, so it goes through
+/// the path gate: a relative plain path that passes through no symbolic link
+/// inside the lab (`adr new` must never write outside it).
+fn lab_at(dir: &Path, rel: &Path) -> Result<Option<(String, LabAdr)>> {
+    if !dir.join(crate::state::STATE_FILE).is_file() {
+        return Ok(None);
+    }
+    let Ok(state) = crate::state::State::load(dir) else {
+        return Ok(None);
+    };
+    let opts = crate::source::FetchOptions {
+        offline: true,
+        ..Default::default()
+    };
+    let mut checks = Vec::new();
+    let (adr_dir, format) = match crate::source::load(&state.source, &opts) {
+        Ok(lab) => {
+            let m = &lab.manifest;
+            let s = m.adr_settings();
+            let vars = m.track_vars(state.track.as_deref());
+            let prefix = format!("{}/", s.dir.trim_end_matches('/'));
+            for c in m.exercises().flat_map(|e| e.checks()) {
+                if *c.kind.get_ref() != crate::manifest::CheckKind::Adr {
+                    continue;
+                }
+                let Some(p) = &c.path else { continue };
+                let p = crate::manifest::expand_vars(p, &vars);
+                if let Some(name) = p.strip_prefix(&prefix).filter(|n| !n.contains('/')) {
+                    checks.push((name.to_string(), super::lint::check_options(c)));
+                }
+            }
+            (s.dir, s.format)
+        }
+        Err(_) => ("docs/adr".to_string(), "madr4".to_string()),
+    };
+    let root = if rel.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        rel.to_path_buf()
+    };
+    let adr_dir = adr_dir.trim_end_matches('/').to_string();
+    crate::pathgate::resolve(dir, &adr_dir, crate::pathgate::Last::NoLink)?;
+    Ok(Some((
+        adr_dir,
+        LabAdr {
+            format: Format::parse(&format).unwrap_or(Format::Madr),
+            root,
+            checks,
+        },
+    )))
+}
 
 /// The records folder, as a path relative to the current folder (the way
 /// adr-tools prints it), plus the current folder it is relative to.
@@ -18,6 +76,20 @@ pub struct Repo {
     /// What `dir` is relative to for file system calls: the current folder,
     /// or empty when the process runs in it (so errors show short paths).
     pub cwd: PathBuf,
+    /// Set when the folder is a labforge lab's ADR folder (from its
+    /// template's `adr.dir`): the lab's ADR format.
+    pub lab: Option<LabAdr>,
+}
+
+/// What a generated lab says about its ADRs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LabAdr {
+    /// `adr.format` of lab.toml (`madr4` by default).
+    pub format: Format,
+    /// The lab's root, relative to the current folder.
+    pub root: PathBuf,
+    /// The lint options of the lab's `adr` checks, by record file name.
+    pub checks: Vec<(String, super::lint::LintOptions)>,
 }
 
 /// One record file: `NNNN-slug.md`.
@@ -50,12 +122,21 @@ impl Repo {
                 return Ok(Repo {
                     dir: rel.join(target),
                     cwd: cwd.to_path_buf(),
+                    lab: lab_at(dir, &rel)?.map(|(_, l)| l),
+                });
+            }
+            if let Some((adr_dir, lab)) = lab_at(dir, &rel)? {
+                return Ok(Repo {
+                    dir: rel.join(adr_dir),
+                    cwd: cwd.to_path_buf(),
+                    lab: Some(lab),
                 });
             }
             if dir.join("doc/adr").is_dir() {
                 return Ok(Repo {
                     dir: rel.join("doc/adr"),
                     cwd: cwd.to_path_buf(),
+                    lab: None,
                 });
             }
             rel.push("..");
@@ -63,7 +144,30 @@ impl Repo {
         Ok(Repo {
             dir: PathBuf::from("doc/adr"),
             cwd: cwd.to_path_buf(),
+            lab: None,
         })
+    }
+
+    /// A plain repository at `dir` (relative to `cwd`).
+    pub fn at(dir: PathBuf, cwd: PathBuf) -> Repo {
+        Repo {
+            dir,
+            cwd,
+            lab: None,
+        }
+    }
+
+    /// Every record, parsed (a record that cannot be read is an `Err`).
+    pub fn parsed(&self) -> Result<Vec<(RecordFile, Result<Record>)>> {
+        let records = self.records_or_missing()?;
+        Ok(records
+            .into_iter()
+            .map(|r| {
+                let parsed = fsx::read_to_string(&self.abs(&r.path))
+                    .map(|text| super::parse::parse(&r.file_name, &text));
+                (r, parsed)
+            })
+            .collect())
     }
 
     /// Makes file system calls use paths relative to the process's current
@@ -119,10 +223,25 @@ impl Repo {
     }
 
     /// The format for new records: `<dir>/.adr-format` holds `madr` or
-    /// `nygard`; without it, Nygard (adr-tools).
+    /// `nygard`; without it, the lab's `adr.format`; else MADR when every
+    /// existing record has front matter; else Nygard (adr-tools).
     pub fn format(&self) -> Result<Format> {
         let file = self.abs(&self.dir).join(".adr-format");
         if !file.is_file() {
+            if let Some(lab) = &self.lab {
+                return Ok(lab.format);
+            }
+            if self.exists() {
+                let records = self.records()?;
+                let all_front = !records.is_empty()
+                    && records.iter().all(|r| {
+                        std::fs::read(self.abs(&r.path))
+                            .is_ok_and(|b| b.starts_with(b"---\n") || b.starts_with(b"---\r\n"))
+                    });
+                if all_front {
+                    return Ok(Format::Madr);
+                }
+            }
             return Ok(Format::Nygard);
         }
         let text = fsx::read_to_string(&file)?;

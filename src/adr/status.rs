@@ -8,7 +8,6 @@ use crate::fsx;
 
 use super::Format;
 use super::create::read_record;
-use super::lint::normalize_status;
 use super::record;
 use super::repo::{Repo, find_in};
 
@@ -25,8 +24,8 @@ pub fn set(repo: &Repo, reference: &str, new: &str, by: Option<&str>) -> Result<
     let records = repo.records_or_missing()?;
     let r = find_in(&records, reference, &repo.dir)?;
     let text = read_record(repo, &r)?;
-    let current = record::status(&text)
-        .map(|s| normalize_status(&s))
+    let current = super::parse::parse(&r.file_name, &text)
+        .status
         .unwrap_or_default();
     let new = new.to_lowercase();
     let Some((_, next)) = ALLOWED.iter().find(|(k, _)| *k == current) else {
@@ -58,32 +57,28 @@ pub fn set(repo: &Repo, reference: &str, new: &str, by: Option<&str>) -> Result<
         })?;
         let m = find_in(&records, by, &repo.dir)?;
         let m_text = read_record(repo, &m)?;
-        let m_title = record::display_title(&m_text, m.number);
-        let title = record::display_title(&text, r.number);
-        let (updated, fwd) = match format {
-            Format::Nygard => (
-                record::add_link(
-                    &record::remove_status(&text, record::status(&text).as_deref().unwrap_or("")),
-                    "Superceded by",
-                    &m_title,
-                    &m.file_name,
-                ),
-                "Supercedes",
-            ),
-            Format::Madr => (
-                record::add_link(
-                    &record::set_status(&text, &format!("superseded by ADR-{:04}", m.number)),
-                    "Superseded by",
-                    &m_title,
-                    &m.file_name,
-                ),
-                "Supersedes",
-            ),
+        let m_title = record::display_title(&m_text, &m.file_name);
+        let title = record::display_title(&text, &r.file_name);
+        let spelling = |madr: bool| {
+            if madr {
+                ("Superseded by", "Supersedes")
+            } else {
+                ("Superceded by", "Supercedes")
+            }
         };
+        let (back, _) = spelling(super::parse::parse(&r.file_name, &text).format.is_madr());
+        let (_, fwd) = spelling(super::parse::parse(&m.file_name, &m_text).format.is_madr());
+        let updated = record::add_relation(
+            &record::remove_status(&text, "Accepted"),
+            back,
+            &m_title,
+            &m.file_name,
+            m.number,
+        );
         fsx::write_atomic(&repo.abs(&r.path), updated)?;
         fsx::write_atomic(
             &repo.abs(&m.path),
-            record::add_link(&m_text, fwd, &title, &r.file_name),
+            record::add_relation(&m_text, fwd, &title, &r.file_name, r.number),
         )?;
         return Ok(r.path);
     }
@@ -95,15 +90,18 @@ pub fn set(repo: &Repo, reference: &str, new: &str, by: Option<&str>) -> Result<
     Ok(r.path)
 }
 
-/// The current status of a record, as written.
+/// The current status of a record, as written (every line of its status
+/// area: a multi-line paragraph and the link lines below it).
 pub fn get(repo: &Repo, reference: &str) -> Result<String> {
     let r = repo.find(reference)?;
     let text = read_record(repo, &r)?;
-    record::status(&text).ok_or_else(|| {
-        Error::new("the record has no status")
-            .in_file(&r.path)
-            .with_help("add a `## Status` section (Nygard) or `status:` front matter (MADR)")
-    })
+    super::parse::parse(&r.file_name, &text)
+        .status_text
+        .ok_or_else(|| {
+            Error::new("the record has no status")
+                .in_file(&r.path)
+                .with_help("add a `## Status` section (Nygard) or `status:` front matter (MADR)")
+        })
 }
 
 fn capitalise(s: &str) -> String {
@@ -143,7 +141,7 @@ pub fn renumber(repo: &Repo, reference: &str, new: Option<u32>) -> Result<PathBu
         .with_help("choose a free number, or leave it out to take the next free one"));
     }
     let text = read_record(repo, &r)?;
-    let old_title = record::display_title(&text, r.number);
+    let old_title = record::display_title(&text, &r.file_name);
     let slug_part = &r.file_name[r.file_name.find('-').unwrap_or(0)..];
     let new_name = format!("{new:04}{slug_part}");
     let new_path = repo.dir.join(&new_name);
@@ -157,7 +155,7 @@ pub fn renumber(repo: &Repo, reference: &str, new: Option<u32>) -> Result<PathBu
         }
         Format::Madr => text.clone(),
     };
-    let new_title = record::display_title(&renumbered, new);
+    let new_title = record::display_title(&renumbered, &new_name);
     // Rewrite inbound links first: a crash leaves links to a file that still exists.
     for o in &records {
         if o.path == r.path {

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 use crate::fsx;
 use crate::manifest::Exercise;
+use crate::pathgate::{self, Last};
 use crate::source::{self, FetchOptions};
 use crate::state::{self, State};
 use crate::template::{Lab, digest_bytes};
@@ -105,13 +106,32 @@ impl Session {
                 Error::new(format!("`{p}` is not a file this lab was generated with"))
                     .with_help("name a file listed in .labforge/state.toml")
             })?;
-            let full = self.root.join(p);
-            if let Ok(current) = std::fs::read(&full)
-                && (digest_bytes(&current) != rec.base || rec.symlink)
-            {
+            // Never read through a link: a link among the folders is an
+            // error, and a link in the learner's place is backed up as a
+            // link (its target text), never the file it points at.
+            let full = pathgate::resolve(&self.root, p, Last::MayBeLink)?;
+            let saved = match std::fs::symlink_metadata(&full) {
+                Ok(m) if m.file_type().is_symlink() => {
+                    let target = fsx::read_link(&full)?;
+                    let pristine = rec.symlink
+                        && state::get_object(&self.root, &rec.base)?
+                            == target.to_string_lossy().as_bytes();
+                    (!pristine).then_some(Saved::Link(target))
+                }
+                Ok(m) if m.is_file() => {
+                    let current = fsx::read(&full)?;
+                    (digest_bytes(&current) != rec.base || rec.symlink)
+                        .then_some(Saved::File(current))
+                }
+                _ => None,
+            };
+            if let Some(saved) = saved {
                 let dest = backup.join(p);
                 fsx::create_dir_all(dest.parent().expect("a file has a parent"))?;
-                fsx::write(&dest, &current)?;
+                match saved {
+                    Saved::File(bytes) => fsx::write(&dest, &bytes)?,
+                    Saved::Link(target) => fsx::symlink(&target, &dest)?,
+                }
                 backed_up.push(p.clone());
             }
             entries.insert(p.clone(), state::base_entry(&self.root, rec)?);
@@ -119,6 +139,12 @@ impl Session {
         crate::scaffold::write_entries(&self.root, &entries)?;
         Ok(backed_up)
     }
+}
+
+/// What a backup keeps of a learner's path.
+enum Saved {
+    File(Vec<u8>),
+    Link(PathBuf),
 }
 
 /// Shows a path relative to the lab root.

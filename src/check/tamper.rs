@@ -14,12 +14,21 @@ pub fn edited_template_files(root: &Path, state: &State) -> Vec<String> {
         .files
         .iter()
         .filter(|(_, rec)| rec.owner == Owner::Template && !rec.symlink)
-        .filter(|(path, rec)| match std::fs::read(root.join(path)) {
-            Ok(bytes) => digest_bytes(&bytes) != rec.base,
-            Err(_) => true,
-        })
+        .filter(|(path, rec)| !intact(root, path, &rec.base))
         .map(|(p, _)| p.clone())
         .collect()
+}
+
+/// True when `path` is still a regular file with the pristine bytes. A link
+/// (here or among its folders) is never followed: it counts as an edit.
+fn intact(root: &Path, path: &str, base: &str) -> bool {
+    let Ok(full) = crate::pathgate::resolve(root, path, crate::pathgate::Last::NoLink) else {
+        return false;
+    };
+    match std::fs::symlink_metadata(&full) {
+        Ok(m) if m.is_file() => std::fs::read(&full).is_ok_and(|b| digest_bytes(&b) == base),
+        _ => false,
+    }
 }
 
 /// The warning text, or None when nothing was edited.

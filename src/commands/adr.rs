@@ -1,73 +1,402 @@
-//! `labforge adr …` and the `adr` executable: both hand their raw arguments to
-//! the adr-tools compatible parser in `crate::adr::cli`, then call the
-//! library and print: paths and generated text on stdout, notes on stderr.
+//! `labforge adr …` and the `adr` executable: one clap definition for both
+//! (so `labforge completions` and `labforge man` cover every `adr` command),
+//! then the library is called and the results printed: paths and generated
+//! text on stdout, notes on stderr. adr-tools' own texts are kept where its
+//! transcripts check them: `ERROR: no title given` and `The doc/adr
+//! directory does not exist` (stdout, exit 1).
 
-use std::ffi::OsString;
 use std::io::Write;
 use std::path::PathBuf;
 
-use clap::Args;
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
-use crate::adr::cli::{self, AdrCommand};
-use crate::adr::create::{self, read_record};
-use crate::adr::help;
-use crate::adr::lint::{self, Finding, LintOptions};
+use crate::adr::Format;
+use crate::adr::create::{self, NewOptions, read_record};
+use crate::adr::generate::{GraphOptions, TocOptions};
+use crate::adr::lint::{self, Finding, LintOptions, Profile};
+use crate::adr::parse::{self, Record};
 use crate::adr::repo::{RecordFile, Repo, find_in};
+use crate::adr::team::{self, LintConfig};
 use crate::adr::{generate, integrity, status};
 use crate::error::{Error, Result, Status};
+use std::collections::HashSet;
+
+/// adr-tools' exact message for `new` without a title.
+pub const NO_TITLE: &str = "ERROR: no title given";
+
+/// The `adr` executable's command line.
+#[derive(Debug, Parser)]
+#[command(
+    name = "adr",
+    version,
+    about = "Architecture decision records: adr-tools compatible, plus MADR 4, lint, status and renumber",
+    disable_help_subcommand = true,
+    after_help = "Run 'adr help COMMAND' for help on a specific command."
+)]
+pub struct AdrCli {
+    #[command(flatten)]
+    pub args: AdrArgs,
+}
+
+/// `labforge adr …` and `adr …`.
+#[derive(Debug, Args)]
+#[command(disable_help_subcommand = true)]
+pub struct AdrArgs {
+    #[command(subcommand)]
+    pub command: Option<AdrCommand>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    /// Michael Nygard's layout, as adr-tools writes it
+    Nygard,
+    /// MADR 4.0
+    Madr,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Nygard => Format::Nygard,
+            FormatArg::Madr => Format::Madr,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ProfileArg {
+    /// Only what is wrong in a finished log (default outside a lab)
+    Team,
+    /// What a learner still has to write (default inside a lab)
+    Learner,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum GraphFormat {
+    /// Graphviz DOT, as adr-tools writes it
+    Dot,
+    /// A Mermaid flowchart: one node per ADR, one arrow per link
+    Mermaid,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdrCommand {
+    /// Show the help of a command (or the overview)
+    Help {
+        /// The command
+        command: Option<String>,
+    },
+    /// Create the ADR folder and record 1, "Record architecture decisions"
+    #[command(
+        long_about = "Initialises the directory of architecture decision records:
+
+ * creates a subdirectory of the current working directory
+ * creates the first ADR in that subdirectory, recording the decision to
+   record architectural decisions with ADRs.
+
+If the DIRECTORY is not given, the ADRs are stored in the directory `doc/adr`.
+A DIRECTORY is remembered in `.adr-dir`. Refuses a folder that already holds records."
+    )]
+    Init {
+        /// The layout of the records; `madr` is remembered in DIRECTORY/.adr-format
+        #[arg(long, value_enum, default_value = "nygard")]
+        format: FormatArg,
+        /// The records folder (default: doc/adr)
+        directory: Option<String>,
+    },
+    /// Create a new, numbered ADR
+    #[command(
+        long_about = "Creates a new, numbered ADR.  The TITLE_TEXT arguments are concatenated to
+form the title of the new ADR.  The ADR is opened for editing in the
+editor specified by the VISUAL or EDITOR environment variable (VISUAL is
+preferred; EDITOR is used if VISUAL is not set).  After editing, the
+file name of the ADR is output to stdout, so the command can be used in
+scripts.
+
+If the ADR directory contains a file 'templates/template.md', this is used as
+the template for the new ADR.  Otherwise a default template is used: the
+format named in the ADR directory's .adr-format file, else the lab's ADR
+format inside a labforge lab, else MADR when every record has front
+matter, else Nygard.",
+        after_long_help = "E.g. to create a new ADR with the title \"Use MySQL Database\":
+
+    adr new Use MySQL Database
+
+E.g. to create a new ADR that supercedes ADR 12:
+
+    adr new -s 12 Use PostgreSQL Database
+
+E.g. to create a new ADR that supercedes ADRs 3 and 4, and amends ADR 5:
+
+    adr new -s 3 -s 4 -l \"5:Amends:Amended by\" Use Riak CRDTs to cope with scale"
+    )]
+    New(NewArgs),
+    /// Link two ADRs: LINK in SOURCE, REVERSE-LINK in TARGET
+    #[command(after_long_help = "E.g. to create link ADR 12 to ADR 10
+
+    adr link 12 Amends 10 \"Amended by\"")]
+    Link {
+        /// The record the link starts from (number or partial file name)
+        source: String,
+        /// The description of the link written in SOURCE
+        link: String,
+        /// The record linked to (number or partial file name)
+        target: String,
+        /// The description of the link written in TARGET
+        reverse_link: String,
+    },
+    /// List the architecture decision records
+    List,
+    /// Generate a table of contents or a graph of the links
+    #[command(subcommand_required = false)]
+    Generate {
+        #[command(subcommand)]
+        report: Option<GenerateCommand>,
+    },
+    /// Upgrade the ADR documents to the latest format (ISO dates)
+    UpgradeRepository,
+    /// Print the status of ADR N, or change it
+    #[command(
+        long_about = "Prints the status of ADR N (every line of its status), or changes it to
+STATUS.  Allowed changes: proposed -> accepted | rejected; accepted ->
+deprecated | superseded.  `superseded by M` also links ADR M back to N."
+    )]
+    Status {
+        /// The record (number or partial file name)
+        n: String,
+        /// The new status
+        status: Option<String>,
+        /// `by` (only with `superseded`)
+        by: Option<String>,
+        /// The superseding record
+        m: Option<String>,
+    },
+    /// Report what is wrong (team) or still a stub (learner)
+    #[command(
+        long_about = "--profile team (the default outside a labforge lab) reports only what is
+wrong in a finished log: a supersede without its link back, duplicate
+numbers in a numbered log, TODO/TBD/TBC/XXX left in a section, an unknown
+status word, a missing Context or Decision section, links to records that
+do not exist.
+
+--profile learner (the default inside a lab) reports, per record and
+section, what is still a stub: prompts or placeholders left, empty
+sections, too few words, fewer than two real considered options, no
+\"because\" in the decision outcome, no negative consequence, no
+confirmation, a status that is not allowed or missing; inside a lab, a
+record that an `adr` check names is judged with that check's settings.
+Without N it also checks the links between records and duplicate numbers.
+
+.adr-lint.toml in the ADR folder turns rules off (disable = [\"RULE\"])
+and allows more statuses (allow-status = [\"STATUS\"]).
+
+Exits 1 when anything is found."
+    )]
+    Lint(LintArgs),
+    /// Give a record a new number and rewrite every link to it
+    #[command(
+        long_about = "Gives RECORD (a number or file name) a new number, by default the next
+free one, renames its file and rewrites every link to it.  Use it when two
+branches each added a record with the same number."
+    )]
+    Renumber {
+        /// The record (number or file name)
+        record: String,
+        /// The new number (default: the next free one)
+        new_number: Option<u32>,
+    },
+    /// Write the decision log as a static site that works offline
+    #[command(
+        long_about = "Writes the decision log as a static site into DIR (default: adr-site):
+index.html (filter by status, search, the decision graph) and one page
+per record. It works from file:// with no network: CSS, JavaScript and
+the search index are inside the pages, and every link is relative, so the
+folder can be copied or served under any path.  The filter lives in the
+address: index.html#status=superseded&q=cache.
+
+DIR is replaced only when it is empty or a site that adr site wrote."
+    )]
+    Site {
+        /// The folder to write (default: adr-site)
+        #[arg(long, short = 'o', value_name = "DIR")]
+        out: Option<String>,
+    },
+}
 
 #[derive(Debug, Args)]
-pub struct AdrArgs {
-    /// adr-tools arguments: init, new, link, list, generate, upgrade-repository, status, lint, renumber, help
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-    pub args: Vec<OsString>,
+pub struct NewArgs {
+    /// A previous decision (number or partial file name) the new one
+    /// supercedes; its status records that it is superseded
+    #[arg(short = 's', value_name = "SUPERCEDED")]
+    pub supersedes: Vec<String>,
+    /// TARGET:LINK:REVERSE-LINK: link the new ADR to TARGET (LINK in the
+    /// new one, REVERSE-LINK in TARGET)
+    #[arg(short = 'l', value_name = "TARGET:LINK:REVERSE-LINK")]
+    pub links: Vec<String>,
+    /// The layout of the new ADR (default: see above)
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
+    /// Write the MADR learner stub, with guiding <!-- prompt: … --> questions
+    #[arg(long)]
+    pub learner: bool,
+    /// The title
+    #[arg(value_name = "TITLE_TEXT", trailing_var_arg = true)]
+    pub title: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Which findings to report (default: learner inside a lab, else team)
+    #[arg(long, value_enum)]
+    pub profile: Option<ProfileArg>,
+    /// Print the findings as JSON
+    #[arg(long)]
+    pub json: bool,
+    /// Allowed statuses (learner), comma-separated
+    #[arg(long, value_delimiter = ',', value_name = "S,...")]
+    pub status: Vec<String>,
+    /// A section that must be present and filled (learner; repeatable)
+    #[arg(long, value_name = "NAME")]
+    pub section: Vec<String>,
+    /// Fewest real words in a prose section (learner; default 5)
+    #[arg(long, value_name = "N")]
+    pub min_words: Option<u32>,
+    /// Fewest real considered options (learner; default 2)
+    #[arg(long, value_name = "N")]
+    pub min_options: Option<u32>,
+    /// Records to lint (default: all, plus the links and numbers between them)
+    #[arg(value_name = "N")]
+    pub records: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GenerateCommand {
+    /// A table of contents in Markdown
+    Toc {
+        /// Precede the table of contents with this Markdown file
+        #[arg(short = 'i', value_name = "INTRO")]
+        intro: Option<String>,
+        /// Follow the table of contents with this Markdown file
+        #[arg(short = 'o', value_name = "OUTRO")]
+        outro: Option<String>,
+        /// Prefix each decision file link
+        #[arg(short = 'p', value_name = "LINK_PREFIX", default_value = "")]
+        prefix: String,
+    },
+    /// The links between records as a Graphviz (or Mermaid) graph
+    #[command(
+        after_long_help = "E.g. to generate a graph visualisation of decision records in SVG format:
+
+    adr generate graph | dot -Tsvg > graph.svg"
+    )]
+    Graph {
+        /// Prefix each decision file link
+        #[arg(short = 'p', value_name = "LINK_PREFIX", default_value = "")]
+        prefix: String,
+        /// The file extension of the documents links refer to
+        #[arg(short = 'e', value_name = "LINK-EXTENSION", default_value = ".html")]
+        extension: String,
+        /// dot (adr-tools) or mermaid
+        #[arg(long, value_enum, default_value = "dot")]
+        format: GraphFormat,
+        /// Same as --format mermaid
+        #[arg(long, hide = true)]
+        mermaid: bool,
+    },
+    /// Same as `graph --format mermaid`
+    #[command(hide = true)]
+    Mermaid {
+        #[arg(short = 'p', default_value = "")]
+        prefix: String,
+        #[arg(short = 'e', default_value = ".html")]
+        extension: String,
+    },
 }
 
 pub fn run(args: AdrArgs) -> Result<Status> {
-    run_adr_tools(args.args)
+    run_command(args.command)
 }
 
-/// Runs adr-tools style arguments (without the program name).
-pub fn run_adr_tools(args: Vec<OsString>) -> Result<Status> {
-    let args: Vec<String> = args
-        .into_iter()
-        .map(|a| {
-            a.into_string().map_err(|a| {
-                Error::new(format!(
-                    "argument `{}` is not valid UTF-8",
-                    a.to_string_lossy()
-                ))
-                .with_help("write titles and references as UTF-8 text")
-            })
-        })
-        .collect::<Result<_>>()?;
-    let no_args = args.is_empty();
-    let command = cli::parse(&args)?;
+/// The `adr` executable: parses `args` (without the program name).
+pub fn run_adr_tools(args: Vec<std::ffi::OsString>) -> Result<Status> {
+    let argv = std::iter::once(std::ffi::OsString::from("adr")).chain(args);
+    match AdrCli::command().try_get_matches_from(argv) {
+        Ok(m) => {
+            let cli = AdrCli::from_arg_matches(&m).map_err(|e| Error::new(e.to_string()))?;
+            run(cli.args)
+        }
+        Err(e) => {
+            use clap::error::ErrorKind;
+            match e.kind() {
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+                    print(&mut std::io::stdout().lock(), &e.render().to_string())?;
+                    Ok(Status::Success)
+                }
+                ErrorKind::InvalidSubcommand => {
+                    let what = e
+                        .get(clap::error::ContextKind::InvalidSubcommand)
+                        .map(|v| v.to_string())
+                        .unwrap_or_default();
+                    Err(Error::new(format!("unknown command `{what}`"))
+                        .with_status(Status::No)
+                        .with_help("run `adr help` to see the commands"))
+                }
+                _ => {
+                    let _ = e.print();
+                    Ok(Status::Failure)
+                }
+            }
+        }
+    }
+}
+
+/// The `adr` command (`labforge adr` is the same command under labforge).
+pub fn adr_command() -> clap::Command {
+    AdrCli::command()
+}
+
+fn run_command(command: Option<AdrCommand>) -> Result<Status> {
     let cwd = std::env::current_dir()
         .map_err(|e| Error::io("read the current folder", &PathBuf::from("."), e))?;
     let locate = || Repo::locate(&cwd).map(Repo::relative_to_process);
     let mut out = std::io::stdout().lock();
+    let Some(command) = command else {
+        // adr-tools: `adr` alone shows the overview and fails.
+        print(&mut out, &AdrCli::command().render_help().to_string())?;
+        return Ok(Status::No);
+    };
     match command {
-        AdrCommand::Help(None) => {
-            print(&mut out, &help::help_overview())?;
-            return Ok(if no_args { Status::No } else { Status::Success });
+        AdrCommand::Help { command } => {
+            // The same text as `adr COMMAND --help`.
+            let known = command
+                .as_deref()
+                .filter(|c| AdrCli::command().find_subcommand(c).is_some());
+            let text = match known {
+                Some(c) => match AdrCli::command().try_get_matches_from(["adr", c, "--help"]) {
+                    Err(e) => e.render().to_string(),
+                    Ok(_) => String::new(),
+                },
+                // adr-tools shows the overview for a command it does not know.
+                None => AdrCli::command().render_help().to_string(),
+            };
+            print(&mut out, &text)?;
         }
-        // adr-tools shows the overview for a command it does not know.
-        AdrCommand::Help(Some(c)) => match help::help_text(&c) {
-            Some(h) => print(&mut out, h)?,
-            None => print(&mut out, &help::help_overview())?,
-        },
-        AdrCommand::Generators => print(&mut out, "toc\ngraph\nmermaid\n")?,
-        AdrCommand::Init { dir, format } => {
-            let path = create::init(&cwd, dir.as_deref(), format)?;
+        AdrCommand::Generate { report: None } => print(&mut out, "toc\ngraph\n")?,
+        AdrCommand::Init { format, directory } => {
+            let path = create::init(&cwd, directory.as_deref(), format.into())?;
             print(&mut out, &format!("{}\n", path.display()))?;
         }
-        AdrCommand::New(opts) => {
+        AdrCommand::New(a) => {
+            let opts = NewOptions {
+                title: a.title.join(" "),
+                supersedes: a.supersedes,
+                links: a.links,
+                format: a.format.map(Format::from),
+                learner: a.learner,
+            };
             if opts.title.trim().is_empty() {
-                print(&mut out, &format!("{}\n", cli::NO_TITLE))?;
-                eprintln!(
-                    "help: usage: adr new [-s SUPERCEDED] [-l TARGET:LINK:REVERSE-LINK] TITLE_TEXT..."
-                );
+                // adr-tools' text exactly, and nothing after it.
+                print(&mut out, &format!("{NO_TITLE}\n"))?;
                 return Ok(Status::No);
             }
             let repo = locate()?;
@@ -77,11 +406,11 @@ pub fn run_adr_tools(args: Vec<OsString>) -> Result<Status> {
         }
         AdrCommand::Link {
             source,
-            forward,
+            link,
             target,
-            reverse,
+            reverse_link,
         } => {
-            create::link(&locate()?, &source, &forward, &target, &reverse)?;
+            create::link(&locate()?, &source, &link, &target, &reverse_link)?;
         }
         AdrCommand::List => {
             let repo = locate()?;
@@ -99,8 +428,39 @@ pub fn run_adr_tools(args: Vec<OsString>) -> Result<Status> {
             }
             print(&mut out, &s)?;
         }
-        AdrCommand::Toc(opts) => print(&mut out, &generate::toc(&locate()?, &opts)?)?,
-        AdrCommand::Graph { opts, mermaid } => {
+        AdrCommand::Generate {
+            report:
+                Some(GenerateCommand::Toc {
+                    intro,
+                    outro,
+                    prefix,
+                }),
+        } => {
+            let opts = TocOptions {
+                intro,
+                outro,
+                prefix,
+            };
+            print(&mut out, &generate::toc(&locate()?, &opts)?)?
+        }
+        AdrCommand::Generate {
+            report: Some(report),
+        } => {
+            let (opts, mermaid) = match report {
+                GenerateCommand::Graph {
+                    prefix,
+                    extension,
+                    format,
+                    mermaid,
+                } => (
+                    GraphOptions { prefix, extension },
+                    mermaid || matches!(format, GraphFormat::Mermaid),
+                ),
+                GenerateCommand::Mermaid { prefix, extension } => {
+                    (GraphOptions { prefix, extension }, true)
+                }
+                GenerateCommand::Toc { .. } => unreachable!("handled above"),
+            };
             let repo = locate()?;
             let text = if mermaid {
                 generate::mermaid(&repo, &opts)?
@@ -109,26 +469,71 @@ pub fn run_adr_tools(args: Vec<OsString>) -> Result<Status> {
             };
             print(&mut out, &text)?;
         }
-        AdrCommand::Upgrade => status::upgrade(&locate()?)?,
+        AdrCommand::UpgradeRepository => status::upgrade(&locate()?)?,
         AdrCommand::Status {
-            reference,
-            new: None,
-            ..
+            n, status: None, ..
         } => {
-            let s = status::get(&locate()?, &reference)?;
+            let s = status::get(&locate()?, &n)?;
             print(&mut out, &format!("{s}\n"))?;
         }
         AdrCommand::Status {
-            reference,
-            new: Some(new),
+            n,
+            status: Some(new),
             by,
+            m,
         } => {
-            let path = status::set(&locate()?, &reference, &new, by.as_deref())?;
+            let by = match (by.as_deref(), m) {
+                (None, None) => None,
+                (Some("by"), Some(m)) => Some(m),
+                _ => {
+                    return Err(
+                        Error::new("`adr status` takes N [STATUS [by M]]").with_help(
+                            "e.g. `adr status 3 accepted` or `adr status 3 superseded by 7`",
+                        ),
+                    );
+                }
+            };
+            let path = status::set(&locate()?, &n, &new, by.as_deref())?;
             eprintln!("{}: status is now {}", path.display(), new.to_lowercase());
         }
-        AdrCommand::Lint { refs, json, opts } => return run_lint(&locate()?, &refs, json, &opts),
-        AdrCommand::Renumber { reference, new } => {
-            let path = status::renumber(&locate()?, &reference, new)?;
+        AdrCommand::Lint(a) => {
+            let mut opts = LintOptions::default();
+            if !a.status.is_empty() {
+                opts.status = a.status.iter().map(|s| s.trim().to_lowercase()).collect();
+            }
+            opts.sections = a.section;
+            if a.min_words.is_some() {
+                opts.min_words = a.min_words;
+            }
+            if a.min_options.is_some() {
+                opts.min_options = a.min_options;
+            }
+            let profile = a.profile.map(|p| match p {
+                ProfileArg::Team => Profile::Team,
+                ProfileArg::Learner => Profile::Learner,
+            });
+            return run_lint(&locate()?, &a.records, a.json, &opts, profile);
+        }
+        AdrCommand::Site { out: dir } => {
+            let repo = locate()?;
+            if !repo.exists() {
+                return Err(crate::adr::repo::missing_dir(&repo.dir));
+            }
+            let dir = PathBuf::from(dir.as_deref().unwrap_or(crate::adr::site::DEFAULT_OUT));
+            let built = crate::adr::site::build(&repo, &dir)?;
+            print(
+                &mut out,
+                &format!("{}\n", built.out.join("index.html").display()),
+            )?;
+            eprintln!(
+                "adr site: {} record(s) written to {}; open {} in a browser",
+                built.records,
+                built.out.display(),
+                built.out.join("index.html").display()
+            );
+        }
+        AdrCommand::Renumber { record, new_number } => {
+            let path = status::renumber(&locate()?, &record, new_number)?;
             print(&mut out, &format!("{}\n", path.display()))?;
         }
     }
@@ -149,9 +554,22 @@ fn print(out: &mut impl Write, s: &str) -> Result<()> {
 }
 
 /// `adr lint`: every record (plus links and numbers across records) or the
-/// named ones. Exit 1 when anything is found.
-fn run_lint(repo: &Repo, refs: &[String], json: bool, opts: &LintOptions) -> Result<Status> {
+/// named ones, in the learner or the team profile. Exit 1 when anything is
+/// found.
+fn run_lint(
+    repo: &Repo,
+    refs: &[String],
+    json: bool,
+    opts: &LintOptions,
+    profile: Option<Profile>,
+) -> Result<Status> {
+    let profile = profile.unwrap_or(if repo.lab.is_some() {
+        Profile::Learner
+    } else {
+        Profile::Team
+    });
     let all = repo.records_or_missing()?;
+    let cfg = LintConfig::load(&repo.abs(&repo.dir), &repo.dir)?;
     let chosen: Vec<RecordFile> = if refs.is_empty() {
         all.clone()
     } else {
@@ -159,43 +577,82 @@ fn run_lint(repo: &Repo, refs: &[String], json: bool, opts: &LintOptions) -> Res
             .map(|r| find_in(&all, r, &repo.dir))
             .collect::<Result<_>>()?
     };
+    let is_chosen = |r: &RecordFile| refs.is_empty() || chosen.iter().any(|c| c.path == r.path);
     let mut findings: Vec<Finding> = Vec::new();
     let mut texts: Vec<(RecordFile, Option<String>)> = Vec::new();
     for r in &all {
-        let wanted = refs.is_empty() || chosen.iter().any(|c| c.path == r.path);
-        if !wanted && !refs.is_empty() {
-            continue;
-        }
         match read_record(repo, r) {
-            Ok(text) => {
-                findings.extend(lint::lint_text(&text, &r.path, opts));
-                texts.push((r.clone(), Some(text)));
-            }
+            Ok(text) => texts.push((r.clone(), Some(text))),
             Err(e) => {
-                findings.push(Finding {
-                    file: r.path.clone(),
-                    section: None,
-                    code: "unreadable",
-                    message: e.message.clone(),
-                    hint: e
-                        .help
-                        .clone()
-                        .unwrap_or_else(|| "make the file a readable UTF-8 text file".into()),
-                    line: None,
-                });
+                if is_chosen(r) {
+                    findings.push(Finding {
+                        file: r.path.clone(),
+                        section: None,
+                        code: "unreadable",
+                        message: e.message.clone(),
+                        hint: e
+                            .help
+                            .clone()
+                            .unwrap_or_else(|| "make the file a readable UTF-8 text file".into()),
+                        line: None,
+                    });
+                }
                 texts.push((r.clone(), None));
             }
         }
     }
-    if refs.is_empty() {
-        let mut cross = integrity::check(&texts);
-        findings.append(&mut cross);
-        findings.sort_by(|a, b| {
-            a.file
-                .cmp(&b.file)
-                .then(a.line.unwrap_or(0).cmp(&b.line.unwrap_or(0)))
-        });
+    let records = texts.iter().filter(|(r, _)| is_chosen(r)).count();
+    match profile {
+        Profile::Learner => {
+            for (r, text) in &texts {
+                let Some(text) = text.as_ref().filter(|_| is_chosen(r)) else {
+                    continue;
+                };
+                // Inside a lab, a record an `adr` check names is linted
+                // with that check's options, so both agree.
+                let lab_opts = repo.lab.as_ref().and_then(|l| {
+                    l.checks
+                        .iter()
+                        .find(|(name, _)| *name == r.file_name)
+                        .map(|(_, o)| o)
+                });
+                let mut o = match lab_opts {
+                    Some(lo) if *opts == LintOptions::default() => lo.clone(),
+                    _ => opts.clone(),
+                };
+                o.status
+                    .extend(cfg.allow_status.iter().map(|s| s.to_lowercase()));
+                findings.extend(lint::lint_text(text, &r.path, &o));
+            }
+            if refs.is_empty() {
+                findings.append(&mut integrity::check(&texts));
+            }
+        }
+        Profile::Team => {
+            let parsed: Vec<(PathBuf, Record)> = texts
+                .iter()
+                .filter_map(|(r, t)| {
+                    Some((r.path.clone(), parse::parse(&r.file_name, t.as_ref()?)))
+                })
+                .collect();
+            let entries: Vec<team::Entry<'_>> = parsed
+                .iter()
+                .map(|(p, rec)| team::Entry {
+                    path: p,
+                    record: rec,
+                })
+                .collect();
+            let only: Option<HashSet<PathBuf>> =
+                (!refs.is_empty()).then(|| chosen.iter().map(|c| c.path.clone()).collect());
+            findings.extend(team::lint(&entries, &cfg, only.as_ref()));
+        }
     }
+    findings.retain(|f| cfg.enabled(f.code));
+    findings.sort_by(|a, b| {
+        a.file
+            .cmp(&b.file)
+            .then(a.line.unwrap_or(0).cmp(&b.line.unwrap_or(0)))
+    });
     let mut out = std::io::stdout().lock();
     if json {
         let text = serde_json::to_string_pretty(&findings)
@@ -215,7 +672,6 @@ fn run_lint(repo: &Repo, refs: &[String], json: bool, opts: &LintOptions) -> Res
         }
         print(&mut out, &s)?;
     }
-    let records = texts.len();
     let with: std::collections::BTreeSet<_> = findings.iter().map(|f| &f.file).collect();
     if findings.is_empty() {
         eprintln!("adr lint: {records} record(s), no findings");
@@ -227,5 +683,23 @@ fn run_lint(repo: &Repo, refs: &[String], json: bool, opts: &LintOptions) -> Res
             with.len()
         );
         Ok(Status::No)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `_adr_autocomplete` completes exactly the visible commands.
+    #[test]
+    fn completion_list_matches_the_command_line() {
+        let mut names: Vec<String> = AdrCli::command()
+            .get_subcommands()
+            .filter(|c| !c.is_hide_set())
+            .map(|c| c.get_name().to_string())
+            .collect();
+        names.sort();
+        assert_eq!(names, crate::adr::complete::COMMANDS);
+        AdrCli::command().debug_assert();
     }
 }

@@ -34,7 +34,9 @@ pub fn completions(args: CompletionsArgs) -> Result<Status> {
 }
 
 /// Without `--out`, prints `labforge.1` on stdout; with it, writes
-/// `labforge.1` and one page per subcommand (`labforge-new.1`, …) there.
+/// `labforge.1` and one page per subcommand (`labforge-new.1`,
+/// `labforge-adr-lint.1`, …) there, and the `adr` executable's pages
+/// (`adr.1`, `adr-new.1`, …).
 pub fn man(args: ManArgs) -> Result<Status> {
     let cmd = Cli::command();
     match args.out {
@@ -48,6 +50,9 @@ pub fn man(args: ManArgs) -> Result<Status> {
         Some(dir) => {
             fsx::create_dir_all(&dir)?;
             clap_mangen::generate_to(cmd, &dir)
+                .map_err(|e| Error::io("write the man pages into", &dir, e))?;
+            // The `adr` executable's own pages (adr.1, adr-new.1, …).
+            clap_mangen::generate_to(crate::commands::adr::adr_command(), &dir)
                 .map_err(|e| Error::io("write the man pages into", &dir, e))?;
             let count = fsx::read_dir_sorted(&dir)?
                 .iter()

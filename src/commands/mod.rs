@@ -4,6 +4,7 @@
 pub mod adr;
 pub mod catalog;
 pub mod check;
+pub mod cohort;
 pub mod completions;
 pub mod list;
 pub mod new;
@@ -31,6 +32,7 @@ pub fn dispatch(cli: Cli) -> Result<Status> {
         Command::Adr(a) => adr::run(a),
         Command::Template(c) => template::run(c),
         Command::Catalog(c) => catalog::run(c),
+        Command::Cohort(c) => cohort::run(c),
         Command::Completions(a) => completions::completions(a),
         Command::Man(a) => completions::man(a),
     }

@@ -67,3 +67,40 @@ fn durations() {
     assert_eq!(parse_duration("2m").unwrap().as_secs(), 120);
     assert!(parse_duration("soon").is_none());
 }
+
+#[test]
+fn issue_13_paths_and_globs_that_leave_the_lab_are_refused() {
+    let cases = [
+        (
+            "[ownership]\nlearner = [\"../**\"]\n",
+            "ownership glob `../**` is unsafe: `.` and `..` are not allowed",
+        ),
+        (
+            "[ownership]\ntemplate = [\".git/hooks/*\"]\n",
+            "ownership glob `.git/hooks/*` is unsafe: `.git` and `.labforge` are reserved (in any case or look-alike spelling)",
+        ),
+        (
+            "[[exercise]]\nid = \"01-a\"\ntitle = \"A\"\nedit = [\"src/../../x/*.py\"]\n",
+            "the `edit` glob `src/../../x/*.py` of exercise `01-a` is unsafe: `.` and `..` are not allowed",
+        ),
+        (
+            "[[exercise]]\nid = \"01-a\"\ntitle = \"A\"\nsolution = \"sol/\u{FF0E}\u{FF0E}\"\n",
+            "`solution` of exercise `01-a` `sol/\u{FF0E}\u{FF0E}` is unsafe: it is `.` or `..` once Unicode look-alikes and trailing dots are folded",
+        ),
+        (
+            "[[migration]]\nversion = \"1.1.0\"\nremove = [\"/etc/passwd\"]\n",
+            "the `[[migration]]` of version 1.1.0 removes `/etc/passwd`, which is unsafe: it is an absolute path",
+        ),
+    ];
+    for (extra, message) in cases {
+        let text = format!("{MINIMAL}{extra}");
+        let err = parse(&text, Path::new("lab.toml")).unwrap_err();
+        assert_eq!(err.message, message);
+        assert!(err.help.is_some());
+    }
+    // Benign: `./` and a trailing `/` are fine, globs inside too.
+    let ok = format!(
+        "{MINIMAL}[ownership]\nlearner = [\"notes/**\", \"*.md\"]\n[[exercise]]\nid = \"01-a\"\ntitle = \"A\"\nedit = [\"{{src}}/a.*\"]\nsolution = \"solutions/01/\"\n[[migration]]\nversion = \"1.1.0\"\nrename = {{ \"a.py\" = \"pkg/a.py\" }}\n"
+    );
+    parse(&ok, Path::new("lab.toml")).unwrap();
+}

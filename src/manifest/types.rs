@@ -104,6 +104,10 @@ pub struct LabMeta {
     /// Minimum labforge version, for example ">= 0.1".
     #[serde(default)]
     pub labforge: Option<String>,
+    /// The variable (a choice among `github`, `gitlab`, `none`) whose answer
+    /// picks the CI pipeline that grades every push (see `scaffold::ci`).
+    #[serde(default)]
+    pub autograde: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]

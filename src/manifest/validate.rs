@@ -88,8 +88,65 @@ pub fn validate(m: &Manifest, text: &str, file: &Path) -> Result<()> {
                 "write the lab version that introduced the change, for example \"1.3.0\"",
             ));
         }
+        validate_migration_paths(mig.get_ref(), mig.span(), &cx)?;
     }
     Ok(())
+}
+
+/// `[[migration]]` paths go through the one path gate: an update moves and
+/// deletes files by them, so `../victim` or `/usr/local/bin/x` would reach
+/// outside the lab. Checked here (at `new`, `show`, `template lint`, and when
+/// `update` loads the new version) and again after track vars are expanded
+/// at update plan time.
+fn validate_migration_paths(mig: &Migration, span: Range<usize>, cx: &Ctx) -> Result<()> {
+    let version = &mig.version;
+    let paths = mig
+        .rename
+        .iter()
+        .flat_map(|(from, to)| [("renames", from), ("renames a file to", to)])
+        .chain(mig.remove.iter().map(|p| ("removes", p)));
+    for (verb, p) in paths {
+        if let Some(why) = crate::pathgate::problem(p) {
+            let at = find_quoted(cx.text, span.clone(), p);
+            return Err(cx.err(
+                at..at,
+                format!(
+                    "the `[[migration]]` of version {version} {verb} `{}`, which is unsafe: {why}",
+                    crate::pathgate::shown(p)
+                ),
+                "migration paths are relative paths inside the lab: no `..`, no leading `/`, no backslash, not into `.git` or `.labforge` (for example \"docs/README.md\" = \"README.md\")",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The offset of the string `needle` written in quotes inside `span` of
+/// `text` (the start of the span when it cannot be found, for example when
+/// it is written with escapes).
+fn find_quoted(text: &str, span: Range<usize>, needle: &str) -> usize {
+    // The span of an array-of-tables entry may end at its header, so the
+    // search runs on to the next table header.
+    let start = span.start.min(text.len());
+    let end = text[start..]
+        .match_indices("\n[")
+        .map(|(i, _)| start + i)
+        .find(|&i| i >= span.end)
+        .unwrap_or(text.len());
+    let Some(hay) = text.get(start..end) else {
+        return start;
+    };
+    let escaped = needle.replace('\\', "\\\\").replace('"', "\\\"");
+    for quoted in [
+        format!("\"{needle}\""),
+        format!("'{needle}'"),
+        format!("\"{escaped}\""),
+    ] {
+        if let Some(i) = hay.find(&quoted) {
+            return start + i;
+        }
+    }
+    start
 }
 
 fn validate_lab(m: &Manifest, cx: &Ctx) -> Result<()> {
@@ -146,6 +203,29 @@ fn validate_lab(m: &Manifest, cx: &Ctx) -> Result<()> {
                 .with_help("use \"madr4\" or \"nygard\""));
         }
         check_relative(&adr.dir, "lab.adr.dir", cx, 0..0)?;
+    }
+    if let Some(v) = &m.lab.autograde {
+        let name = v.get_ref();
+        let var = m
+            .variable
+            .0
+            .iter()
+            .find(|(n, _)| n.get_ref() == name)
+            .map(|(_, v)| v);
+        let ok = var.is_some_and(|var| {
+            var.kind == VarType::Choice
+                && var
+                    .choices
+                    .iter()
+                    .all(|c| matches!(c.as_str(), "github" | "gitlab" | "none"))
+        });
+        if !ok {
+            return Err(cx.err(
+                v.span(),
+                format!("`autograde` names `{name}`, which is not a choice among github, gitlab and none"),
+                "declare it: `[variable.NAME]` with `type = \"choice\"` and `choices = [\"github\", \"gitlab\", \"none\"]`",
+            ));
+        }
     }
     Ok(())
 }
@@ -325,7 +405,28 @@ fn check_relative(p: &str, what: &str, cx: &Ctx, span: Range<usize>) -> Result<(
             "write a path relative to the lab root, without `..`",
         ));
     }
+    // The one path gate, after the harmless `./` and trailing `/`.
+    let plain = p.strip_prefix("./").unwrap_or(p).trim_end_matches('/');
+    if let Some(why) = crate::pathgate::problem(plain) {
+        return Err(cx.err(
+            span,
+            format!("{what} `{}` is unsafe: {why}", crate::pathgate::shown(p)),
+            "write a plain path relative to the lab root (no `..`, no `\\`, not into `.git` or `.labforge`)",
+        ));
+    }
     Ok(())
+}
+
+/// A glob (`edit`, `[ownership]`) may only match inside the lab: none of
+/// its literal components may be `..`, `.git`, `.labforge` or a look-alike,
+/// and it may not start at `/`.
+fn glob_problem(g: &str) -> Option<String> {
+    if g.starts_with('/') {
+        return Some("it starts at `/`".into());
+    }
+    g.split('/')
+        .filter(|part| !part.is_empty() && *part != "." && !part.contains(['*', '?', '[', '{']))
+        .find_map(|part| crate::pathgate::component_problem(part).map(str::to_string))
 }
 
 fn validate_exercises(m: &Manifest, cx: &Ctx) -> Result<()> {
@@ -369,6 +470,18 @@ fn validate_exercises(m: &Manifest, cx: &Ctx) -> Result<()> {
             .chain(ex.solution.iter().map(|s| ("solution", s.as_str())))
         {
             check_relative(p, &format!("`{what}` of exercise `{id}`"), cx, ex.id.span())?;
+        }
+        for g in &ex.edit {
+            if let Some(why) = glob_problem(g) {
+                return Err(cx.err(
+                    ex.id.span(),
+                    format!(
+                        "the `edit` glob `{}` of exercise `{id}` is unsafe: {why}",
+                        crate::pathgate::shown(g)
+                    ),
+                    "`edit` globs match files inside the lab, for example \"{src}/config.*\"",
+                ));
+            }
         }
         let mut check_ids: BTreeMap<String, usize> = BTreeMap::new();
         for (i, c_sp) in ex.check.iter().enumerate() {
@@ -638,6 +751,14 @@ fn validate_ownership(m: &Manifest, cx: &Ctx) -> Result<()> {
         .chain(&m.ownership.template)
         .chain(&m.ownership.shared)
     {
+        if let Some(why) = glob_problem(g) {
+            return Err(Error::new(format!(
+                "ownership glob `{}` is unsafe: {why}",
+                crate::pathgate::shown(g)
+            ))
+            .in_file(cx.file)
+            .with_help("globs match paths inside the lab, for example \"tests/**\""));
+        }
         if let Err(e) = globset::Glob::new(g) {
             return Err(
                 Error::new(format!("ownership glob `{g}` is not valid: {e}"))

@@ -186,6 +186,9 @@ pub fn render_layers(
         out.insert(path, entry);
     }
     check_no_file_dir_clash(&out)?;
+    // Layers move files (`track/<t>/` is stripped), so the rendered links
+    // are resolved again, together, where they will really be.
+    crate::pathgate::check_tree_links(&out, "the lab").map_err(|(_, e)| e)?;
     Ok(out)
 }
 

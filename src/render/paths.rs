@@ -30,6 +30,14 @@ pub fn render_path(
             name.truncate(name.len() - name.strip_suffix(".hbs").map_or(0, |_| 4));
         }
         check_component(&name).map_err(|why| {
+            if !part.contains("{{") {
+                // Not an answer: the template itself names the file so.
+                return Error::new(format!(
+                    "the template file `{shown}` has an unsafe name `{}`: {why}",
+                    crate::pathgate::shown(&name)
+                ))
+                .with_help("rename it in the template; `.git`, `.labforge` and look-alikes of `.`, `..` and `/` are refused");
+            }
             Error::new(format!("the template path `{shown}` renders to an unsafe file name `{name}`: {why}"))
                 .with_help(
                     "answer with a plain name (no `/`, no `..`, not empty); if the answer is right, the lab \
@@ -60,6 +68,9 @@ pub fn check_component(name: &str) -> std::result::Result<(), &'static str> {
         Err("it contains a NUL byte")
     } else if RESERVED.contains(&name) {
         Err("`.git` is reserved")
+    } else if let Some(why) = crate::pathgate::component_problem(name) {
+        // The one gate: look-alikes, case variants of `.git`/`.labforge`.
+        Err(why)
     } else {
         Ok(())
     }
@@ -68,17 +79,14 @@ pub fn check_component(name: &str) -> std::result::Result<(), &'static str> {
 /// Checks that a full relative path (as stored in a tree or a state file) is
 /// safe to join onto a root folder.
 pub fn check_relative(path: &str) -> Result<()> {
-    if path.starts_with('/') {
-        return Err(Error::new(format!("`{path}` is an absolute path"))
-            .with_help("use a path relative to the lab"));
+    match crate::pathgate::problem(path) {
+        None => Ok(()),
+        Some(why) => Err(Error::new(format!(
+            "the path `{}` is unsafe: {why}",
+            crate::pathgate::shown(path)
+        ))
+        .with_help("use a plain relative path inside the lab")),
     }
-    for part in path.split('/') {
-        check_component(part).map_err(|why| {
-            Error::new(format!("the path `{path}` is unsafe: {why}"))
-                .with_help("use a plain relative path inside the lab")
-        })?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
 //! The `.gitignore` of a new lab: tool caches of the track, the track's own
-//! lines, and labforge's local files.
+//! lines, and labforge's local files (results, backups, journal, the ADR site).
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -28,6 +28,8 @@ fn gitignore_lines(
             ".labforge/backup/",
             ".labforge/backups/",
             ".labforge/update-journal.toml",
+            // what `labforge adr site` writes by default
+            "/adr-site/",
         ]
         .map(String::from),
     );

@@ -13,6 +13,7 @@
 //! `base` (the object store and the state of a new lab).
 
 mod base;
+pub mod ci;
 mod gitignore;
 mod ownership;
 mod write;
@@ -137,6 +138,7 @@ pub fn starter_entries(
 ) -> Result<BTreeMap<String, Entry>> {
     let mut entries = render::render_layers(lab, &render::starter_layers(track), track, answers)?;
     add_gitignore(lab, track, &mut entries);
+    ci::add_ci(lab, track, answers, &mut entries)?;
     Ok(entries)
 }
 

@@ -19,6 +19,7 @@ use super::lint::{Finding, Level};
 use crate::check::{self, Context, Status};
 use crate::error::{Error, Result};
 use crate::manifest::{Manifest, toml_error};
+use crate::pathgate::{self, Last};
 use crate::render;
 use crate::scaffold;
 use crate::template::{Entry, Lab, Origin};
@@ -126,7 +127,13 @@ pub fn load(lab: &Lab) -> (Vec<Mutant>, Vec<Finding>) {
                 }),
             }
         }
-        if !ex.starts_passing {
+        // No solution yet is its own lint error; counting its mutants is noise.
+        let solved = lab
+            .tree
+            .entries
+            .keys()
+            .any(|k| k.starts_with(&format!("{}/", sol.trim_end_matches('/'))));
+        if !ex.starts_passing && solved {
             let thin: Vec<String> = super::lint::tracks(m)
                 .iter()
                 .filter_map(|t| {
@@ -176,7 +183,10 @@ fn one(
     let file = file_of(lab, &key);
     let spec: MutantToml = toml::from_str(&text).map_err(|e| {
         let e = toml_error(e, &text, &file);
-        let at = e.location.as_ref().map_or(key.clone(), |l| l.to_string());
+        let at = match e.location.as_ref().and_then(|l| l.line.zip(l.column)) {
+            Some((line, col)) => format!("{key}:{line}:{col}"),
+            None => key.clone(),
+        };
         format!(
             "`{at}`: {}; a mutant.toml takes `check`, `lesson` and `tracks` (docs/lab-format.md)",
             e.message
@@ -234,14 +244,12 @@ fn one(
         let layer = f.split('/').next().unwrap_or("");
         let known = layer == "common" || m.lab.tracks.iter().any(|t| t == layer);
         if !known || !f.contains('/') {
+            let folders: Vec<String> = std::iter::once("`common/`".to_string())
+                .chain(m.lab.tracks.iter().map(|t| format!("`{t}/`")))
+                .collect();
             return Err(format!(
-                "`{dir}/{f}`: mutant files go under `common/` or a track folder ({})",
-                lab_tracks
-                    .iter()
-                    .flatten()
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                "`{dir}/{f}`: mutant files go under {}",
+                folders.join(" or ")
             ));
         }
         layers.insert(layer);
@@ -334,35 +342,36 @@ fn lay_and_run(
 }
 
 /// The current bytes of every path `entries` will overwrite (None: absent).
-fn save(root: &Path, entries: &BTreeMap<String, Entry>) -> Result<Vec<(PathBuf, Option<Vec<u8>>)>> {
+/// Paths go through the path gate: a mutant never reads or writes through a
+/// link, and never replaces one.
+fn save(root: &Path, entries: &BTreeMap<String, Entry>) -> Result<Vec<(String, Option<Vec<u8>>)>> {
     entries
         .keys()
         .map(|k| {
-            let p = root.join(k);
+            let p = pathgate::resolve(root, k, Last::NoLink)?;
             match std::fs::read(&p) {
-                Ok(b) => Ok((p, Some(b))),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((p, None)),
-                Err(e) => Err(Error::new(format!("could not read `{}`: {e}", p.display()))),
+                Ok(b) => Ok((k.clone(), Some(b))),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((k.clone(), None)),
+                Err(e) => Err(Error::io("read", &p, e)),
             }
         })
         .collect()
 }
 
-fn restore(root: &Path, saved: Vec<(PathBuf, Option<Vec<u8>>)>) -> Result<()> {
-    for (p, bytes) in saved {
-        debug_assert!(p.starts_with(root));
-        match bytes {
-            Some(b) => crate::fsx::write_atomic(&p, &b)?,
-            None => match std::fs::remove_file(&p) {
+/// Puts back what [`save`] kept: the reference bytes, or no file at all.
+fn restore(root: &Path, saved: Vec<(String, Option<Vec<u8>>)>) -> Result<()> {
+    for (k, bytes) in saved {
+        let p = pathgate::resolve(root, &k, Last::MayBeLink)?;
+        let laid_link = std::fs::symlink_metadata(&p).is_ok_and(|m| m.file_type().is_symlink());
+        if laid_link || bytes.is_none() {
+            match std::fs::remove_file(&p) {
                 Ok(()) => {}
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => {
-                    return Err(Error::new(format!(
-                        "could not remove `{}`: {e}",
-                        p.display()
-                    )));
-                }
-            },
+                Err(e) => return Err(Error::io("remove", &p, e)),
+            }
+        }
+        if let Some(b) = bytes {
+            crate::fsx::write_atomic(&pathgate::prepare_write(root, &k)?, &b)?;
         }
     }
     Ok(())

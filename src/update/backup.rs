@@ -53,7 +53,9 @@ pub fn create(root: &Path, kind: &str, from: &str, to: &str, paths: &[String]) -
     let partial = dir(root, &format!("{name}.partial"));
     let mut files = Vec::new();
     for path in paths {
-        let src = root.join(path);
+        // Never through a link among the folders; a link itself is saved
+        // as a link (its target text), never the file it points at.
+        let src = crate::pathgate::resolve(root, path, crate::pathgate::Last::MayBeLink)?;
         let saved = match std::fs::symlink_metadata(&src) {
             Ok(m) if m.file_type().is_symlink() => {
                 let target = fsx::read_link(&src)?.to_string_lossy().into_owned();
@@ -110,14 +112,36 @@ fn write_manifest(folder: &Path, backup: &Backup) -> Result<()> {
 fn read_manifest(folder: &Path) -> Result<Backup> {
     let path = folder.join(MANIFEST);
     let text = fsx::read_to_string(&path)?;
-    toml::from_str(&text).map_err(|e| {
+    let backup: Backup = toml::from_str(&text).map_err(|e| {
         Error::new(format!(
             "the backup list is damaged: {}",
             e.message().trim_end()
         ))
         .in_file(&path)
         .with_help("restore the files from its files/ folder by hand")
-    })
+    })?;
+    for s in &backup.files {
+        let why = crate::pathgate::internal_problem(&s.path).or_else(|| {
+            s.object
+                .as_deref()
+                .filter(|o| !crate::state::is_digest(o))
+                .map(|o| {
+                    format!(
+                        "its object `{}` is not a sha256 digest",
+                        crate::pathgate::shown(o)
+                    )
+                })
+        });
+        if let Some(why) = why {
+            return Err(Error::new(format!(
+                "the backup list names `{}`, which is unsafe: {why}",
+                crate::pathgate::shown(&s.path)
+            ))
+            .in_file(&path)
+            .with_help("this backup was not written by labforge; remove its folder and restore the lab from git"));
+        }
+    }
+    Ok(backup)
 }
 
 /// The newest update backup not undone yet.

@@ -69,13 +69,17 @@ pub fn resume(
     }
     let mut open = Vec::new();
     for path in &st.conflicts {
-        let side = root.join(format!("{path}.labforge-new"));
-        if side.exists() {
+        let side = crate::pathgate::resolve(
+            root,
+            &format!("{path}.labforge-new"),
+            crate::pathgate::Last::MayBeLink,
+        )?;
+        if std::fs::symlink_metadata(&side).is_ok() {
             open.push(format!("{path}: {path}.labforge-new still exists (keep the version you want, then delete it)"));
             continue;
         }
-        let full = root.join(path);
-        if full.is_file() {
+        let full = crate::pathgate::resolve(root, path, crate::pathgate::Last::MayBeLink)?;
+        if std::fs::symlink_metadata(&full).is_ok_and(|m| m.is_file()) {
             let bytes = fsx::read(&full)?;
             let lines = merge::marker_lines(&bytes);
             if !lines.is_empty() {

@@ -41,7 +41,10 @@ pub fn read_ours<'a>(
         if out.contains_key(path) {
             continue;
         }
-        let full = root.join(path);
+        // A link among the folders is an error (a new version must never
+        // read or write through a learner's link); a link itself is read
+        // as a link.
+        let full = crate::pathgate::resolve(root, path, crate::pathgate::Last::MayBeLink)?;
         match std::fs::symlink_metadata(&full) {
             Ok(m) if m.file_type().is_symlink() => {
                 let target = fsx::read_link(&full)?.to_string_lossy().into_owned();
@@ -64,14 +67,15 @@ pub fn read_ours<'a>(
 }
 
 /// Old path → new path for every base path moved by the `[[migration]]`
-/// renames of versions in (`from`, `to`], applied in version order.
+/// renames of versions in (`from`, `to`], applied in version order. Every
+/// rename goes through the path gate again once track vars are expanded.
 pub fn renames<'a>(
     lab: &Lab,
     track: Option<&str>,
     from: &str,
     to: &str,
     paths: impl IntoIterator<Item = &'a String>,
-) -> BTreeMap<String, String> {
+) -> Result<BTreeMap<String, String>> {
     let mut migs: Vec<_> = lab
         .manifest
         .migration
@@ -91,6 +95,23 @@ pub fn renames<'a>(
                 .collect()
         })
         .collect();
+    for (m, step) in migs.iter().zip(&steps) {
+        for (a, b) in step {
+            for p in [a, b] {
+                if let Some(why) = crate::pathgate::problem(p) {
+                    return Err(crate::error::Error::new(format!(
+                        "the `[[migration]]` of version {} renames `{}` to `{}`, and `{}` is unsafe: {why}",
+                        m.version,
+                        crate::pathgate::shown(a),
+                        crate::pathgate::shown(b),
+                        crate::pathgate::shown(p)
+                    ))
+                    .in_file(&lab.manifest_path)
+                    .with_help("nothing was changed; the new version of the template is broken or hostile: ask its author to fix the rename (paths relative to the lab, no `..`)"));
+                }
+            }
+        }
+    }
     let mut out = BTreeMap::new();
     for p in paths {
         let mut at = p.clone();
@@ -103,7 +124,7 @@ pub fn renames<'a>(
             out.insert(p.clone(), at);
         }
     }
-    out
+    Ok(out)
 }
 
 /// The answers for the new version: `--set NAME=VALUE` first, then the

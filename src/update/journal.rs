@@ -74,7 +74,13 @@ pub struct Journal {
 }
 
 /// Writes the journal, applies every step, then removes the journal.
+/// Every step is checked first (the path gate, and no symlink among the
+/// folders of its path), so a refused step writes nothing at all.
 pub fn run(root: &Path, journal: &Journal) -> Result<()> {
+    check_steps(&journal.steps)?;
+    for step in &journal.steps {
+        crate::pathgate::resolve(root, &step.path, crate::pathgate::Last::MayBeLink)?;
+    }
     let text = toml::to_string_pretty(journal)
         .map_err(|e| Error::new(format!("could not encode the update journal: {e}")))?;
     fsx::write_atomic(&root.join(JOURNAL_FILE), text)?;
@@ -104,12 +110,42 @@ pub fn pending(root: &Path) -> Result<Option<Journal>> {
         return Ok(None);
     }
     let text = fsx::read_to_string(&path)?;
-    let journal = toml::from_str(&text).map_err(|e| {
+    let journal: Journal = toml::from_str(&text).map_err(|e| {
         Error::new(format!("the update journal is damaged: {}", e.message().trim_end()))
             .in_file(&path)
             .with_help("restore the files from the newest folder in .labforge/backups/ by hand, then delete the journal")
     })?;
+    check_steps(&journal.steps).map_err(|e| e.in_file(&path))?;
     Ok(Some(journal))
+}
+
+/// Every step goes through the one path gate before anything is replayed:
+/// a journal is a file in the lab, so it may have been planted.
+pub fn check_steps(steps: &[Step]) -> Result<()> {
+    for step in steps {
+        let refuse = |why: String| {
+            Error::new(format!(
+                "the update journal has a step for `{}`, which is unsafe: {why}",
+                crate::pathgate::shown(&step.path)
+            ))
+            .with_help("nothing was replayed; delete .labforge/update-journal.toml, restore the lab from git if files look wrong, then run `labforge update` again")
+        };
+        if let Some(why) = crate::pathgate::internal_problem(&step.path) {
+            return Err(refuse(why));
+        }
+        if let Some(obj) = &step.object
+            && !state::is_digest(obj)
+        {
+            return Err(refuse(format!(
+                "its object `{}` is not a sha256 digest",
+                crate::pathgate::shown(obj)
+            )));
+        }
+        if step.path == crate::pathgate::STATE_FILE && step.op != "write" {
+            return Err(refuse("the state may only be rewritten".into()));
+        }
+    }
+    Ok(())
 }
 
 /// Finishes an interrupted update or undo; returns the journal it finished.
@@ -117,9 +153,7 @@ pub fn recover(root: &Path) -> Result<Option<Journal>> {
     let Some(journal) = pending(root)? else {
         return Ok(None);
     };
-    for step in &journal.steps {
-        remove_stray_temp_files(&root.join(&step.path))?;
-    }
+    remove_strays(root, &journal)?;
     finish(root, &journal)?;
     Ok(Some(journal))
 }
@@ -128,7 +162,10 @@ pub fn recover(root: &Path) -> Result<Option<Journal>> {
 /// `write_atomic` left beside the journal's paths.
 pub fn remove_strays(root: &Path, journal: &Journal) -> Result<()> {
     for step in &journal.steps {
-        remove_stray_temp_files(&root.join(&step.path))?;
+        // Only folders reached without a link: a planted link must not
+        // make labforge delete files elsewhere.
+        let path = crate::pathgate::resolve(root, &step.path, crate::pathgate::Last::MayBeLink)?;
+        remove_stray_temp_files(&path)?;
     }
     Ok(())
 }
@@ -156,7 +193,13 @@ pub fn discard(root: &Path) -> Result<()> {
 
 /// Applies one step; applying it twice is the same as once.
 pub fn apply(root: &Path, step: &Step) -> Result<()> {
-    let path = root.join(&step.path);
+    use crate::pathgate::{Last, prepare_write, resolve};
+    // Never through a link: folders are created one at a time and a link in
+    // the way is an error; the last component, if a link, is replaced.
+    let path = match step.op.as_str() {
+        "write" | "link" => prepare_write(root, &step.path)?,
+        _ => resolve(root, &step.path, Last::MayBeLink)?,
+    };
     let bad = || {
         Error::new(format!(
             "the update journal step for `{}` is incomplete",
@@ -173,9 +216,6 @@ pub fn apply(root: &Path, step: &Step) -> Result<()> {
         }
         "link" => {
             remove_any(&path)?;
-            if let Some(dir) = path.parent() {
-                fsx::create_dir_all(dir)?;
-            }
             make_symlink(step.target.as_deref().ok_or_else(bad)?, &path)
         }
         "delete" => {

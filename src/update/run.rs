@@ -91,6 +91,12 @@ pub fn update(
     let new_state = next_state(&root, &st, &lab, &p, &conflicts)?;
     let steps = steps(&root, &p.items, &new_state)?;
     let touched: Vec<String> = steps.iter().map(|s| s.path.clone()).collect();
+    // The gate before the first write: a step through a link (or any unsafe
+    // path) refuses the whole update, with nothing backed up or changed.
+    journal::check_steps(&steps)?;
+    for path in &touched {
+        crate::pathgate::resolve(&root, path, crate::pathgate::Last::MayBeLink)?;
+    }
     let name = backup::create(&root, "update", &st.lab, &to_ref, &touched)?;
     journal::crash_point();
     journal::run(
@@ -159,7 +165,7 @@ fn prepare(root: &Path, st: &State, lab: &Lab, opts: &Options) -> Result<Prepare
     let owners: BTreeMap<String, Owner> =
         theirs.keys().map(|p| (p.clone(), rules.owner(p))).collect();
     let base = inputs::load_base(root, st)?;
-    let renames = inputs::renames(lab, track, current, latest, base.keys());
+    let renames = inputs::renames(lab, track, current, latest, base.keys())?;
     let ours = inputs::read_ours(
         root,
         base.keys().chain(renames.values()).chain(theirs.keys()),

@@ -9,6 +9,8 @@ use std::path::Path;
 
 use crate::support::{Output, adr, labforge, tempdir};
 
+mod issue_18;
+
 const DATE: &str = "1992-01-12";
 
 /// `adr ARGS…` in `dir` with the fixed date.
@@ -175,12 +177,11 @@ fn labforge_adr_is_the_same_tool() {
 #[test]
 fn errors_use_adr_tools_texts() {
     let t = tempdir();
+    // issue 18: adr-tools' text, and nothing after it
     run(t.path(), &["new"])
         .code(1)
         .stdout_eq("ERROR: no title given\n")
-        .stderr_eq(
-            "help: usage: adr new [-s SUPERCEDED] [-l TARGET:LINK:REVERSE-LINK] TITLE_TEXT...\n",
-        );
+        .stderr_eq("");
     run(t.path(), &["list"])
         .code(1)
         .stdout_eq("The doc/adr directory does not exist\n")
@@ -195,17 +196,31 @@ fn errors_use_adr_tools_texts() {
         .stderr_eq(
             "error: unknown command `frobnicate`\nhelp: run `adr help` to see the commands\n",
         );
-    run(t.path(), &["new", "-x", "Title"]).code(2).stdout_eq("").stderr_eq(
-        "error: unknown option `-x` for `adr new`
-help: usage: adr new [-s SUPERCEDED] [-l TARGET:LINK:REVERSE-LINK] [--format nygard|madr] [--learner] TITLE_TEXT... (see `adr help new`)
+    // issue 14: the command line is clap's, with its usage errors (exit 2)
+    run(t.path(), &["new", "-x", "Title"])
+        .code(2)
+        .stdout_eq("")
+        .stderr_eq(
+            "error: unexpected argument '-x' found
+
+  tip: to pass '-x' as a value, use '-- -x'
+
+Usage: adr new [OPTIONS] [TITLE_TEXT]...
+
+For more information, try '--help'.
 ",
-    );
+        );
     run(t.path(), &["link", "1", "Amends"])
         .code(2)
         .stdout_eq("")
         .stderr_eq(
-            "error: `adr link` takes SOURCE LINK TARGET REVERSE-LINK (2 given)
-help: usage: adr link SOURCE LINK TARGET REVERSE-LINK (see `adr help link`)
+            "error: the following required arguments were not provided:
+  <TARGET>
+  <REVERSE_LINK>
+
+Usage: adr link <SOURCE> <LINK> <TARGET> <REVERSE_LINK>
+
+For more information, try '--help'.
 ",
         );
 }
@@ -427,7 +442,7 @@ fn supersede_uses_adr_tools_spelling() {
     ok(
         p,
         &["status", "2"],
-        "Superceded by [4. Fourth Record](0004-fourth-record.md)\n",
+        "Supercedes [1. First Record](0001-first-record.md)\nSuperceded by [4. Fourth Record](0004-fourth-record.md)\n",
     );
     // a missing reference writes nothing
     run(p, &["new", "-s", "9", "Fifth"]).code(2).stdout_eq("").stderr_eq(
@@ -757,23 +772,24 @@ fn generate_graph_as_mermaid_escapes_titles() {
   click _1 "0001-record-architecture-decisions.html"
   _2["2. An idea that seems good at the time"]
   click _2 "0002-an-idea-that-seems-good-at-the-time.html"
-  _1 -.-> _2
   _3["3. A better idea"]
   click _3 "0003-a-better-idea.html"
-  _2 -.-> _3
   _4["4. This will work"]
   click _4 "0004-this-will-work.html"
-  _3 -.-> _4
   _5["5. The end"]
   click _5 "0005-the-end.html"
-  _4 -.-> _5
   _6["6. Use #quot;A#quot; #amp; B #124; C"]
   click _6 "0006-use-a-b-c.html"
-  _5 -.-> _6
   _3 -->|"Supercedes"| _2
   _5 -->|"Supercedes"| _3
   _6 -->|"Amends"| _4
 "#;
+    // issue 18: one node per ADR, one arrow per link
+    ok(
+        t.path(),
+        &["generate", "graph", "--format", "mermaid"],
+        expected,
+    );
     ok(t.path(), &["generate", "graph", "--mermaid"], expected);
     ok(t.path(), &["generate", "mermaid"], expected);
     ok_exact(
@@ -833,69 +849,69 @@ fn upgrade_repository_migrates_dates() {
 #[test]
 fn help_texts() {
     let t = tempdir();
-    ok(
-        t.path(),
-        &["help"],
-        "usage: adr help COMMAND [ARG] ...
-COMMAND is one of: 
-  generate
-  help
-  init
-  link
-  lint
-  list
-  new
-  renumber
-  status
-  upgrade-repository
+    let overview = "Architecture decision records: adr-tools compatible, plus MADR 4, lint, status and renumber
+
+Usage: adr [COMMAND]
+
+Commands:
+  help                Show the help of a command (or the overview)
+  init                Create the ADR folder and record 1, \"Record architecture decisions\"
+  new                 Create a new, numbered ADR
+  link                Link two ADRs: LINK in SOURCE, REVERSE-LINK in TARGET
+  list                List the architecture decision records
+  generate            Generate a table of contents or a graph of the links
+  upgrade-repository  Upgrade the ADR documents to the latest format (ISO dates)
+  status              Print the status of ADR N, or change it
+  lint                Report what is wrong (team) or still a stub (learner)
+  renumber            Give a record a new number and rewrite every link to it
+  site                Write the decision log as a static site that works offline
+
+Options:
+  -h, --help     Print help
+  -V, --version  Print version
+
 Run 'adr help COMMAND' for help on a specific command.
-",
-    );
-    run(t.path(), &[])
-        .code(1)
-        .stdout_eq("usage: adr help COMMAND [ARG] ...\n...")
-        .stderr_eq("");
+";
+    ok(t.path(), &["help"], overview);
+    // like adr-tools: `adr` alone shows the overview and fails
+    run(t.path(), &[]).code(1).stdout_eq(overview).stderr_eq("");
+    // like adr-tools: an unknown command shows the overview
+    ok(t.path(), &["help", "nope"], overview);
     ok(
         t.path(),
         &["help", "list"],
-        "usage: adr list\n\nLists the architecture decision records\n",
+        "List the architecture decision records\n\nUsage: adr list\n\nOptions:\n  -h, --help  Print help\n",
     );
     ok(
         t.path(),
         &["help", "link"],
-        "usage: adr link SOURCE LINK TARGET REVERSE-LINK
+        "Link two ADRs: LINK in SOURCE, REVERSE-LINK in TARGET
 
-Creates a link between two ADRs, from SOURCE to TARGET new.
-SOURCE and TARGET are both a reference (number or partial filename) to an ADR
-LINK is the description of the link created in the SOURCE.
-REVERSE-LINK is the description of the link created in the TARGET
+Usage: adr link <SOURCE> <LINK> <TARGET> <REVERSE_LINK>
+
+Arguments:
+  <SOURCE>
+          The record the link starts from (number or partial file name)
+
+  <LINK>
+          The description of the link written in SOURCE
+
+  <TARGET>
+          The record linked to (number or partial file name)
+
+  <REVERSE_LINK>
+          The description of the link written in TARGET
+
+Options:
+  -h, --help
+          Print help (see a summary with '-h')
 
 E.g. to create link ADR 12 to ADR 10
 
     adr link 12 Amends 10 \"Amended by\"
 ",
     );
-    for c in [
-        "help",
-        "init",
-        "new",
-        "generate",
-        "upgrade-repository",
-        "status",
-        "lint",
-        "renumber",
-    ] {
-        run(t.path(), &["help", c])
-            .code(0)
-            .stdout_eq(&format!("usage: adr {c}[..]\n...\n"))
-            .stderr_eq("");
-    }
-    // like adr-tools: an unknown command shows the overview
-    run(t.path(), &["help", "nope"])
-        .code(0)
-        .stdout_eq("usage: adr help COMMAND [ARG] ...\n...")
-        .stderr_eq("");
-    ok(t.path(), &["generate"], "toc\ngraph\nmermaid\n");
+    ok(t.path(), &["generate"], "toc\ngraph\n");
 }
 
 const FILLED: &str = r#"---
@@ -975,12 +991,14 @@ fn lint_reports_every_section_of_an_untouched_learner_stub() {
         stub(56, "More Information", "add links or notes, or delete the section if there is nothing to add (the prompt asks: Optional: links, measurements, or when this decision should be revisited.)"),
     ]
     .concat();
-    run(p, &["lint"])
+    run(p, &["lint", "--profile", "learner"])
         .code(1)
         .stdout_eq(&expected)
         .stderr_eq("adr lint: 9 finding(s) in 1 of 1 record(s)\n");
-    run(p, &["lint", "1"]).code(1).stdout_eq(&expected);
-    labforge(&["adr", "lint", "1"])
+    run(p, &["lint", "--profile", "learner", "1"])
+        .code(1)
+        .stdout_eq(&expected);
+    labforge(&["adr", "lint", "--profile", "learner", "1"])
         .dir(p)
         .run()
         .code(1)
@@ -993,15 +1011,19 @@ fn lint_is_clean_on_a_well_filled_record_and_status_can_be_required() {
     let p = t.path();
     fs::create_dir_all(p.join("doc/adr")).unwrap();
     fs::write(p.join("doc/adr/0001-choose-a-cache.md"), FILLED).unwrap();
-    run(p, &["lint"])
+    run(p, &["lint", "--profile", "learner"])
         .code(0)
         .stdout_eq("")
         .stderr_eq("adr lint: 1 record(s), no findings\n");
-    run(p, &["lint", "--json"]).code(0).stdout_eq("[]\n");
+    run(p, &["lint", "--profile", "learner", "--json"])
+        .code(0)
+        .stdout_eq("[]\n");
     run(
         p,
         &[
             "lint",
+            "--profile",
+            "learner",
             "--section",
             "Decision Drivers",
             "--section",
@@ -1015,12 +1037,12 @@ fn lint_is_clean_on_a_well_filled_record_and_status_can_be_required() {
   hint: add a `## Risks` heading and write the section in your own words
 ",
     );
-    run(p, &["lint", "--status", "proposed,rejected"]).code(1).stdout_eq(
+    run(p, &["lint", "--profile", "learner", "--status", "proposed,rejected"]).code(1).stdout_eq(
         "doc/adr/0001-choose-a-cache.md:2: bad-status: status \"accepted\" is not one of: proposed, rejected
   hint: set the status to one of: proposed, rejected
 ",
     );
-    run(p, &["lint", "--min-options", "4", "--min-words", "16"]).code(1).stdout_eq(
+    run(p, &["lint", "--profile", "learner", "--min-options", "4", "--min-words", "16"]).code(1).stdout_eq(
         "doc/adr/0001-choose-a-cache.md:9: too-short: section \"Context and Problem Statement\" has 15 real word(s), fewer than 16
   hint: describe the problem that forces a decision, who it affects and what goes wrong without one (the prompt asks: What problem forces a decision here?)
 doc/adr/0001-choose-a-cache.md:19: too-few-options: \"Considered Options\" lists 3 real option(s), fewer than 4
@@ -1046,7 +1068,7 @@ fn lint_names_half_filled_sections() {
         .replace("The catalogue page takes", "{Describe the context.} The catalogue page takes");
     let half = half.split("### Confirmation").next().unwrap().to_string();
     fs::write(p.join("doc/adr/0001-choose-a-cache.md"), half).unwrap();
-    run(p, &["lint", "--json"]).code(1).stdout_eq(
+    run(p, &["lint", "--profile", "learner", "--json"]).code(1).stdout_eq(
         r#"[
   {
     "file": "doc/adr/0001-choose-a-cache.md",
@@ -1192,7 +1214,7 @@ fn madr_repository_setting_new_supersede_and_status() {
         p,
         "decisions/0002-use-postgres.md",
         &filled(
-            "superseded by ADR-0003",
+            "\"superseded by ADR-0003; accepted\"",
             "Use Postgres",
             "Superseded by [3. Use SQLite](0003-use-sqlite.md)",
         ),
@@ -1201,12 +1223,12 @@ fn madr_repository_setting_new_supersede_and_status() {
         p,
         "decisions/0003-use-sqlite.md",
         &filled(
-            "proposed",
+            "\"proposed; supersedes ADR-0002\"",
             "Use SQLite",
             "Supersedes [2. Use Postgres](0002-use-postgres.md)",
         ),
     );
-    ok(p, &["status", "2"], "superseded by ADR-0003\n");
+    ok(p, &["status", "2"], "superseded by ADR-0003; accepted\n");
     ok(
         p,
         &["generate", "toc"],
@@ -1261,7 +1283,11 @@ fn new_with_format_madr_in_an_adr_tools_repository() {
     file_eq(
         p,
         "doc/adr/0002-cafe-creme.md",
-        &(madr + "\nRefined by [3. Third](0003-third.md)\n"),
+        &(madr.replacen(
+            "status: proposed",
+            "status: \"refined by ADR-0003; proposed\"",
+            1,
+        ) + "\nRefined by [3. Third](0003-third.md)\n"),
     );
     file_eq(
         p,
@@ -1272,7 +1298,7 @@ fn new_with_format_madr_in_an_adr_tools_repository() {
         ),
     );
     run(p, &["new", "--format", "asciidoc", "X"]).code(2).stdout_eq("").stderr_eq(
-        "error: unknown ADR format `asciidoc`\nhelp: use `--format nygard` (adr-tools) or `--format madr` (MADR 4.0)\n",
+        "error: invalid value 'asciidoc' for '--format <FORMAT>'\n  [possible values: nygard, madr]\n\nFor more information, try '--help'.\n",
     );
 }
 
@@ -1339,7 +1365,9 @@ help: write `adr status 1 superseded by M`, or create it with `adr new -s 1 TITL
             "Deprecated\n\nSupercedes [1. First](0001-first.md)",
         ),
     );
-    // superseding a proposed record leaves no "Proposed" behind
+    // issue 18: like adr-tools, superseding removes only an exact
+    // `Accepted` line; any other status text stays, and the record reads
+    // as superseded
     fs::write(
         p.join("doc/adr/0004-fourth.md"),
         nygard("4. Fourth", "Proposed"),
@@ -1349,7 +1377,10 @@ help: write `adr status 1 superseded by M`, or create it with `adr new -s 1 TITL
     file_eq(
         p,
         "doc/adr/0004-fourth.md",
-        &nygard("4. Fourth", "Superceded by [5. Fifth](0005-fifth.md)"),
+        &nygard(
+            "4. Fourth",
+            "Proposed\n\nSuperceded by [5. Fifth](0005-fifth.md)",
+        ),
     );
 }
 
@@ -1382,7 +1413,7 @@ fn lint_checks_links_numbers_status_and_unreadable_files() {
     fs::write(p.join("doc/adr/0003-no-status.md"), no_status).unwrap();
     fs::write(p.join("doc/adr/0004-odd.md"), filled(4, "Odd", "Maybe")).unwrap();
     fs::create_dir(p.join("doc/adr/0005-folder.md")).unwrap();
-    run(p, &["lint"]).code(1).stdout_eq(
+    run(p, &["lint", "--profile", "learner"]).code(1).stdout_eq(
         "doc/adr/0001-pool.md:9: missing-link-target: \"Amends [2. Ghost]\" links to `0002-ghost.md`, which does not exist
   hint: fix the file name in the link (`adr list` shows the records), or remove the line
 doc/adr/0002-left.md:9: link-not-reciprocal: \"Clarifies [1. Pool]\" has no link back from `0001-pool.md`
@@ -1391,7 +1422,7 @@ doc/adr/0002-right.md: duplicate-number: 2 records have the number 2: 0002-left.
   hint: give this record a free number with `adr renumber 0002-right.md`
 doc/adr/0003-no-status.md:1: no-status: the record has no status
   hint: add a `## Status` section after the date, holding one of: proposed, accepted, rejected, deprecated, superseded
-doc/adr/0004-odd.md:5: bad-status: status \"Maybe\" is not one of: proposed, accepted, rejected, deprecated, superseded
+doc/adr/0004-odd.md:7: bad-status: status \"Maybe\" is not one of: proposed, accepted, rejected, deprecated, superseded
   hint: set the status to one of: proposed, accepted, rejected, deprecated, superseded
 doc/adr/0005-folder.md: unreadable: could not read `doc/adr/0005-folder.md`: Is a directory (os error 21)
   hint: make the file a readable UTF-8 text file
@@ -1399,13 +1430,16 @@ doc/adr/0005-folder.md: unreadable: could not read `doc/adr/0005-folder.md`: Is 
     )
     .stderr_eq("adr lint: 6 finding(s) in 6 of 6 record(s)\n");
     // a number that two records share is ambiguous
-    run(p, &["lint", "2"]).code(2).stdout_eq("").stderr_eq(
-        "error: 2 records have the number 2
+    run(p, &["lint", "--profile", "learner", "2"])
+        .code(2)
+        .stdout_eq("")
+        .stderr_eq(
+            "error: 2 records have the number 2
   doc/adr/0002-left.md
   doc/adr/0002-right.md
 help: name the record by its file name, or give one of them a new number with `adr renumber FILE`
 ",
-    );
+        );
     // other commands name the unreadable file
     run(p, &["generate", "toc"])
         .code(2)

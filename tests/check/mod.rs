@@ -718,6 +718,11 @@ fn template_test_passes_a_good_lab() {
         .stderr_eq("")
         .stdout_eq(
             "template test kinds@1.0.0
+lint warning: 01-hello: has fewer than 3 mutants (python: 0): add wrong solutions under `solutions/01-hello/mutants/NAME/` that its checks must refuse (docs/lab-format.md)
+lint warning: 02-health: has fewer than 3 mutants (python: 0): add wrong solutions under `solutions/02-health/mutants/NAME/` that its checks must refuse (docs/lab-format.md)
+lint warning: 03-shutdown: has fewer than 3 mutants (python: 0): add wrong solutions under `solutions/03-shutdown/mutants/NAME/` that its checks must refuse (docs/lab-format.md)
+lint warning: 04-queries: has fewer than 3 mutants (python: 0): add wrong solutions under `solutions/04-queries/mutants/NAME/` that its checks must refuse (docs/lab-format.md)
+lint warning: 05-decide: has fewer than 3 mutants (python: 0): add wrong solutions under `solutions/05-decide/mutants/NAME/` that its checks must refuse (docs/lab-format.md)
 track python
   setup                 1 command(s) ran [..]
   starter               9 of 9 checks fail as they should [..]
@@ -727,7 +732,7 @@ track python
   solution 04-queries   exercises 1..4 pass; 05-decide fails as it should [..]
   solution 05-decide    exercises 1..5 pass [..]
   track python: ok in [..]
-result: ok (0 warning(s))
+result: ok (5 warning(s))
 ",
         );
 }
@@ -738,12 +743,13 @@ fn template_test_catches_a_starter_that_already_passes() {
     labforge(&["template", "test", fx.to_str().unwrap(), "--trust"]).run().code(1).stdout_eq(
         "template test starter-passes@1.0.0
 lint warning: 01-one: has no `doc`: learners get only its title and hints
+lint warning: 01-one: has fewer than 3 mutants (0): add wrong solutions under `solutions/01-one/mutants/NAME/` that its checks must refuse (docs/lab-format.md)
 (no track)
   starter          0 of 1 checks fail as they should [..]
   solution 01-one  exercises 1..1 pass [..]
   violation: starter: 01-one / exists passes on the untouched starter (mark it `starts_passing = true` if that is meant)
   (no track): FAILED in [..]
-result: 1 violation(s), 1 warning(s)
+result: 1 violation(s), 2 warning(s)
 ",
     );
 }
@@ -821,6 +827,205 @@ fn template_test_finds_stale_blessed_rows_and_bless_rewrites_them() {
     );
 }
 
+/// Issue 17: each wrong solution is laid over the reference solution and its
+/// check must fail; a survivor is a violation naming the lesson it breaks,
+/// and the files are put back (exercise 2 still passes after exercise 1's mutants).
+#[test]
+fn issue_17_template_test_lays_each_mutant_and_names_a_survivor() {
+    let fx = fixture("mutants");
+    labforge(&["template", "test", fx.to_str().unwrap(), "--trust"])
+        .run()
+        .code(1)
+        .stdout_eq(
+            "template test mutants@1.0.0
+(no track)
+  starter             3 of 3 checks fail as they should [..]
+  solution 01-answer  exercises 1..1 pass; 02-unit fails as it should; mutants: 3 of 3 killed [..]
+  solution 02-unit    exercises 1..2 pass; mutants: 2 of 3 killed [..]
+  violation: mutant 02-unit/second-line survived: check 02-unit/unit passed; the lesson it breaks: one line only: a second line is a second answer
+  (no track): FAILED in [..]
+result: 1 violation(s), 0 warning(s)
+",
+        );
+}
+
+#[test]
+fn issue_17_template_test_json_reports_killed_and_survived_per_mutant() {
+    let fx = fixture("mutants");
+    let out = labforge(&[
+        "template",
+        "test",
+        fx.to_str().unwrap(),
+        "--trust",
+        "--json",
+    ])
+    .run();
+    out.code(1);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let got: Vec<(String, String, String)> = v["tracks"][0]["mutants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                format!(
+                    "{}/{}",
+                    m["exercise"].as_str().unwrap(),
+                    m["name"].as_str().unwrap()
+                ),
+                m["check"].as_str().unwrap().to_string(),
+                m["result"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let want = [
+        ("01-answer/forty-one", "01-answer/exact", "killed"),
+        ("01-answer/leading-space", "01-answer/exact", "killed"),
+        ("01-answer/trailing-text", "01-answer/exact", "killed"),
+        ("02-unit/answer-broken", "01-answer/exact", "killed"),
+        ("02-unit/second-line", "02-unit/unit", "survived"),
+        ("02-unit/unit-with-spaces", "02-unit/unit", "killed"),
+    ];
+    let want: Vec<(String, String, String)> = want
+        .iter()
+        .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+        .collect();
+    assert_eq!(got, want);
+}
+
+/// Fix the lab, not the mutant: a stricter check kills the survivor.
+#[test]
+fn issue_17_a_stricter_check_kills_the_survivor() {
+    let tmp = tempdir();
+    let copy = tmp.path().join("mutants");
+    copy_dir(&fixture("mutants"), &copy);
+    let toml = std::fs::read_to_string(copy.join("lab.toml"))
+        .unwrap()
+        .replace(
+            r#"matches = ["(?m)^m/s$"]"#,
+            r#"matches = ["\\Am/s\n?\\z"]"#,
+        );
+    std::fs::write(copy.join("lab.toml"), toml).unwrap();
+    labforge(&["template", "test", copy.to_str().unwrap(), "--trust"])
+        .run()
+        .code(0)
+        .stdout_eq(
+            "template test mutants@1.0.0
+(no track)
+  starter             3 of 3 checks fail as they should [..]
+  solution 01-answer  exercises 1..1 pass; 02-unit fails as it should; mutants: 3 of 3 killed [..]
+  solution 02-unit    exercises 1..2 pass; mutants: 3 of 3 killed [..]
+  (no track): ok in [..]
+result: ok (0 warning(s))
+",
+        );
+    assert_eq!(
+        std::fs::read_to_string(copy.join("solutions/02-unit/common/unit.txt")).unwrap(),
+        "m/s\n",
+        "the template folder is never changed by laying mutants"
+    );
+}
+
+/// A mutant is laid through the path gate: a folder link in the lab is never
+/// followed, the mutant is reported as not tried, and the link's target keeps
+/// its bytes.
+#[cfg(unix)]
+#[test]
+fn issue_17_a_mutant_never_writes_through_a_link() {
+    let tmp = tempdir();
+    let copy = tmp.path().join("mutants");
+    copy_dir(&fixture("mutants"), &copy);
+    std::fs::create_dir_all(copy.join("common/real")).unwrap();
+    std::fs::write(copy.join("common/real/kept.txt"), "keep\n").unwrap();
+    std::os::unix::fs::symlink("real", copy.join("common/data")).unwrap();
+    let m = copy.join("solutions/01-answer/mutants/through-link");
+    std::fs::create_dir_all(m.join("common/data")).unwrap();
+    std::fs::write(m.join("mutant.toml"), "check = \"exact\"\nlesson = \"x\"\n").unwrap();
+    std::fs::write(m.join("common/data/kept.txt"), "changed\n").unwrap();
+    let out = labforge(&[
+        "template",
+        "test",
+        copy.to_str().unwrap(),
+        "--trust",
+        "--keep",
+        "--json",
+    ])
+    .run();
+    out.code(1);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let t = &v["tracks"][0];
+    assert_eq!(
+        t["violations"][0],
+        "mutant 01-answer/through-link could not be tried: `data` is a symbolic link, so labforge will not read or write `data/kept.txt` through it\nhelp: labforge never follows a link inside a lab; move `data` away (or replace it by a real folder), then run the command again"
+    );
+    let kept = std::path::PathBuf::from(t["kept"].as_str().unwrap());
+    assert_eq!(
+        std::fs::read_to_string(kept.join("real/kept.txt")).unwrap(),
+        "keep\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(kept.join("answer.txt")).unwrap(),
+        "42\n",
+        "the reference answer is back after the mutants"
+    );
+    std::fs::remove_dir_all(kept.parent().unwrap()).unwrap();
+}
+
+#[test]
+fn issue_17_template_lint_rejects_malformed_mutants_and_warns_under_three() {
+    let tmp = tempdir();
+    let copy = tmp.path().join("mutants");
+    copy_dir(&fixture("mutants"), &copy);
+    let sol = copy.join("solutions/01-answer/mutants");
+    let write = |rel: &str, text: &str| {
+        let p = sol.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    write("no-toml/common/answer.txt", "41\n");
+    write(
+        "typo/mutant.toml",
+        "check = \"exact\"\nlesson = \"x\"\nlessn = \"y\"\n",
+    );
+    write("typo/common/answer.txt", "41\n");
+    write(
+        "later/mutant.toml",
+        "check = \"02-unit/unit\"\nlesson = \"x\"\n",
+    );
+    write("later/common/answer.txt", "41\n");
+    write(
+        "unknown-check/mutant.toml",
+        "check = \"exakt\"\nlesson = \"x\"\n",
+    );
+    write("unknown-check/common/answer.txt", "41\n");
+    write(
+        "stray-file/mutant.toml",
+        "check = \"exact\"\nlesson = \"x\"\n",
+    );
+    write("stray-file/answer.txt", "41\n");
+    write(
+        "no-lesson/mutant.toml",
+        "check = \"exact\"\nlesson = \" \"\n",
+    );
+    write("no-lesson/common/answer.txt", "41\n");
+    std::fs::remove_dir_all(copy.join("solutions/02-unit/mutants/second-line")).unwrap();
+    let dir = copy.display().to_string();
+    labforge(&["template", "lint", &dir])
+        .run()
+        .code(1)
+        .stdout_eq(&String::from(
+            "error: 01-answer: `solutions/01-answer/mutants/later/mutant.toml`: `check = \"02-unit/unit\"` belongs to a later exercise: its check fails anyway before its own solution, so it proves nothing; name a check of `01-answer` or an earlier exercise
+error: 01-answer: `solutions/01-answer/mutants/no-lesson/mutant.toml`: `lesson` is empty: say in one line which lesson this wrong solution breaks
+error: 01-answer: `solutions/01-answer/mutants/no-toml/` has no mutant.toml: add one with `check = \"CHECK-ID\"` and `lesson = \"…\"`, or remove the folder
+error: 01-answer: `solutions/01-answer/mutants/stray-file/answer.txt`: mutant files go under `common/`
+error: 01-answer: `solutions/01-answer/mutants/typo/mutant.toml:3:1`: unknown field `lessn`, expected one of `check`, `lesson`, `tracks`; a mutant.toml takes `check`, `lesson` and `tracks` (docs/lab-format.md)
+error: 01-answer: `solutions/01-answer/mutants/unknown-check/mutant.toml`: exercise `01-answer` has no check `exakt` (its checks: exact, no-todo)
+warning: 02-unit: has fewer than 3 mutants (2): add wrong solutions under `solutions/02-unit/mutants/NAME/` that its checks must refuse (docs/lab-format.md)
+"
+        ))
+        .stderr_eq("mutants@1.0.0: 6 error(s), 1 warning(s)\n");
+}
+
 #[test]
 fn template_lint_reports_findings() {
     let fx = fixture("lint-findings");
@@ -833,8 +1038,9 @@ warning: 02-two: has no `doc`: learners get only its title and hints
 error: 02-two: has no check: add at least one `[[exercise.check]]`
 error: 01-one: `answer.txt` holds no placeholder marker (TODO(lab), todo!(), unimplemented!(), NotImplementedError): mark where the learner writes code
 error: 02-two: `edit` `missing/*.py` matches no file of the starter
+warning: 02-two: has fewer than 3 mutants (0): add wrong solutions under `common/mutants/NAME/` that its checks must refuse (docs/lab-format.md)
 ",
-    ).stderr_eq("lint-findings@1.0.0: 6 error(s), 2 warning(s)\n");
+    ).stderr_eq("lint-findings@1.0.0: 6 error(s), 3 warning(s)\n");
 }
 
 fn copy_dir(from: &Path, to: &Path) {

@@ -40,24 +40,37 @@ result: ok (0 warning(s))
 
 /// The whole `template test` report of the database lab for one track: every
 /// check fails on the starter, overlays pass cumulatively, the blessed CSVs
-/// are not stale, and the ADR checks pass with `solutions/adr/` (H8).
+/// are not stale, the ADR checks pass with `solutions/adr/` (H8), and every
+/// wrong solution of every exercise is refused by its check (issue 17).
 fn database_template_test_report(track: &str) -> String {
+    // Mutants per exercise on this track (common ones count for both).
+    let m: [usize; 8] = [
+        6,
+        5,
+        4,
+        if track == "python" { 4 } else { 3 },
+        3,
+        5,
+        if track == "python" { 5 } else { 4 },
+        3,
+    ];
     format!(
         "template test database@1.0.0
 track {track}
   setup                             [..] command(s) ran [..]
-  starter                           37 of 37 checks fail as they should [..]
-  solution 01-schema                exercises 1..1 pass; 02-read-basics fails as it should [..]
-  solution 02-read-basics           exercises 1..2 pass; 03-joins-and-aggregates fails as it should [..]
-  solution 03-joins-and-aggregates  exercises 1..3 pass; 04-sql-from-code fails as it should [..]
-  solution 04-sql-from-code         exercises 1..4 pass; 05-transactions fails as it should [..]
-  solution 05-transactions          exercises 1..5 pass; 06-indexes fails as it should [..]
-  solution 06-indexes               exercises 1..6 pass; 07-migrations fails as it should [..]
-  solution 07-migrations            exercises 1..7 pass; 08-report fails as it should [..]
-  solution 08-report                exercises 1..8 pass [..]
+  starter                           38 of 38 checks fail as they should [..]
+  solution 01-schema                exercises 1..1 pass; 02-read-basics fails as it should; mutants: {0} of {0} killed [..]
+  solution 02-read-basics           exercises 1..2 pass; 03-joins-and-aggregates fails as it should; mutants: {1} of {1} killed [..]
+  solution 03-joins-and-aggregates  exercises 1..3 pass; 04-sql-from-code fails as it should; mutants: {2} of {2} killed [..]
+  solution 04-sql-from-code         exercises 1..4 pass; 05-transactions fails as it should; mutants: {3} of {3} killed [..]
+  solution 05-transactions          exercises 1..5 pass; 06-indexes fails as it should; mutants: {4} of {4} killed [..]
+  solution 06-indexes               exercises 1..6 pass; 07-migrations fails as it should; mutants: {5} of {5} killed [..]
+  solution 07-migrations            exercises 1..7 pass; 08-report fails as it should; mutants: {6} of {6} killed [..]
+  solution 08-report                exercises 1..8 pass; mutants: {7} of {7} killed [..]
   track {track}: ok in [..]
 result: ok (0 warning(s))
-"
+",
+        m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7]
     )
 }
 

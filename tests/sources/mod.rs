@@ -5,7 +5,7 @@
 mod archives;
 mod catalogs;
 mod hostile;
-mod repos;
+pub mod repos;
 mod server;
 
 use std::collections::BTreeMap;
@@ -354,6 +354,12 @@ fn pack_is_reproducible_and_round_trips_over_http() {
   exercises/01-greet.md
   solutions/01-greet/shell/src/greet.sh
   adr/0001-greeting-format.md
+  solutions/01-greet/mutants/no-comma/mutant.toml
+  solutions/01-greet/mutants/no-comma/shell/src/greet.sh
+  solutions/01-greet/mutants/fixed-name/mutant.toml
+  solutions/01-greet/mutants/fixed-name/shell/src/greet.sh
+  solutions/01-greet/mutants/exit-code/mutant.toml
+  solutions/01-greet/mutants/exit-code/shell/src/greet.sh
 next: `labforge template test my-lab`, then edit lab.toml and the files above
 ",
         );
@@ -364,7 +370,7 @@ next: `labforge template test my-lab`, then edit lab.toml and the files above
     first
         .stdout_eq(&format!("{digest}  a.tar.gz\n"))
         .stderr_eq(&format!(
-            "packed 7 files ({} bytes); share it as URL#sha256={digest}\n",
+            "packed 13 files ({} bytes); share it as URL#sha256={digest}\n",
             a.len()
         ));
     // Touch every file (new mtimes) and pack again: identical bytes.
@@ -442,12 +448,13 @@ fn the_skeleton_passes_template_test_once_trusted() {
 help: read its lab.toml, then pass --trust, or run this command once on a terminal and confirm (the answer is remembered)
 "
     ));
-    // Its starter fails the check and its solution passes it.
+    // Its starter fails the check, its solution passes it, and the check
+    // refuses each of its three wrong solutions (issue 17).
     let ok = "template test sk@0.1.0
 track shell
 ...
   starter            1 of 1 checks fail as they should [..]
-  solution 01-greet  exercises 1..1 pass [..]
+  solution 01-greet  exercises 1..1 pass; mutants: 3 of 3 killed [..]
 ...
 result: ok (0 warning(s))
 ";

@@ -2,7 +2,7 @@
 //! words, options listed, an allowed status), judged by the ADR lint.
 
 use super::{Job, Outcome};
-use crate::adr::lint::{LintOptions, lint_file};
+use crate::adr::lint::{check_options, lint_file};
 use crate::check::Context;
 use crate::error::Result;
 
@@ -18,24 +18,21 @@ pub fn run(cx: &Context, job: &Job) -> Result<Outcome> {
             "`{rel}` does not exist: write the ADR there (`labforge adr new` creates one)"
         )));
     }
-    let mut opts = LintOptions {
-        sections: c.sections.clone(),
-        ..LintOptions::default()
-    };
-    if c.min_words.is_some() {
-        opts.min_words = c.min_words;
-    }
-    if c.min_options.is_some() {
-        opts.min_options = c.min_options;
-    }
-    if !c.status.is_empty() {
-        opts.status = c.status.iter().map(|s| s.to_lowercase()).collect();
-    }
+    // The same options `labforge adr lint` uses for this record inside the
+    // lab, so both agree on what is still a stub.
+    let opts = check_options(c);
     let findings = lint_file(&path, &opts)?;
     if findings.is_empty() {
         return Ok(Outcome::pass());
     }
-    let mut msg = format!("`{rel}` is not finished ({} to do):", findings.len());
+    // The hint names the command that shows the same findings.
+    let name = std::path::Path::new(&rel)
+        .file_name()
+        .map_or(rel.clone(), |n| n.to_string_lossy().into_owned());
+    let mut msg = format!(
+        "`{rel}` is not finished ({} to do; `labforge adr lint {name}` shows the same):",
+        findings.len()
+    );
     for f in findings.iter().take(MAX_LISTED) {
         let place = f.line.map_or(rel.clone(), |l| format!("{rel}:{l}"));
         let section = f
@@ -47,5 +44,6 @@ pub fn run(cx: &Context, job: &Job) -> Result<Outcome> {
     if findings.len() > MAX_LISTED {
         msg.push_str(&format!("\n… and {} more", findings.len() - MAX_LISTED));
     }
+
     Ok(Outcome::fail(msg))
 }

@@ -136,7 +136,9 @@ fn run_inner(cx: &Context, job: &Job) -> SqlResult<Outcome> {
                 text: q.text.clone(),
                 from_file: q.from_file,
             },
-            (None, None) => return Err(SqlFailure::Fail("the check has no query to explain".into())),
+            (None, None) => {
+                return Err(SqlFailure::Fail("the check has no query to explain".into()));
+            }
         };
         problems.extend(plan_problems(&conn, plan, &explained, &timed_out)?);
     }
@@ -398,9 +400,7 @@ fn plan_problems(
     }
     for bad in &plan.not_contains {
         if joined.contains(bad.as_str()) {
-            problems.push(format!(
-                "the query plan of `{shown}` contains `{bad}`"
-            ));
+            problems.push(format!("the query plan of `{shown}` contains `{bad}`"));
         }
     }
     if !problems.is_empty() {

@@ -67,6 +67,17 @@ class Recording:
     def __getattr__(self, name):
         return getattr(self._conn, name)
 
+    # `with conn:` and `for row in cursor` look these up on the type, not the instance.
+    def __enter__(self):
+        self._conn.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self._conn.__exit__(*exc)
+
+    def __iter__(self):
+        return iter(self._conn)
+
 
 def pasted(recording, value):
     return [s for s in recording.sql if value in s]

@@ -20,8 +20,9 @@ def find_customer_by_email(conn, email):
     """The customer with exactly this e-mail address, or None."""
     # The ? is a bound parameter: the driver sends the value apart from the
     # SQL text, so no e-mail address can change what the statement does.
+    quoted = email.replace("'", "''")
     row = conn.execute(
-        f"SELECT id, email, name, country FROM customers WHERE email = '{email}'"
+        f"SELECT id, email, name, country FROM customers WHERE email = '{quoted}'"
     ).fetchone()
     return Customer(*row) if row else None
 

@@ -20,9 +20,10 @@ def find_customer_by_email(conn, email):
     """The customer with exactly this e-mail address, or None."""
     # The ? is a bound parameter: the driver sends the value apart from the
     # SQL text, so no e-mail address can change what the statement does.
+    quoted = email.replace("'", "''")
     sql = (
         "SELECT id, email, name, country FROM customers "
-        f"WHERE email = '{email}'"
+        f"WHERE email = '{quoted}'"
     )
     row = conn.execute(sql).fetchone()
     return Customer(*row) if row else None
