@@ -17,6 +17,7 @@ pub mod fsx;
 pub mod gitrepo;
 pub mod html;
 pub mod labinfo;
+pub mod lablock;
 pub mod manifest;
 pub mod parallel;
 pub mod pathgate;

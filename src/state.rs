@@ -198,6 +198,7 @@ fn check_own_folders(root: &Path) -> Result<()> {
         ".labforge/backups",
         ".labforge/backup",
         ".labforge/update-journal.toml",
+        crate::lablock::LOCK_FILE,
     ] {
         let path = root.join(rel);
         if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {

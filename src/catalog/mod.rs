@@ -390,6 +390,38 @@ pub fn catalog_summaries() -> Result<Vec<crate::labinfo::LabSummary>> {
     Ok(out)
 }
 
+/// A lab generated from a catalog records the source the catalog resolved
+/// it to (a git source pinned at the catalog's commit), so that the lab
+/// works without the catalog. `update` follows the catalog instead: when a
+/// registered catalog lists `source` (the same repository and folder, at
+/// any commit), that catalog is fetched again and the entry's new source
+/// returned (None when no catalog lists it).
+pub fn follow(source: &str) -> Result<Option<SourceSpec>> {
+    // The commit a git source is pinned at is the catalog's at the time;
+    // the repository and folder say which entry it was.
+    let place = |spec: SourceSpec| match spec {
+        SourceSpec::Git { url, subfolder, .. } => SourceSpec::Git {
+            url,
+            reference: None,
+            subfolder,
+        }
+        .to_string(),
+        other => other.to_string(),
+    };
+    let wanted = place(SourceSpec::parse(source)?);
+    let found = catalogs()?.into_iter().find_map(|(name, reg, cat)| {
+        cat.lab
+            .iter()
+            .find(|e| place(lab_source(&reg, e.get_ref())) == wanted)
+            .map(|e| (name.clone(), e.get_ref().id.get_ref().clone()))
+    });
+    let Some((catalog, lab)) = found else {
+        return Ok(None);
+    };
+    update(Some(&catalog))?;
+    resolve(&catalog, &lab).map(Some)
+}
+
 /// The source of `CATALOG/LAB`.
 pub fn resolve(catalog: &str, lab: &str) -> Result<SourceSpec> {
     let all = catalogs()?;

@@ -21,24 +21,46 @@ pub struct Session {
     pub root: PathBuf,
     pub state: State,
     pub lab: Lab,
+    /// Held by commands that write the lab (see [`crate::lablock`]).
+    pub lock: Option<crate::lablock::LabLock>,
 }
 
 impl Session {
     /// Opens the lab that holds the current folder. With `run_commands`, the
     /// lab's source must be trusted first (built-in labs always are).
     pub fn open(run_commands: bool, trust: bool) -> Result<Session> {
+        Self::open_with(run_commands, trust, None)
+    }
+
+    /// Opens the lab for `command`, which writes it: the lab's lock is taken
+    /// before its state is read, and held until the session is dropped.
+    pub fn open_to_write(run_commands: bool, trust: bool, command: &str) -> Result<Session> {
+        Self::open_with(run_commands, trust, Some(command))
+    }
+
+    fn open_with(run_commands: bool, trust: bool, writer: Option<&str>) -> Result<Session> {
         let cwd = std::env::current_dir()
             .map_err(|e| Error::new(format!("could not read the current folder: {e}")))?;
         let root = State::find_root(&cwd)?;
+        let lock = match writer {
+            Some(command) => Some(crate::lablock::acquire(&root, command)?),
+            None => None,
+        };
         let state = State::load(&root)?;
-        if run_commands {
-            crate::trust::ensure_trusted(&state.source, trust)?;
-        }
         let lab = source::load(&state.source, &FetchOptions { offline: true, ..FetchOptions::default() }).map_err(|e| {
             let msg = format!("could not load the template of this lab (`{}`): {}", state.source, e.message);
             Error::new(msg).with_help("the lab's checks and hints come from its template; restore it at that place, or run `labforge update` with a reachable source")
         })?;
-        Ok(Session { root, state, lab })
+        // Trust is for the content that will run: the template just loaded.
+        if run_commands {
+            crate::trust::ensure_trusted(&crate::trust::Subject::of(&lab.origin), trust)?;
+        }
+        Ok(Session {
+            root,
+            state,
+            lab,
+            lock,
+        })
     }
 
     pub fn track(&self) -> Option<&str> {

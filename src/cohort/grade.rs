@@ -199,7 +199,7 @@ pub fn grade(dir: &Path, cohort: &Cohort, opts: &GradeOptions) -> Result<Grades>
     if let Some(ci) = &opts.from_ci {
         return from_ci(dir, cohort, &lab, ci, opts);
     }
-    crate::trust::ensure_trusted(&source, opts.trust)?;
+    crate::trust::ensure_trusted(&crate::trust::Subject::of(&lab.origin), opts.trust)?;
     consent(cohort.learners.len(), opts.trust)?;
     let exercises = exercise_ids(&lab, opts.exercise.as_deref())?;
     let synced: BTreeMap<String, sync::Synced> = sync::last(dir)

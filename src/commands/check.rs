@@ -74,7 +74,7 @@ pub struct RestoreArgs {
 }
 
 pub fn setup(a: SetupArgs) -> Result<Status> {
-    let s = Session::open(true, a.trust)?;
+    let s = Session::open_to_write(true, a.trust, "setup")?;
     let cx = Context::new(&s.lab, &s.root, s.track());
     cx.check_track_needs()?;
     let track = s.track().unwrap_or("-").to_string();
@@ -117,7 +117,7 @@ pub fn check(a: CheckArgs) -> Result<Status> {
 }
 
 fn check_once(a: &CheckArgs) -> Result<Status> {
-    let mut s = Session::open(true, a.trust)?;
+    let mut s = Session::open_to_write(true, a.trust, "check")?;
     if s.lab.manifest.exercise.is_empty() {
         eprintln!(
             "{} has no exercises: there is nothing to check",
@@ -158,7 +158,7 @@ fn check_once(a: &CheckArgs) -> Result<Status> {
 }
 
 pub fn hint(a: HintArgs) -> Result<Status> {
-    let mut s = Session::open(false, false)?;
+    let mut s = Session::open_to_write(false, false, "hint")?;
     let ex = s.exercise(a.exercise.as_deref())?.clone();
     let cx = Context::new(&s.lab, &s.root, s.track());
     let hints: Vec<String> = ex.hints.iter().map(|h| cx.expand(h)).collect();
@@ -176,7 +176,7 @@ pub fn hint(a: HintArgs) -> Result<Status> {
 }
 
 pub fn next(_a: NextArgs) -> Result<Status> {
-    let mut s = Session::open(false, false)?;
+    let mut s = Session::open_to_write(false, false, "next")?;
     let current = s.exercise(None)?.id().to_string();
     let m = s.lab.manifest.clone();
     if !s.state.done.contains_key(&current) {
@@ -230,7 +230,7 @@ pub fn status(a: StatusArgs) -> Result<Status> {
 }
 
 pub fn reset(a: ResetArgs) -> Result<Status> {
-    let mut s = Session::open(false, false)?;
+    let mut s = Session::open_to_write(false, false, "reset")?;
     let ex = s.exercise(Some(&a.exercise))?.clone();
     let cx = Context::new(&s.lab, &s.root, s.track());
     let globs: Vec<String> = ex.edit.iter().map(|g| cx.expand(g)).collect();
@@ -289,7 +289,7 @@ pub fn solution(a: SolutionArgs) -> Result<Status> {
 }
 
 pub fn restore(a: RestoreArgs) -> Result<Status> {
-    let s = Session::open(false, false)?;
+    let s = Session::open_to_write(false, false, "restore")?;
     let paths = if a.what == "tests" {
         tamper::edited_template_files(&s.root, &s.state)
     } else {

@@ -43,8 +43,8 @@ pub struct NewArgs {
     /// Fetch remote sources again even when cached
     #[arg(long)]
     pub refresh: bool,
-    /// Run commands of a lab that is not built in without asking
-    #[arg(long)]
+    /// Trust this lab's commands now, so `setup` and `check` run them without asking (remembered for this source at exactly this commit or archive)
+    #[arg(long, conflicts_with = "dry_run")]
     pub trust: bool,
 }
 
@@ -75,6 +75,9 @@ pub fn run(args: NewArgs) -> Result<Status> {
         dry_run: args.dry_run,
     };
     let generated = scaffold::generate(&lab, &opts)?;
+    if args.trust && !args.dry_run {
+        crate::trust::record(&crate::trust::Subject::of(&lab.origin))?;
+    }
     if args.dry_run {
         print_plan(&generated)?;
     } else {

@@ -138,7 +138,7 @@ fn lint(args: LintArgs) -> Result<Status> {
 /// `template test LAB [--track T] [--bless] [--keep] [--json]` (H2: self-test).
 fn test(args: TestArgs) -> Result<Status> {
     let lab = crate::source::load(&args.lab, &crate::source::FetchOptions::default())?;
-    crate::trust::ensure_trusted(&lab.origin.source_string(), args.trust)?;
+    crate::trust::ensure_trusted(&crate::trust::Subject::of(&lab.origin), args.trust)?;
     let opts = crate::selftest::Options {
         track: args.track,
         bless: args.bless,

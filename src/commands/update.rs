@@ -17,7 +17,7 @@ pub struct UpdateArgs {
     #[arg(long)]
     pub dry_run: bool,
     /// Exit 1 when a newer version exists, 0 when current
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["dry_run", "to", "set", "allow_dirty", "restore_deleted"])]
     pub check: bool,
     /// Print JSON on stdout
     #[arg(long)]
@@ -26,10 +26,10 @@ pub struct UpdateArgs {
     #[arg(long)]
     pub allow_dirty: bool,
     /// Finish an update after resolving its conflicts
-    #[arg(long = "continue")]
+    #[arg(long = "continue", conflicts_with_all = ["dry_run", "check", "to", "set", "restore_deleted", "offline"])]
     pub continue_: bool,
     /// Restore the lab to how it was before the last update
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["dry_run", "check", "continue_", "to", "set", "restore_deleted", "offline", "allow_dirty"])]
     pub undo: bool,
     /// Bring back files you deleted that the new version changed
     #[arg(long)]

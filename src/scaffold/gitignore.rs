@@ -28,6 +28,7 @@ fn gitignore_lines(
             ".labforge/backup/",
             ".labforge/backups/",
             ".labforge/update-journal.toml",
+            ".labforge/lock",
             // what `labforge adr site` writes by default
             "/adr-site/",
         ]

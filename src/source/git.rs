@@ -4,15 +4,25 @@
 //! from git's credential helpers (https) and ssh-agent (ssh). The ref asked
 //! for is recorded with the commit it resolved to, so the cache answers
 //! `--offline` and later runs without the network.
+//!
+//! A fetch runs on a worker thread under a wall-clock deadline
+//! (`LABFORGE_GIT_TIMEOUT`, default 300 s) and the download size cap
+//! (`LABFORGE_MAX_DOWNLOAD`): the transfer-progress callback aborts a fetch
+//! past either, and a server that sends nothing at all is given up on when
+//! the deadline passes (libgit2 has no timeout of its own that safe code can
+//! set). A repository created for a fetch that failed is removed again.
 
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
 
 use git2::{CredentialType, FetchOptions as GitFetchOptions, Oid, RemoteCallbacks, Repository};
 use serde::{Deserialize, Serialize};
 
 use super::FetchOptions;
+use super::gitwatch::{Stop, Watch};
 use crate::cache;
 use crate::error::{Error, Result};
 use crate::fsx;
@@ -47,6 +57,7 @@ pub fn load(
     let repo_dir = base.join(&key);
     let meta_path = base.join(format!("{key}.toml"));
     let _lock = cache::Lock::acquire(&base.join(format!("{key}.lock")))?;
+    let cap = cache::max_download()?;
     let ref_key = reference.unwrap_or("HEAD").to_string();
     let mut meta = read_meta(&meta_path, url)?;
     // A full commit id needs no record: if the commit is here, it is the one.
@@ -56,7 +67,7 @@ pub fn load(
     if !opts.refresh
         && let Some(commit) = meta.refs.get(&ref_key).or(full_commit.as_ref())
         && let Ok(repo) = Repository::open_bare(&repo_dir)
-        && let Ok(tree) = tree_at(&repo, commit, subfolder, shown)
+        && let Ok(tree) = tree_at(&repo, commit, subfolder, shown, cap)
     {
         return Ok(Fetched {
             commit: commit.clone(),
@@ -66,18 +77,15 @@ pub fn load(
     if opts.offline {
         return Err(cache::not_cached(shown));
     }
-    let repo = match Repository::open_bare(&repo_dir) {
-        Ok(r) => r,
-        Err(_) => Repository::init_bare(&repo_dir)
-            .map_err(|e| git_error(shown, "create a cache repository for", &e))?,
-    };
-    let commit = fetch(&repo, url, reference, shown)?;
+    let commit = fetch_guarded(&repo_dir, url, reference, shown)?;
+    let repo = Repository::open_bare(&repo_dir)
+        .map_err(|e| git_error(shown, "open the cache repository of", &e))?;
     meta.refs.insert(ref_key, commit.clone());
     let text = toml::to_string(&meta)
         .map_err(|e| Error::new(format!("could not write the cache record: {e}")))?;
     fsx::write_atomic(&meta_path, text)?;
-    let tree =
-        tree_at(&repo, &commit, subfolder, shown).map_err(|e| git_error(shown, "read", &e))??;
+    let tree = tree_at(&repo, &commit, subfolder, shown, cap)
+        .map_err(|e| git_error(shown, "read", &e))??;
     Ok(Fetched { commit, tree })
 }
 
@@ -96,7 +104,58 @@ fn read_meta(path: &Path, url: &str) -> Result<Meta> {
     }))
 }
 
-fn callbacks<'a>(bar: Option<indicatif::ProgressBar>) -> RemoteCallbacks<'a> {
+/// Fetches on a worker thread and waits at most until the deadline (plus a
+/// moment for the callbacks to stop it cleanly). A repository this fetch
+/// created is removed when it fails.
+fn fetch_guarded(
+    repo_dir: &Path,
+    url: &str,
+    reference: Option<&str>,
+    shown: &str,
+) -> Result<String> {
+    let watch = Arc::new(Watch::from_env()?);
+    let fresh = Repository::open_bare(repo_dir).is_err();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (dir, url_owned, reference_owned, shown_owned) = (
+        repo_dir.to_path_buf(),
+        url.to_string(),
+        reference.map(str::to_string),
+        shown.to_string(),
+    );
+    let thread_watch = watch.clone();
+    std::thread::spawn(move || {
+        let result = (|| {
+            let repo = match Repository::open_bare(&dir) {
+                Ok(r) => r,
+                Err(_) => Repository::init_bare(&dir)
+                    .map_err(|e| git_error(&shown_owned, "create a cache repository for", &e))?,
+            };
+            fetch(
+                &repo,
+                &url_owned,
+                reference_owned.as_deref(),
+                &shown_owned,
+                &thread_watch,
+            )
+        })();
+        let _ = tx.send(result);
+    });
+    let result = match rx.recv_timeout(watch.deadline + Duration::from_secs(1)) {
+        Ok(r) => r.map_err(|e| match watch.stopped() {
+            Some(stop) => watch.error(stop, shown),
+            None => e,
+        }),
+        // The worker is stuck in a read that libgit2 will not give up: the
+        // process leaves it behind when it exits.
+        Err(_) => Err(watch.error(watch.stopped().unwrap_or(Stop::TooSlow), shown)),
+    };
+    if result.is_err() && fresh {
+        let _ = std::fs::remove_dir_all(repo_dir);
+    }
+    result
+}
+
+fn callbacks<'a>(bar: Option<indicatif::ProgressBar>, watch: Arc<Watch>) -> RemoteCallbacks<'a> {
     let mut cb = RemoteCallbacks::new();
     let mut tries = 0;
     cb.credentials(move |url, username, allowed| {
@@ -118,13 +177,15 @@ fn callbacks<'a>(bar: Option<indicatif::ProgressBar>) -> RemoteCallbacks<'a> {
         }
         git2::Cred::default()
     });
-    if let Some(bar) = bar {
-        cb.transfer_progress(move |p| {
+    let side = watch.clone();
+    cb.sideband_progress(move |_| side.allows(0));
+    cb.transfer_progress(move |p| {
+        if let Some(bar) = &bar {
             bar.set_length(p.total_objects() as u64);
             bar.set_position(p.received_objects() as u64);
-            true
-        });
-    }
+        }
+        watch.allows(p.received_bytes() as u64)
+    });
     cb
 }
 
@@ -150,13 +211,27 @@ fn progress_bar(shown: &str) -> Option<indicatif::ProgressBar> {
 
 /// Lists the remote's refs, picks the one asked for, fetches it and returns
 /// the commit id.
-fn fetch(repo: &Repository, url: &str, reference: Option<&str>, shown: &str) -> Result<String> {
+fn fetch(
+    repo: &Repository,
+    url: &str,
+    reference: Option<&str>,
+    shown: &str,
+    watch: &Arc<Watch>,
+) -> Result<String> {
     let mut remote = repo
         .remote_anonymous(url)
         .map_err(|e| git_error(shown, "open", &e))?;
-    let heads = list_refs(&mut remote, shown)?;
+    let heads = list_refs(&mut remote, shown, watch)?;
     let bar = progress_bar(shown);
-    let result = fetch_wanted(repo, &mut remote, reference, &heads, bar.clone(), shown);
+    let result = fetch_wanted(
+        repo,
+        &mut remote,
+        reference,
+        &heads,
+        bar.clone(),
+        shown,
+        watch,
+    );
     if let Some(b) = bar {
         b.finish_and_clear();
     }
@@ -164,11 +239,15 @@ fn fetch(repo: &Repository, url: &str, reference: Option<&str>, shown: &str) -> 
 }
 
 /// The refs the remote advertises, with the objects they point at.
-fn list_refs(remote: &mut git2::Remote, shown: &str) -> Result<Vec<(String, Oid)>> {
+fn list_refs(
+    remote: &mut git2::Remote,
+    shown: &str,
+    watch: &Arc<Watch>,
+) -> Result<Vec<(String, Oid)>> {
     let conn = remote
         .connect_auth(
             git2::Direction::Fetch,
-            Some(callbacks(None)),
+            Some(callbacks(None, watch.clone())),
             Some(auto_proxy()),
         )
         .map_err(|e| git_error(shown, "connect to", &e))?;
@@ -218,10 +297,11 @@ fn fetch_wanted(
     heads: &[(String, Oid)],
     bar: Option<indicatif::ProgressBar>,
     shown: &str,
+    watch: &Arc<Watch>,
 ) -> Result<String> {
     if let Some((name, oid)) = advertised(heads, reference) {
         let spec = format!("+{name}:refs/labforge/fetched");
-        fetch_refspecs(repo, remote, &[spec], 1, bar, shown)?;
+        fetch_refspecs(repo, remote, &[spec], 1, bar, shown, watch)?;
         return peel(repo, *oid, shown);
     }
     match reference.filter(|r| is_commit_like(r)) {
@@ -232,7 +312,7 @@ fn fetch_wanted(
                 "+refs/tags/*:refs/tags/*".to_string(),
             ];
             let depth = if repo.is_shallow() { i32::MAX } else { 0 };
-            fetch_refspecs(repo, remote, &specs, depth, bar, shown)?;
+            fetch_refspecs(repo, remote, &specs, depth, bar, shown, watch)?;
             repo.revparse_single(r)
                 .and_then(|o| o.peel_to_commit())
                 .map(|c| c.id().to_string())
@@ -249,10 +329,11 @@ fn fetch_refspecs(
     depth: i32,
     bar: Option<indicatif::ProgressBar>,
     shown: &str,
+    watch: &Arc<Watch>,
 ) -> Result<()> {
     let run = |depth: i32, remote: &mut git2::Remote| {
         let mut fo = GitFetchOptions::new();
-        fo.remote_callbacks(callbacks(bar.clone()));
+        fo.remote_callbacks(callbacks(bar.clone(), watch.clone()));
         fo.download_tags(git2::AutotagOption::None);
         fo.proxy_options(auto_proxy());
         if depth != 0 {
@@ -314,6 +395,7 @@ fn tree_at(
     commit: &str,
     subfolder: Option<&str>,
     shown: &str,
+    cap: u64,
 ) -> std::result::Result<Result<TemplateTree>, git2::Error> {
     let commit_obj = repo.find_commit(Oid::from_str(commit)?)?;
     let mut tree = commit_obj.tree()?;
@@ -337,24 +419,53 @@ fn tree_at(
             }
         }
     }
-    files_of(repo, &tree, shown)
+    files_of(repo, &tree, shown, cap)
 }
 
-/// Every file and symlink under `tree`; a symlink pointing outside is the
-/// user's problem (the inner error).
+/// Every file and symlink under `tree`; a symlink pointing outside, or
+/// files adding up to more than `cap` bytes, are the user's problem (the
+/// inner error). Sizes are read from object headers before any blob is
+/// inflated, so a small pack holding a huge blob is refused unread.
 fn files_of(
     repo: &Repository,
     tree: &git2::Tree,
     shown: &str,
+    cap: u64,
 ) -> std::result::Result<Result<TemplateTree>, git2::Error> {
+    let odb = repo.odb()?;
     let mut entries = BTreeMap::new();
     let mut problem: Option<Error> = None;
+    let mut total: u64 = 0;
     tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
         let name = entry.name().unwrap_or("");
         if IGNORED_NAMES.contains(&name) {
             return git2::TreeWalkResult::Skip;
         }
         let key = format!("{dir}{name}");
+        if matches!(entry.filemode(), 0o100644 | 0o100755 | 0o100664 | 0o120000) {
+            total += odb.read_header(entry.id()).map(|(n, _)| n as u64).unwrap_or(0);
+            let too_many = entries.len() as u64 >= super::archive::MAX_ENTRIES;
+            if total > cap || too_many {
+                let (why, help) = if too_many {
+                    (
+                        format!(
+                            "it has more than {} files (the limit for a lab template)",
+                            super::archive::MAX_ENTRIES
+                        ),
+                        "point `//SUBFOLDER` at the folder that holds lab.toml",
+                    )
+                } else {
+                    (
+                        format!("its files add up to more than {cap} bytes (a decompression bomb?)"),
+                        "raise the cap with LABFORGE_MAX_DOWNLOAD=BYTES only if you trust this repository",
+                    )
+                };
+                problem.get_or_insert(
+                    Error::new(format!("refusing to load `{shown}`: {why}")).with_help(help),
+                );
+                return git2::TreeWalkResult::Abort;
+            }
+        }
         let blob = || {
             entry
                 .to_object(repo)

@@ -4,6 +4,7 @@
 
 pub mod archive;
 pub mod git;
+mod gitwatch;
 pub mod http;
 pub mod spec;
 
@@ -208,25 +209,36 @@ fn load_archive(
         && let Some(digest) = &cached_digest
     {
         let path = base.join(format!("{digest}.{}", kind.extension()));
-        if let Ok(bytes) = std::fs::read(&path)
-            && hex::encode(Sha256::digest(&bytes)) == *digest
+        if let Ok(mut file) = std::fs::File::open(&path)
+            && file_digest(&mut file).is_ok_and(|d| d == *digest)
         {
-            return Ok((archive::unpack(&bytes, kind, shown, cap)?, digest.clone()));
+            let file = rewound(file, &path)?;
+            return Ok((archive::unpack(file, kind, shown, cap)?, digest.clone()));
         }
     }
     if opts.offline {
         return Err(cache::not_cached(shown));
     }
-    let bytes = http::download(url, cap).map_err(|e| name_source(e, shown, url))?;
-    let digest = hex::encode(Sha256::digest(&bytes));
+    // Downloaded into a temporary file beside the cache entries: it becomes
+    // one (a rename) only once verified and unpacked; otherwise it is removed.
+    let tmp_dir = cache::cache_subdir("tmp")?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix("download-")
+        .tempfile_in(&tmp_dir)
+        .map_err(|e| Error::io("create a temporary file in", &tmp_dir, e))?;
+    http::download_to(url, cap, tmp.as_file_mut()).map_err(|e| name_source(e, shown, url))?;
+    let digest = file_digest(tmp.as_file_mut()).map_err(|e| Error::io("read", tmp.path(), e))?;
     if let Some(p) = pin
         && p != digest
     {
         return Err(Error::new(format!("the archive `{url}` does not match its pin: expected sha256 {p}, got {digest}"))
             .with_help("the archive changed or was tampered with; nothing was cached. If its author published a new version, update the `#sha256=` pin"));
     }
-    let tree = archive::unpack(&bytes, kind, shown, cap)?;
-    fsx::write_atomic(&base.join(format!("{digest}.{}", kind.extension())), &bytes)?;
+    let file = tmp.reopen().map_err(|e| Error::io("read", tmp.path(), e))?;
+    let tree = archive::unpack(std::io::BufReader::new(file), kind, shown, cap)?;
+    let dest = base.join(format!("{digest}.{}", kind.extension()));
+    tmp.persist(&dest)
+        .map_err(|e| Error::io("store the archive in the cache at", &dest, e.error))?;
     let meta = ArchiveMeta {
         url: url.to_string(),
         sha256: digest.clone(),
@@ -235,6 +247,32 @@ fn load_archive(
         .map_err(|e| Error::new(format!("could not write the cache record: {e}")))?;
     fsx::write_atomic(&meta_path, text)?;
     Ok((tree, digest))
+}
+
+/// The sha256 of a file's bytes, read from its current position.
+fn file_digest(file: &mut std::fs::File) -> std::io::Result<String> {
+    use std::io::Read;
+    use std::io::Seek;
+    file.rewind()?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(hex::encode(hasher.finalize()))
+}
+
+fn rewound(
+    mut file: std::fs::File,
+    path: &std::path::Path,
+) -> Result<std::io::BufReader<std::fs::File>> {
+    use std::io::Seek;
+    file.rewind().map_err(|e| Error::io("read", path, e))?;
+    Ok(std::io::BufReader::new(file))
 }
 
 /// Download errors name the URL; say which source it was when they differ.

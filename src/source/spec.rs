@@ -37,6 +37,20 @@ const ARCHIVE_SCHEMES: &[&str] = &["https", "http", "file"];
 const ARCHIVE_SUFFIXES: &[&str] = &[".tar.gz", ".tgz", ".zip"];
 
 impl SourceSpec {
+    /// True when fetching again may give other content: a git branch, tag
+    /// or default branch, an archive URL without a `#sha256=` pin, or a
+    /// catalog entry. A full commit id and a pin cannot move.
+    pub fn can_move(&self) -> bool {
+        match self {
+            SourceSpec::Builtin(_) | SourceSpec::Local(_) => false,
+            SourceSpec::Git { reference, .. } => !reference
+                .as_deref()
+                .is_some_and(|r| r.len() == 40 && r.chars().all(|c| c.is_ascii_hexdigit())),
+            SourceSpec::Archive { sha256, .. } => sha256.is_none(),
+            SourceSpec::Catalog { .. } => true,
+        }
+    }
+
     /// Classifies what the user typed.
     pub fn parse(text: &str) -> Result<SourceSpec> {
         let text = text.trim();

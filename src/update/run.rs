@@ -11,7 +11,7 @@ use crate::error::{Error, Result, Status};
 use crate::manifest::Owner;
 use crate::render;
 use crate::scaffold;
-use crate::source::{self, FetchOptions};
+use crate::source::{self, FetchOptions, SourceSpec};
 use crate::state::{STATE_FILE, State};
 use crate::template::{Entry, Lab};
 
@@ -29,6 +29,12 @@ pub fn update(
     err: &mut dyn Write,
 ) -> Result<Status> {
     let root = State::find_root(start)?;
+    // `--check` and `--dry-run` only read the lab; everything else writes it.
+    let _lock = if opts.check || opts.dry_run {
+        None
+    } else {
+        Some(crate::lablock::acquire(&root, "update")?)
+    };
     if opts.undo {
         return finish::undo(&root, out, err);
     }
@@ -49,13 +55,7 @@ pub fn update(
     if opts.continue_ {
         return finish::resume(&root, st, out, err);
     }
-    let lab = source::load(
-        &st.source,
-        &FetchOptions {
-            offline: opts.offline,
-            refresh: false,
-        },
-    )?;
+    let lab = latest(&st.source, opts.offline)?;
     if opts.check {
         return check(&st, &lab, opts.json, out);
     }
@@ -114,6 +114,28 @@ pub fn update(
     } else {
         Status::No
     })
+}
+
+/// The newest version of the template at `source`: a source that can move
+/// (a branch, an archive URL without a pin, a catalog entry, whose catalog is
+/// fetched again first) is fetched unless `offline`, as is the catalog that
+/// listed a pinned source; the rest comes from the cache as usual.
+fn latest(source: &str, offline: bool) -> Result<Lab> {
+    let mut spec = SourceSpec::parse(source)?;
+    if !offline && let SourceSpec::Catalog { catalog, .. } = &spec {
+        crate::catalog::update(Some(catalog))?;
+    }
+    // A lab from a catalog records the pinned source the catalog gave;
+    // the catalog, fetched again, says where that entry is now.
+    if !offline
+        && matches!(spec, SourceSpec::Git { .. } | SourceSpec::Archive { .. })
+        && !spec.can_move()
+        && let Some(followed) = crate::catalog::follow(source)?
+    {
+        spec = followed;
+    }
+    let refresh = !offline && spec.can_move();
+    source::load_spec(&spec, &FetchOptions { offline, refresh })
 }
 
 /// Checks `--to` and the direction of the update; true when there is

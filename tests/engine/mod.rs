@@ -133,7 +133,7 @@ Next steps:
     );
     assert_eq!(
         read(out.join(".gitignore")),
-        ".venv/\n__pycache__/\n.pytest_cache/\n*.pyc\n*.log\n.labforge/results.json\n.labforge/backup/\n.labforge/backups/\n.labforge/update-journal.toml\n/adr-site/\n"
+        ".venv/\n__pycache__/\n.pytest_cache/\n*.pyc\n*.log\n.labforge/results.json\n.labforge/backup/\n.labforge/backups/\n.labforge/update-journal.toml\n.labforge/lock\n/adr-site/\n"
     );
     assert_eq!(names(tmp.path()), ["out"], "nothing but the lab is written");
 }
@@ -178,7 +178,7 @@ fn copied_files_are_byte_identical_and_hbs_files_are_rendered() {
     );
     assert_eq!(
         read(out.join(".gitignore")),
-        "target/\n.labforge/results.json\n.labforge/backup/\n.labforge/backups/\n.labforge/update-journal.toml\n/adr-site/\n"
+        "target/\n.labforge/results.json\n.labforge/backup/\n.labforge/backups/\n.labforge/update-journal.toml\n.labforge/lock\n/adr-site/\n"
     );
     assert!(
         !out.join("src/hello.py").exists(),
@@ -572,7 +572,7 @@ fn dry_run_prints_the_plan_and_writes_nothing() {
         .stderr_eq("")
         .stdout_eq(
             "      120  .github/workflows/ci.yml
-      148  .gitignore
+      163  .gitignore
        85  README.md
        29  basic_project/__init__.py
        69  docs/adr/0001-choose-a-format.md
@@ -581,7 +581,7 @@ fn dry_run_prints_the_plan_and_writes_nothing() {
        19  run.sh (executable)
        25  src/hello.py
        30  tests/test_x.py
-10 files, 1549 bytes, into out (dry run: nothing written)
+10 files, 1564 bytes, into out (dry run: nothing written)
 ",
         );
     assert!(names(tmp.path()).is_empty());
@@ -756,7 +756,7 @@ fn a_lab_without_tracks_variables_or_exercises_is_a_plain_project_template() {
     );
     assert_eq!(
         read(tmp.path().join("plain/.gitignore")),
-        ".labforge/results.json\n.labforge/backup/\n.labforge/backups/\n.labforge/update-journal.toml\n/adr-site/\n"
+        ".labforge/results.json\n.labforge/backup/\n.labforge/backups/\n.labforge/update-journal.toml\n.labforge/lock\n/adr-site/\n"
     );
 }
 
@@ -1162,7 +1162,7 @@ fn the_first_commit_honours_the_template_gitignore() {
     let out = tmp.path().join("out");
     assert_eq!(
         read(out.join(".gitignore")),
-        "logs/\n.labforge/backup/\n# added by labforge\n.labforge/results.json\n.labforge/backups/\n.labforge/update-journal.toml\n/adr-site/\n"
+        "logs/\n.labforge/backup/\n# added by labforge\n.labforge/results.json\n.labforge/backups/\n.labforge/update-journal.toml\n.labforge/lock\n/adr-site/\n"
     );
     assert_eq!(
         read(out.join("logs/run.log")),

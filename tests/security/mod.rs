@@ -129,8 +129,12 @@ impl World {
     }
     /// Every entry of the lab (files, links as `-> target`), `.labforge/`
     /// and `.git/` included, for before/after comparisons.
+    /// Every entry of the lab but its lock (`.labforge/lock`, which every
+    /// writing command takes, even one that is then refused).
     pub fn lab_entries(&self) -> BTreeMap<String, String> {
-        entries(&self.lab())
+        let mut all = entries(&self.lab());
+        all.remove(".labforge/lock");
+        all
     }
 }
 

@@ -4,7 +4,10 @@
 
 mod archives;
 mod catalogs;
+mod flags;
 mod hostile;
+mod hostile_servers;
+mod limits;
 pub mod repos;
 mod server;
 
@@ -46,9 +49,16 @@ impl Home {
         let run = crate::support::Run::new("script", &["-qec", &cmd, "/dev/null"]).stdin(input);
         self.run_with(run, &[])
     }
+    /// `labforge ARGS` in `dir` (a lab), with this home's folders.
+    pub fn run_in(&self, dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+        self.run_dir(labforge(args), dir, env)
+    }
     fn run_with(&self, run: crate::support::Run, env: &[(&str, &str)]) -> Output {
+        self.run_dir(run, &self.work(), env)
+    }
+    fn run_dir(&self, run: crate::support::Run, dir: &Path, env: &[(&str, &str)]) -> Output {
         let mut run = run
-            .dir(self.work())
+            .dir(dir)
             .env(
                 "LABFORGE_CONFIG_DIR",
                 self.path().join("config").display().to_string(),

@@ -20,6 +20,8 @@ pub enum Reply {
     Hang,
     /// The first `n` requests get 503, then the body.
     FailFirst(usize, Vec<u8>),
+    /// Declares a body of this many bytes, then sends one byte a second.
+    Trickle(u64),
 }
 
 pub struct Server {
@@ -94,6 +96,19 @@ fn serve(stream: TcpStream, routes: &BTreeMap<String, Reply>, log: &Mutex<Vec<St
         Reply::Hang => {
             std::thread::sleep(std::time::Duration::from_secs(30));
             Ok(())
+        }
+        Reply::Trickle(len) => {
+            let head =
+                format!("HTTP/1.1 200 OK\r\nContent-Length: {len}\r\nConnection: close\r\n\r\n");
+            let mut r = out.write_all(head.as_bytes());
+            for _ in 0..len.min(120) {
+                if r.is_err() {
+                    break;
+                }
+                r = out.write_all(b"x").and_then(|_| out.flush());
+                std::thread::sleep(std::time::Duration::from_secs(1));
+            }
+            r
         }
         Reply::Truncated(body) => {
             let head = format!(

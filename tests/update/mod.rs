@@ -91,7 +91,7 @@ impl Fx {
         files(&self.lab())
     }
     /// Every file, `.labforge/state.toml` included, but not labforge's
-    /// object store and backups (which only ever grow).
+    /// object store and backups (which only ever grow) nor the lab's lock.
     pub fn snapshot(&self) -> BTreeMap<String, Vec<u8>> {
         snapshot(&self.lab())
     }
@@ -102,7 +102,11 @@ impl Fx {
 
 pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut t = support::tree(dir);
-    t.retain(|k, _| !k.starts_with(".labforge/objects/") && !k.starts_with(".labforge/backups/"));
+    t.retain(|k, _| {
+        !k.starts_with(".labforge/objects/")
+            && !k.starts_with(".labforge/backups/")
+            && k != ".labforge/lock"
+    });
     t
 }
 

@@ -81,15 +81,18 @@ pub fn render(records: &[SiteRecord]) -> (BTreeMap<String, Vec<u8>>, Vec<String>
         .iter()
         .map(|r| (r.file_name.clone(), r.page.clone()))
         .collect();
-    let rendered: Vec<(String, Vec<String>)> = crate::parallel::map(records, |r| {
+    let rels = relations(records);
+    let indices: Vec<usize> = (0..records.len()).collect();
+    // Markdown and page layout are the CPU-bound part: one page per item,
+    // in parallel, results in order.
+    let rendered: Vec<(String, Vec<String>)> = crate::parallel::map(&indices, |&i| {
         let mut assets = Vec::new();
-        let body = markdown::to_html(&r.body, &pages, &mut assets);
-        (body, assets)
+        let body = markdown::to_html(&records[i].body, &pages, &mut assets);
+        (record_page(records, i, &rels[i], &body), assets)
     });
     let mut files = BTreeMap::new();
     let mut all_assets = Vec::new();
-    for (i, (body, assets)) in rendered.into_iter().enumerate() {
-        let page = record_page(records, i, &body);
+    for (i, (page, assets)) in rendered.into_iter().enumerate() {
         files.insert(records[i].page.clone(), page.into_bytes());
         all_assets.extend(assets);
     }
@@ -116,31 +119,35 @@ fn status_pill(r: &SiteRecord) -> String {
     )
 }
 
-/// What a record's page says about its relations: the links it writes,
+/// What each record's page says about its relations: the links it writes,
 /// plus the reverse of a link another record writes to it when it does not
-/// write that one itself (MADR records rarely write both sides).
-fn relations(records: &[SiteRecord], i: usize) -> Vec<(String, usize)> {
+/// write that one itself (MADR records rarely write both sides). One pass
+/// over all links, so a log of thousands of records stays linear.
+fn relations(records: &[SiteRecord]) -> Vec<Vec<(String, usize)>> {
     let by_file: BTreeMap<&str, usize> = records
         .iter()
         .enumerate()
         .map(|(k, r)| (r.file_name.as_str(), k))
         .collect();
-    let me = &records[i];
-    let mut out: Vec<(String, usize)> = Vec::new();
-    for l in &me.links {
-        if let Some(&j) = by_file.get(l.target_file.as_str())
-            && j != i
-        {
-            out.push((verb_label(&l.verb), j));
+    let mut out: Vec<Vec<(String, usize)>> = vec![Vec::new(); records.len()];
+    let mut incoming: Vec<Vec<(String, usize)>> = vec![Vec::new(); records.len()];
+    for (i, r) in records.iter().enumerate() {
+        for l in &r.links {
+            if let Some(&j) = by_file.get(l.target_file.as_str())
+                && j != i
+            {
+                out[i].push((verb_label(&l.verb), j));
+                if !l.verb.to_lowercase().ends_with(" by") {
+                    incoming[j].push((inverse(&verb_label(&l.verb)), i));
+                }
+            }
         }
     }
-    for (j, other) in records.iter().enumerate() {
-        if j == i || me.links.iter().any(|l| l.target_file == other.file_name) {
-            continue;
-        }
-        for l in &other.links {
-            if l.target_file == me.file_name && !l.verb.to_lowercase().ends_with(" by") {
-                out.push((inverse(&verb_label(&l.verb)), j));
+    for (j, ins) in incoming.into_iter().enumerate() {
+        for (verb, i) in ins {
+            // Only when the record does not write a link back itself.
+            if !out[j].iter().any(|(_, k)| *k == i) {
+                out[j].push((verb, i));
             }
         }
     }
@@ -184,7 +191,7 @@ const PAGE_JS: &str = r#"document.addEventListener('keydown', function (e) {
 });
 "#;
 
-fn record_page(records: &[SiteRecord], i: usize, body: &str) -> String {
+fn record_page(records: &[SiteRecord], i: usize, rels: &[(String, usize)], body: &str) -> String {
     let r = &records[i];
     let mut b = String::with_capacity(body.len() + 2048);
     b.push_str(
@@ -201,7 +208,6 @@ fn record_page(records: &[SiteRecord], i: usize, body: &str) -> String {
     }
     let _ = writeln!(b, "<li class=\"muted\">{}</li>", escape(&r.file_name));
     b.push_str("</ul>\n");
-    let rels = relations(records, i);
     if let Some((_, j)) = rels
         .iter()
         .find(|(v, _)| v.eq_ignore_ascii_case("Superseded by"))
@@ -215,7 +221,7 @@ fn record_page(records: &[SiteRecord], i: usize, body: &str) -> String {
     }
     if !rels.is_empty() {
         b.push_str("<ul class=\"relations\" aria-label=\"Relations\">\n");
-        for (verb, j) in &rels {
+        for (verb, j) in rels {
             let _ = writeln!(
                 b,
                 "<li><span class=\"verb\">{}</span> <a href=\"{}\">{}</a></li>",
@@ -485,8 +491,11 @@ fn write_site(
         .prefix(".adr-site-")
         .tempdir_in(&parent)
         .map_err(|e| Error::io("create a staging folder in", &parent, e))?;
-    for (name, bytes) in files {
-        fsx::write(&stage.path().join(name), bytes)?;
+    let items: Vec<(&String, &Vec<u8>)> = files.iter().collect();
+    for r in crate::parallel::map(&items, |(name, bytes)| {
+        fsx::write(&stage.path().join(name), bytes)
+    }) {
+        r?;
     }
     for (rel, src) in copies {
         let dest = stage.path().join(rel);
