@@ -169,6 +169,7 @@ fn api_client_python_starter_holds_only_the_learner_files() {
     snapbox::assert_data_eq!(
         listing.join("\n") + "\n",
         ".adr-dir
+.github/workflows/labforge.yml
 .gitignore
 README.md
 client/__init__.py
@@ -360,6 +361,7 @@ fn cloud_service_rust_starter_holds_only_the_learner_files() {
         listing.join("\n") + "\n",
         ".adr-dir
 .dockerignore
+.github/workflows/labforge.yml
 .gitignore
 Cargo.lock
 Cargo.toml
