@@ -460,7 +460,13 @@ fn validate_exercises(m: &Manifest, cx: &Ctx) -> Result<()> {
             }
         }
         if let Some(doc) = &ex.doc {
-            check_per_track(doc, m, &format!("`doc` of exercise `{id}`"), cx, ex.id.span())?;
+            check_per_track(
+                doc,
+                m,
+                &format!("`doc` of exercise `{id}`"),
+                cx,
+                ex.id.span(),
+            )?;
         }
         for (what, p) in ex
             .doc

@@ -439,8 +439,14 @@ service/tests/ex05_graceful_shutdown.rs
 fn issue_17_next_shows_the_exercise_text_of_the_labs_track() {
     let fixture = repo_root().join("tests/labs/fixtures/per-track-doc");
     for (track, text) in [
-        ("python", "# 02-clock (Python)\n\nCall `self.clock()`, never `time.monotonic()`.\n"),
-        ("rust", "# 02-clock (Rust)\n\nCall `self.clock.now()`, never `Instant::now()`.\n"),
+        (
+            "python",
+            "# 02-clock (Python)\n\nCall `self.clock()`, never `time.monotonic()`.\n",
+        ),
+        (
+            "rust",
+            "# 02-clock (Rust)\n\nCall `self.clock.now()`, never `Instant::now()`.\n",
+        ),
     ] {
         let tmp = crate::support::tempdir();
         let dest = tmp.path().join("lab");
@@ -454,13 +460,17 @@ fn issue_17_next_shows_the_exercise_text_of_the_labs_track() {
             .run()
             .code(0);
         labforge(&["check", "--trust"]).dir(&dest).run().code(0);
-        labforge(&["next"]).dir(&dest).run().code(0).stdout_eq(&format!(
-            "now: 02-clock: Use the injected clock
+        labforge(&["next"])
+            .dir(&dest)
+            .run()
+            .code(0)
+            .stdout_eq(&format!(
+                "now: 02-clock: Use the injected clock
 
 {text}
 when you are done: `labforge check` (hints: `labforge hint`)
 "
-        ));
+            ));
     }
     let tmp = crate::support::tempdir();
     let bad = tmp.path().join("bad");
