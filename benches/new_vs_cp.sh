@@ -1,28 +1,45 @@
 #!/usr/bin/env bash
-# Benchmark: `labforge new` on a synthetic lab of 1,000 files (900 copied,
-# 100 rendered `.hbs`, 5 variables) against `cp -r` of the same tree, side by
-# side in one run, plus `labforge --version` start-up.
+# Benchmark: `labforge new` against `cp -r` of the same files, side by side,
+# on tmpfs, in two cases, and the peak RSS of `labforge new`:
 #
-#   benches/new_vs_cp.sh            # build release, then measure
-#   RUNS=50 benches/new_vs_cp.sh    # more runs
+#   1,000 files: a synthetic lab (900 copied, 100 rendered `.hbs`, 5 variables)
+#                against `cp -r` of the lab folder;
+#   51 files:    the built-in lab api-client, track rust, against `cp -r` of a
+#                folder holding the same 51 files.
+#
+#   benches/new_vs_cp.sh                  # build release, then measure
 #   LABFORGE_BIN=target/release/labforge benches/new_vs_cp.sh   # no build
+#   RUNS=20 WARMUP=3 benches/new_vs_cp.sh # more runs (default: 1 warm-up, 7 runs)
 #
-# Uses hyperfine when installed (apt-get install hyperfine), else (or with
-# BENCH_LOOP=1) a loop timed with `date +%s%N`: median of RUNS, the
-# commands interleaved, `sync` before each run. Record results in
+# Timing: hyperfine (apt-get install hyperfine) without a shell (-N; the
+# baseline with git runs in `sh -c`), the median of RUNS runs after WARMUP
+# warm-ups, the output folder removed before each run (--prepare).
+# Work files live in BENCH_DIR (default /dev/shm, a tmpfs; else TMPDIR).
+# Targets (issue 14): `new --no-git` at most 2x `cp -r` in both cases, and
+# its peak RSS (1,000 files) at most 15 MB; `new` with its git commit against
+# `cp -r` plus the same commit, and the other RSS figures, are printed for
+# information. Exits 1 when a target is missed. Record the results in
 # docs/performance.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-RUNS="${RUNS:-20}"
+RUNS="${RUNS:-7}"
+WARMUP="${WARMUP:-1}"
+MAX_RATIO="${MAX_RATIO:-2.0}"
+MAX_RSS_KB="${MAX_RSS_KB:-15360}"
 if [[ -z "${LABFORGE_BIN:-}" ]]; then # LABFORGE_BIN=path skips the build
   cargo build --release --locked --quiet --bin labforge
 fi
 BIN="${LABFORGE_BIN:-${CARGO_TARGET_DIR:-target}/release/labforge}"
 BIN="$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")"
+command -v hyperfine >/dev/null || { echo "needs hyperfine (apt-get install hyperfine)" >&2; exit 2; }
+[[ -x /usr/bin/time ]] || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
 
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/labforge-bench.XXXXXX")"
+BASE="${BENCH_DIR:-/dev/shm}"
+[[ -d "$BASE" && -w "$BASE" ]] || BASE="${TMPDIR:-/tmp}"
+WORK="$(mktemp -d "$BASE/labforge-bench.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
+echo "work folder: $WORK ($(stat -f -c %T "$WORK"))"
 LAB="$WORK/lab"
 mkdir -p "$LAB/common"
 
@@ -72,51 +89,71 @@ for i in range(100):
                 + "{{#if publish}}Licensed under {{license}}.{{/if}}\n"
                 + "Module `{{snake project_name}}`, type `{{pascal project_name}}`, crate `{{kebab project_name}}`.\n")
 PY
-echo "synthetic lab: $(find "$LAB/common" -type f | wc -l) files, $(du -sh "$LAB" | cut -f1)"
+echo "1,000-file lab: $(find "$LAB/common" -type f | wc -l) files, $(du -sh "$LAB" | cut -f1)"
 
-now_us() { echo $(($(date +%s%N) / 1000)); }
-time_one() { # command... ; prints the wall time of one run in microseconds
-  rm -rf "$WORK/out"
-  sync
-  local start end
-  start=$(now_us)
-  "$@" >/dev/null 2>&1
-  end=$(now_us)
-  echo $((end - start))
-}
-median() { sort -n | awk '{a[NR]=$1} END {printf "%.2f", a[int((NR+1)/2)]/1000}'; }
+# The 51-file case: the files `new` writes for api-client (track rust), as a
+# plain folder for `cp -r`.
+SMALL=(api-client --track rust --defaults)
+"$BIN" new "${SMALL[@]}" --no-git "$WORK/small" >/dev/null
+rm -rf "$WORK/small/.labforge"
+echo "51-file case: $(find "$WORK/small" -type f | wc -l) files, $(du -sh "$WORK/small" | cut -f1)"
 
-NEW_GIT=("$BIN" new "$LAB" "$WORK/out" --defaults)
-NEW_NOGIT=("$BIN" new "$LAB" "$WORK/out" --defaults --no-git)
-CP=(cp -r "$LAB" "$WORK/out")
-# The fair baseline for `new` with git: copy, then make the same one commit.
-CP_GIT=(sh -c "cp -r '$LAB' '$WORK/out' && cd '$WORK/out' && git init -q && git add -A && git -c user.name=b -c user.email=b@b commit -qm start")
+OUT="$WORK/out"
+GIT_COMMIT="cd '$OUT' && git init -q && git add -A && git -c user.name=b -c user.email=b@b commit -qm start"
+hyperfine -N --style basic --warmup "$WARMUP" --runs "$RUNS" --prepare "rm -rf '$OUT'" \
+  --export-json "$WORK/large.json" \
+  -n "cp -r" "cp -r '$LAB' '$OUT'" \
+  -n "labforge new --no-git" "'$BIN' new '$LAB' '$OUT' --defaults --no-git" \
+  -n "cp -r + git commit" "sh -c \"cp -r '$LAB' '$OUT' && $GIT_COMMIT\"" \
+  -n "labforge new" "'$BIN' new '$LAB' '$OUT' --defaults"
+hyperfine -N --style basic --warmup "$WARMUP" --runs "$RUNS" --prepare "rm -rf '$OUT'" \
+  --export-json "$WORK/small.json" \
+  -n "cp -r" "cp -r '$WORK/small' '$OUT'" \
+  -n "labforge new --no-git" "'$BIN' new ${SMALL[*]} --no-git '$OUT'" \
+  -n "cp -r + git commit" "sh -c \"cp -r '$WORK/small' '$OUT' && $GIT_COMMIT\"" \
+  -n "labforge new" "'$BIN' new ${SMALL[*]} '$OUT'"
 
-if [[ -z "${BENCH_LOOP:-}" ]] && command -v hyperfine >/dev/null; then
-  hyperfine --warmup 3 --runs "$RUNS" --prepare "rm -rf '$WORK/out'" \
-    -n "cp -r" "${CP[*]}" \
-    -n "cp -r + git commit" "${CP_GIT[*]}" \
-    -n "labforge new --no-git" "${NEW_NOGIT[*]}" \
-    -n "labforge new (with git)" "${NEW_GIT[*]}"
-  hyperfine --warmup 5 --runs 100 -N -n "labforge --version" "$BIN --version"
-else
-  echo "timed with date +%s%N: median of $RUNS interleaved runs"
-  : >"$WORK/cpgit" && : >"$WORK/cp" && : >"$WORK/nogit" && : >"$WORK/git" && : >"$WORK/ver"
-  for ((i = 0; i < RUNS; i++)); do
-    time_one "${CP[@]}" >>"$WORK/cp"
-    time_one "${NEW_NOGIT[@]}" >>"$WORK/nogit"
-    time_one "${NEW_GIT[@]}" >>"$WORK/git"
-    time_one "${CP_GIT[@]}" >>"$WORK/cpgit"
+# Peak RSS (maximum resident set size, KiB) of `new`, the highest of 3 runs.
+peak_rss() {
+  local max=0 kb
+  for _ in 1 2 3; do
+    rm -rf "$OUT"
+    kb=$(/usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1)
+    ((kb > max)) && max=$kb
   done
-  for ((i = 0; i < 100; i++)); do time_one "$BIN" --version >>"$WORK/ver"; done
-  rm -rf "$WORK/out"
-  cp_ms=$(median <"$WORK/cp")
-  nogit_ms=$(median <"$WORK/nogit")
-  git_ms=$(median <"$WORK/git")
-  cpgit_ms=$(median <"$WORK/cpgit")
-  ver_ms=$(median <"$WORK/ver")
-  printf '%-28s %8s ms\n' "cp -r" "$cp_ms" "labforge new --no-git" "$nogit_ms" \
-    "cp -r + git commit" "$cpgit_ms" "labforge new (with git)" "$git_ms" "labforge --version" "$ver_ms"
-  awk -v a="$nogit_ms" -v b="$git_ms" -v c="$cp_ms" -v d="$cpgit_ms" \
-    'BEGIN {printf "ratio: new --no-git / cp -r = %.2fx; new / (cp -r + git commit) = %.2fx\n", a / c, b / d}'
-fi
+  rm -rf "$OUT"
+  echo "$max"
+}
+rss_large=$(peak_rss "$BIN" new "$LAB" "$OUT" --defaults)
+rss_large_nogit=$(peak_rss "$BIN" new "$LAB" "$OUT" --defaults --no-git)
+rss_small=$(peak_rss "$BIN" new "${SMALL[@]}" "$OUT")
+
+python3 - "$WORK/large.json" "$WORK/small.json" "$rss_large" "$rss_large_nogit" "$rss_small" \
+  "$MAX_RATIO" "$MAX_RSS_KB" "$RUNS" "$WARMUP" <<'PY'
+import json, sys
+large, small = (json.load(open(p))["results"] for p in sys.argv[1:3])
+rss_large, rss_nogit, rss_small, max_ratio, max_rss = (float(x) for x in sys.argv[3:8])
+runs, warmup = sys.argv[8:10]
+failed = []
+print(f"\nmedian of {runs} runs after {warmup} warm-up(s), milliseconds")
+for name, res in (("1,000 files", large), ("51 files", small)):
+    med = {r["command"]: r["median"] * 1000 for r in res}
+    for cmd, ms in med.items():
+        print(f"  {name:<12} {cmd:<24} {ms:8.1f} ms")
+    nogit = med["labforge new --no-git"] / med["cp -r"]
+    git = med["labforge new"] / med["cp -r + git commit"]
+    plain = med["labforge new"] / med["cp -r"]
+    print(f"  {name:<12} new --no-git / cp -r = {nogit:.2f}x; new / (cp -r + git commit) = {git:.2f}x;"
+          f" new / cp -r = {plain:.2f}x (for information)")
+    if nogit > max_ratio:
+        failed.append(f"{name}: new --no-git is {nogit:.2f}x cp -r (target {max_ratio}x)")
+print(f"peak RSS of new: 1,000 files --no-git {rss_nogit / 1024:.1f} MB (target {max_rss / 1024:.0f} MB);"
+      f" for information: 1,000 files with git {rss_large / 1024:.1f} MB, 51 files with git {rss_small / 1024:.1f} MB")
+if rss_nogit > max_rss:
+    failed.append(f"peak RSS of new --no-git (1,000 files) is {rss_nogit / 1024:.1f} MB (target {max_rss / 1024:.0f} MB)")
+for f in failed:
+    print(f"TARGET MISSED: {f}")
+if not failed:
+    print("all targets met")
+sys.exit(1 if failed else 0)
+PY

@@ -259,7 +259,7 @@ fn tarball(lab: &Lab) -> Result<Vec<u8>> {
     gz.finish().map_err(io)
 }
 
-const LAB_TOML: &str = r#"schema = 1
+const LAB_TOML: &str = r#"schema = 2
 
 [lab]
 id = "{ID}"

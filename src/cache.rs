@@ -13,7 +13,6 @@
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-use fs2::FileExt;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
@@ -92,15 +91,15 @@ impl Lock {
             .write(true)
             .open(path)
             .map_err(|e| Error::io("open the lock file", path, e))?;
-        file.lock_exclusive()
-            .map_err(|e| Error::io("lock", path, e))?;
+        // std's advisory lock (flock on Unix, LockFileEx on Windows), stable since 1.89.
+        file.lock().map_err(|e| Error::io("lock", path, e))?;
         Ok(Lock(file))
     }
 }
 
 impl Drop for Lock {
     fn drop(&mut self) {
-        let _ = FileExt::unlock(&self.0);
+        let _ = self.0.unlock();
     }
 }
 

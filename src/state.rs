@@ -304,13 +304,24 @@ pub fn has_object(root: &Path, digest: &str) -> bool {
 /// Encodes objects (digest → bytes) as a pack: the magic line, then per
 /// object `HEX LEN\n` followed by the bytes.
 pub fn encode_pack<'a>(objects: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> Vec<u8> {
-    let mut out = PACK_MAGIC.to_vec();
+    let mut out = Vec::new();
+    write_pack(&mut out, objects).expect("writing to a Vec cannot fail");
+    out
+}
+
+/// [`encode_pack`] straight into `out` (a file), without the whole pack in
+/// memory.
+pub fn write_pack<'a>(
+    mut out: impl std::io::Write,
+    objects: impl IntoIterator<Item = (&'a str, &'a [u8])>,
+) -> std::io::Result<()> {
+    out.write_all(PACK_MAGIC)?;
     for (digest, bytes) in objects {
         let hex = digest.strip_prefix("sha256:").unwrap_or(digest);
-        out.extend_from_slice(format!("{hex} {}\n", bytes.len()).as_bytes());
-        out.extend_from_slice(bytes);
+        writeln!(out, "{hex} {}", bytes.len())?;
+        out.write_all(bytes)?;
     }
-    out
+    out.flush()
 }
 
 struct Pack {

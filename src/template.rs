@@ -368,6 +368,7 @@ impl Lab {
             }
         };
         let manifest = manifest::parse(&text, &manifest_path)?;
+        crate::solution::validate(&manifest, &tree, &manifest_path)?;
         // Each link was checked alone where the tree was read; here the
         // links are resolved together, so a chain cannot climb out.
         let dir = manifest_path.parent().unwrap_or(Path::new("."));

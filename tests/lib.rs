@@ -7,6 +7,7 @@ mod adr;
 mod check;
 mod cohort;
 mod engine;
+mod format;
 mod labs;
 mod security;
 mod site;

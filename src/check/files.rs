@@ -1,12 +1,13 @@
-//! Files of a generated lab as checks see them: globs (`{src}/pagination.*`)
-//! matched against the lab folder, skipping tool caches and labforge's own
-//! folder.
+//! Files of a generated lab as checks see them: globs (`{src}/pagination.*`,
+//! with the one meaning of [`crate::glob`]) matched against the lab folder,
+//! skipping tool caches, labforge's own folder and what the lab's
+//! `.gitignore` ignores (the `ignore` crate, as ripgrep does); `--watch`
+//! skips the same changes.
 
 use std::path::Path;
 
-use globset::{Glob, GlobMatcher};
-
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::glob::{self, is_glob};
 
 /// Folders never searched by globs.
 pub const SKIPPED_DIRS: &[&str] = &[
@@ -21,20 +22,6 @@ pub const SKIPPED_DIRS: &[&str] = &[
     ".ruff_cache",
 ];
 
-/// True for a pattern with glob syntax (anything but a plain path).
-pub fn is_glob(pattern: &str) -> bool {
-    pattern.contains(['*', '?', '[', '{'])
-}
-
-fn matcher(pattern: &str) -> Result<GlobMatcher> {
-    Glob::new(pattern)
-        .map(|g| g.compile_matcher())
-        .map_err(|e| {
-            Error::new(format!("`{pattern}` is not a valid glob: {e}"))
-                .with_help("fix the glob in lab.toml, for example \"src/*.py\"")
-        })
-}
-
 /// The files under `root` matching `pattern` (a path relative to `root`),
 /// as sorted `/`-separated relative paths. A plain path is returned when the
 /// file exists.
@@ -46,17 +33,10 @@ pub fn glob(root: &Path, pattern: &str) -> Result<Vec<String>> {
             Vec::new()
         });
     }
-    let m = matcher(pattern)?;
+    let m = glob::matcher(pattern)?;
     let mut out = Vec::new();
-    let walker = walkdir::WalkDir::new(root)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| {
-            e.depth() == 0
-                || !(e.file_type().is_dir() && SKIPPED_DIRS.iter().any(|d| e.file_name() == *d))
-        });
-    for entry in walker.flatten() {
-        if !entry.file_type().is_file() {
+    for entry in walk(root).flatten() {
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
             continue;
         }
         let Ok(rel) = entry.path().strip_prefix(root) else {
@@ -70,15 +50,40 @@ pub fn glob(root: &Path, pattern: &str) -> Result<Vec<String>> {
     Ok(out)
 }
 
-/// True when the relative path `rel` matches any of `patterns`.
-pub fn matches_any(patterns: &[String], rel: &str) -> bool {
-    patterns.iter().any(|p| {
-        if is_glob(p) {
-            matcher(p).is_ok_and(|m| m.is_match(rel))
-        } else {
-            p == rel
-        }
-    })
+/// Walks the lab in name order, skipping [`SKIPPED_DIRS`] and whatever the
+/// lab's own `.gitignore` files ignore (with or without a git repository;
+/// the user's global excludes are not read, so checks give the same answer
+/// on every machine).
+fn walk(root: &Path) -> ignore::Walk {
+    let mut b = ignore::WalkBuilder::new(root);
+    b.standard_filters(false)
+        .git_ignore(true)
+        .require_git(false)
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .filter_entry(|e| {
+            e.depth() == 0
+                || !(e.file_type().is_some_and(|t| t.is_dir())
+                    && SKIPPED_DIRS.iter().any(|d| e.file_name() == *d))
+        });
+    b.build()
+}
+
+/// True when a change at `path` (under `root`) is one globs would see: not
+/// in a skipped folder, not ignored by the lab's `.gitignore` (`--watch`).
+pub fn is_watched(root: &Path, path: &Path) -> bool {
+    let Ok(rel) = path.strip_prefix(root) else {
+        return true;
+    };
+    if rel
+        .components()
+        .any(|c| SKIPPED_DIRS.iter().any(|d| c.as_os_str() == *d))
+    {
+        return false;
+    }
+    let (gitignore, _) = ignore::gitignore::Gitignore::new(root.join(".gitignore"));
+    !gitignore
+        .matched_path_or_any_parents(rel, path.is_dir())
+        .is_ignore()
 }
 
 #[cfg(test)]
@@ -104,6 +109,11 @@ mod tests {
         );
         assert_eq!(glob(dir.path(), "src/a.py").unwrap(), vec!["src/a.py"]);
         assert!(glob(dir.path(), "src/c.py").unwrap().is_empty());
-        assert!(matches_any(&["src/*.py".into()], "src/a.py"));
+        std::fs::write(dir.path().join(".gitignore"), "src/b.py\nbuild/\n").unwrap();
+        assert_eq!(glob(dir.path(), "**/*.py").unwrap(), vec!["src/a.py"]);
+        assert!(!is_watched(dir.path(), &dir.path().join("src/b.py")));
+        assert!(!is_watched(dir.path(), &dir.path().join("build/out/x.py")));
+        assert!(!is_watched(dir.path(), &dir.path().join(".venv/lib/x.py")));
+        assert!(is_watched(dir.path(), &dir.path().join("src/a.py")));
     }
 }

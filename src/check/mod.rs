@@ -1,7 +1,8 @@
 //! Exercise checks: the kinds (`command`, `file`, `no_placeholders`, `http`,
 //! `process`, `sql`, `adr`), the services they start, the runner that orders
 //! them, the results (terminal report and `results.json`), the learner's
-//! progress in state, and the tamper warning for template-owned files.
+//! progress in state, the tamper warning for template-owned files, and the
+//! track's setup commands (`setup`).
 //!
 //! How checks behave is documented for authors in `docs/checks.md`.
 
@@ -13,6 +14,7 @@ pub mod results;
 pub mod runner;
 pub mod services;
 pub mod session;
+pub mod setup;
 pub mod tamper;
 pub mod tools;
 pub mod watch;

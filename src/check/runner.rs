@@ -138,8 +138,8 @@ fn execute(cx: &Context, ex: &Exercise, check: &CheckDef, id: &str) -> Outcome {
     let kind = *check.kind.get_ref();
     let timeout = check
         .timeout
-        .as_deref()
-        .and_then(parse_duration)
+        .as_ref()
+        .and_then(|t| parse_duration(t.get_ref()).ok())
         .unwrap_or_else(|| kinds::default_timeout(kind));
     let mut names: Vec<String> = check.services.clone();
     names.extend(check.service.iter().cloned());

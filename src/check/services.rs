@@ -75,8 +75,8 @@ pub fn wait_ready(mut running: Running, ready: &Ready, what: &str) -> Result<(Ru
         .map_err(|e| Error::new(format!("`ready.log` of {what} is not a valid regex: {e}")))?;
     let timeout = ready
         .timeout
-        .as_deref()
-        .and_then(parse_duration)
+        .as_ref()
+        .and_then(|t| parse_duration(t.get_ref()).ok())
         .unwrap_or(DEFAULT_READY_TIMEOUT);
     let deadline = Instant::now() + timeout;
     let mut seen = 0;

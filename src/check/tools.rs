@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use crate::error::{Error, Result};
+use crate::version::Version;
 
 /// Words a shell runs without a program on PATH.
 const SHELL_WORDS: &[&str] = &[
@@ -18,7 +19,7 @@ const SHELL_WORDS: &[&str] = &[
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Need {
     pub tool: String,
-    pub min_version: Option<Vec<u64>>,
+    pub min_version: Option<Version>,
 }
 
 impl Need {
@@ -33,14 +34,9 @@ impl Need {
         };
         Need {
             tool,
-            min_version: version.and_then(parse_version),
+            min_version: version.and_then(crate::version::loose),
         }
     }
-}
-
-fn parse_version(v: &str) -> Option<Vec<u64>> {
-    let parts: Option<Vec<u64>> = v.trim().split('.').map(|p| p.parse().ok()).collect();
-    parts.filter(|p| !p.is_empty())
 }
 
 /// How to install a tool labforge knows, or a generic sentence.
@@ -80,12 +76,11 @@ pub fn check_need(need: &str, who: &str, root: &Path) -> Result<()> {
     if let Some(min) = &n.min_version {
         let found = tool_version(&path);
         match found {
-            Some(v) if version_at_least(&v, min) => {}
+            Some(v) if v.cmp_precedence(min).is_ge() => {}
             Some(v) => {
                 return Err(Error::new(format!(
-                    "{who} needs `{need}`, but `{}` is version {}",
+                    "{who} needs `{need}`, but `{}` is version {v}",
                     n.tool,
-                    v.iter().map(u64::to_string).collect::<Vec<_>>().join(".")
                 ))
                 .with_help(install_hint(&n.tool)));
             }
@@ -129,7 +124,7 @@ pub fn check_command(cmd: &str, who: &str, root: &Path) -> Result<()> {
     }
 }
 
-fn tool_version(path: &Path) -> Option<Vec<u64>> {
+fn tool_version(path: &Path) -> Option<Version> {
     let out = Command::new(path)
         .arg("--version")
         .stdin(Stdio::null())
@@ -141,20 +136,7 @@ fn tool_version(path: &Path) -> Option<Vec<u64>> {
         String::from_utf8_lossy(&out.stderr)
     );
     let re = regex::Regex::new(r"\d+\.\d+(\.\d+)?").expect("valid regex");
-    parse_version(re.find(&text)?.as_str())
-}
-
-fn version_at_least(have: &[u64], min: &[u64]) -> bool {
-    for i in 0..min.len().max(have.len()) {
-        let (h, m) = (
-            have.get(i).copied().unwrap_or(0),
-            min.get(i).copied().unwrap_or(0),
-        );
-        if h != m {
-            return h > m;
-        }
-    }
-    true
+    crate::version::loose(re.find(&text)?.as_str())
 }
 
 #[cfg(test)]
@@ -167,7 +149,7 @@ mod tests {
             Need::parse("python3 >= 3.10"),
             Need {
                 tool: "python3".into(),
-                min_version: Some(vec![3, 10])
+                min_version: Some(Version::new(3, 10, 0))
             }
         );
         assert_eq!(
@@ -177,14 +159,10 @@ mod tests {
                 min_version: None
             }
         );
-        assert_eq!(Need::parse("cargo >=1.80").min_version, Some(vec![1, 80]));
-    }
-
-    #[test]
-    fn compares_versions() {
-        assert!(version_at_least(&[3, 11, 2], &[3, 10]));
-        assert!(version_at_least(&[3, 10], &[3, 10, 0]));
-        assert!(!version_at_least(&[3, 9, 18], &[3, 10]));
+        assert_eq!(
+            Need::parse("cargo >=1.80").min_version,
+            Some(Version::new(1, 80, 0))
+        );
     }
 
     #[test]

@@ -13,15 +13,12 @@ use notify::{PollWatcher, RecursiveMode, Watcher};
 use crate::error::{Error, Result, Status};
 use crate::state::State;
 
-/// Folders whose changes never trigger a run: the ones globs never search.
-const IGNORED: &[&str] = super::files::SKIPPED_DIRS;
-
 const DEBOUNCE: Duration = Duration::from_millis(300);
 
+/// Changes globs would not see (tool folders, what the lab's `.gitignore`
+/// ignores) never trigger a run.
 fn relevant(root: &Path, path: &Path) -> bool {
-    let rel = path.strip_prefix(root).unwrap_or(path);
-    !rel.components()
-        .any(|c| IGNORED.iter().any(|i| c.as_os_str() == *i))
+    super::files::is_watched(root, path)
 }
 
 /// Runs `once`, then again on every relevant change, forever.

@@ -1,12 +1,10 @@
 //! Learner commands: `setup`, `check`, `hint`, `next`, `status`, `reset`,
 //! `solution`, `restore`.
 
-use std::process::Stdio;
-
 use clap::Args;
 
 use crate::check::session::{Session, shown};
-use crate::check::{Context, Report, progress, tamper, tools};
+use crate::check::{Context, Report, progress, tamper};
 use crate::error::{Error, Result, Status};
 use crate::manifest::Exercise;
 
@@ -78,32 +76,18 @@ pub fn setup(a: SetupArgs) -> Result<Status> {
     let cx = Context::new(&s.lab, &s.root, s.track());
     cx.check_track_needs()?;
     let track = s.track().unwrap_or("-").to_string();
-    let cmds = s
-        .track()
-        .and_then(|t| s.lab.manifest.track.get(t))
-        .map(|t| t.setup.clone())
-        .unwrap_or_default();
-    if cmds.is_empty() {
+    if crate::check::setup::commands(&cx).is_empty() {
         eprintln!("nothing to set up: the `{track}` track has no setup commands");
         return Ok(Status::Success);
     }
-    for cmd in cmds.iter().map(|c| cx.expand(c)) {
-        tools::check_command(&cmd, &format!("the setup of the `{track}` track"), &s.root)?;
-        eprintln!("$ {cmd}");
-        let status = crate::check::exec::shell(&cmd, &s.root, &cx.env)
-            .stdout(Stdio::inherit())
-            .stderr(Stdio::inherit())
-            .status()
-            .map_err(|e| Error::new(format!("could not run `{cmd}`: {e}")))?;
-        if !status.success() {
-            let how = status
-                .code()
-                .map_or("was killed by a signal".to_string(), |c| {
-                    format!("exited with {c}")
-                });
-            return Err(Error::new(format!("the setup command `{cmd}` {how}"))
-                .with_help("fix the problem shown above, then run `labforge setup` again"));
-        }
+    let ran = crate::check::setup::run(&cx, crate::check::setup::Output::Shown, |cmd| {
+        eprintln!("$ {cmd}")
+    })?;
+    if let Err(f) = ran {
+        return Err(
+            Error::new(format!("the setup command `{}` {}", f.cmd, f.how))
+                .with_help("fix the problem shown above, then run `labforge setup` again"),
+        );
     }
     eprintln!("set up: run `labforge check` to check the first exercise");
     Ok(Status::Success)
@@ -235,11 +219,12 @@ pub fn reset(a: ResetArgs) -> Result<Status> {
     let cx = Context::new(&s.lab, &s.root, s.track());
     let globs: Vec<String> = ex.edit.iter().map(|g| cx.expand(g)).collect();
     drop(cx);
+    let edit = crate::glob::set(&globs)?;
     let paths: Vec<String> = s
         .state
         .files
         .keys()
-        .filter(|p| crate::check::files::matches_any(&globs, p))
+        .filter(|p| edit.is_match(p.as_str()))
         .cloned()
         .collect();
     if paths.is_empty() {
@@ -265,9 +250,15 @@ pub fn solution(a: SolutionArgs) -> Result<Status> {
             .with_help(format!("solve it first (`labforge check {id}`, `labforge hint {id}`), or pass --reveal to look anyway")));
     }
     let track = s.track();
-    let layers = crate::render::solution_layers(ex, track);
-    let entries = crate::render::render_layers(&s.lab, &layers, track, &s.state.answers)?;
-    if entries.is_empty() {
+    let index = s
+        .lab
+        .manifest
+        .exercises()
+        .position(|e| e.id() == id)
+        .expect("the session found the exercise");
+    let sol = crate::solution::cumulative(&s.lab, index, track, &s.state.answers)?;
+    let entries = sol.entries;
+    if entries.is_empty() && sol.deleted.is_empty() {
         return Err(
             Error::new(format!("{id} has no reference solution in this lab"))
                 .with_help("ask the lab's author, or compare with a classmate"),
@@ -283,6 +274,9 @@ pub fn solution(a: SolutionArgs) -> Result<Status> {
             },
             crate::template::Entry::Symlink(t) => out.push_str(&format!("(symlink to {t})\n")),
         }
+    }
+    for path in &sol.deleted {
+        out.push_str(&format!("==> {path} <==\n(deleted)\n"));
     }
     print!("{out}");
     Ok(Status::Success)

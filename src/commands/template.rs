@@ -16,6 +16,8 @@ pub enum TemplateCommand {
     Test(TestArgs),
     /// Pack a lab template into a reproducible tarball and print its sha256
     Pack(PackArgs),
+    /// Convert a lab template to schema 2: each solution folder keeps only the files its exercise changes
+    Migrate(MigrateArgs),
 }
 
 #[derive(Debug, Args)]
@@ -66,12 +68,22 @@ pub struct PackArgs {
     pub out: Option<PathBuf>,
 }
 
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// The lab template folder
+    pub dir: PathBuf,
+    /// Write the migrated lab into this new folder instead of changing DIR
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
 pub fn run(cmd: TemplateCommand) -> Result<Status> {
     match cmd {
         TemplateCommand::Init(a) => init(a),
         TemplateCommand::Lint(a) => lint(a),
         TemplateCommand::Test(a) => test(a),
         TemplateCommand::Pack(a) => pack(a),
+        TemplateCommand::Migrate(a) => migrate(a),
     }
 }
 
@@ -97,6 +109,35 @@ fn pack(args: PackArgs) -> Result<Status> {
     eprintln!(
         "packed {} files ({} bytes); share it as URL#sha256={}",
         p.files, p.bytes, p.sha256
+    );
+    Ok(Status::Success)
+}
+
+/// `template migrate DIR [--out DIR2]` (issue 14): what changed on stdout.
+fn migrate(args: MigrateArgs) -> Result<Status> {
+    let plan = crate::solution::migrate::migrate(&args.dir, args.out.as_deref())?;
+    let into = args.out.as_ref().unwrap_or(&args.dir);
+    if plan.is_empty() {
+        println!(
+            "{}: nothing to change (schema 2, every solution file changes its exercise)",
+            into.display()
+        );
+        return Ok(Status::Success);
+    }
+    for (folder, kept, dropped) in &plan.folders {
+        let copies = match dropped.len() {
+            1 => "1 copy".to_string(),
+            n => format!("{n} copies"),
+        };
+        println!("{folder}: kept {kept} file(s), removed {copies}");
+    }
+    if plan.manifest.is_some() {
+        println!("lab.toml: schema = 2");
+    }
+    eprintln!(
+        "migrated into {}; check it with `labforge template test {}`",
+        into.display(),
+        into.display()
     );
     Ok(Status::Success)
 }

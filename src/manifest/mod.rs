@@ -6,6 +6,7 @@
 //! error points at `lab.toml:LINE:COL` and says how to fix it. The format is
 //! documented for authors in `docs/lab-format.md`.
 
+pub mod settings;
 mod types;
 mod validate;
 
@@ -19,19 +20,24 @@ use crate::error::{Error, Result};
 /// The name of the manifest file at the root of every lab template.
 pub const MANIFEST: &str = "lab.toml";
 
-/// The only manifest schema this labforge understands.
-pub const SCHEMA: u32 = 1;
+/// The manifest schema `template init` and `template migrate` write: v2,
+/// where `solutions/NN-*/` holds only the files exercise NN adds or changes.
+pub const SCHEMA: u32 = 2;
+
+/// The schemas this labforge reads: 1 (each solution folder a full copy of
+/// every file touched so far) and 2 (solutions as deltas).
+pub const SCHEMAS: [u32; 2] = [1, 2];
 
 /// Parses and validates `text`, the contents of `file` (used in errors only).
 pub fn parse(text: &str, file: &Path) -> Result<Manifest> {
     let manifest: Manifest = toml::from_str(text).map_err(|e| toml_error(e, text, file))?;
-    if manifest.schema != SCHEMA {
+    if !SCHEMAS.contains(&manifest.schema) {
         return Err(Error::new(format!(
-            "unsupported lab.toml schema {} (this labforge reads schema {SCHEMA})",
+            "unsupported lab.toml schema {} (this labforge reads schema 1 and 2)",
             manifest.schema
         ))
         .at(file, 1, 1)
-        .with_help("set `schema = 1`, or upgrade labforge"));
+        .with_help("set `schema = 2` (solutions as deltas), or upgrade labforge"));
     }
     validate(&manifest, text, file)?;
     Ok(manifest)

@@ -65,7 +65,9 @@ fn durations() {
     use validate::parse_duration;
     assert_eq!(parse_duration("500ms").unwrap().as_millis(), 500);
     assert_eq!(parse_duration("2m").unwrap().as_secs(), 120);
-    assert!(parse_duration("soon").is_none());
+    assert_eq!(parse_duration("1.5s").unwrap().as_millis(), 1500);
+    assert!(parse_duration("soon").is_err());
+    assert!(parse_duration("99999999999999999999s").is_err());
 }
 
 #[test]

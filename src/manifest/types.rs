@@ -29,6 +29,10 @@ pub struct Manifest {
     pub migration: Vec<Spanned<Migration>>,
 }
 
+/// A table whose keys depend on a check's kind (`expect`, a step), read with
+/// the place of every key and value; [`super::settings`] types it.
+pub type Settings = IndexedMap<Spanned<toml::Value>>;
+
 /// A map that keeps the order the author wrote (variables are asked in that
 /// order, and a default may refer to earlier answers).
 #[derive(Debug, Clone)]
@@ -181,7 +185,7 @@ pub struct Ready {
     /// `addr` captures the address (`127.0.0.1:PORT`) the service bound.
     pub log: String,
     #[serde(default)]
-    pub timeout: Option<String>,
+    pub timeout: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -336,7 +340,7 @@ pub struct CheckDef {
     #[serde(default)]
     pub needs: Option<CheckNeeds>,
     #[serde(default)]
-    pub timeout: Option<String>,
+    pub timeout: Option<Spanned<String>>,
     #[serde(default)]
     pub optional: bool,
     #[serde(default)]
@@ -383,14 +387,15 @@ pub struct CheckDef {
     pub service: Option<String>,
     #[serde(default)]
     pub request: Option<HttpRequest>,
-    // http, process
+    // http, process: typed by kind in `settings` (keys and values keep
+    // their places for errors)
     #[serde(default)]
-    pub expect: Option<toml::Table>,
+    pub expect: Option<Settings>,
     // process
     #[serde(default)]
     pub ready: Option<Ready>,
     #[serde(default)]
-    pub steps: Vec<toml::Table>,
+    pub steps: Vec<Spanned<Settings>>,
 
     // sql
     #[serde(default)]

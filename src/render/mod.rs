@@ -17,11 +17,18 @@
 
 mod helpers;
 pub mod paths;
+mod split;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use handlebars::{Handlebars, RenderError, RenderErrorReason};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use handlebars::{
+    Context, Handlebars, Output, RenderContext, RenderError, RenderErrorReason, Renderable,
+    Template,
+};
 use serde_json::{Value, json};
 
 use crate::error::{Error, Result};
@@ -62,16 +69,17 @@ pub fn solution_layers(ex: &Exercise, track: Option<&str>) -> Vec<String> {
 pub struct Renderer {
     hb: Handlebars<'static>,
     ctx: Value,
+    /// `ctx` as handlebars holds it, made once for every file.
+    hb_ctx: Context,
+    /// Compiled pieces of templates (module `split`) by their text: the
+    /// same `{{name}}` or block in many files is parsed once.
+    compiled: Mutex<HashMap<String, Arc<Template>>>,
     /// The folder errors point into (`labs/x/`, `<builtin>/x/`).
     base: PathBuf,
 }
 
 impl Renderer {
     pub fn new(lab: &Lab, track: Option<&str>, answers: &toml::Table) -> Result<Renderer> {
-        let mut hb = Handlebars::new();
-        hb.set_strict_mode(true);
-        hb.register_escape_fn(handlebars::no_escape);
-        helpers::register(&mut hb);
         let mut ctx = serde_json::to_value(answers)
             .map_err(|e| Error::new(format!("could not use the answers in templates: {e}")))?;
         let m = &lab.manifest;
@@ -95,24 +103,88 @@ impl Renderer {
             .parent()
             .map(PathBuf::from)
             .unwrap_or_default();
-        Ok(Renderer { hb, ctx, base })
+        Renderer::with_context(ctx, base)
+    }
+
+    /// The registry (strict, no escaping, the helpers) over the context
+    /// `ctx`; errors point into `base`.
+    fn with_context(ctx: Value, base: PathBuf) -> Result<Renderer> {
+        let mut hb = Handlebars::new();
+        hb.set_strict_mode(true);
+        hb.register_escape_fn(handlebars::no_escape);
+        helpers::register(&mut hb);
+        let hb_ctx = Context::wraps(&ctx)
+            .map_err(|e| Error::new(format!("could not use the answers in templates: {e}")))?;
+        Ok(Renderer {
+            hb,
+            ctx,
+            hb_ctx,
+            compiled: Mutex::default(),
+            base,
+        })
     }
 
     /// Renders `text`, the template at `name` (a template-relative path
     /// named in errors, with line and column).
+    ///
+    /// The output is byte for byte the one of handlebars on the whole
+    /// template; literal lines skip the parser (module `split`), and any
+    /// error comes from the whole template.
     pub fn render(&self, name: &str, text: &str) -> Result<String> {
-        self.hb
-            .render_template(text, &self.ctx)
-            .map_err(|e| self.error(name, e))
+        if let Some(out) = split::plan(text).and_then(|plan| self.render_plan(text, &plan)) {
+            return Ok(out);
+        }
+        self.render_whole(text).map_err(|e| self.error(name, e))
+    }
+
+    /// Handlebars on the whole template: the reference semantics.
+    fn render_whole(&self, text: &str) -> std::result::Result<String, RenderError> {
+        self.hb.render_template_with_context(text, &self.hb_ctx)
+    }
+
+    /// Renders the segments of `text`, or `None` on any error (the caller
+    /// then renders the whole template, for the error and its position).
+    fn render_plan(&self, text: &str, plan: &[split::Segment]) -> Option<String> {
+        let mut out = String::with_capacity(text.len() + text.len() / 8);
+        for segment in plan {
+            match segment {
+                split::Segment::Literal(range) => out.push_str(&text[range.clone()]),
+                split::Segment::Piece(range) => {
+                    let piece = self.compile(&text[range.clone()])?;
+                    // As `render_template_with_context` does it.
+                    let mut rc = RenderContext::new(None);
+                    piece
+                        .render(&self.hb, &self.hb_ctx, &mut rc, &mut Sink(&mut out))
+                        .ok()?;
+                }
+            }
+        }
+        Some(out)
     }
 
     /// Renders a string from lab.toml (a default, a `when` condition);
     /// errors quote it instead of pointing into a file.
     pub fn render_inline(&self, text: &str) -> Result<String> {
-        self.hb.render_template(text, &self.ctx).map_err(|e| {
+        self.render_whole(text).map_err(|e| {
             let (message, help) = describe(&e, &self.ctx);
             Error::new(format!("could not render `{text}`: {message}")).with_help(help)
         })
+    }
+
+    /// The compiled piece `text`, from the cache or compiled now (as
+    /// `render_template_with_context` compiles), or `None` if it does not
+    /// parse.
+    fn compile(&self, text: &str) -> Option<Arc<Template>> {
+        let cached = self.compiled.lock().ok()?.get(text).cloned();
+        if cached.is_some() {
+            return cached;
+        }
+        let piece = Arc::new(Template::compile(text).ok()?);
+        self.compiled
+            .lock()
+            .ok()?
+            .insert(text.to_string(), Arc::clone(&piece));
+        Some(piece)
     }
 
     fn error(&self, name: &str, e: RenderError) -> Error {
@@ -123,6 +195,16 @@ impl Renderer {
             (Some(l), Some(c)) => err.at(file, l, c),
             _ => err.in_file(file),
         }
+    }
+}
+
+/// Handlebars output straight into a `String`.
+struct Sink<'a>(&'a mut String);
+
+impl Output for Sink<'_> {
+    fn write(&mut self, seg: &str) -> std::io::Result<()> {
+        self.0.push_str(seg);
+        Ok(())
     }
 }
 

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::ownership::OwnerRules;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::fsx;
 use crate::state::{self, FileRecord, STATE_SCHEMA, State};
 use crate::template::{Entry, Lab, digest_bytes};
@@ -51,8 +51,12 @@ pub(super) fn store_base(
     }
     fsx::create_dir_all(&root.join(state::OBJECTS_DIR))?;
     if fresh {
-        // One pack file instead of one file per object (see state::PACK_FILE).
-        fsx::write(&root.join(state::PACK_FILE), state::encode_pack(unique))?;
+        // One pack file instead of one file per object (see state::PACK_FILE),
+        // written as it is encoded: never a second copy of every file in memory.
+        let path = root.join(state::PACK_FILE);
+        let file = std::fs::File::create(&path).map_err(|e| Error::io("write", &path, e))?;
+        state::write_pack(std::io::BufWriter::with_capacity(1 << 16, file), unique)
+            .map_err(|e| Error::io("write", &path, e))?;
     } else {
         for (digest, bytes) in unique {
             if !state::has_object(root, digest) {

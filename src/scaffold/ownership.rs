@@ -3,9 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use globset::GlobSet;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::manifest::{Owner, expand_vars};
 use crate::template::Lab;
 
@@ -24,20 +24,8 @@ fn globset<'a>(
     globs: impl IntoIterator<Item = &'a String>,
     vars: &BTreeMap<String, String>,
 ) -> Result<GlobSet> {
-    let mut b = GlobSetBuilder::new();
-    for g in globs {
-        let g = expand_vars(g, vars);
-        let glob = GlobBuilder::new(&g)
-            .literal_separator(true)
-            .build()
-            .map_err(|e| {
-                Error::new(format!("the glob `{g}` is not valid: {e}"))
-                    .with_help("fix it in lab.toml, for example \"tests/**\"")
-            })?;
-        b.add(glob);
-    }
-    b.build()
-        .map_err(|e| Error::new(format!("could not build the ownership globs: {e}")))
+    let expanded: Vec<String> = globs.into_iter().map(|g| expand_vars(g, vars)).collect();
+    crate::glob::set(&expanded)
 }
 
 impl OwnerRules {
@@ -73,8 +61,8 @@ impl OwnerRules {
     }
 }
 
-/// Who owns `path` (see [`OwnerRules`]). A lab with an invalid glob (which
-/// `template lint` reports) treats every path as shared.
+/// Who owns `path` (see [`OwnerRules`]). Globs are checked when a lab is
+/// loaded, so the fallback (every path shared) is for a lab that was not.
 pub fn owner_of(lab: &Lab, track: Option<&str>, path: &str) -> Owner {
     OwnerRules::new(lab, track).map_or(Owner::Shared, |r| r.owner(path))
 }

@@ -3,7 +3,8 @@
 //! paths exist in the tree, every exercise has a check and a hint, every
 //! `edit` file of the starter holds a placeholder marker, every `sql` check
 //! that compares rows states its order, expected CSVs exist, every mutant
-//! (wrong solution) is well formed and each exercise has three per track.
+//! (wrong solution) is well formed and each exercise has three per track,
+//! and every path a solution's `deleted.toml` names exists by then.
 
 use serde::Serialize;
 
@@ -177,11 +178,44 @@ fn lint_exercise(lab: &Lab, ex: &Exercise, out: &mut Vec<Finding>) {
     }
 }
 
+/// A `deleted.toml` path must name a file the project holds by then (the
+/// starter or an earlier solution), else it is a typo that deletes nothing.
+fn lint_deletions(lab: &Lab, track: Option<&str>, out: &mut Vec<Finding>) {
+    let mut present: std::collections::BTreeSet<String> = starter_paths(lab, track)
+        .into_iter()
+        .map(|(p, _)| p)
+        .collect();
+    let on = track.map_or(String::new(), |t| format!(" (track `{t}`)"));
+    for ex in lab.manifest.exercises() {
+        for layer in crate::render::solution_layers(ex, track) {
+            for rel in lab.tree.subtree(&layer).entries.keys() {
+                present.insert(rel.strip_suffix(".hbs").unwrap_or(rel).to_string());
+            }
+        }
+        let Ok(deleted) = crate::solution::deleted_paths(lab, ex, track) else {
+            continue; // an invalid list is an error when the lab is loaded
+        };
+        for path in deleted {
+            if !present.remove(&path) {
+                // A warning: a file name rendered from answers is not known here.
+                out.push(Finding {
+                    level: Level::Warning,
+                    exercise: Some(ex.id().to_string()),
+                    message: format!(
+                        "`deleted.toml` names `{path}`, which the project does not hold after the earlier solutions{on}"
+                    ),
+                });
+            }
+        }
+    }
+}
+
 fn lint_track(lab: &Lab, track: Option<&str>, out: &mut Vec<Finding>) {
     let m = &lab.manifest;
     let vars = m.track_vars(track);
     let starter = starter_paths(lab, track);
     let on = track.map_or(String::new(), |t| format!(" (track `{t}`)"));
+    lint_deletions(lab, track, out);
     for ex in m.exercises() {
         let mut push = |level, message: String| {
             out.push(Finding {
@@ -207,11 +241,10 @@ fn lint_track(lab: &Lab, track: Option<&str>, out: &mut Vec<Finding>) {
         let markers = markers_of(ex);
         for glob in &ex.edit {
             let glob = expand_vars(glob, &vars);
-            let Ok(g) = globset::Glob::new(&glob) else {
+            let Ok(matcher) = crate::glob::matcher(&glob) else {
                 push(Level::Error, format!("`edit` `{glob}` is not a valid glob"));
                 continue;
             };
-            let matcher = g.compile_matcher();
             let files: Vec<&(String, String)> = starter
                 .iter()
                 .filter(|(p, _)| matcher.is_match(p))

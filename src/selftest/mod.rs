@@ -1,7 +1,8 @@
 //! `labforge template test`: proves a lab works. Per track: render the
 //! starter with default answers into a temporary folder, run `setup`, require
 //! every check to fail on the starter (with a message or hint) unless it
-//! starts passing, then lay the solution overlays one by one (cumulative) and
+//! starts passing, then lay the solution overlays one by one (cumulative:
+//! [`crate::solution::lay`], the same for v1 copies and v2 deltas) and
 //! require exercises 1..k to pass after overlay k (k+1 should still fail).
 //! `sql` checks' expected CSVs are written from the reference solution with
 //! `--bless`, and a stale one is a violation. After overlay k passes, every
@@ -16,10 +17,9 @@ pub mod report;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use crate::check::{self, Context, ExerciseResult, Status, exec};
+use crate::check::{self, Context, ExerciseResult, Status};
 use crate::error::{Error, Result};
 use crate::manifest::Exercise;
-use crate::render;
 use crate::scaffold::{self, NewOptions};
 use crate::template::{Entry, Lab, Origin};
 
@@ -116,10 +116,7 @@ fn test_track(lab: &mut Lab, track: Option<&str>, opts: &Options) -> Result<Trac
     for k in 0..exercises.len() {
         let t0 = Instant::now();
         let ex = &exercises[k];
-        let mut layers = render::solution_layers(ex, track);
-        layers.extend(adr_layers.iter().cloned());
-        let entries = render::render_layers(lab, &layers, track, &answers)?;
-        scaffold::write_entries(&root, &entries)?;
+        crate::solution::lay(lab, ex, &adr_layers, &root, track, &answers)?;
         if opts.bless {
             bless(lab, ex, &mut run)?;
         }
@@ -161,52 +158,34 @@ fn adr_layers(lab: &Lab, track: Option<&str>) -> Vec<String> {
 
 fn setup(cx: &Context, run: &mut Run) -> bool {
     let t0 = Instant::now();
-    let cmds = cx
-        .track
-        .as_ref()
-        .and_then(|t| cx.manifest().track.get(t))
-        .map(|t| t.setup.clone())
-        .unwrap_or_default();
-    for cmd in cmds.iter().map(|c| cx.expand(c)) {
-        let what = format!(
-            "the setup of track `{}`",
-            cx.track.as_deref().unwrap_or("-")
-        );
-        if let Err(e) = check::tools::check_command(&cmd, &what, &cx.root) {
+    let output = check::setup::Output::Captured {
+        timeout: SETUP_TIMEOUT,
+    };
+    match check::setup::run(cx, output, |_| {}) {
+        Err(e) => {
             run.rep.error = Some(check::runner::error_text(&e));
-            return false;
+            false
         }
-        let fin = match exec::run_shell(&cmd, &cx.root, &cx.env, SETUP_TIMEOUT) {
-            Ok(f) => f,
-            Err(e) => {
-                run.rep.error = Some(check::runner::error_text(&e));
-                return false;
-            }
-        };
-        if fin.code != Some(0) || fin.timed_out {
-            let how = if fin.timed_out {
-                "timed out".to_string()
-            } else {
-                format!("exited with {}", fin.code.unwrap_or(-1))
-            };
+        Ok(Err(f)) => {
             run.rep
-                .violation(format!("setup: `{cmd}` {how}\n{}", fin.tail().trim_end()));
+                .violation(format!("setup: `{}` {}\n{}", f.cmd, f.how, f.tail));
             run.rep.steps.push(Step {
                 name: "setup".into(),
-                summary: format!("`{cmd}` failed"),
+                summary: format!("`{}` failed", f.cmd),
                 duration: t0.elapsed(),
             });
-            return false;
+            false
+        }
+        Ok(Ok(0)) => true,
+        Ok(Ok(n)) => {
+            run.rep.steps.push(Step {
+                name: "setup".into(),
+                summary: format!("{n} command(s) ran"),
+                duration: t0.elapsed(),
+            });
+            true
         }
     }
-    if !cmds.is_empty() {
-        run.rep.steps.push(Step {
-            name: "setup".into(),
-            summary: format!("{} command(s) ran", cmds.len()),
-            duration: t0.elapsed(),
-        });
-    }
-    true
 }
 
 fn context<'a>(lab: &'a Lab, run: &Run) -> Context<'a> {

@@ -13,7 +13,7 @@ use crate::state::{self, State};
 use crate::template::{Entry, Lab};
 
 use super::plan::Base;
-use super::version;
+use crate::version;
 
 /// Loads every recorded file's pristine content from the object store.
 pub fn load_base(root: &Path, st: &State) -> Result<BTreeMap<String, Base>> {

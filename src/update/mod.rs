@@ -6,9 +6,9 @@
 //! answers; [`plan`] decides per path; [`merge`] is git's 3-way text merge;
 //! [`backup`] copies every file about to change; [`journal`] makes the writes
 //! restartable; [`gitcheck`] refuses a dirty git tree; [`inputs`] gathers the
-//! three sides; [`report`] prints plans, diffs and JSON; [`version`] compares
-//! versions for `--check` and `--to`; [`finish`] holds `--continue` and
-//! `--undo`; [`run`] puts it together.
+//! three sides; [`report`] prints plans, diffs and JSON; versions for
+//! `--check` and `--to` compare with [`crate::version`]; [`finish`] holds
+//! `--continue` and `--undo`; [`run`] puts it together.
 
 pub mod backup;
 pub mod finish;
@@ -19,7 +19,6 @@ pub mod merge;
 pub mod plan;
 pub mod report;
 pub mod run;
-pub mod version;
 
 pub use run::update;
 

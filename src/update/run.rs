@@ -18,7 +18,8 @@ use crate::template::{Entry, Lab};
 use super::journal::{self, Journal, Step};
 use super::merge::Labels;
 use super::plan::{self, Action, Item};
-use super::{Options, backup, finish, gitcheck, inputs, report, version};
+use super::{Options, backup, finish, gitcheck, inputs, report};
+use crate::version;
 
 /// Runs `labforge update` for the lab containing `start`. Data (the plan,
 /// JSON) goes to `out`, messages to `err`.

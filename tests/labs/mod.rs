@@ -237,35 +237,6 @@ tests/test_08_capstone.py
     assert!(!stub.contains("{{"), "the stub's date is rendered: {stub}");
 }
 
-/// The api-client Python solution overlays are cumulative copies: overlay k
-/// holds the files of exercises 1..k, each identical to the full solution in
-/// `solutions/08-capstone/python/`, so a fix there must be copied to every
-/// earlier overlay that has the file (H6).
-#[test]
-fn api_client_python_overlays_are_copies_of_the_full_solution() {
-    let solutions = repo_root().join("labs/api-client/solutions");
-    let full = solutions.join("08-capstone/python/client");
-    let mut stale = Vec::new();
-    for entry in std::fs::read_dir(&solutions).expect("solutions folder") {
-        let dir = entry.expect("entry").path().join("python/client");
-        if !dir.is_dir() || dir == full {
-            continue;
-        }
-        for file in std::fs::read_dir(&dir).expect("overlay folder") {
-            let path = file.expect("file").path();
-            let name = path.file_name().expect("name");
-            if std::fs::read(&path).ok() != std::fs::read(full.join(name)).ok() {
-                stale.push(path.strip_prefix(&solutions).unwrap().display().to_string());
-            }
-        }
-    }
-    stale.sort();
-    assert!(
-        stale.is_empty(),
-        "these overlay files differ from solutions/08-capstone/python/client: {stale:?}"
-    );
-}
-
 /// The whole `template test` report of the cloud-service lab for one track:
 /// every check fails on the starter (optional checks whose tool is missing,
 /// such as `docker` or `shellcheck`, are skipped with a warning, so the

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use super::{Job, Outcome, json};
 use crate::check::Context;
 use crate::error::{Error, Result};
+use crate::manifest::settings::{self, HttpExpect};
 
 pub fn run(cx: &Context, job: &Job) -> Result<Outcome> {
     let c = job.check;
@@ -60,7 +61,10 @@ pub fn run(cx: &Context, job: &Job) -> Result<Outcome> {
     let headers = resp.headers().clone();
     let body = resp.text().unwrap_or_default();
     let elapsed = started.elapsed();
-    let expect = c.expect.clone().unwrap_or_default();
+    let expect = match &c.expect {
+        Some(e) => settings::http_expect(e).map_err(|e| Error::new(e.message).with_help(e.help))?,
+        None => HttpExpect::default(),
+    };
     let problems = judge(&expect, status, &headers, &body, elapsed)?;
     let shown = format!("HTTP {status}\n{}", crate::check::exec::tail(&body, 1024));
     Ok(if problems.is_empty() {
@@ -71,61 +75,44 @@ pub fn run(cx: &Context, job: &Job) -> Result<Outcome> {
 }
 
 fn judge(
-    expect: &toml::Table,
+    expect: &HttpExpect,
     status: u16,
     headers: &reqwest::header::HeaderMap,
     body: &str,
     elapsed: Duration,
 ) -> Result<Vec<String>> {
     let mut problems = Vec::new();
-    for (key, want) in expect {
-        match (key.as_str(), want) {
-            ("status", toml::Value::Integer(s)) => {
-                if i64::from(status) != *s {
-                    problems.push(format!("the status is {status}, expected {s}"));
-                }
-            }
-            ("headers", toml::Value::Table(t)) => {
-                for (name, value) in t {
-                    let want = value
-                        .as_str()
-                        .map_or_else(|| value.to_string(), str::to_string);
-                    match headers.get(name.as_str()).and_then(|v| v.to_str().ok()) {
-                        Some(got) if got == want => {}
-                        Some(got) => {
-                            problems.push(format!("header `{name}` is `{got}`, expected `{want}`"))
-                        }
-                        None => {
-                            problems.push(format!("header `{name}` is missing (expected `{want}`)"))
-                        }
-                    }
-                }
-            }
-            ("json", want) => match serde_json::from_str::<serde_json::Value>(body) {
-                Ok(got) => problems.extend(json::subset_mismatch(&json::from_toml(want), &got, "")),
-                Err(e) => problems.push(format!("the body is not JSON: {e}")),
-            },
-            ("max_ms", toml::Value::Integer(ms)) => {
-                if elapsed.as_millis() > *ms as u128 {
-                    problems.push(format!(
-                        "the answer took {} ms, more than {ms} ms",
-                        elapsed.as_millis()
-                    ));
-                }
-            }
-            ("body_matches", toml::Value::String(re)) => {
-                let r = regex::Regex::new(re)
-                    .map_err(|e| Error::new(format!("`{re}` is not a valid regex: {e}")))?;
-                if !r.is_match(body) {
-                    problems.push(format!("the body does not match `{re}`"));
-                }
-            }
-            (other, _) => {
-                return Err(Error::new(format!(
-                    "`expect.{other}` is not an expectation of an `http` check"
-                ))
-                .with_help("use status, headers, json, max_ms or body_matches"));
-            }
+    if let Some(s) = expect.status
+        && status != s
+    {
+        problems.push(format!("the status is {status}, expected {s}"));
+    }
+    for (name, want) in &expect.headers {
+        match headers.get(name.as_str()).and_then(|v| v.to_str().ok()) {
+            Some(got) if got == want => {}
+            Some(got) => problems.push(format!("header `{name}` is `{got}`, expected `{want}`")),
+            None => problems.push(format!("header `{name}` is missing (expected `{want}`)")),
+        }
+    }
+    if let Some(want) = &expect.json {
+        match serde_json::from_str::<serde_json::Value>(body) {
+            Ok(got) => problems.extend(json::subset_mismatch(&json::from_toml(want), &got, "")),
+            Err(e) => problems.push(format!("the body is not JSON: {e}")),
+        }
+    }
+    if let Some(ms) = expect.max_ms
+        && elapsed.as_millis() > u128::from(ms)
+    {
+        problems.push(format!(
+            "the answer took {} ms, more than {ms} ms",
+            elapsed.as_millis()
+        ));
+    }
+    if let Some(re) = &expect.body_matches {
+        let r = regex::Regex::new(re)
+            .map_err(|e| Error::new(format!("`{re}` is not a valid regex: {e}")))?;
+        if !r.is_match(body) {
+            problems.push(format!("the body does not match `{re}`"));
         }
     }
     Ok(problems)

@@ -12,99 +12,7 @@ use nix::sys::signal::Signal;
 use super::{Job, Outcome};
 use crate::check::{Context, exec, services, tools};
 use crate::error::{Error, Result};
-use crate::manifest::parse_duration;
-
-enum Step {
-    Http {
-        method: String,
-        path: String,
-        background: bool,
-        /// The status a foreground request must get (`status = 503`).
-        status: Option<u16>,
-    },
-    Wait(Duration),
-    Signal(Signal),
-}
-
-fn parse_step(t: &toml::Table) -> Result<Step> {
-    let bad = |what: String| {
-        Error::new(what).with_help("a step is { http = \"GET /path\", background = true }, { http = \"GET /readyz\", status = 503 }, { wait = \"100ms\" } or { signal = \"TERM\" }")
-    };
-    if let Some(h) = t.get("http").and_then(|v| v.as_str()) {
-        let (method, path) = h
-            .split_once(' ')
-            .ok_or_else(|| bad(format!("step `http = \"{h}\"` needs a method and a path")))?;
-        let background = t
-            .get("background")
-            .and_then(|v| v.as_bool())
-            .unwrap_or(false);
-        let status = match t.get("status") {
-            None => None,
-            Some(v) => match v.as_integer().and_then(|n| u16::try_from(n).ok()) {
-                Some(n) if !background => Some(n),
-                Some(_) => {
-                    return Err(bad(format!(
-                        "step `http = \"{h}\"` is in the background: check its status with `expect.background_status`"
-                    )));
-                }
-                None => {
-                    return Err(bad(format!(
-                        "`status` of step `http = \"{h}\"` is not an HTTP status"
-                    )));
-                }
-            },
-        };
-        return Ok(Step::Http {
-            method: method.to_string(),
-            path: path.trim().to_string(),
-            background,
-            status,
-        });
-    }
-    if let Some(w) = t.get("wait").and_then(|v| v.as_str()) {
-        return parse_duration(w)
-            .map(Step::Wait)
-            .ok_or_else(|| bad(format!("step `wait = \"{w}\"` is not a duration")));
-    }
-    if let Some(s) = t.get("signal").and_then(|v| v.as_str()) {
-        let name = format!("SIG{}", s.trim_start_matches("SIG"));
-        return name
-            .parse::<Signal>()
-            .map(Step::Signal)
-            .map_err(|_| bad(format!("`{s}` is not a signal name")));
-    }
-    Err(bad(format!("unknown step `{t}`")))
-}
-
-struct Expect {
-    exit: Option<i64>,
-    within: Option<Duration>,
-    background_status: Option<i64>,
-    stdout_json_lines: bool,
-}
-
-fn parse_expect(t: &toml::Table) -> Result<Expect> {
-    for k in t.keys() {
-        if !["exit", "within", "background_status", "stdout_json_lines"].contains(&k.as_str()) {
-            return Err(Error::new(format!(
-                "`expect.{k}` is not an expectation of a `process` check"
-            ))
-            .with_help("use exit, within, background_status or stdout_json_lines"));
-        }
-    }
-    Ok(Expect {
-        exit: t.get("exit").and_then(|v| v.as_integer()),
-        within: t
-            .get("within")
-            .and_then(|v| v.as_str())
-            .and_then(parse_duration),
-        background_status: t.get("background_status").and_then(|v| v.as_integer()),
-        stdout_json_lines: t
-            .get("stdout_json_lines")
-            .and_then(|v| v.as_bool())
-            .unwrap_or(false),
-    })
-}
+use crate::manifest::settings::{self, ProcessExpect, Step};
 
 fn request(
     addr: &str,
@@ -201,10 +109,11 @@ fn play(steps: &[Step], running: &exec::Running, addr: &str, timeout: Duration) 
                 }
             }
             Step::Wait(d) => std::thread::sleep(*d),
-            Step::Signal(s) => {
-                running.signal_group(*s);
+            Step::Signal(name) => {
+                let s: Signal = format!("SIG{name}").parse().unwrap_or(Signal::SIGTERM);
+                running.signal_group(s);
                 p.clock = Instant::now();
-                p.signalled = Some(*s);
+                p.signalled = Some(s);
             }
         }
     }
@@ -219,8 +128,17 @@ pub fn run(cx: &Context, job: &Job) -> Result<Outcome> {
             cx.track.as_deref().unwrap_or("-")
         )));
     };
-    let steps: Vec<Step> = c.steps.iter().map(parse_step).collect::<Result<_>>()?;
-    let expect = parse_expect(&c.expect.clone().unwrap_or_default())?;
+    // Validated when the lab was loaded; an error here names the bad key.
+    let typed = |e: settings::SettingError| Error::new(e.message).with_help(e.help);
+    let steps: Vec<Step> = c
+        .steps
+        .iter()
+        .map(|s| settings::step(s.get_ref(), s.span()).map_err(typed))
+        .collect::<Result<_>>()?;
+    let expect = match &c.expect {
+        Some(e) => settings::process_expect(e).map_err(typed)?,
+        None => ProcessExpect::default(),
+    };
     let dir = cx.check_dir(c);
     tools::check_command(&cmd, &format!("check `{}`", job.id), &dir)?;
     let mut env = cx.check_env(c);
@@ -267,7 +185,7 @@ pub fn run(cx: &Context, job: &Job) -> Result<Outcome> {
         ));
     } else if let Some(want) = expect.exit {
         match fin.code {
-            Some(code) if i64::from(code) == want => {}
+            Some(code) if code == want => {}
             Some(code) => problems.push(format!("`{cmd}` exited with {code} {after} (expected {want})")),
             None => problems.push(format!(
                 "`{cmd}` was ended by a signal {after} (expected exit code {want}); handle the signal and exit"
@@ -279,7 +197,7 @@ pub fn run(cx: &Context, job: &Job) -> Result<Outcome> {
             .join()
             .unwrap_or_else(|_| Err("the request thread panicked".into()));
         match (got, expect.background_status) {
-            (Ok(s), Some(want)) if i64::from(s) != want => {
+            (Ok(s), Some(want)) if s != want => {
                 problems.push(format!("the background request got {s}, expected {want}"))
             }
             (Err(e), Some(_)) => problems.push(format!("the background request failed: {e}")),
@@ -312,7 +230,7 @@ pub fn run(cx: &Context, job: &Job) -> Result<Outcome> {
 
 #[cfg(test)]
 mod tests {
-    use super::{exec_form, parse_step, step_problem};
+    use super::{exec_form, step_problem};
 
     #[test]
     fn a_step_status_is_compared() {
@@ -326,13 +244,6 @@ mod tests {
             step_problem("GET", "/", None, Err("refused".into())).as_deref(),
             Some("GET / failed: refused")
         );
-    }
-
-    #[test]
-    fn a_background_step_cannot_expect_a_status() {
-        let t: toml::Table =
-            toml::from_str("http = \"GET /slow\"\nbackground = true\nstatus = 200").unwrap();
-        assert!(parse_step(&t).is_err());
     }
 
     #[test]
