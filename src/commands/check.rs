@@ -173,7 +173,8 @@ pub fn hint(a: HintArgs) -> Result<Status> {
     let adr_todo = adr_findings(&cx, &ex);
     drop(cx);
     let before = s.state.hints.clone();
-    let text = progress::reveal_hint(&mut s.state, ex.id(), &hints, ex.doc.as_deref());
+    let doc = ex.doc_for(s.track()).map(str::to_string);
+    let text = progress::reveal_hint(&mut s.state, ex.id(), &hints, doc.as_deref());
     // Saved before printing: a closed pipe or a signal never loses the count.
     if s.state.hints != before {
         s.save()?;
@@ -236,7 +237,7 @@ pub fn next(_a: NextArgs) -> Result<Status> {
     s.save()?;
     let ex = m.exercise_by_id(&next).expect("a known exercise");
     crate::outln!("now: {next}: {}", ex.title)?;
-    if let Some(doc) = &ex.doc {
+    if let Some(doc) = ex.doc_for(s.track()) {
         match doc_text(&s, doc) {
             Some(text) => crate::outln!("\n{}", text.trim_end())?,
             None => crate::outln!("read {doc}")?,

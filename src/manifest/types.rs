@@ -151,8 +151,9 @@ pub struct Track {
     pub env: BTreeMap<String, String>,
 }
 
-/// A command given once, or per track (`run.python = …`, `run.rust = …`).
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+/// A command given once, or per track (`run.python = …`, `run.rust = …`);
+/// also an exercise's `doc` (`doc.rust = …`).
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(untagged)]
 pub enum PerTrack {
     All(String),
@@ -165,6 +166,14 @@ impl PerTrack {
         match self {
             PerTrack::All(s) => Some(s),
             PerTrack::Tracks(m) => track.and_then(|t| m.get(t)).map(String::as_str),
+        }
+    }
+
+    /// Every value given (one, or one per track).
+    pub fn values(&self) -> Vec<&str> {
+        match self {
+            PerTrack::All(s) => vec![s.as_str()],
+            PerTrack::Tracks(m) => m.values().map(String::as_str).collect(),
         }
     }
 }
@@ -238,8 +247,10 @@ pub struct Variable {
 pub struct Exercise {
     pub id: Spanned<String>,
     pub title: String,
+    /// The exercise text: one template path, or one per track
+    /// (`doc.python = …`, `doc.rust = …`) where the code differs.
     #[serde(default)]
-    pub doc: Option<String>,
+    pub doc: Option<PerTrack>,
     /// Learner-owned globs (track vars allowed): scanned for placeholders,
     /// restored by `reset`, never touched by `update`.
     #[serde(default)]
@@ -533,6 +544,10 @@ impl Manifest {
 impl Exercise {
     pub fn id(&self) -> &str {
         self.id.get_ref()
+    }
+    /// The template path of the exercise text for `track`.
+    pub fn doc_for(&self, track: Option<&str>) -> Option<&str> {
+        self.doc.as_ref().and_then(|d| d.for_track(track))
     }
     pub fn checks(&self) -> impl Iterator<Item = &CheckDef> {
         self.check.iter().map(|c| c.get_ref())

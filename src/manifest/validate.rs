@@ -451,11 +451,21 @@ fn validate_exercises(m: &Manifest, cx: &Ctx) -> Result<()> {
                 ));
             }
         }
+        if let Some(doc) = &ex.doc {
+            check_per_track(
+                doc,
+                m,
+                &format!("`doc` of exercise `{id}`"),
+                cx,
+                ex.id.span(),
+            )?;
+        }
         for (what, p) in ex
             .doc
             .iter()
+            .flat_map(|d| d.values())
             .map(|d| ("doc", d))
-            .chain(ex.solution.iter().map(|s| ("solution", s)))
+            .chain(ex.solution.iter().map(|s| ("solution", s.as_str())))
         {
             check_relative(p, &format!("`{what}` of exercise `{id}`"), cx, ex.id.span())?;
         }

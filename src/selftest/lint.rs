@@ -103,11 +103,26 @@ fn lint_exercise(lab: &Lab, ex: &Exercise, out: &mut Vec<Finding>) {
             Level::Warning,
             "has no `doc`: learners get only its title and hints".into(),
         ),
-        Some(d) if !lab.tree.entries.contains_key(d) => push(
-            Level::Error,
-            format!("`doc` `{d}` does not exist in the template"),
-        ),
-        Some(_) => {}
+        Some(doc) => {
+            for d in doc.values() {
+                if !lab.tree.entries.contains_key(d) {
+                    push(
+                        Level::Error,
+                        format!("`doc` `{d}` does not exist in the template"),
+                    );
+                }
+            }
+            if let crate::manifest::PerTrack::Tracks(map) = doc {
+                for t in tracks(&lab.manifest).into_iter().flatten() {
+                    if !map.contains_key(&t) {
+                        push(
+                            Level::Error,
+                            format!("`doc` has no text for track `{t}`: add `doc.{t} = \"…\"`"),
+                        );
+                    }
+                }
+            }
+        }
     }
     if ex.check.is_empty() {
         push(

@@ -24,14 +24,14 @@ fn api_client_python_track_passes_template_test() {
 track python
   setup                    2 command(s) ran [..]
   starter                  21 of 22 checks fail as they should [..]
-  solution 01-first-call   exercises 1..1 pass; 02-auth fails as it should [..]
-  solution 02-auth         exercises 1..2 pass; 03-pagination fails as it should [..]
-  solution 03-pagination   exercises 1..3 pass; 04-errors fails as it should [..]
-  solution 04-errors       exercises 1..4 pass; 05-retries fails as it should [..]
-  solution 05-retries      exercises 1..5 pass; 06-rate-limits fails as it should [..]
-  solution 06-rate-limits  exercises 1..6 pass; 07-safe-writes fails as it should [..]
-  solution 07-safe-writes  exercises 1..7 pass; 08-capstone fails as it should [..]
-  solution 08-capstone     exercises 1..8 pass [..]
+  solution 01-first-call   exercises 1..1 pass; 02-auth fails as it should; mutants: 5 of 5 killed [..]
+  solution 02-auth         exercises 1..2 pass; 03-pagination fails as it should; mutants: 7 of 7 killed [..]
+  solution 03-pagination   exercises 1..3 pass; 04-errors fails as it should; mutants: 4 of 4 killed [..]
+  solution 04-errors       exercises 1..4 pass; 05-retries fails as it should; mutants: 4 of 4 killed [..]
+  solution 05-retries      exercises 1..5 pass; 06-rate-limits fails as it should; mutants: 5 of 5 killed [..]
+  solution 06-rate-limits  exercises 1..6 pass; 07-safe-writes fails as it should; mutants: 4 of 4 killed [..]
+  solution 07-safe-writes  exercises 1..7 pass; 08-capstone fails as it should; mutants: 3 of 3 killed [..]
+  solution 08-capstone     exercises 1..8 pass; mutants: 4 of 4 killed [..]
   track python: ok in [..]
 result: ok (0 warning(s))
 ",
@@ -131,14 +131,14 @@ fn api_client_rust_track_passes_template_test() {
 track rust
   setup                    1 command(s) ran [..]
   starter                  21 of 22 checks fail as they should [..]
-  solution 01-first-call   exercises 1..1 pass; 02-auth fails as it should [..]
-  solution 02-auth         exercises 1..2 pass; 03-pagination fails as it should [..]
-  solution 03-pagination   exercises 1..3 pass; 04-errors fails as it should [..]
-  solution 04-errors       exercises 1..4 pass; 05-retries fails as it should [..]
-  solution 05-retries      exercises 1..5 pass; 06-rate-limits fails as it should [..]
-  solution 06-rate-limits  exercises 1..6 pass; 07-safe-writes fails as it should [..]
-  solution 07-safe-writes  exercises 1..7 pass; 08-capstone fails as it should [..]
-  solution 08-capstone     exercises 1..8 pass [..]
+  solution 01-first-call   exercises 1..1 pass; 02-auth fails as it should; mutants: 3 of 3 killed [..]
+  solution 02-auth         exercises 1..2 pass; 03-pagination fails as it should; mutants: 3 of 3 killed [..]
+  solution 03-pagination   exercises 1..3 pass; 04-errors fails as it should; mutants: 3 of 3 killed [..]
+  solution 04-errors       exercises 1..4 pass; 05-retries fails as it should; mutants: 3 of 3 killed [..]
+  solution 05-retries      exercises 1..5 pass; 06-rate-limits fails as it should; mutants: 4 of 4 killed [..]
+  solution 06-rate-limits  exercises 1..6 pass; 07-safe-writes fails as it should; mutants: 3 of 3 killed [..]
+  solution 07-safe-writes  exercises 1..7 pass; 08-capstone fails as it should; mutants: 3 of 3 killed [..]
+  solution 08-capstone     exercises 1..8 pass; mutants: 3 of 3 killed [..]
   track rust: ok in [..]
 result: ok (0 warning(s))
 ",
@@ -242,25 +242,27 @@ tests/test_08_capstone.py
 /// such as `docker` or `shellcheck`, are skipped with a warning, so the
 /// warnings depend on the machine), overlays pass cumulatively, and the ADR
 /// checks pass with `solutions/adr/` (H9).
-fn cloud_service_template_test_report(track: &str) -> String {
+fn cloud_service_template_test_report(track: &str, mutants: [usize; 9]) -> String {
+    let m = mutants.map(|n| format!("mutants: {n} of {n} killed"));
     format!(
         "template test cloud-service@1.0.0
 track {track}
   setup                               2 command(s) ran [..]
-  starter                             [..] of 37 checks fail as they should [..]
-  solution 01-health-and-version      exercises 1..1 pass; 02-config fails as it should [..]
-  solution 02-config                  exercises 1..2 pass; 03-notes-api fails as it should [..]
-  solution 03-notes-api               exercises 1..3 pass; 04-logs-and-request-ids fails as it should [..]
-  solution 04-logs-and-request-ids    exercises 1..4 pass; 05-graceful-shutdown fails as it should [..]
-  solution 05-graceful-shutdown       exercises 1..5 pass; 06-package-it fails as it should [..]
-  solution 06-package-it              exercises 1..6 pass; 07-ec2-bootstrap fails as it should [..]
-  solution 07-ec2-bootstrap           exercises 1..7 pass; 08-smoke-test-and-runbook fails as it should [..]
-  solution 08-smoke-test-and-runbook  exercises 1..8 pass; 09-launch-on-ec2 fails as it should [..]
-  solution 09-launch-on-ec2           exercises 1..9 pass [..]
+  starter                             [..] of 38 checks fail as they should [..]
+  solution 01-health-and-version      exercises 1..1 pass; 02-config fails as it should; {} [..]
+  solution 02-config                  exercises 1..2 pass; 03-notes-api fails as it should; {} [..]
+  solution 03-notes-api               exercises 1..3 pass; 04-logs-and-request-ids fails as it should; {} [..]
+  solution 04-logs-and-request-ids    exercises 1..4 pass; 05-graceful-shutdown fails as it should; {} [..]
+  solution 05-graceful-shutdown       exercises 1..5 pass; 06-package-it fails as it should; {} [..]
+  solution 06-package-it              exercises 1..6 pass; 07-ec2-bootstrap fails as it should; {} [..]
+  solution 07-ec2-bootstrap           exercises 1..7 pass; 08-smoke-test-and-runbook fails as it should; {} [..]
+  solution 08-smoke-test-and-runbook  exercises 1..8 pass; 09-launch-on-ec2 fails as it should; {} [..]
+  solution 09-launch-on-ec2           exercises 1..9 pass; {} [..]
 ...
   track {track}: ok in [..]
 result: ok ([..] warning(s))
-"
+",
+        m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8]
     )
 }
 
@@ -285,7 +287,10 @@ fn cloud_service_python_track_passes_template_test() {
     }
     cloud_service_template_test("python")
         .code(0)
-        .stdout_eq(&cloud_service_template_test_report("python"));
+        .stdout_eq(&cloud_service_template_test_report(
+            "python",
+            [4, 5, 5, 4, 5, 5, 7, 5, 6],
+        ));
 }
 
 #[test]
@@ -295,7 +300,10 @@ fn cloud_service_rust_track_passes_template_test() {
     }
     cloud_service_template_test("rust")
         .code(0)
-        .stdout_eq(&cloud_service_template_test_report("rust"));
+        .stdout_eq(&cloud_service_template_test_report(
+            "rust",
+            [3, 4, 4, 4, 3, 5, 7, 5, 3],
+        ));
 }
 
 /// `labforge new cloud-service --track rust` lays exactly the learner's
@@ -393,4 +401,72 @@ service/tests/ex05_graceful_shutdown.rs
             "{script} is not executable (mode {mode:o})"
         );
     }
+}
+
+/// An exercise's text may differ by track (`doc.python`, `doc.rust`):
+/// `next` shows the text of the lab's track, and `template lint` refuses a
+/// per-track `doc` that leaves a track without text (issue 17).
+#[test]
+fn issue_17_next_shows_the_exercise_text_of_the_labs_track() {
+    let fixture = repo_root().join("tests/labs/fixtures/per-track-doc");
+    for (track, text) in [
+        (
+            "python",
+            "# 02-clock (Python)\n\nCall `self.clock()`, never `time.monotonic()`.\n",
+        ),
+        (
+            "rust",
+            "# 02-clock (Rust)\n\nCall `self.clock.now()`, never `Instant::now()`.\n",
+        ),
+    ] {
+        let tmp = crate::support::tempdir();
+        let dest = tmp.path().join("lab");
+        labforge(&["new"])
+            .arg(fixture.display().to_string())
+            .arg(dest.display().to_string())
+            .arg("--track")
+            .arg(track)
+            .arg("--defaults")
+            .arg("--no-git")
+            .run()
+            .code(0);
+        labforge(&["check", "--trust"]).dir(&dest).run().code(0);
+        labforge(&["next"])
+            .dir(&dest)
+            .run()
+            .code(0)
+            .stdout_eq(&format!(
+                "now: 02-clock: Use the injected clock
+
+{text}
+when you are done: `labforge check` (hints: `labforge hint`)
+"
+            ));
+    }
+    let tmp = crate::support::tempdir();
+    let bad = tmp.path().join("bad");
+    for (path, bytes) in crate::support::tree(&fixture) {
+        let to = bad.join(path);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::write(to, bytes).unwrap();
+    }
+    let manifest = std::fs::read_to_string(bad.join("lab.toml")).unwrap();
+    std::fs::write(
+        bad.join("lab.toml"),
+        manifest.replace("doc.rust = \"exercises/02-clock.rust.md\"\n", ""),
+    )
+    .unwrap();
+    labforge(&["template", "lint"])
+        .arg(bad.display().to_string())
+        .run()
+        .code(1)
+        .stdout_eq(
+            "error: 02-clock: `doc` has no text for track `rust`: add `doc.rust = \"…\"`
+warning: 02-clock: has fewer than 3 mutants (python: 0, rust: 0): add wrong solutions under `solutions/02-clock/mutants/NAME/` that its checks must refuse (docs/lab-format.md)
+",
+        )
+        .stderr_eq(
+            "per-track-doc@1.0.0: 1 error(s), 1 warning(s)
+",
+        );
 }

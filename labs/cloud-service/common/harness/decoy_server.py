@@ -18,6 +18,7 @@ MODES = {
     "healthz-500": "GET /healthz answers 500 (the process is up, the app is not)",
     "wrong-json": "GET /healthz answers 200 with {\"status\": \"down\"}",
     "html-health": "GET /healthz answers 200 with an HTML error page from a proxy",
+    "not-ready": "GET /readyz answers 503 {\"status\": \"stopping\"} (the instance is draining)",
     "notes-lost": "POST /notes answers 201, but the note cannot be read back",
     "no-validation": "POST /notes accepts a note without a title (201 instead of 422)",
 }
@@ -47,6 +48,8 @@ def make_handler(mode: str):
                     return self.send(200, "<html><body>502 Bad Gateway</body></html>", "text/html")
                 return self.send(200, {"status": "ok"})
             if self.path == "/readyz":
+                if mode == "not-ready":
+                    return self.send(503, {"status": "stopping"})
                 return self.send(200, {"status": "ready"})
             if self.path == "/version":
                 return self.send(200, {"git_sha": "decoy", "app_env": "decoy"})

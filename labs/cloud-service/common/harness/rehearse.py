@@ -1,9 +1,20 @@
 """The offline EC2 rehearsal of exercise 9.
 
-Starts a local AWS mock (moto) on 127.0.0.1 and a free port, runs
-deploy/launch.sh twice and deploy/teardown.sh twice against it (AWS_ENDPOINT_URL
-and dummy credentials: nothing reaches AWS), and inspects the mock with boto3
-after each step. Run it with the lab's deploy environment:
+Starts a local AWS mock (moto) on 127.0.0.1 and a free port, and runs the
+deploy scripts against it (AWS_ENDPOINT_URL and dummy credentials: nothing
+reaches AWS), inspecting the mock with boto3 after each step:
+
+1. deploy/launch.sh without AMI_ID and ADMIN_CIDR, as a first-time user runs
+   it: the AMI comes from SSM's public parameter, and SSH stays closed;
+2. deploy/launch.sh again, with AMI_ID and ADMIN_CIDR: it finds what exists
+   and creates nothing;
+3. deploy/teardown.sh twice: nothing is left.
+
+The mock behaves like EC2 where a careless script would get away with it in
+a plain mock: a terminated instance stays `shutting-down` for a moment, and
+a security group that such an instance still uses cannot be deleted
+(DependencyViolation). The AWS CLI's waiters poll every second here instead
+of every 15 seconds. Run it with the lab's deploy environment:
 
     deploy/.venv/bin/python harness/rehearse.py
 """
@@ -11,10 +22,13 @@ after each step. Run it with the lab's deploy environment:
 from __future__ import annotations
 
 import base64
+import json
 import logging
 import os
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,6 +38,9 @@ APP_PORT = 8080
 ADMIN_CIDR = "203.0.113.10/32"
 REGION = "us-east-1"
 ALIVE = ["pending", "running", "stopping", "stopped"]
+AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
+# A terminated instance stays "shutting-down" in the mock at least this long.
+SHUTTING_DOWN_S = 1.0
 
 
 class Report:
@@ -100,6 +117,91 @@ def inspect_launch(ec2, rep: Report) -> None:
               "port 22 is open to the whole internet: allow it from ADMIN_CIDR only, or not at all")
 
 
+def make_ec2_realistic() -> None:
+    """Terminating takes a moment, and a group in use cannot be deleted, as on EC2.
+
+    A terminated instance stays "shutting-down" until someone looks again
+    (describe-instances, as `aws ec2 wait instance-terminated` does) at least
+    SHUTTING_DOWN_S later: a script that deletes the security group right
+    after terminate-instances gets DependencyViolation however slow the
+    machine is, and one that waits sees "terminated" on its next poll.
+    """
+    from moto.ec2.exceptions import DependencyViolationError
+    from moto.ec2.models.instances import Instance, InstanceBackend
+    from moto.ec2.models.security_groups import SecurityGroupBackend
+
+    terminate = Instance.terminate
+
+    def slow_terminate(self, *args, **kwargs):
+        previous = terminate(self, *args, **kwargs)
+        self._state.name, self._state.code = "shutting-down", 32
+        self.lab_terminated_at = time.monotonic()
+        return previous
+
+    def finish_terminating(backend) -> None:
+        for reservation in backend.reservations.values():
+            for inst in reservation.instances:
+                since = getattr(inst, "lab_terminated_at", None)
+                if inst._state.name == "shutting-down" and since is not None \
+                        and time.monotonic() - since >= SHUTTING_DOWN_S:
+                    inst._state.name, inst._state.code = "terminated", 48
+
+    def looked_at(method):
+        def wrapper(self, *args, **kwargs):
+            finish_terminating(self)
+            return method(self, *args, **kwargs)
+        return wrapper
+
+    delete = SecurityGroupBackend.delete_security_group
+
+    def delete_unless_in_use(self, name=None, group_id=None):
+        for reservation in self.reservations.values():
+            for inst in reservation.instances:
+                groups = {g.id for g in inst.security_groups} | {g.name for g in inst.security_groups}
+                if inst.state != "terminated" and (group_id in groups or name in groups):
+                    raise DependencyViolationError(
+                        f"resource {group_id or name} has a dependent object ({inst.id} is {inst.state})")
+        return delete(self, name=name, group_id=group_id)
+
+    Instance.terminate = slow_terminate
+    # describe-instances by filters, and by ids (the waiter's way)
+    InstanceBackend.describe_instances = looked_at(InstanceBackend.describe_instances)
+    InstanceBackend.get_reservations_by_instance_ids = looked_at(InstanceBackend.get_reservations_by_instance_ids)
+    SecurityGroupBackend.delete_security_group = delete_unless_in_use
+
+
+def fast_waiters(folder: Path) -> str:
+    """An AWS_DATA_PATH whose EC2 waiters poll every second (AWS: every 15 s)."""
+    import botocore
+
+    version = "2016-11-15"
+    builtin = Path(botocore.__file__).parent / "data" / "ec2" / version / "waiters-2.json"
+    waiters = json.loads(builtin.read_text())
+    for waiter in waiters["waiters"].values():
+        waiter["delay"] = 1
+    target = folder / "ec2" / version
+    target.mkdir(parents=True)
+    (target / "waiters-2.json").write_text(json.dumps(waiters))
+    return str(folder)
+
+
+def inspect_defaults(ec2, ssm, rep: Report) -> None:
+    """After a launch without AMI_ID and ADMIN_CIDR: the defaults must be safe and work."""
+    instances = alive(ec2)
+    if not instances:
+        return
+    expected = ssm.get_parameter(Name=AMI_PARAMETER)["Parameter"]["Value"]
+    got = instances[0].get("ImageId")
+    rep.check(got == expected, f"without AMI_ID its AMI is the latest Amazon Linux 2023 ({AMI_PARAMETER})",
+              f"without AMI_ID the instance runs {got!r}, expected {expected!r}, the value of the SSM "
+              f"parameter {AMI_PARAMETER}")
+    group_ids = [g["GroupId"] for g in instances[0].get("SecurityGroups", [])]
+    groups = ec2.describe_security_groups(GroupIds=group_ids)["SecurityGroups"] if group_ids else []
+    ssh = [p for g in groups for p in g.get("IpPermissions", []) if covers(p, 22)]
+    rep.check(not ssh, "without ADMIN_CIDR, SSH (22) is closed",
+              f"without ADMIN_CIDR port 22 is open ({ssh}): open 22 only when ADMIN_CIDR is set, never by default")
+
+
 def main() -> int:
     try:
         import boto3
@@ -109,12 +211,15 @@ def main() -> int:
               "    python3 -m venv deploy/.venv && deploy/.venv/bin/pip install -q -r deploy/requirements.txt")
         return 2
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log of the mock
+    make_ec2_realistic()
+    data_path = tempfile.TemporaryDirectory(prefix="rehearse-")
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
     endpoint = f"http://{host}:{port}"
     creds = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing", "region_name": REGION}
     ec2 = boto3.client("ec2", endpoint_url=endpoint, **creds)
+    ssm = boto3.client("ssm", endpoint_url=endpoint, **creds)
     ami = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env.update(
@@ -123,23 +228,30 @@ def main() -> int:
         AWS_DEFAULT_REGION=REGION, AWS_REGION=REGION, AWS_PAGER="",
         AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull,
         APP_NAME=APP_NAME, APP_PORT=str(APP_PORT), AMI_ID=ami, ADMIN_CIDR=ADMIN_CIDR,
+        AWS_DATA_PATH=fast_waiters(Path(data_path.name)),
     )
     print(f"AWS mock (moto) on {endpoint}; nothing here reaches AWS")
     rep = Report()
     try:
-        done = run_script("launch.sh", env)
-        if not rep.check(done.returncode == 0, "deploy/launch.sh exits 0",
-                         f"deploy/launch.sh exited {done.returncode}:\n{tail(done)}"):
+        # A first-time user runs it bare: the AMI comes from SSM, SSH stays closed.
+        print("-- a first launch without AMI_ID and ADMIN_CIDR (the defaults)")
+        bare = {k: v for k, v in env.items() if k not in ("AMI_ID", "ADMIN_CIDR")}
+        done = run_script("launch.sh", bare)
+        if not rep.check(done.returncode == 0, "deploy/launch.sh exits 0 without AMI_ID and ADMIN_CIDR",
+                         f"deploy/launch.sh exited {done.returncode} without AMI_ID and ADMIN_CIDR:\n{tail(done)}"):
             return 1
         inspect_launch(ec2, rep)
+        inspect_defaults(ec2, ssm, rep)
         first = {i["InstanceId"] for i in alive(ec2)}
         groups = len(our_groups(ec2))
+        print(f"-- a second launch, with AMI_ID and ADMIN_CIDR={ADMIN_CIDR}: it finds what exists")
         done = run_script("launch.sh", env)
         rep.check(done.returncode == 0, "a second deploy/launch.sh exits 0",
                   f"a second deploy/launch.sh exited {done.returncode}:\n{tail(done)}")
         rep.check({i["InstanceId"] for i in alive(ec2)} == first and len(our_groups(ec2)) == groups,
                   "the second run created nothing new",
                   "the second run created another instance or security group: look up what exists first (by tag and by name)")
+        print("-- teardown, twice")
         for round_ in ("", "a second "):
             done = run_script("teardown.sh", env)
             rep.check(done.returncode == 0, f"{round_}deploy/teardown.sh exits 0",
@@ -150,6 +262,7 @@ def main() -> int:
                   f"the security group {APP_NAME}-sg is left after teardown: delete it after the instances terminated")
     finally:
         server.stop()
+        data_path.cleanup()
     print("the rehearsal passed: the same scripts deploy for real without AWS_ENDPOINT_URL" if not rep.problems
           else f"{rep.problems} problem(s)")
     return 1 if rep.problems else 0

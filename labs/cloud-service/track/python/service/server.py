@@ -112,7 +112,25 @@ class Server(ThreadingHTTPServer):
     # Wait for in-flight request threads in server_close() (graceful shutdown).
     block_on_close = True
     daemon_threads = False
+    # A backlog of 128 pending connections (the standard library's default is
+    # 5): a burst of concurrent clients is queued, not reset.
+    request_queue_size = 128
     app: App
+
+    def shutdown(self) -> None:
+        """Stops serve_forever(), after the drain: for DRAIN_MS milliseconds
+        (default 0) the listener stays open and GET /readyz keeps answering
+        (503 once your signal handler began the shutdown), so a load balancer
+        sees "not ready" before connections are refused."""
+        time.sleep(drain_seconds())
+        super().shutdown()
+
+
+def drain_seconds() -> float:
+    try:
+        return max(0, min(int(os.environ.get("DRAIN_MS") or 0), 30_000)) / 1000
+    except ValueError:
+        return 0.0
 
 
 def main() -> int:

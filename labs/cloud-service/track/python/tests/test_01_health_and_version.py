@@ -22,3 +22,17 @@ def test_version_has_defaults():
     status, body = health.version({})
     assert status == 200
     assert body == {"git_sha": "unknown", "app_env": "development"}
+
+
+def test_version_reads_the_mapping_it_is_given():
+    status, body = health.version({"GIT_SHA": "f00dcafe", "APP_ENV": "staging"})
+    assert (status, body) == (200, {"git_sha": "f00dcafe", "app_env": "staging"}), \
+        "version() reads GIT_SHA and APP_ENV from the mapping it is given (os.environ in the server), at request time"
+
+
+def test_empty_values_get_the_defaults_too():
+    status, body = health.version({"GIT_SHA": "", "APP_ENV": ""})
+    assert body == {"git_sha": "unknown", "app_env": "development"}, (
+        f"GIT_SHA and APP_ENV set but empty must give the defaults too, got {body}: "
+        "environ.get(NAME, default) returns the empty string for a variable that is set but empty"
+    )

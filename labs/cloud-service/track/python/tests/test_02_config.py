@@ -43,6 +43,29 @@ def test_the_secret_never_shows_in_repr():
     assert "s3cret-value" not in repr(load_config(SECRET))
 
 
+@pytest.mark.parametrize("env", [
+    {**SECRET, "PORT": "eighty"},
+    {**SECRET, "PORT": "70000"},
+    {**SECRET, "LOG_LEVEL": "chatty"},
+])
+def test_error_messages_never_show_the_secret(env):
+    with pytest.raises(ConfigError) as err:
+        load_config(env)
+    assert "s3cret-value" not in str(err.value), f"a ConfigError message shows the secret: {err.value}"
+
+
+def test_the_secret_never_reaches_the_output():
+    env = {**os.environ, "PORT": "not-a-port", "HOST": "127.0.0.1", "APP_SECRET_KEY": "s3cret-value",
+           "PYTHONDONTWRITEBYTECODE": "1"}
+    try:
+        done = subprocess.run([sys.executable, "-m", "service"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=10)
+    except subprocess.TimeoutExpired:
+        pytest.fail("started with PORT=not-a-port, the service kept running: it must exit 2 at once")
+    assert done.returncode == 2, f"PORT=not-a-port: exit code {done.returncode}, expected 2; stderr: {done.stderr}"
+    assert "s3cret-value" not in done.stdout + done.stderr, (
+        f"the secret's value is in the service's output: {(done.stdout + done.stderr)[-300:]!r}")
+
+
 def test_starting_without_the_secret_exits_2():
     env = {k: v for k, v in os.environ.items() if k != "APP_SECRET_KEY"}
     env.update(PORT="0", HOST="127.0.0.1", PYTHONDONTWRITEBYTECODE="1")

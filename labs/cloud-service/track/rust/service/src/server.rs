@@ -182,7 +182,16 @@ async fn serve(config: Config) -> std::io::Result<()> {
         tokio::net::TcpListener::bind((app.config.host.as_str(), app.config.port)).await?;
     let addr = listener.local_addr()?;
     // Installed before the ready line, so a SIGTERM right after it is handled.
-    let shutdown = lifecycle::shutdown_signal(app.lifecycle.clone(), log.clone());
+    let signal = lifecycle::shutdown_signal(app.lifecycle.clone(), log.clone());
+    // The drain: for DRAIN_MS milliseconds (default 0) after the signal the
+    // listener stays open and GET /readyz keeps answering (503 once your
+    // shutdown_signal began the shutdown), so a load balancer sees "not
+    // ready" before connections are refused.
+    let drain = drain_delay();
+    let shutdown = async move {
+        signal.await;
+        tokio::time::sleep(drain).await;
+    };
     app.lifecycle.mark_ready();
     let app_env = std::env::var("APP_ENV").unwrap_or_else(|_| "development".into());
     log.info(
@@ -198,6 +207,14 @@ async fn serve(config: Config) -> std::io::Result<()> {
         .await?;
     log.info("stopped", &[]);
     Ok(())
+}
+
+fn drain_delay() -> Duration {
+    let ms = std::env::var("DRAIN_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(0);
+    Duration::from_millis(ms.min(30_000))
 }
 
 /// Reads the configuration (exit 2 when it is invalid), then serves.

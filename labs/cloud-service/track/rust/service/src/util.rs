@@ -2,11 +2,19 @@
 
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Set by the race test of exercise 3: every clock read then sleeps a
+/// moment, letting other threads run (as a busy server would), so a store
+/// that does not hold its lock from "next id" to "insert" is caught.
+pub static YIELD_ON_CLOCK: AtomicBool = AtomicBool::new(false);
 
 /// Now, as RFC 3339 in UTC with milliseconds: `2026-11-25T10:00:00.123Z`.
 pub fn now_rfc3339() -> String {
+    if YIELD_ON_CLOCK.load(Ordering::Relaxed) {
+        std::thread::sleep(std::time::Duration::from_micros(300));
+    }
     let d = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap_or_default();

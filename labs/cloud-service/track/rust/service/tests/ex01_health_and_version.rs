@@ -53,3 +53,30 @@ fn version_has_defaults() {
         json!({"git_sha": "unknown", "app_env": "development"})
     );
 }
+
+#[test]
+fn version_reads_the_map_it_is_given() {
+    let vars: HashMap<String, String> = [("GIT_SHA", "f00dcafe"), ("APP_ENV", "staging")]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    assert_eq!(
+        health::version(&vars),
+        (200, json!({"git_sha": "f00dcafe", "app_env": "staging"})),
+        "version() reads GIT_SHA and APP_ENV from the map it is given (the environment, at request time)"
+    );
+}
+
+#[test]
+fn empty_values_get_the_defaults_too() {
+    let vars: HashMap<String, String> = [("GIT_SHA", ""), ("APP_ENV", "")]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let (_, body) = health::version(&vars);
+    assert_eq!(
+        body,
+        json!({"git_sha": "unknown", "app_env": "development"}),
+        "GIT_SHA and APP_ENV set but empty must give the defaults too (unset or empty)"
+    );
+}

@@ -70,6 +70,44 @@ fn the_secret_never_shows_in_debug() {
 }
 
 #[test]
+fn error_messages_never_show_the_secret() {
+    let cases: [&[(&str, &str)]; 3] = [
+        &[SECRET, ("PORT", "eighty")],
+        &[SECRET, ("PORT", "70000")],
+        &[SECRET, ("LOG_LEVEL", "chatty")],
+    ];
+    for vars in cases {
+        let e = load_config(&env(vars)).expect_err("an invalid configuration");
+        assert!(
+            !e.to_string().contains("s3cret-value") && !format!("{e:?}").contains("s3cret-value"),
+            "a ConfigError shows the secret: {e}"
+        );
+    }
+}
+
+#[test]
+fn the_secret_never_reaches_the_output() {
+    let out = Command::new("timeout")
+        .args(["10", env!("CARGO_BIN_EXE_notes-service")])
+        .env("APP_SECRET_KEY", "s3cret-value")
+        .env("PORT", "not-a-port")
+        .env("HOST", "127.0.0.1")
+        .output()
+        .expect("run the service under timeout");
+    let all = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "PORT=not-a-port: exit status {:?}, expected 2; output: {all}",
+        out.status.code()
+    );
+    assert!(
+        !all.contains("s3cret-value"),
+        "the secret's value is in the service's output: {all}"
+    );
+}
+
+#[test]
 fn starting_without_the_secret_exits_2() {
     let out = Command::new("timeout")
         .args(["10", env!("CARGO_BIN_EXE_notes-service")])

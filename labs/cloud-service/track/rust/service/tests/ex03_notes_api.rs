@@ -114,3 +114,47 @@ fn concurrent_posts_get_distinct_ids() {
     );
     assert_eq!(get(&svc, "/notes").1["notes"].as_array().unwrap().len(), 20);
 }
+
+#[test]
+fn the_store_is_safe_under_thread_switches() {
+    use std::sync::Arc;
+    use std::sync::atomic::Ordering;
+
+    // Every clock read inside add() now gives way to other threads for a
+    // moment, so an id read and written under separate locks is caught.
+    notes_service::util::YIELD_ON_CLOCK.store(true, Ordering::SeqCst);
+    let store = Arc::new(notes_service::notes::NoteStore::new());
+    let threads: Vec<_> = (0..8)
+        .map(|t| {
+            let store = Arc::clone(&store);
+            std::thread::spawn(move || {
+                for i in 0..10 {
+                    store.add(&format!("t{t}-{i}"), "");
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    let ids: std::collections::HashSet<String> = store.all().into_iter().map(|n| n.id).collect();
+    assert_eq!(
+        (store.all().len(), ids.len()),
+        (80, 80),
+        "80 concurrent adds must leave 80 notes with 80 distinct ids: hold the lock from reading the next id to inserting the note"
+    );
+}
+
+#[test]
+fn every_problem_is_reported() {
+    let store = notes_service::notes::NoteStore::new();
+    let (status, body) = notes_service::notes::create_note(&store, &json!({"title": "", "body": 7}));
+    assert_eq!(status, 422);
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| e["field"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(fields, ["title", "body"], "one entry per problem, in the order title, body: {body}");
+}
