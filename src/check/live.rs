@@ -71,8 +71,16 @@ impl CheckLine {
     }
 
     /// Replaces the line by the check's verdict.
+    /// After Ctrl-C the check was stopped, not judged: its line is cleared
+    /// and the one `interrupted:` line says what happened.
     pub fn finish(self, verdict: &str, took: Duration) {
         if self.mode == Mode::Quiet {
+            return;
+        }
+        if crate::interrupt::requested().is_some() {
+            if let Some(bar) = self.bar {
+                bar.finish_and_clear();
+            }
             return;
         }
         let line = format!(
