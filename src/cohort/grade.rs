@@ -475,19 +475,16 @@ fn prepare(dir: &Path, lab: &Lab, source: &str, name: &str, commit: &str) -> Res
     })
 }
 
-/// True for a relative path of plain components (what git stores, checked
-/// again: no `..`, no `.git`, no backslash, no empty part).
+/// True for a relative path of plain components, checked by the one path
+/// gate (`pathgate::component_problem`: no `..`, no `.git` or look-alike,
+/// no backslash, no empty part). The lab's own `.labforge/` is the one
+/// reserved name a learner's repository legitimately holds (its state).
 fn safe_path(rel: &str) -> bool {
     !rel.is_empty()
         && !rel.starts_with('/')
-        && rel.split('/').all(|c| {
-            !c.is_empty()
-                && c != "."
-                && c != ".."
-                && !c.eq_ignore_ascii_case(".git")
-                && !c.contains('\\')
-                && !c.contains('\0')
-        })
+        && rel
+            .split('/')
+            .all(|c| c == ".labforge" || crate::pathgate::component_problem(c).is_none())
 }
 
 /// Writes the commit's tree into `work`: regular files only (a symbolic
@@ -913,4 +910,29 @@ fn adr_findings(lab: &Lab, work: &Path) -> Vec<AdrRecord> {
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_path;
+
+    #[test]
+    fn a_learners_tree_never_names_a_path_outside_its_work_folder() {
+        for ok in [".labforge/state.toml", "src/main.py", "docs/adr/0001-x.md"] {
+            assert!(safe_path(ok), "{ok}");
+        }
+        for bad in [
+            "../victim",
+            "a/../../victim",
+            "/etc/passwd",
+            ".git/hooks/post-checkout",
+            ".GIT/config",
+            "a\\..\\b",
+            "．．/victim",
+            "",
+            "a//b",
+        ] {
+            assert!(!safe_path(bad), "{bad}");
+        }
+    }
 }
