@@ -23,7 +23,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
-use wait_timeout::ChildExt;
 
 use super::{Cohort, cache, sync};
 use crate::error::{Error, Result};
@@ -610,16 +609,16 @@ fn shared_setup(
     let folder = cache(dir, "setup").join(&key);
     let done = folder.join(".labforge-setup-done");
     let digest = lab.tree.digest();
+    let answers = crate::answers::default_answers(lab, track)?;
+    let entries = scaffold::starter_entries(lab, track, &answers)?;
     if done.is_file() && fsx::read_to_string(&done)?.trim() == digest {
-        let shared = shared_dirs(lab, track, &folder)?;
+        let shared = shared_dirs(&entries, &folder)?;
         return Ok((folder, shared, false));
     }
     if folder.exists() {
         fsx::remove_dir_all(&folder)?;
     }
     fsx::create_dir_all(&folder)?;
-    let answers = crate::answers::default_answers(lab, track)?;
-    let entries = scaffold::starter_entries(lab, track, &answers)?;
     scaffold::write_entries(&folder, &entries)?;
     let cx = crate::check::Context::new(lab, &folder, track);
     eprintln!(
@@ -645,15 +644,13 @@ fn shared_setup(
         .with_detail(f.tail)
         .with_help("fix the lab or the machine, then grade again"));
     }
-    let shared = shared_dirs(lab, track, &folder)?;
+    let shared = shared_dirs(&entries, &folder)?;
     fsx::write(&done, format!("{digest}\n"))?;
     Ok((folder, shared, true))
 }
 
 /// Top-level folders in the setup copy that the starter does not have.
-fn shared_dirs(lab: &Lab, track: Option<&str>, folder: &Path) -> Result<Vec<String>> {
-    let answers = crate::answers::default_answers(lab, track)?;
-    let entries = scaffold::starter_entries(lab, track, &answers)?;
+fn shared_dirs(entries: &BTreeMap<String, Entry>, folder: &Path) -> Result<Vec<String>> {
     let tops: BTreeSet<&str> = entries.keys().filter_map(|k| k.split('/').next()).collect();
     let mut out = Vec::new();
     for p in fsx::read_dir_sorted(folder)? {
@@ -724,31 +721,33 @@ fn run_checks(lab: &Lab, p: &Prepared, exercises: &[String], opts: &GradeOptions
         .arg("--trust")
         .current_dir(&p.work)
         .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
         .process_group(0);
-    let result = spawn_with_timeout(cmd, opts.timeout);
+    // The checks' own runner: captured output, the process group registered
+    // for Ctrl-C and killed on timeout.
+    let result = crate::check::exec::spawn(cmd, "`labforge check`")
+        .and_then(|running| running.wait(opts.timeout));
     g.seconds = (start.elapsed().as_millis() as f64) / 1000.0;
-    let (stdout, stderr) = match result {
-        Ok(o) => o,
+    let fin = match result {
+        Ok(f) if f.timed_out => {
+            g.error = Some(format!(
+                "`labforge check` ran longer than {} s and was stopped",
+                opts.timeout.as_secs()
+            ));
+            return g;
+        }
+        Ok(f) => f,
         Err(e) => {
-            g.error = Some(e);
+            g.error = Some(e.message);
             return g;
         }
     };
-    let parsed: CheckJson = match serde_json::from_str(&stdout) {
+    let parsed: CheckJson = match serde_json::from_str(&fin.stdout) {
         Ok(j) => j,
         Err(_) => {
-            let tail: String = stderr
-                .lines()
-                .rev()
-                .take(6)
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .collect::<Vec<_>>()
-                .join("\n");
-            g.error = Some(format!("`labforge check` gave no results: {tail}"));
+            g.error = Some(format!(
+                "`labforge check` gave no results: {}",
+                crate::check::exec::tail(&fin.merged, 600).trim_end()
+            ));
             return g;
         }
     };
@@ -835,55 +834,6 @@ fn exercise_mentions(lab: &Lab, id: &str, file: &str) -> bool {
     };
     let text = format!("{:?}", ex.check);
     text.contains(file)
-}
-
-fn spawn_with_timeout(
-    mut cmd: Command,
-    timeout: Duration,
-) -> std::result::Result<(String, String), String> {
-    let mut child = cmd
-        .spawn()
-        .map_err(|e| format!("could not start `labforge check`: {e}"))?;
-    // Ctrl-C stops every learner's run with its process group.
-    let pgid = child.id() as i32;
-    if crate::interrupt::register_group(pgid).is_err() {
-        let _ = child.wait();
-        return Err("interrupted".into());
-    }
-    let mut so = child.stdout.take();
-    let mut se = child.stderr.take();
-    let r1 = std::thread::spawn(move || {
-        let mut s = String::new();
-        if let Some(o) = so.as_mut() {
-            let _ = std::io::Read::read_to_string(o, &mut s);
-        }
-        s
-    });
-    let r2 = std::thread::spawn(move || {
-        let mut s = String::new();
-        if let Some(o) = se.as_mut() {
-            let _ = std::io::Read::read_to_string(o, &mut s);
-        }
-        s
-    });
-    let status = child.wait_timeout(timeout).map_err(|e| e.to_string());
-    if !matches!(status, Ok(None)) {
-        crate::interrupt::forget_group(pgid);
-    }
-    let status = status?;
-    if status.is_none() {
-        let _ = nix::sys::signal::killpg(
-            nix::unistd::Pid::from_raw(pgid),
-            nix::sys::signal::Signal::SIGKILL,
-        );
-        let _ = child.wait();
-        crate::interrupt::forget_group(pgid);
-        return Err(format!(
-            "`labforge check` ran longer than {} s and was stopped",
-            timeout.as_secs()
-        ));
-    }
-    Ok((r1.join().unwrap_or_default(), r2.join().unwrap_or_default()))
 }
 
 /// Lint findings per ADR record of the lab's ADR folder (learner profile).
