@@ -1,13 +1,12 @@
 //! `labforge cohort …`: the mentor's view of a cohort (see `crate::cohort`).
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Subcommand};
 
 use crate::cohort::{self, Cohort, Learner, grade, report, sync};
-use crate::error::{Error, Result, Status};
+use crate::error::{Result, Status};
 
 #[derive(Debug, Subcommand)]
 pub enum CohortCommand {
@@ -112,16 +111,6 @@ pub struct ReportArgs {
     pub dir: DirArg,
 }
 
-fn print(s: &str) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(s.as_bytes()).and_then(|_| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(Error::io("write to", &PathBuf::from("stdout"), e))
-        }
-        _ => Ok(()),
-    }
-}
-
 pub fn run(c: CohortCommand) -> Result<Status> {
     match c {
         CohortCommand::Init(a) => {
@@ -165,7 +154,7 @@ pub fn run(c: CohortCommand) -> Result<Status> {
                     .unwrap_or_default();
                 s.push_str(&format!("{}\t{}{branch}\t{state}\n", l.name, l.repo));
             }
-            print(&s)?;
+            crate::out::print(&s)?;
         }
         CohortCommand::Sync(a) => {
             let c = Cohort::load(&a.dir.dir)?;
@@ -194,11 +183,11 @@ pub fn run(c: CohortCommand) -> Result<Status> {
                 },
             )?;
             if a.json {
-                print(&(serde_json::to_string_pretty(&g).unwrap_or_default() + "\n"))?;
+                crate::out::print(&(serde_json::to_string_pretty(&g).unwrap_or_default() + "\n"))?;
             } else if a.csv {
-                print(&report::csv(&g))?;
+                crate::out::print(&report::csv(&g))?;
             } else {
-                print(&report::table(&g))?;
+                crate::out::print(&report::table(&g))?;
                 eprint!("{}", report::warnings(&g));
             }
             for s in &g.setups {
@@ -218,7 +207,7 @@ pub fn run(c: CohortCommand) -> Result<Status> {
             let g = grade::last(&a.dir.dir)?;
             let lab = grade::load_lab(&a.dir.dir, &c)?;
             report::write_html(&g, &a.out, &lab.manifest.adr_settings().dir)?;
-            print(&format!("{}\n", a.out.join("index.html").display()))?;
+            crate::out::print(&format!("{}\n", a.out.join("index.html").display()))?;
         }
     }
     Ok(Status::Success)
