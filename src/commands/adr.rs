@@ -5,7 +5,6 @@
 //! transcripts check them: `ERROR: no title given` and `The doc/adr
 //! directory does not exist` (stdout, exit 1).
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
@@ -329,7 +328,7 @@ pub fn run_adr_tools(args: Vec<std::ffi::OsString>) -> Result<Status> {
             use clap::error::ErrorKind;
             match e.kind() {
                 ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
-                    print(&mut crate::out::Stdout, &e.render().to_string())?;
+                    crate::out::print(&e.render().to_string())?;
                     Ok(Status::Success)
                 }
                 ErrorKind::InvalidSubcommand => {
@@ -359,10 +358,9 @@ fn run_command(command: Option<AdrCommand>) -> Result<Status> {
     let cwd = std::env::current_dir()
         .map_err(|e| Error::io("read the current folder", &PathBuf::from("."), e))?;
     let locate = || Repo::locate(&cwd).map(Repo::relative_to_process);
-    let mut out = crate::out::Stdout;
     let Some(command) = command else {
         // adr-tools: `adr` alone shows the overview and fails.
-        print(&mut out, &AdrCli::command().render_help().to_string())?;
+        crate::out::print(&AdrCli::command().render_help().to_string())?;
         return Ok(Status::No);
     };
     match command {
@@ -379,12 +377,12 @@ fn run_command(command: Option<AdrCommand>) -> Result<Status> {
                 // adr-tools shows the overview for a command it does not know.
                 None => AdrCli::command().render_help().to_string(),
             };
-            print(&mut out, &text)?;
+            crate::out::print(&text)?;
         }
-        AdrCommand::Generate { report: None } => print(&mut out, "toc\ngraph\n")?,
+        AdrCommand::Generate { report: None } => crate::out::print("toc\ngraph\n")?,
         AdrCommand::Init { format, directory } => {
             let path = create::init(&cwd, directory.as_deref(), format.into())?;
-            print(&mut out, &format!("{}\n", path.display()))?;
+            crate::out::print(&format!("{}\n", path.display()))?;
         }
         AdrCommand::New(a) => {
             let opts = NewOptions {
@@ -396,13 +394,13 @@ fn run_command(command: Option<AdrCommand>) -> Result<Status> {
             };
             if opts.title.trim().is_empty() {
                 // adr-tools' text exactly, and nothing after it.
-                print(&mut out, &format!("{NO_TITLE}\n"))?;
+                crate::out::print(&format!("{NO_TITLE}\n"))?;
                 return Ok(Status::No);
             }
             let repo = locate()?;
             let path = create::new_record(&repo, &opts)?;
             create::edit(&cwd, &path)?;
-            print(&mut out, &format!("{}\n", path.display()))?;
+            crate::out::print(&format!("{}\n", path.display()))?;
         }
         AdrCommand::Link {
             source,
@@ -415,10 +413,10 @@ fn run_command(command: Option<AdrCommand>) -> Result<Status> {
         AdrCommand::List => {
             let repo = locate()?;
             if !repo.exists() {
-                print(
-                    &mut out,
-                    &format!("The {} directory does not exist\n", repo.dir.display()),
-                )?;
+                crate::out::print(&format!(
+                    "The {} directory does not exist\n",
+                    repo.dir.display()
+                ))?;
                 return Ok(Status::No);
             }
             let mut s = String::new();
@@ -426,7 +424,7 @@ fn run_command(command: Option<AdrCommand>) -> Result<Status> {
                 s.push_str(&r.path.to_string_lossy());
                 s.push('\n');
             }
-            print(&mut out, &s)?;
+            crate::out::print(&s)?;
         }
         AdrCommand::Generate {
             report:
@@ -441,7 +439,7 @@ fn run_command(command: Option<AdrCommand>) -> Result<Status> {
                 outro,
                 prefix,
             };
-            print(&mut out, &generate::toc(&locate()?, &opts)?)?
+            crate::out::print(&generate::toc(&locate()?, &opts)?)?
         }
         AdrCommand::Generate {
             report: Some(report),
@@ -467,14 +465,14 @@ fn run_command(command: Option<AdrCommand>) -> Result<Status> {
             } else {
                 generate::graph(&repo, &opts)?
             };
-            print(&mut out, &text)?;
+            crate::out::print(&text)?;
         }
         AdrCommand::UpgradeRepository => status::upgrade(&locate()?)?,
         AdrCommand::Status {
             n, status: None, ..
         } => {
             let s = status::get(&locate()?, &n)?;
-            print(&mut out, &format!("{s}\n"))?;
+            crate::out::print(&format!("{s}\n"))?;
         }
         AdrCommand::Status {
             n,
@@ -521,10 +519,7 @@ fn run_command(command: Option<AdrCommand>) -> Result<Status> {
             }
             let dir = PathBuf::from(dir.as_deref().unwrap_or(crate::adr::site::DEFAULT_OUT));
             let built = crate::adr::site::build(&repo, &dir)?;
-            print(
-                &mut out,
-                &format!("{}\n", built.out.join("index.html").display()),
-            )?;
+            crate::out::print(&format!("{}\n", built.out.join("index.html").display()))?;
             eprintln!(
                 "adr site: {} record(s) written to {}; open {} in a browser",
                 built.records,
@@ -534,23 +529,10 @@ fn run_command(command: Option<AdrCommand>) -> Result<Status> {
         }
         AdrCommand::Renumber { record, new_number } => {
             let path = status::renumber(&locate()?, &record, new_number)?;
-            print(&mut out, &format!("{}\n", path.display()))?;
+            crate::out::print(&format!("{}\n", path.display()))?;
         }
     }
     Ok(Status::Success)
-}
-
-fn print(out: &mut impl Write, s: &str) -> Result<()> {
-    out.write_all(s.as_bytes())
-        .and_then(|_| out.flush())
-        .or_else(|e| {
-            if e.kind() == std::io::ErrorKind::BrokenPipe {
-                Ok(())
-            } else {
-                Err(e)
-            }
-        })
-        .map_err(|e| Error::io("write to", &PathBuf::from("stdout"), e))
 }
 
 /// `adr lint`: every record (plus links and numbers across records) or the
@@ -653,11 +635,10 @@ fn run_lint(
             .cmp(&b.file)
             .then(a.line.unwrap_or(0).cmp(&b.line.unwrap_or(0)))
     });
-    let mut out = crate::out::Stdout;
     if json {
         let text = serde_json::to_string_pretty(&findings)
             .map_err(|e| Error::new(format!("could not write JSON: {e}")))?;
-        print(&mut out, &format!("{text}\n"))?;
+        crate::out::print(&format!("{text}\n"))?;
     } else {
         let mut s = String::new();
         for f in &findings {
@@ -670,7 +651,7 @@ fn run_lint(
                 f.code, f.message, f.hint
             ));
         }
-        print(&mut out, &s)?;
+        crate::out::print(&s)?;
     }
     let with: std::collections::BTreeSet<_> = findings.iter().map(|f| &f.file).collect();
     if findings.is_empty() {
