@@ -1,8 +1,68 @@
 //! include_dir! does not notice files added under an embedded folder, so tell
 //! cargo to rebuild when anything under `labs/` or `templates/` changes.
+//!
+//! Also computes the digest of each built-in lab ([`Lab::digest`] of the
+//! embedded tree, the same bytes in the same order) into
+//! `$OUT_DIR/builtin_digests.rs`, so `new` and `check` do not hash the whole
+//! embedded lab (both tracks, every solution) on each run; a unit test in
+//! `src/template.rs` compares it with the digest computed at run time.
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
 // Cargo reads a build script's instructions from its stdout.
 #[allow(clippy::print_stdout)]
 fn main() {
     println!("cargo:rerun-if-changed=labs");
     println!("cargo:rerun-if-changed=templates");
+    let mut out =
+        String::from("/// (built-in lab id, digest of its embedded tree), by build.rs.\n");
+    out.push_str("pub static BUILTIN_DIGESTS: &[(&str, &str)] = &[\n");
+    let mut ids: Vec<_> = std::fs::read_dir("labs")
+        .expect("read labs/")
+        .map(|e| e.expect("read labs/").path())
+        .filter(|p| p.join("lab.toml").is_file())
+        .collect();
+    ids.sort();
+    for dir in ids {
+        let id = dir.file_name().unwrap().to_string_lossy().into_owned();
+        out.push_str(&format!("    ({id:?}, {:?}),\n", digest(&dir)));
+    }
+    out.push_str("];\n");
+    let dest = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("builtin_digests.rs");
+    std::fs::write(dest, out).expect("write builtin_digests.rs");
+}
+
+/// `TemplateTree::digest` of `TemplateTree::from_embedded`: every file,
+/// keyed by its `/`-separated path, executable when it starts with `#!`.
+fn digest(root: &Path) -> String {
+    let mut files = BTreeMap::new();
+    walk(root, root, &mut files);
+    let mut h = Sha256::new();
+    for (key, bytes) in &files {
+        h.update(key.as_bytes());
+        h.update([0]);
+        h.update([if bytes.starts_with(b"#!") { b'x' } else { b'f' }]);
+        h.update((bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+    }
+    let hex: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256:{hex}")
+}
+
+fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+    for entry in std::fs::read_dir(dir).expect("read a lab folder") {
+        let path = entry.expect("read a lab folder").path();
+        if path.is_dir() {
+            walk(root, &path, out);
+        } else {
+            let key = path
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            out.insert(key, std::fs::read(&path).expect("read a lab file"));
+        }
+    }
 }

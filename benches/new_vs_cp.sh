@@ -14,6 +14,9 @@
 # Timing: hyperfine (apt-get install hyperfine) without a shell (-N; the
 # baseline with git runs in `sh -c`), the median of RUNS runs after WARMUP
 # warm-ups, the output folder removed before each run (--prepare).
+# Also printed: the CPU time (user + system) of `cp -r` and `new --no-git`,
+# steadier than the wall clock on a loaded machine, and the load average
+# (the wall-clock targets are only fair on a quiet machine).
 # Work files live in BENCH_DIR (default /dev/shm, a tmpfs; else TMPDIR).
 # Targets (issue 14): `new --no-git` at most 2x `cp -r` in both cases, and
 # its peak RSS (1,000 files) at most 15 MB; `new` with its git commit against
@@ -99,6 +102,7 @@ rm -rf "$WORK/small/.labforge"
 echo "51-file case: $(find "$WORK/small" -type f | wc -l) files, $(du -sh "$WORK/small" | cut -f1)"
 
 OUT="$WORK/out"
+echo "load average before timing: $(cut -d' ' -f1-3 /proc/loadavg)"
 GIT_COMMIT="cd '$OUT' && git init -q && git add -A && git -c user.name=b -c user.email=b@b commit -qm start"
 hyperfine -N --style basic --warmup "$WARMUP" --runs "$RUNS" --prepare "rm -rf '$OUT'" \
   --export-json "$WORK/large.json" \
@@ -114,6 +118,8 @@ hyperfine -N --style basic --warmup "$WARMUP" --runs "$RUNS" --prepare "rm -rf '
   -n "labforge new" "'$BIN' new ${SMALL[*]} '$OUT'"
 
 # Peak RSS (maximum resident set size, KiB) of `new`, the highest of 3 runs.
+# Load while measuring (the figures are only comparable on a quiet machine).
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 peak_rss() {
   local max=0 kb
   for _ in 1 2 3; do
@@ -127,28 +133,38 @@ peak_rss() {
 rss_large=$(peak_rss "$BIN" new "$LAB" "$OUT" --defaults)
 rss_large_nogit=$(peak_rss "$BIN" new "$LAB" "$OUT" --defaults --no-git)
 rss_small=$(peak_rss "$BIN" new "${SMALL[@]}" "$OUT")
+rss_version=$(peak_rss "$BIN" --version)
 
 python3 - "$WORK/large.json" "$WORK/small.json" "$rss_large" "$rss_large_nogit" "$rss_small" \
-  "$MAX_RATIO" "$MAX_RSS_KB" "$RUNS" "$WARMUP" <<'PY'
+  "$MAX_RATIO" "$MAX_RSS_KB" "$RUNS" "$WARMUP" "$rss_version" <<'PY'
 import json, sys
 large, small = (json.load(open(p))["results"] for p in sys.argv[1:3])
 rss_large, rss_nogit, rss_small, max_ratio, max_rss = (float(x) for x in sys.argv[3:8])
 runs, warmup = sys.argv[8:10]
+rss_version = float(sys.argv[10])
 failed = []
 print(f"\nmedian of {runs} runs after {warmup} warm-up(s), milliseconds")
 for name, res in (("1,000 files", large), ("51 files", small)):
     med = {r["command"]: r["median"] * 1000 for r in res}
     for cmd, ms in med.items():
         print(f"  {name:<12} {cmd:<24} {ms:8.1f} ms")
+    # CPU time (user + system, mean of the runs): unlike the wall clock it
+    # does not grow with the machine's load, so its ratio is the steadier
+    # figure on a shared machine (for information; the targets are wall).
+    cpu = {r["command"]: (r["user"] + r["system"]) * 1000 for r in res}
     nogit = med["labforge new --no-git"] / med["cp -r"]
     git = med["labforge new"] / med["cp -r + git commit"]
     plain = med["labforge new"] / med["cp -r"]
+    cpu_nogit = cpu["labforge new --no-git"] / cpu["cp -r"]
     print(f"  {name:<12} new --no-git / cp -r = {nogit:.2f}x; new / (cp -r + git commit) = {git:.2f}x;"
           f" new / cp -r = {plain:.2f}x (for information)")
+    print(f"  {name:<12} CPU time (user + system): cp -r {cpu['cp -r']:.1f} ms, new --no-git"
+          f" {cpu['labforge new --no-git']:.1f} ms ({cpu_nogit:.2f}x)")
     if nogit > max_ratio:
         failed.append(f"{name}: new --no-git is {nogit:.2f}x cp -r (target {max_ratio}x)")
 print(f"peak RSS of new: 1,000 files --no-git {rss_nogit / 1024:.1f} MB (target {max_rss / 1024:.0f} MB);"
-      f" for information: 1,000 files with git {rss_large / 1024:.1f} MB, 51 files with git {rss_small / 1024:.1f} MB")
+      f" for information: 1,000 files with git {rss_large / 1024:.1f} MB, 51 files with git {rss_small / 1024:.1f} MB,"
+      f" `labforge --version` {rss_version / 1024:.1f} MB (the binary's own floor)")
 if rss_nogit > max_rss:
     failed.append(f"peak RSS of new --no-git (1,000 files) is {rss_nogit / 1024:.1f} MB (target {max_rss / 1024:.0f} MB)")
 for f in failed:

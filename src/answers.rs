@@ -20,7 +20,7 @@ use crate::template::Lab;
 
 /// How to fill what nobody answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
+pub(crate) enum Mode {
     /// Ask on the terminal.
     Prompt,
     /// Take every default.
@@ -32,7 +32,7 @@ pub enum Mode {
 impl Mode {
     /// `Prompt` when stdin and stderr are terminals, else `Defaults` or
     /// `NoInput` depending on `--defaults`.
-    pub fn detect(defaults: bool) -> Mode {
+    pub(crate) fn detect(defaults: bool) -> Mode {
         if defaults {
             Mode::Defaults
         } else if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
@@ -45,16 +45,16 @@ impl Mode {
 
 /// Answers given up front, with where each came from (for error messages).
 #[derive(Debug, Clone, Default)]
-pub struct Given {
-    pub track: Option<String>,
-    pub values: toml::Table,
-    pub origin: BTreeMap<String, String>,
+pub(crate) struct Given {
+    pub(crate) track: Option<String>,
+    pub(crate) values: toml::Table,
+    pub(crate) origin: BTreeMap<String, String>,
 }
 
 impl Given {
     /// Reads `--answers FILE` (a TOML table of variable = value; an optional
     /// `track` key picks the track).
-    pub fn add_file(&mut self, path: &std::path::Path) -> Result<()> {
+    pub(crate) fn add_file(&mut self, path: &std::path::Path) -> Result<()> {
         let text = crate::fsx::read_to_string(path)?;
         let mut table: toml::Table = toml::from_str(&text).map_err(|e| {
             let err = Error::new(format!(
@@ -87,7 +87,7 @@ impl Given {
     }
 
     /// Adds `--set NAME=VALUE` items; they win over the answers file.
-    pub fn add_sets(&mut self, items: &[String]) -> Result<()> {
+    pub(crate) fn add_sets(&mut self, items: &[String]) -> Result<()> {
         for item in items {
             let (name, value) = item.split_once('=').ok_or_else(|| {
                 Error::new(format!("`--set {item}` has no `=`"))
@@ -105,14 +105,14 @@ impl Given {
 
 /// The answers and the track chosen.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Resolved {
-    pub track: Option<String>,
-    pub answers: toml::Table,
+pub(crate) struct Resolved {
+    pub(crate) track: Option<String>,
+    pub(crate) answers: toml::Table,
 }
 
 /// Every default, without asking (variables whose `when` is false are left
 /// out). For the first track when `track` is None and the lab has tracks.
-pub fn default_answers(lab: &Lab, track: Option<&str>) -> Result<toml::Table> {
+pub(crate) fn default_answers(lab: &Lab, track: Option<&str>) -> Result<toml::Table> {
     let given = Given {
         track: track.map(str::to_string),
         ..Given::default()
@@ -121,7 +121,7 @@ pub fn default_answers(lab: &Lab, track: Option<&str>) -> Result<toml::Table> {
 }
 
 /// Resolves the track and every variable of `lab`.
-pub fn resolve(lab: &Lab, given: &Given, mode: Mode) -> Result<Resolved> {
+pub(crate) fn resolve(lab: &Lab, given: &Given, mode: Mode) -> Result<Resolved> {
     let vars = &lab.manifest.variable;
     if let Some(unknown) = given.values.keys().find(|k| vars.get(k).is_none()) {
         let names: Vec<&str> = vars.iter().map(|(n, _)| n).collect();
@@ -269,7 +269,7 @@ fn missing_line(name: &str, var: &Variable, default: Option<&toml::Value>) -> St
 }
 
 /// What an answer must look like, for help texts.
-pub fn expectation(var: &Variable) -> String {
+pub(crate) fn expectation(var: &Variable) -> String {
     match var.kind {
         VarType::String => match &var.pattern {
             Some(p) => format!("a string matching {}", p.get_ref()),
@@ -287,7 +287,7 @@ pub fn expectation(var: &Variable) -> String {
 }
 
 /// A value as the user would type it.
-pub fn display(v: &toml::Value) -> String {
+pub(crate) fn display(v: &toml::Value) -> String {
     match v {
         toml::Value::String(s) => s.clone(),
         other => other.to_string(),
@@ -296,7 +296,11 @@ pub fn display(v: &toml::Value) -> String {
 
 /// The default of a variable, rendered over earlier answers and checked. A
 /// bool without default is false, a choice without default its first choice.
-pub fn default_value(name: &str, var: &Variable, r: &Renderer) -> Result<Option<toml::Value>> {
+pub(crate) fn default_value(
+    name: &str,
+    var: &Variable,
+    r: &Renderer,
+) -> Result<Option<toml::Value>> {
     let raw = match &var.default {
         Some(d) => d.get_ref().clone(),
         None => match var.kind {
@@ -322,7 +326,7 @@ pub fn default_value(name: &str, var: &Variable, r: &Renderer) -> Result<Option<
 }
 
 /// Converts an answer to the variable's type and validates it.
-pub fn coerce(var: &Variable, v: &toml::Value) -> std::result::Result<toml::Value, String> {
+pub(crate) fn coerce(var: &Variable, v: &toml::Value) -> std::result::Result<toml::Value, String> {
     let value = match (var.kind, v) {
         (VarType::Bool, toml::Value::Boolean(b)) => toml::Value::Boolean(*b),
         (VarType::Bool, toml::Value::String(s)) => {
@@ -367,7 +371,7 @@ fn validate(var: &Variable, value: &toml::Value) -> std::result::Result<(), Stri
     Ok(())
 }
 
-pub fn parse_bool(s: &str) -> Option<bool> {
+pub(crate) fn parse_bool(s: &str) -> Option<bool> {
     match s.trim().to_ascii_lowercase().as_str() {
         "true" | "yes" | "y" | "1" | "on" => Some(true),
         "false" | "no" | "n" | "0" | "off" => Some(false),

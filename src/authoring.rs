@@ -14,10 +14,10 @@ use crate::template::{Entry, Lab, SHARED_TEMPLATES};
 
 /// The fixed modification time of every packed entry (2000-01-01T00:00:00Z),
 /// unless `SOURCE_DATE_EPOCH` says otherwise.
-pub const PACK_MTIME: u64 = 946_684_800;
+pub(crate) const PACK_MTIME: u64 = 946_684_800;
 
 /// A lab id made from a folder name: ASCII, lowercase, `-` between words.
-pub fn id_from_name(name: &str) -> String {
+pub(crate) fn id_from_name(name: &str) -> String {
     let ascii = deunicode::deunicode(name).to_ascii_lowercase();
     let mut id = String::new();
     for c in ascii.chars() {
@@ -121,7 +121,7 @@ fn capitalize(w: &str) -> String {
 /// Writes a skeleton lab into `dir` (which must not exist, or be empty),
 /// staged in a temporary folder beside it and then renamed into place.
 /// Returns the lab id and the files written.
-pub fn init(dir: &Path, id: Option<&str>) -> Result<(String, Vec<String>)> {
+pub(crate) fn init(dir: &Path, id: Option<&str>) -> Result<(String, Vec<String>)> {
     let name = std::path::absolute(dir).map_err(|e| Error::io("resolve", dir, e))?;
     let id = match id {
         Some(i) => i.to_string(),
@@ -184,18 +184,18 @@ fn set_executable(_path: &Path) -> Result<()> {
 
 /// The result of packing a lab.
 #[derive(Debug)]
-pub struct Packed {
-    pub out: PathBuf,
-    pub sha256: String,
-    pub files: usize,
-    pub bytes: usize,
+pub(crate) struct Packed {
+    pub(crate) out: PathBuf,
+    pub(crate) sha256: String,
+    pub(crate) files: usize,
+    pub(crate) bytes: usize,
 }
 
 /// Packs the lab template in `dir` into a reproducible `.tar.gz`: entries in
 /// path order at the archive root, mode 0644 or 0755, uid/gid 0, no user
 /// names, one fixed mtime, and a gzip header without name or timestamp. The
 /// same files always give the same bytes.
-pub fn pack(dir: &Path, out: Option<&Path>) -> Result<Packed> {
+pub(crate) fn pack(dir: &Path, out: Option<&Path>) -> Result<Packed> {
     let lab = Lab::local(dir)?;
     let out = match out {
         Some(o) => o.to_path_buf(),
@@ -278,7 +278,6 @@ id = "01-greet"
 title = "Greet someone by name"
 doc = "exercises/01-greet.md"
 edit = ["{src}/greet.sh"]
-adr = ["0001-greeting-format"]
 solution = "solutions/01-greet"
 hints = [
   "The name arrives as the first argument of the script: \"$1\".",
@@ -294,7 +293,7 @@ hint = "Run `sh tests/test_greet.sh` yourself: it prints what it expected and wh
 
 const README: &str = "# {TITLE}\n\nA lab made with `labforge template init`. `labforge status` shows the current\nexercise, `labforge hint` gives a hint, and `labforge check` checks your work.\n";
 
-const EXERCISE: &str = "# 01 Greet someone by name\n\n`src/greet.sh NAME` should print `Hello, NAME!` and exit 0.\n\nWrite down why you chose this exact greeting format in\n`docs/adr/0001-greeting-format.md`.\n\n## How this is checked\n\n`sh tests/test_greet.sh` runs `sh src/greet.sh Ada` and expects exactly\n`Hello, Ada!` and exit status 0.\n";
+const EXERCISE: &str = "# 01 Greet someone by name\n\n`src/greet.sh NAME` should print `Hello, NAME!` and exit 0.\n\nOptionally, write down why you chose this exact greeting format in\n`docs/adr/0001-greeting-format.md` (no check reads it; `labforge adr lint 1`\nshows what is still a stub).\n\n## How this is checked\n\n`sh tests/test_greet.sh` runs `sh src/greet.sh Ada` and expects exactly\n`Hello, Ada!` and exit status 0.\n";
 
 const TEST: &str = "#!/bin/sh\n# The check of exercise 01: src/greet.sh must greet by name.\nexpected='Hello, Ada!'\nactual=$(sh src/greet.sh Ada 2>&1)\nstatus=$?\nif [ \"$status\" -eq 0 ] && [ \"$actual\" = \"$expected\" ]; then\n  echo \"ok: $expected\"\n  exit 0\nfi\necho \"expected: $expected (exit 0)\"\necho \"got:      $actual (exit $status)\"\nexit 1\n";
 

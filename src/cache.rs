@@ -19,15 +19,15 @@ use crate::error::{Error, Result};
 use crate::fsx;
 
 /// The default size cap of a download and of an unpacked archive.
-pub const DEFAULT_MAX_DOWNLOAD: u64 = 100 * 1024 * 1024;
+pub(crate) const DEFAULT_MAX_DOWNLOAD: u64 = 100 * 1024 * 1024;
 
 /// The cache folder (created on first use by the callers that write).
-pub fn cache_dir() -> Result<PathBuf> {
+pub(crate) fn cache_dir() -> Result<PathBuf> {
     user_dir("LABFORGE_CACHE_DIR", dirs::cache_dir(), "cache")
 }
 
 /// The config folder (catalogs, trust decisions).
-pub fn config_dir() -> Result<PathBuf> {
+pub(crate) fn config_dir() -> Result<PathBuf> {
     user_dir("LABFORGE_CONFIG_DIR", dirs::config_dir(), "config")
 }
 
@@ -43,7 +43,7 @@ fn user_dir(var: &str, platform: Option<PathBuf>, what: &str) -> Result<PathBuf>
 
 /// The size cap in bytes: `LABFORGE_MAX_DOWNLOAD` (bytes, or with a `K`,
 /// `M` or `G` suffix, powers of 1024), else 100 MiB.
-pub fn max_download() -> Result<u64> {
+pub(crate) fn max_download() -> Result<u64> {
     let Ok(text) = std::env::var("LABFORGE_MAX_DOWNLOAD") else {
         return Ok(DEFAULT_MAX_DOWNLOAD);
     };
@@ -65,12 +65,12 @@ fn parse_size(text: &str) -> Option<u64> {
 }
 
 /// A short stable key for a URL (first 16 bytes of its sha256, in hex).
-pub fn key(text: &str) -> String {
+pub(crate) fn key(text: &str) -> String {
     hex::encode(&Sha256::digest(text.as_bytes())[..16])
 }
 
 /// A sub-folder of the cache, created.
-pub fn cache_subdir(name: &str) -> Result<PathBuf> {
+pub(crate) fn cache_subdir(name: &str) -> Result<PathBuf> {
     let dir = cache_dir()?.join(name);
     fsx::create_dir_all(&dir)?;
     Ok(dir)
@@ -78,10 +78,10 @@ pub fn cache_subdir(name: &str) -> Result<PathBuf> {
 
 /// An exclusive lock on `path` (a lock file), held until dropped, so two
 /// labforge processes never fetch into the same cache entry at once.
-pub struct Lock(File);
+pub(crate) struct Lock(File);
 
 impl Lock {
-    pub fn acquire(path: &Path) -> Result<Lock> {
+    pub(crate) fn acquire(path: &Path) -> Result<Lock> {
         if let Some(parent) = path.parent() {
             fsx::create_dir_all(parent)?;
         }
@@ -104,7 +104,7 @@ impl Drop for Lock {
 }
 
 /// The error for a source that is not in the cache under `--offline`.
-pub fn not_cached(source: &str) -> Error {
+pub(crate) fn not_cached(source: &str) -> Error {
     Error::new(format!(
         "`{source}` is not in the cache, and --offline forbids fetching it"
     ))

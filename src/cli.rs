@@ -13,16 +13,17 @@ use crate::commands;
     about = "Scaffold hands-on mini-project labs: exercises, checks, practice environments and ADRs",
     long_about = "labforge scaffolds hands-on mini-project labs: starter code with marked exercises, tests, \
 an offline practice environment, a README that teaches, and architecture decision records (ADRs) to fill in.\n\n\
-Start with `labforge list`, then `labforge new api-client my-lab`.",
+Start with `labforge list`, then `labforge new api-client my-lab --track python --defaults`
+(`--track rust` for Rust; without `--defaults` it asks for each answer).",
     after_help = "Exit codes: 0 success, 1 the answer is no (checks failed, lint findings, conflicts), 2 could not do it."
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Generate a new lab (or project) from a built-in lab or a template
     New(commands::new::NewArgs),
     /// List built-in and catalog labs
@@ -47,6 +48,8 @@ pub enum Command {
     Restore(commands::check::RestoreArgs),
     /// Bring the lab up to a newer template version, keeping your edits
     Update(commands::update::UpdateArgs),
+    /// Take back the last reset, restore or update from its backup (--list shows the backups)
+    Undo(commands::undo::UndoArgs),
     /// Write and manage architecture decision records (adr-tools compatible, plus MADR 4)
     #[command(disable_help_subcommand = true)]
     Adr(commands::adr::AdrArgs),

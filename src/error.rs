@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 /// Exit codes shared by every command (documented in `docs/exit-codes.md`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
+pub(crate) enum Status {
     /// 0: it worked, the answer is yes.
     Success,
     /// 1: it worked, and the answer is no (checks failed, lint findings,
@@ -26,7 +26,7 @@ pub enum Status {
 }
 
 impl Status {
-    pub fn code(self) -> u8 {
+    pub(crate) fn code(self) -> u8 {
         match self {
             Status::Success => 0,
             Status::No => 1,
@@ -37,10 +37,10 @@ impl Status {
 
 /// A place in a file that an error is about. Line and column are 1-based.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Location {
-    pub file: PathBuf,
-    pub line: Option<usize>,
-    pub column: Option<usize>,
+pub(crate) struct Location {
+    pub(crate) file: PathBuf,
+    pub(crate) line: Option<usize>,
+    pub(crate) column: Option<usize>,
 }
 
 impl fmt::Display for Location {
@@ -56,47 +56,82 @@ impl fmt::Display for Location {
     }
 }
 
+/// Why an error happened, for the caller that decides on it (a check that
+/// fails rather than errs, an optional check that is skipped). The message
+/// and details are for people; a caller matches on the cause instead of
+/// reading them back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Cause {
+    /// `tool` (a program on PATH, or a path inside the lab) is not there.
+    MissingTool { tool: String },
+    /// A started program printed no ready line: it `exited` first, or the
+    /// ready timeout passed. `output` holds the last lines it printed, shown
+    /// under `output (end):` when the error is rendered.
+    NotReady { exited: bool, output: Vec<String> },
+}
+
 /// The error of every fallible labforge function.
 #[derive(Debug, thiserror::Error)]
 #[error("{message}")]
 pub struct Error {
-    pub message: String,
-    pub location: Option<Location>,
-    pub help: Option<String>,
+    pub(crate) message: String,
+    pub(crate) location: Option<Location>,
+    pub(crate) help: Option<String>,
     /// Further lines printed between the location and the help (for example
     /// the tail of a failing command's output, or a list of missing answers).
-    pub details: Vec<String>,
-    pub status: Status,
+    pub(crate) details: Vec<String>,
+    pub(crate) status: Status,
+    pub(crate) cause: Option<Cause>,
     #[source]
-    pub source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
+    pub(crate) source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     /// A "could not do it" error (exit code 2).
-    pub fn new(message: impl Into<String>) -> Self {
+    pub(crate) fn new(message: impl Into<String>) -> Self {
         Error {
             message: message.into(),
             location: None,
             help: None,
             details: Vec::new(),
             status: Status::Failure,
+            cause: None,
             source: None,
         }
     }
 
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+    pub(crate) fn with_cause(mut self, cause: Cause) -> Self {
+        self.cause = Some(cause);
+        self
+    }
+
+    /// The lines printed between the location and the help: the cause's
+    /// (a program's last output), then [`Error::details`].
+    fn detail_lines(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        if let Some(Cause::NotReady { output, .. }) = &self.cause
+            && !output.is_empty()
+        {
+            lines.push("output (end):".to_string());
+            lines.extend(output.iter().map(|l| format!("| {l}")));
+        }
+        lines.extend(self.details.iter().cloned());
+        lines
+    }
+
+    pub(crate) fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
 
-    pub fn with_detail(mut self, line: impl Into<String>) -> Self {
+    pub(crate) fn with_detail(mut self, line: impl Into<String>) -> Self {
         self.details.push(line.into());
         self
     }
 
-    pub fn in_file(mut self, file: impl Into<PathBuf>) -> Self {
+    pub(crate) fn in_file(mut self, file: impl Into<PathBuf>) -> Self {
         self.location = Some(Location {
             file: file.into(),
             line: None,
@@ -105,7 +140,7 @@ impl Error {
         self
     }
 
-    pub fn at(mut self, file: impl Into<PathBuf>, line: usize, column: usize) -> Self {
+    pub(crate) fn at(mut self, file: impl Into<PathBuf>, line: usize, column: usize) -> Self {
         self.location = Some(Location {
             file: file.into(),
             line: Some(line),
@@ -115,24 +150,27 @@ impl Error {
     }
 
     /// Points at the byte `offset` of `text`, the contents of `file`.
-    pub fn at_offset(self, file: impl Into<PathBuf>, text: &str, offset: usize) -> Self {
+    pub(crate) fn at_offset(self, file: impl Into<PathBuf>, text: &str, offset: usize) -> Self {
         let (line, col) = line_col(text, offset);
         self.at(file, line, col)
     }
 
-    pub fn with_status(mut self, status: Status) -> Self {
+    pub(crate) fn with_status(mut self, status: Status) -> Self {
         self.status = status;
         self
     }
 
-    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+    pub(crate) fn with_source(
+        mut self,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
         self.source = Some(Box::new(source));
         self
     }
 
     /// An I/O error on `path`; `action` is a verb phrase such as "read" or
     /// "create the folder".
-    pub fn io(action: &str, path: &Path, err: std::io::Error) -> Self {
+    pub(crate) fn io(action: &str, path: &Path, err: std::io::Error) -> Self {
         let help = match err.kind() {
             std::io::ErrorKind::NotFound => Some("check that the path exists and is spelled right"),
             std::io::ErrorKind::PermissionDenied => {
@@ -148,18 +186,18 @@ impl Error {
         e.with_source(err)
     }
 
-    pub fn exit_code(&self) -> u8 {
+    pub(crate) fn exit_code(&self) -> u8 {
         self.status.code()
     }
 
     /// The text printed on stderr: `error: …`, ` --> file:line:col`, detail
     /// lines, `help: …`. No colour: colour is added by the printer, if at all.
-    pub fn render(&self) -> String {
+    pub(crate) fn render(&self) -> String {
         let mut out = format!("error: {}\n", self.message);
         if let Some(loc) = &self.location {
             out.push_str(&format!(" --> {loc}\n"));
         }
-        for line in &self.details {
+        for line in self.detail_lines() {
             out.push_str(&format!("  {line}\n"));
         }
         if let Some(help) = &self.help {
@@ -167,10 +205,25 @@ impl Error {
         }
         out
     }
+
+    /// The message, detail lines and help as one text, without the
+    /// `error:` prefix and the location: how a check or a `template test`
+    /// step reports an error.
+    pub(crate) fn text(&self) -> String {
+        let mut out = self.message.clone();
+        for d in self.detail_lines() {
+            out.push('\n');
+            out.push_str(&d);
+        }
+        if let Some(h) = &self.help {
+            out.push_str(&format!("\nhelp: {h}"));
+        }
+        out
+    }
 }
 
 /// 1-based line and column (in characters) of byte `offset` in `text`.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let before = &text[..floor_char_boundary(text, offset)];
     let line = before.matches('\n').count() + 1;
@@ -207,5 +260,31 @@ mod tests {
             "error: bad key\n --> lab.toml:3:1\nhelp: rename it\n"
         );
         assert_eq!(e.exit_code(), 2);
+    }
+
+    /// The output of a program that was not ready travels as data (the
+    /// check runner reads it from the cause) and is rendered once, here.
+    #[test]
+    fn issue_14_a_not_ready_cause_is_rendered_once_at_the_edge() {
+        let e = Error::new("`x` exited with code 1 before it printed a line matching `ready`")
+            .with_cause(Cause::NotReady {
+                exited: true,
+                output: vec!["Traceback".into(), "".into(), "ValueError".into()],
+            })
+            .with_detail("more")
+            .with_help("look above");
+        assert_eq!(
+            e.render(),
+            "error: `x` exited with code 1 before it printed a line matching `ready`\n  output (end):\n  | Traceback\n  | \n  | ValueError\n  more\nhelp: look above\n"
+        );
+        assert_eq!(
+            e.text(),
+            "`x` exited with code 1 before it printed a line matching `ready`\noutput (end):\n| Traceback\n| \n| ValueError\nmore\nhelp: look above"
+        );
+        let quiet = Error::new("m").with_cause(Cause::NotReady {
+            exited: false,
+            output: Vec::new(),
+        });
+        assert_eq!(quiet.render(), "error: m\n");
     }
 }

@@ -9,11 +9,11 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
-pub fn read(path: &Path) -> Result<Vec<u8>> {
+pub(crate) fn read(path: &Path) -> Result<Vec<u8>> {
     fs::read(path).map_err(|e| Error::io("read", path, e))
 }
 
-pub fn read_to_string(path: &Path) -> Result<String> {
+pub(crate) fn read_to_string(path: &Path) -> Result<String> {
     let bytes = read(path)?;
     String::from_utf8(bytes).map_err(|_| {
         Error::new(format!("`{}` is not valid UTF-8 text", path.display()))
@@ -21,13 +21,13 @@ pub fn read_to_string(path: &Path) -> Result<String> {
     })
 }
 
-pub fn write(path: &Path, contents: impl AsRef<[u8]>) -> Result<()> {
+pub(crate) fn write(path: &Path, contents: impl AsRef<[u8]>) -> Result<()> {
     fs::write(path, contents).map_err(|e| Error::io("write", path, e))
 }
 
 /// Writes through a temporary file in the same folder, then renames it over
 /// `path`, so readers see the old or the new contents, never half of them.
-pub fn write_atomic(path: &Path, contents: impl AsRef<[u8]>) -> Result<()> {
+pub(crate) fn write_atomic(path: &Path, contents: impl AsRef<[u8]>) -> Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -56,41 +56,41 @@ pub fn write_atomic(path: &Path, contents: impl AsRef<[u8]>) -> Result<()> {
     Ok(())
 }
 
-pub fn create_dir_all(path: &Path) -> Result<()> {
+pub(crate) fn create_dir_all(path: &Path) -> Result<()> {
     fs::create_dir_all(path).map_err(|e| Error::io("create the folder", path, e))
 }
 
-pub fn remove_file(path: &Path) -> Result<()> {
+pub(crate) fn remove_file(path: &Path) -> Result<()> {
     fs::remove_file(path).map_err(|e| Error::io("remove", path, e))
 }
 
-pub fn remove_dir_all(path: &Path) -> Result<()> {
+pub(crate) fn remove_dir_all(path: &Path) -> Result<()> {
     fs::remove_dir_all(path).map_err(|e| Error::io("remove the folder", path, e))
 }
 
-pub fn rename(from: &Path, to: &Path) -> Result<()> {
+pub(crate) fn rename(from: &Path, to: &Path) -> Result<()> {
     fs::rename(from, to).map_err(|e| Error::io(&format!("move `{}` to", from.display()), to, e))
 }
 
-pub fn copy(from: &Path, to: &Path) -> Result<u64> {
+pub(crate) fn copy(from: &Path, to: &Path) -> Result<u64> {
     fs::copy(from, to).map_err(|e| Error::io(&format!("copy `{}` to", from.display()), to, e))
 }
 
-pub fn metadata(path: &Path) -> Result<fs::Metadata> {
+pub(crate) fn metadata(path: &Path) -> Result<fs::Metadata> {
     fs::metadata(path).map_err(|e| Error::io("read the metadata of", path, e))
 }
 
-pub fn symlink_metadata(path: &Path) -> Result<fs::Metadata> {
+pub(crate) fn symlink_metadata(path: &Path) -> Result<fs::Metadata> {
     fs::symlink_metadata(path).map_err(|e| Error::io("read the metadata of", path, e))
 }
 
-pub fn read_link(path: &Path) -> Result<PathBuf> {
+pub(crate) fn read_link(path: &Path) -> Result<PathBuf> {
     fs::read_link(path).map_err(|e| Error::io("read the link", path, e))
 }
 
 /// Creates the symlink `at` pointing at `target` (the link itself, never
 /// a copy of what it points at).
-pub fn symlink(target: &Path, at: &Path) -> Result<()> {
+pub(crate) fn symlink(target: &Path, at: &Path) -> Result<()> {
     #[cfg(unix)]
     {
         std::os::unix::fs::symlink(target, at).map_err(|e| Error::io("create the symlink", at, e))
@@ -107,7 +107,7 @@ pub fn symlink(target: &Path, at: &Path) -> Result<()> {
 }
 
 /// The entries of a folder, sorted by name.
-pub fn read_dir_sorted(path: &Path) -> Result<Vec<PathBuf>> {
+pub(crate) fn read_dir_sorted(path: &Path) -> Result<Vec<PathBuf>> {
     let rd = fs::read_dir(path).map_err(|e| Error::io("list the folder", path, e))?;
     let mut out = Vec::new();
     for entry in rd {
@@ -119,7 +119,7 @@ pub fn read_dir_sorted(path: &Path) -> Result<Vec<PathBuf>> {
 }
 
 /// Marks a file executable (0o755) on Unix; a no-op elsewhere.
-pub fn set_executable(path: &Path) -> Result<()> {
+pub(crate) fn set_executable(path: &Path) -> Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -129,7 +129,7 @@ pub fn set_executable(path: &Path) -> Result<()> {
     Ok(())
 }
 
-pub fn is_executable(meta: &fs::Metadata) -> bool {
+pub(crate) fn is_executable(meta: &fs::Metadata) -> bool {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -143,7 +143,7 @@ pub fn is_executable(meta: &fs::Metadata) -> bool {
 }
 
 /// True when `path` does not exist or is an empty folder.
-pub fn is_absent_or_empty_dir(path: &Path) -> Result<bool> {
+pub(crate) fn is_absent_or_empty_dir(path: &Path) -> Result<bool> {
     match fs::symlink_metadata(path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(true),
         Err(e) => Err(Error::io("read the metadata of", path, e)),

@@ -16,16 +16,16 @@ use git2::{IndexEntry, IndexTime, Odb, Oid, Repository, Signature};
 use crate::error::{Error, Result};
 
 /// Who commits when git has no `user.name`/`user.email` configured.
-pub const FALLBACK_AUTHOR: (&str, &str) = ("labforge", "labforge@localhost");
+pub(crate) const FALLBACK_AUTHOR: (&str, &str) = ("labforge", "labforge@localhost");
 
 /// One file of the first commit, as written into the working tree.
-pub struct GitFile<'a> {
+pub(crate) struct GitFile<'a> {
     /// `/`-separated path relative to the repository root.
-    pub path: String,
+    pub(crate) path: String,
     /// File contents, or a symlink's target.
-    pub bytes: &'a [u8],
-    pub executable: bool,
-    pub symlink: bool,
+    pub(crate) bytes: &'a [u8],
+    pub(crate) executable: bool,
+    pub(crate) symlink: bool,
 }
 
 fn git_error(what: &str, root: &Path, e: git2::Error) -> Error {
@@ -40,7 +40,7 @@ fn git_error(what: &str, root: &Path, e: git2::Error) -> Error {
 /// `git init` in `root` (whose working tree already holds `files`), then
 /// commit every file that `.gitignore` does not ignore, with `message`.
 /// Returns the commit id.
-pub fn init_and_commit(root: &Path, files: &[GitFile<'_>], message: &str) -> Result<String> {
+pub(crate) fn init_and_commit(root: &Path, files: &[GitFile<'_>], message: &str) -> Result<String> {
     let err = |what: &'static str| move |e: git2::Error| git_error(what, root, e);
     let repo = Repository::init(root).map_err(err("create a git repository"))?;
     // Every object goes to memory first (an object database with only a

@@ -15,7 +15,7 @@ use globset::{GlobBuilder, GlobMatcher, GlobSet, GlobSetBuilder};
 use crate::error::{Error, Result};
 
 /// True for a pattern with glob syntax (anything but a plain path).
-pub fn is_glob(pattern: &str) -> bool {
+pub(crate) fn is_glob(pattern: &str) -> bool {
     pattern.contains(['*', '?', '[', '{'])
 }
 
@@ -31,17 +31,17 @@ fn build(pattern: &str) -> Result<globset::Glob> {
 }
 
 /// Checks that `pattern` is a valid glob.
-pub fn check(pattern: &str) -> Result<()> {
+pub(crate) fn check(pattern: &str) -> Result<()> {
     build(pattern).map(|_| ())
 }
 
 /// One compiled glob.
-pub fn matcher(pattern: &str) -> Result<GlobMatcher> {
+pub(crate) fn matcher(pattern: &str) -> Result<GlobMatcher> {
     build(pattern).map(|g| g.compile_matcher())
 }
 
 /// Several globs as one set (a path matches when any glob does).
-pub fn set<'a>(patterns: impl IntoIterator<Item = &'a String>) -> Result<GlobSet> {
+pub(crate) fn set<'a>(patterns: impl IntoIterator<Item = &'a String>) -> Result<GlobSet> {
     let mut b = GlobSetBuilder::new();
     for p in patterns {
         b.add(build(p)?);

@@ -4,7 +4,7 @@
 //! `file://`: no `fetch`, no module scripts, no CDN, no web font.
 
 /// Escapes text for an HTML text node or a double-quoted attribute.
-pub fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
         match c {
@@ -21,7 +21,7 @@ pub fn escape(s: &str) -> String {
 
 /// Percent-encodes one path segment (a file name) for a relative `href`, so
 /// that `#`, `?`, `%`, spaces and non-ASCII names still resolve to the file.
-pub fn href_segment(name: &str) -> String {
+pub(crate) fn href_segment(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     for b in name.bytes() {
         if b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@".contains(&b) {
@@ -36,7 +36,7 @@ pub fn href_segment(name: &str) -> String {
 /// `<script type="application/json" id=ID>` holding `json`, safe inside
 /// HTML: `<`, `>` and `&` are written as JSON `\u` escapes, so neither
 /// `</script>` nor `<!--` can end or change the element.
-pub fn json_script(id: &str, json: &str) -> String {
+pub(crate) fn json_script(id: &str, json: &str) -> String {
     let mut safe = String::with_capacity(json.len() + 16);
     for c in json.chars() {
         match c {
@@ -56,17 +56,17 @@ pub fn json_script(id: &str, json: &str) -> String {
 
 /// One whole page: `title` is plain text; `body` and `script` are HTML and
 /// JavaScript written by labforge (never by the records' authors).
-pub struct Page<'a> {
-    pub title: &'a str,
+pub(crate) struct Page<'a> {
+    pub(crate) title: &'a str,
     /// Extra CSS of the page kind, after the shared style.
-    pub css: &'a str,
-    pub body: &'a str,
+    pub(crate) css: &'a str,
+    pub(crate) body: &'a str,
     /// An inline classic script placed at the end of the body (may be empty).
-    pub script: &'a str,
+    pub(crate) script: &'a str,
 }
 
 impl Page<'_> {
-    pub fn render(&self) -> String {
+    pub(crate) fn render(&self) -> String {
         let mut out = String::with_capacity(self.body.len() + BASE_CSS.len() + 1024);
         out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
         out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
@@ -91,7 +91,7 @@ impl Page<'_> {
 /// The shared style. Colours are CSS variables so one `prefers-color-scheme`
 /// block switches the theme; every text/background pair (status pills
 /// included) has a contrast ratio of at least 4.5:1 (WCAG AA) in both themes.
-pub const BASE_CSS: &str = r#":root {
+pub(crate) const BASE_CSS: &str = r#":root {
   --bg: #ffffff; --fg: #1b1f24; --muted: #57606a; --line: #d0d7de; --panel: #f6f8fa;
   --link: #0a58ca; --focus: #8250df;
   --st-accepted-bg: #d1f0d9; --st-accepted-fg: #0f5132;

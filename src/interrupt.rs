@@ -37,11 +37,11 @@ use nix::unistd::Pid;
 use crate::error::{Error, Result};
 
 /// How long a process group gets between SIGTERM and SIGKILL.
-pub const GROUP_GRACE: Duration = Duration::from_secs(1);
+pub(crate) const GROUP_GRACE: Duration = Duration::from_secs(1);
 /// How long a setup command gets to stop on its own Ctrl-C.
-pub const FOREGROUND_GRACE: Duration = Duration::from_secs(2);
+pub(crate) const FOREGROUND_GRACE: Duration = Duration::from_secs(2);
 /// How long the main thread gets to save and clean up after the kills.
-pub const MAIN_GRACE: Duration = Duration::from_secs(3);
+pub(crate) const MAIN_GRACE: Duration = Duration::from_secs(3);
 
 /// The signal received (0: none yet).
 static SIGNAL: AtomicI32 = AtomicI32::new(0);
@@ -74,7 +74,7 @@ fn registry() -> std::sync::MutexGuard<'static, Registry> {
 }
 
 /// Installs the signal handlers (once, at the start of `labforge`).
-pub fn install() {
+pub(crate) fn install() {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
@@ -98,7 +98,7 @@ pub fn install() {
 }
 
 /// The signal that interrupted labforge, if any.
-pub fn requested() -> Option<i32> {
+pub(crate) fn requested() -> Option<i32> {
     match SIGNAL.load(Ordering::SeqCst) {
         0 => None,
         s => Some(s),
@@ -106,12 +106,12 @@ pub fn requested() -> Option<i32> {
 }
 
 /// The exit code for the signal received: 128 + its number.
-pub fn exit_code() -> Option<u8> {
+pub(crate) fn exit_code() -> Option<u8> {
     requested().map(|s| (128 + s).min(255) as u8)
 }
 
 /// `Err` once a signal came: the caller stops and returns it.
-pub fn check() -> Result<()> {
+pub(crate) fn check() -> Result<()> {
     match requested() {
         Some(_) => Err(interrupted()),
         None => Ok(()),
@@ -120,13 +120,13 @@ pub fn check() -> Result<()> {
 
 /// The error a command returns when it stops for a signal (`finish` prints
 /// [`summary`] instead of it).
-pub fn interrupted() -> Error {
+pub(crate) fn interrupted() -> Error {
     Error::new("interrupted")
 }
 
 /// Registers the process group led by `pid`. After a signal, the group is
 /// killed at once and `Err` is returned: nothing new starts.
-pub fn register_group(pid: i32) -> Result<()> {
+pub(crate) fn register_group(pid: i32) -> Result<()> {
     let mut r = registry();
     if requested().is_some() {
         let _ = killpg(Pid::from_raw(pid), Signal::SIGKILL);
@@ -138,7 +138,7 @@ pub fn register_group(pid: i32) -> Result<()> {
 }
 
 /// Forgets a group once its leader was waited for.
-pub fn forget_group(pid: i32) {
+pub(crate) fn forget_group(pid: i32) {
     registry().groups.remove(&pid);
 }
 
@@ -146,7 +146,7 @@ pub fn forget_group(pid: i32) {
 /// On Linux labforge becomes a child subreaper, so what the command starts
 /// stays below labforge even when the command itself dies first (a shell
 /// killed by Ctrl-C), and a signal stops all of it.
-pub fn register_foreground(pid: i32) -> Result<()> {
+pub(crate) fn register_foreground(pid: i32) -> Result<()> {
     #[cfg(any(target_os = "linux", target_os = "android"))]
     let _ = nix::sys::prctl::set_child_subreaper(true);
     let mut r = registry();
@@ -162,13 +162,13 @@ pub fn register_foreground(pid: i32) -> Result<()> {
 
 /// Forgets a setup command once it was waited for (after a signal, what it
 /// started is still found and stopped: see [`foreground_tree`]).
-pub fn forget_foreground(pid: i32) {
+pub(crate) fn forget_foreground(pid: i32) {
     registry().foreground.remove(&pid);
 }
 
 /// Test hook: when the variable `var` holds N, waits N milliseconds (or
 /// until a signal), so a test can interrupt a command at that point.
-pub fn pause_for_tests(var: &str) {
+pub(crate) fn pause_for_tests(var: &str) {
     let Some(ms) = std::env::var(var).ok().and_then(|v| v.parse::<u64>().ok()) else {
         return;
     };
@@ -180,18 +180,18 @@ pub fn pause_for_tests(var: &str) {
 
 /// A staging folder: removed when dropped (on any error or signal), kept by
 /// [`Staging::keep`] once renamed into place.
-pub struct Staging {
+pub(crate) struct Staging {
     dir: Option<tempfile::TempDir>,
     path: PathBuf,
 }
 
 impl Staging {
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.path
     }
 
     /// The folder was renamed into place: forget it.
-    pub fn keep(mut self) {
+    pub(crate) fn keep(mut self) {
         forget_staging(&self.path);
         if let Some(d) = self.dir.take() {
             let _ = d.keep();
@@ -213,7 +213,7 @@ fn forget_staging(path: &Path) {
 
 /// Creates the staging folder `PREFIX<pid>-XXXXXX` in `parent`, after
 /// removing the ones a killed labforge left there (their pid is dead).
-pub fn staging_dir(parent: &Path, prefix: &str) -> Result<Staging> {
+pub(crate) fn staging_dir(parent: &Path, prefix: &str) -> Result<Staging> {
     remove_stale_staging(parent, prefix);
     let dir = tempfile::Builder::new()
         .prefix(&format!("{prefix}{}-", std::process::id()))
@@ -231,7 +231,7 @@ pub fn staging_dir(parent: &Path, prefix: &str) -> Result<Staging> {
 }
 
 /// Removes `PREFIX<pid>-*` folders of `parent` whose process is gone.
-pub fn remove_stale_staging(parent: &Path, prefix: &str) {
+pub(crate) fn remove_stale_staging(parent: &Path, prefix: &str) {
     let Ok(list) = std::fs::read_dir(parent) else {
         return;
     };
@@ -263,7 +263,7 @@ static STOPPED: AtomicBool = AtomicBool::new(false);
 
 /// The one line printed after a signal, once everything was stopped (waits
 /// for the signal thread, at most as long as its graces).
-pub fn summary() -> String {
+pub(crate) fn summary() -> String {
     let deadline = Instant::now() + FOREGROUND_GRACE + GROUP_GRACE * 3;
     while !STOPPED.load(Ordering::SeqCst) && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(20));
@@ -303,11 +303,27 @@ pub fn summary() -> String {
     }
 }
 
+/// Set while a spinner line is on the terminal (`check::live::SetupLine`).
+static LIVE_LINE: AtomicBool = AtomicBool::new(false);
+
+/// Marks that a spinner line is (`true`) or is no longer (`false`) on the
+/// terminal: [`print_summary`] then writes over that line.
+pub(crate) fn set_live_line(on: bool) {
+    LIVE_LINE.store(on, Ordering::SeqCst);
+}
+
 /// Prints [`summary`] on stderr, once (the main thread and the signal
 /// thread may both get there), written directly so no lock is needed.
-pub fn print_summary() {
+/// Over a spinner's line (and the `^C` the terminal echoed on it) when one
+/// was up.
+pub(crate) fn print_summary() {
     static PRINTED: AtomicBool = AtomicBool::new(false);
-    let line = format!("{}\n", summary());
+    let clear = if LIVE_LINE.load(Ordering::SeqCst) {
+        "\r\x1b[2K"
+    } else {
+        ""
+    };
+    let line = format!("{clear}{}\n", summary());
     if !PRINTED.swap(true, Ordering::SeqCst) {
         let _ = nix::unistd::write(std::io::stderr(), line.as_bytes());
     }

@@ -14,25 +14,25 @@ use crate::template::{Lab, builtin_ids};
 
 /// One line of `labforge list`.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct LabSummary {
+pub(crate) struct LabSummary {
     /// What to pass to `labforge new` (`api-client`, `team/lab`).
-    pub id: String,
-    pub version: String,
-    pub title: String,
-    pub tracks: Vec<String>,
-    pub exercises: usize,
+    pub(crate) id: String,
+    pub(crate) version: String,
+    pub(crate) title: String,
+    pub(crate) tracks: Vec<String>,
+    pub(crate) exercises: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub minutes: Option<u32>,
+    pub(crate) minutes: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub summary: Option<String>,
+    pub(crate) summary: Option<String>,
     /// `builtin`, or the catalog the lab comes from.
-    pub source: String,
+    pub(crate) source: String,
 }
 
 impl LabSummary {
     /// The summary of a loaded lab; `id` is how `labforge new` names it and
     /// `source` where it is listed from.
-    pub fn from_lab(lab: &Lab, id: &str, source: &str) -> LabSummary {
+    pub(crate) fn from_lab(lab: &Lab, id: &str, source: &str) -> LabSummary {
         let m = &lab.manifest;
         LabSummary {
             id: id.to_string(),
@@ -49,7 +49,7 @@ impl LabSummary {
 
 /// The built-in labs, sorted by id. A built-in lab that does not load is an
 /// error (it is a bug in this build, and the tests catch it).
-pub fn builtin_summaries() -> Result<Vec<LabSummary>> {
+pub(crate) fn builtin_summaries() -> Result<Vec<LabSummary>> {
     builtin_ids()
         .iter()
         .map(|id| Lab::builtin(id).map(|lab| LabSummary::from_lab(&lab, id, "builtin")))
@@ -57,14 +57,14 @@ pub fn builtin_summaries() -> Result<Vec<LabSummary>> {
 }
 
 /// Every lab `labforge list` shows. Catalog labs are appended here.
-pub fn listed_labs() -> Result<Vec<LabSummary>> {
+pub(crate) fn listed_labs() -> Result<Vec<LabSummary>> {
     let mut labs = builtin_summaries()?;
     labs.extend(crate::catalog::catalog_summaries()?);
     Ok(labs)
 }
 
 /// Everything `labforge show` tells about a lab, as JSON.
-pub fn details(lab: &Lab) -> Value {
+pub(crate) fn details(lab: &Lab) -> Value {
     let m = &lab.manifest;
     let tracks: Vec<Value> = m
         .lab
@@ -136,7 +136,7 @@ pub fn details(lab: &Lab) -> Value {
 /// The ADR stubs a lab ships, by file name: `adr/*.md` of the template
 /// (laid into the ADR folder by `new`) and `*.md` files already placed in
 /// the ADR folder of `common/` or a track.
-pub fn adr_stubs(lab: &Lab) -> Vec<String> {
+pub(crate) fn adr_stubs(lab: &Lab) -> Vec<String> {
     let dir = format!("{}/", lab.manifest.adr_settings().dir.trim_end_matches('/'));
     let mut names: Vec<String> = lab
         .tree
@@ -162,7 +162,7 @@ pub fn adr_stubs(lab: &Lab) -> Vec<String> {
     names
 }
 
-pub fn var_type(t: VarType) -> &'static str {
+pub(crate) fn var_type(t: VarType) -> &'static str {
     match t {
         VarType::String => "string",
         VarType::Bool => "bool",

@@ -13,17 +13,17 @@ use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
 
-pub const LOCK_FILE: &str = ".labforge/lock";
+pub(crate) const LOCK_FILE: &str = ".labforge/lock";
 
 /// The lab's lock, released when dropped (or when the process ends).
 #[derive(Debug)]
-pub struct LabLock {
+pub(crate) struct LabLock {
     _file: File,
 }
 
 /// Takes the lock of the lab at `root` for `command` (for the message a
 /// second process shows).
-pub fn acquire(root: &Path, command: &str) -> Result<LabLock> {
+pub(crate) fn acquire(root: &Path, command: &str) -> Result<LabLock> {
     let path = root.join(LOCK_FILE);
     let mut options = File::options();
     options.read(true).write(true).create(true).truncate(false);

@@ -6,7 +6,7 @@
 /// Applies `f` to every item on up to `available_parallelism` threads (at
 /// most 8; `LABFORGE_THREADS=N` overrides), keeping the order. Small inputs
 /// run on the calling thread.
-pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+pub(crate) fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let threads = std::env::var("LABFORGE_THREADS")
         .ok()
         .and_then(|s| s.parse::<usize>().ok())

@@ -25,17 +25,17 @@ use crate::template::Entry;
 
 /// The one file inside `.labforge/` that the update journal and backups may
 /// name (an update rewrites the state as its last step).
-pub const STATE_FILE: &str = ".labforge/state.toml";
+pub(crate) const STATE_FILE: &str = ".labforge/state.toml";
 
 /// How many links one resolution may follow (Linux's own limit is 40).
-pub const MAX_LINK_HOPS: usize = 40;
+pub(crate) const MAX_LINK_HOPS: usize = 40;
 
 /// Names no lab path may contain: git's folder (a file there could be a hook
 /// that runs code), labforge's state folder, and git's 8.3 short name.
 const RESERVED: &[&str] = &[".git", ".labforge", "git~1"];
 
 /// Why `path` is not a safe relative lab path, or `None` when it is.
-pub fn problem(path: &str) -> Option<String> {
+pub(crate) fn problem(path: &str) -> Option<String> {
     if path.is_empty() {
         return Some("it is empty".into());
     }
@@ -58,7 +58,7 @@ pub fn problem(path: &str) -> Option<String> {
 }
 
 /// Why one path component (a file or folder name) is unsafe, if it is.
-pub fn component_problem(name: &str) -> Option<&'static str> {
+pub(crate) fn component_problem(name: &str) -> Option<&'static str> {
     if name.is_empty() {
         return Some("it has an empty component");
     }
@@ -87,12 +87,20 @@ pub fn component_problem(name: &str) -> Option<&'static str> {
 
 /// Checks a path stored by labforge itself (journal steps, backup lists):
 /// like [`problem`], but [`STATE_FILE`] is allowed.
-pub fn internal_problem(path: &str) -> Option<String> {
+pub(crate) fn internal_problem(path: &str) -> Option<String> {
     if path == STATE_FILE {
         None
     } else {
         problem(path)
     }
+}
+
+/// Why a symlink at the lab path `at` pointing at `target` would lead out of
+/// the lab (or into `.git`/`.labforge`), judged on its own text: an absolute
+/// target, or one whose `..` climb above the lab's top folder. `None` when
+/// it stays inside.
+pub(crate) fn link_target_problem(at: &str, target: &str) -> Option<String> {
+    resolve_in_tree(&BTreeMap::new(), at, target).err()
 }
 
 /// The error for an unsafe path (callers add the file it came from).
@@ -104,7 +112,7 @@ fn unsafe_path(path: &str, what: &str, why: &str) -> Error {
 
 /// A path as shown in messages: control characters escaped, and cut short so
 /// a hostile path cannot flood the terminal.
-pub fn shown(path: &str) -> String {
+pub(crate) fn shown(path: &str) -> String {
     let mut out: String = path
         .chars()
         .take(200)
@@ -148,7 +156,7 @@ fn fold(name: &str) -> String {
 
 /// What [`resolve`] accepts as the last component of the path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Last {
+pub(crate) enum Last {
     /// The last component may itself be a symlink (the caller reads or
     /// replaces the link with `symlink_metadata`, never its target).
     MayBeLink,
@@ -160,7 +168,7 @@ pub enum Last {
 /// its folders (each component is looked at with `symlink_metadata`). A
 /// missing component ends the walk: nothing below it exists, so nothing can
 /// be a link. The last component is a link only when `last` allows it.
-pub fn resolve(root: &Path, rel: &str, last: Last) -> Result<PathBuf> {
+pub(crate) fn resolve(root: &Path, rel: &str, last: Last) -> Result<PathBuf> {
     if let Some(why) = internal_problem(rel) {
         return Err(unsafe_path(rel, "the lab path", &why).in_file(root));
     }
@@ -189,7 +197,7 @@ pub fn resolve(root: &Path, rel: &str, last: Last) -> Result<PathBuf> {
 /// Like [`resolve`], then creates the missing folders of `rel` one at a time
 /// (never `create_dir_all`, which follows links), so a file can be written or
 /// a link made at the returned path. A file in the way of a folder is refused.
-pub fn prepare_write(root: &Path, rel: &str) -> Result<PathBuf> {
+pub(crate) fn prepare_write(root: &Path, rel: &str) -> Result<PathBuf> {
     let full = resolve(root, rel, Last::MayBeLink)?;
     let parts: Vec<&str> = rel.split('/').collect();
     let mut cur = root.to_path_buf();
@@ -246,7 +254,7 @@ fn through_link(root: &Path, rel: &str, link: &str) -> Error {
 /// `.git`/`.labforge`, or takes more than [`MAX_LINK_HOPS`] hops is an error
 /// naming it. `place` names the tree in messages ("the template").
 /// The error comes with the key of the link, so callers can point at it.
-pub fn check_tree_links(
+pub(crate) fn check_tree_links(
     entries: &BTreeMap<String, Entry>,
     place: &str,
 ) -> std::result::Result<(), (String, Error)> {
@@ -255,7 +263,7 @@ pub fn check_tree_links(
 
 /// [`check_tree_links`]; the link is named (and returned) as `name(key)`,
 /// for trees whose keys are not the paths a reader knows.
-pub fn check_tree_links_named(
+pub(crate) fn check_tree_links_named(
     entries: &BTreeMap<String, Entry>,
     place: &str,
     name: &dyn Fn(&str) -> String,
@@ -280,7 +288,7 @@ pub fn check_tree_links_named(
 
 /// The tree path `target` (the link at `key`) finally names, following the
 /// tree's links like the kernel would; `Err` says why it is refused.
-pub fn resolve_in_tree(
+pub(crate) fn resolve_in_tree(
     entries: &BTreeMap<String, Entry>,
     key: &str,
     target: &str,

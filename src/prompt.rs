@@ -16,10 +16,14 @@ fn interrupted(e: dialoguer::Error) -> Error {
 }
 
 /// Asks for one variable; the answer is already converted and validated.
-pub fn ask(name: &str, var: &Variable, default: Option<&toml::Value>) -> Result<toml::Value> {
+pub(crate) fn ask(
+    name: &str,
+    var: &Variable,
+    default: Option<&toml::Value>,
+) -> Result<toml::Value> {
     let prompt = var.prompt.clone().unwrap_or_else(|| name.to_string());
     if let Some(help) = &var.help {
-        eprintln!("  {help}");
+        crate::eoutln!("  {help}");
     }
     match var.kind {
         VarType::Bool => {
@@ -60,7 +64,7 @@ pub fn ask(name: &str, var: &Variable, default: Option<&toml::Value>) -> Result<
 }
 
 /// Asks which track to generate (the first is the default).
-pub fn ask_track(tracks: &[String]) -> Result<String> {
+pub(crate) fn ask_track(tracks: &[String]) -> Result<String> {
     let i = Select::new()
         .with_prompt("Track")
         .items(tracks)

@@ -18,28 +18,28 @@ use crate::error::{Error, Result};
 use crate::fsx;
 use crate::manifest::Owner;
 
-pub const STATE_DIR: &str = ".labforge";
+pub(crate) const STATE_DIR: &str = ".labforge";
 pub const STATE_FILE: &str = ".labforge/state.toml";
-pub const OBJECTS_DIR: &str = ".labforge/objects";
+pub(crate) const OBJECTS_DIR: &str = ".labforge/objects";
 /// The objects `labforge new` stores, in one file: writing a thousand small
 /// object files made `new` more than twice as slow as `cp -r`. Objects added
 /// later (by `update`) are loose files beside it.
-pub const PACK_FILE: &str = ".labforge/objects/base.pack";
+pub(crate) const PACK_FILE: &str = ".labforge/objects/base.pack";
 const PACK_MAGIC: &[u8] = b"labforge-pack 1\n";
-pub const STATE_SCHEMA: u32 = 1;
+pub(crate) const STATE_SCHEMA: u32 = 1;
 
 /// One file of the lab as it was rendered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct FileRecord {
-    pub owner: Owner,
+pub(crate) struct FileRecord {
+    pub(crate) owner: Owner,
     /// `sha256:HEX` of the pristine rendered bytes (an object in `objects/`);
     /// for a symlink, of its target text.
-    pub base: String,
+    pub(crate) base: String,
     #[serde(default, skip_serializing_if = "is_false")]
-    pub executable: bool,
+    pub(crate) executable: bool,
     #[serde(default, skip_serializing_if = "is_false")]
-    pub symlink: bool,
+    pub(crate) symlink: bool,
 }
 
 fn is_false(b: &bool) -> bool {
@@ -49,46 +49,41 @@ fn is_false(b: &bool) -> bool {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct State {
-    pub schema: u32,
+    pub(crate) schema: u32,
     /// `id@version`.
-    pub lab: String,
+    pub(crate) lab: String,
     /// `builtin:ID`, an absolute path, or a remote source spec.
-    pub source: String,
+    pub(crate) source: String,
     /// The commit or archive digest a remote source resolved to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resolved: Option<String>,
+    pub(crate) resolved: Option<String>,
     /// `sha256:…` of the template tree the lab was rendered from.
-    pub template: String,
+    pub(crate) template: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub track: Option<String>,
+    pub(crate) track: Option<String>,
     /// The labforge version that last wrote the base.
-    pub labforge: String,
+    pub(crate) labforge: String,
     #[serde(default)]
-    pub answers: toml::Table,
+    pub(crate) answers: toml::Table,
     /// The exercise `check` runs by default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub current: Option<String>,
+    pub(crate) current: Option<String>,
     /// Exercise id → when it first passed.
     #[serde(default)]
-    pub done: BTreeMap<String, toml::value::Datetime>,
+    pub(crate) done: BTreeMap<String, toml::value::Datetime>,
     /// Exercise id → hints revealed so far.
     #[serde(default)]
-    pub hints: BTreeMap<String, u32>,
+    pub(crate) hints: BTreeMap<String, u32>,
     /// Paths with unresolved update conflicts.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub conflicts: Vec<String>,
+    pub(crate) conflicts: Vec<String>,
     /// Every rendered path → owner and base digest.
     #[serde(default)]
-    pub files: BTreeMap<String, FileRecord>,
+    pub(crate) files: BTreeMap<String, FileRecord>,
 }
 
 impl State {
-    pub fn lab_id(&self) -> &str {
-        self.lab
-            .split_once('@')
-            .map_or(self.lab.as_str(), |(id, _)| id)
-    }
-    pub fn lab_version(&self) -> &str {
+    pub(crate) fn lab_version(&self) -> &str {
         self.lab.split_once('@').map_or("", |(_, v)| v)
     }
 
@@ -161,14 +156,14 @@ impl State {
     }
 
     /// Writes the state atomically.
-    pub fn save(&self, root: &Path) -> Result<()> {
+    pub(crate) fn save(&self, root: &Path) -> Result<()> {
         let text = toml::to_string_pretty(self)
             .map_err(|e| Error::new(format!("could not encode the lab state: {e}")))?;
         fsx::write_atomic(&root.join(STATE_FILE), text)
     }
 
     /// Walks up from `start` to the folder holding `.labforge/state.toml`.
-    pub fn find_root(start: &Path) -> Result<PathBuf> {
+    pub(crate) fn find_root(start: &Path) -> Result<PathBuf> {
         let start = std::path::absolute(start).map_err(|e| Error::io("resolve", start, e))?;
         let mut dir = start.as_path();
         loop {
@@ -195,9 +190,11 @@ fn check_own_folders(root: &Path) -> Result<()> {
         STATE_DIR,
         STATE_FILE,
         OBJECTS_DIR,
-        ".labforge/backups",
-        ".labforge/backup",
-        ".labforge/update-journal.toml",
+        crate::backup::BACKUPS_DIR,
+        crate::journal::STAGED_DIR,
+        crate::backup::legacy::LEGACY_DIR,
+        crate::journal::JOURNAL_FILE,
+        crate::journal::LEGACY_JOURNAL_FILE,
         crate::lablock::LOCK_FILE,
     ] {
         let path = root.join(rel);
@@ -214,7 +211,7 @@ fn check_own_folders(root: &Path) -> Result<()> {
 
 /// True for `sha256:` followed by 64 lower-case hex digits: the only names
 /// labforge joins onto `.labforge/objects/`.
-pub fn is_digest(d: &str) -> bool {
+pub(crate) fn is_digest(d: &str) -> bool {
     d.strip_prefix("sha256:").is_some_and(|hex| {
         hex.len() == 64
             && hex
@@ -224,13 +221,14 @@ pub fn is_digest(d: &str) -> bool {
 }
 
 /// Path of the object holding bytes with digest `sha256:HEX`.
-pub fn object_path(root: &Path, digest: &str) -> PathBuf {
+pub(crate) fn object_path(root: &Path, digest: &str) -> PathBuf {
     let hex = digest.strip_prefix("sha256:").unwrap_or(digest);
     root.join(OBJECTS_DIR).join(hex)
 }
 
 /// Stores `bytes` in the object store of the lab at `root`; returns its digest.
-pub fn put_object(root: &Path, bytes: &[u8]) -> Result<String> {
+#[cfg(test)]
+pub(crate) fn put_object(root: &Path, bytes: &[u8]) -> Result<String> {
     let digest = crate::template::digest_bytes(bytes);
     let path = object_path(root, &digest);
     // An object is reused only when its bytes still match its name, so a
@@ -279,7 +277,7 @@ pub fn get_object(root: &Path, digest: &str) -> Result<Vec<u8>> {
 
 /// The pristine entry of a recorded file: its bytes (or link target) from
 /// the object store, with its recorded kind and executable bit.
-pub fn base_entry(root: &Path, rec: &FileRecord) -> Result<crate::template::Entry> {
+pub(crate) fn base_entry(root: &Path, rec: &FileRecord) -> Result<crate::template::Entry> {
     let bytes = get_object(root, &rec.base)?;
     Ok(if rec.symlink {
         crate::template::Entry::Symlink(String::from_utf8_lossy(&bytes).into_owned())
@@ -292,7 +290,7 @@ pub fn base_entry(root: &Path, rec: &FileRecord) -> Result<crate::template::Entr
 }
 
 /// True when the object is stored, loose and intact or in the pack.
-pub fn has_object(root: &Path, digest: &str) -> bool {
+pub(crate) fn has_object(root: &Path, digest: &str) -> bool {
     let path = object_path(root, digest);
     if path.is_file() {
         return std::fs::read(&path).is_ok_and(|b| crate::template::digest_bytes(&b) == digest);
@@ -301,17 +299,10 @@ pub fn has_object(root: &Path, digest: &str) -> bool {
     matches!(load_pack(root), Ok(Some(pack)) if pack.index.contains_key(hex))
 }
 
-/// Encodes objects (digest → bytes) as a pack: the magic line, then per
-/// object `HEX LEN\n` followed by the bytes.
-pub fn encode_pack<'a>(objects: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> Vec<u8> {
-    let mut out = Vec::new();
-    write_pack(&mut out, objects).expect("writing to a Vec cannot fail");
-    out
-}
-
-/// [`encode_pack`] straight into `out` (a file), without the whole pack in
-/// memory.
-pub fn write_pack<'a>(
+/// Writes objects (digest → bytes) as a pack straight into `out` (a file),
+/// without the whole pack in memory: the magic line, then per object
+/// `HEX LEN\n` followed by the bytes.
+pub(crate) fn write_pack<'a>(
     mut out: impl std::io::Write,
     objects: impl IntoIterator<Item = (&'a str, &'a [u8])>,
 ) -> std::io::Result<()> {

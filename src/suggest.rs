@@ -3,7 +3,10 @@
 
 /// The known name closest to `typed`, when it is close enough to be what
 /// was meant (Jaro-Winkler, the measure clap uses for its own suggestions).
-pub fn nearest<'a>(typed: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn nearest<'a>(
+    typed: &str,
+    known: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let typed = typed.to_lowercase();
     known
         .into_iter()

@@ -17,12 +17,14 @@ use crate::manifest::{self, MANIFEST, Manifest};
 /// The built-in labs, embedded at build time (`build.rs` reruns on changes).
 pub static BUILTIN_LABS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/labs");
 
+include!(concat!(env!("OUT_DIR"), "/builtin_digests.rs"));
+
 /// Shared templates (ADR formats, gitignores, ...), embedded the same way.
-pub static SHARED_TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
+pub(crate) static SHARED_TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 
 /// Names never taken into a template (tool caches that may sit in a folder an
 /// author is working on).
-pub const IGNORED_NAMES: &[&str] = &[
+pub(crate) const IGNORED_NAMES: &[&str] = &[
     ".git",
     ".venv",
     "target",
@@ -52,7 +54,7 @@ pub struct TemplateTree {
 
 /// Where a template was loaded from, as recorded in `.labforge/state.toml`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Origin {
+pub(crate) enum Origin {
     Builtin(String),
     Local(PathBuf),
     /// A remote source (git or tarball); `spec` is what the user typed and
@@ -66,20 +68,20 @@ pub enum Origin {
 impl Origin {
     /// The source string stored in state: `builtin:ID`, an absolute path, or
     /// the remote spec.
-    pub fn source_string(&self) -> String {
+    pub(crate) fn source_string(&self) -> String {
         match self {
             Origin::Builtin(id) => format!("builtin:{id}"),
             Origin::Local(p) => p.display().to_string(),
             Origin::Remote { spec, .. } => spec.clone(),
         }
     }
-    pub fn resolved(&self) -> Option<&str> {
+    pub(crate) fn resolved(&self) -> Option<&str> {
         match self {
             Origin::Remote { resolved, .. } => Some(resolved),
             _ => None,
         }
     }
-    pub fn is_builtin(&self) -> bool {
+    pub(crate) fn is_builtin(&self) -> bool {
         matches!(self, Origin::Builtin(_))
     }
 }
@@ -88,11 +90,11 @@ impl Origin {
 #[derive(Debug, Clone)]
 pub struct Lab {
     pub manifest: Manifest,
-    pub tree: TemplateTree,
-    pub origin: Origin,
+    pub(crate) tree: TemplateTree,
+    pub(crate) origin: Origin,
     /// Where `lab.toml` is, for error messages (`labs/api-client/lab.toml`,
     /// `<builtin>/api-client/lab.toml`, or a path on disk).
-    pub manifest_path: PathBuf,
+    pub(crate) manifest_path: PathBuf,
 }
 
 impl TemplateTree {
@@ -173,7 +175,7 @@ impl TemplateTree {
         TemplateTree { entries }
     }
 
-    pub fn get(&self, path: &str) -> Option<&[u8]> {
+    pub(crate) fn get(&self, path: &str) -> Option<&[u8]> {
         match self.entries.get(path) {
             Some(Entry::File { bytes, .. }) => Some(bytes),
             _ => None,
@@ -181,7 +183,7 @@ impl TemplateTree {
     }
 
     /// Entries under `prefix/` with the prefix removed.
-    pub fn subtree(&self, prefix: &str) -> TemplateTree {
+    pub(crate) fn subtree(&self, prefix: &str) -> TemplateTree {
         let prefix = format!("{}/", prefix.trim_end_matches('/'));
         TemplateTree {
             entries: self
@@ -196,7 +198,7 @@ impl TemplateTree {
     }
 
     /// `sha256:HEX` over every path, kind and content, in path order.
-    pub fn digest(&self) -> String {
+    pub(crate) fn digest(&self) -> String {
         let mut h = Sha256::new();
         for (path, entry) in &self.entries {
             h.update(path.as_bytes());
@@ -219,7 +221,7 @@ impl TemplateTree {
 }
 
 /// `sha256:HEX` of some bytes (file digests in state and the object store).
-pub fn digest_bytes(bytes: &[u8]) -> String {
+pub(crate) fn digest_bytes(bytes: &[u8]) -> String {
     format!("sha256:{}", hex::encode(Sha256::digest(bytes)))
 }
 
@@ -247,7 +249,7 @@ fn rel_key(rel: &Path) -> Result<String> {
 }
 
 /// A link at `key` pointing at `target` must be relative and stay inside.
-pub fn check_link_inside(key: &str, target: &Path) -> Result<()> {
+pub(crate) fn check_link_inside(key: &str, target: &Path) -> Result<()> {
     let escapes = || {
         Error::new(format!("the symlink `{key}` points outside the template (`{}`)", target.display()))
             .with_help("make the link relative and keep its target inside the template, or replace it by a copy")
@@ -355,7 +357,11 @@ pub fn builtin_ids() -> Vec<String> {
 
 impl Lab {
     /// Loads and validates a lab from a tree (its `lab.toml` at the root).
-    pub fn from_tree(tree: TemplateTree, origin: Origin, manifest_path: PathBuf) -> Result<Lab> {
+    pub(crate) fn from_tree(
+        tree: TemplateTree,
+        origin: Origin,
+        manifest_path: PathBuf,
+    ) -> Result<Lab> {
         let text = match tree.get(MANIFEST) {
             Some(bytes) => String::from_utf8(bytes.to_vec()).map_err(|_| {
                 Error::new("lab.toml is not valid UTF-8")
@@ -401,7 +407,7 @@ impl Lab {
     }
 
     /// A lab template folder on disk.
-    pub fn local(dir: &Path) -> Result<Lab> {
+    pub(crate) fn local(dir: &Path) -> Result<Lab> {
         let manifest_path = dir.join(MANIFEST);
         if !manifest_path.is_file() {
             return Err(Error::new(format!("`{}` has no `{MANIFEST}`", dir.display()))
@@ -412,13 +418,38 @@ impl Lab {
         Lab::from_tree(tree, Origin::Local(abs), manifest_path)
     }
 
-    /// The template digest recorded in state (`sha256:…`).
-    pub fn digest(&self) -> String {
+    /// The template digest recorded in state (`sha256:…`): the digest of
+    /// the template as loaded ([`TemplateTree::digest`]); a
+    /// built-in lab's was computed at build time (`build.rs`), so it is not
+    /// hashed again on each run (issue 14: start-up of `new` and `check`).
+    pub(crate) fn digest(&self) -> String {
+        if let Origin::Builtin(id) = &self.origin
+            && let Some((_, d)) = BUILTIN_DIGESTS.iter().find(|(i, _)| i == id)
+        {
+            return (*d).to_string();
+        }
         self.tree.digest()
     }
 
     /// Track names in order (empty for a lab without tracks).
-    pub fn tracks(&self) -> &[String] {
+    pub(crate) fn tracks(&self) -> &[String] {
         &self.manifest.lab.tracks
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{BUILTIN_DIGESTS, Lab, builtin_ids};
+
+    #[test]
+    fn build_rs_digests_of_the_builtin_labs_match_their_embedded_trees() {
+        let ids = builtin_ids();
+        assert_eq!(BUILTIN_DIGESTS.len(), ids.len());
+        for id in ids {
+            let lab = Lab::builtin(&id).unwrap();
+            let (_, precomputed) = BUILTIN_DIGESTS.iter().find(|(i, _)| *i == id).unwrap();
+            assert_eq!(lab.tree.digest(), *precomputed, "{id}");
+            assert_eq!(lab.digest(), *precomputed, "{id}");
+        }
     }
 }

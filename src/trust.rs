@@ -42,15 +42,15 @@ enum Record {
 }
 
 /// What a lab's trust is keyed on: its source string and its content.
-pub struct Subject {
-    pub source: String,
+pub(crate) struct Subject {
+    pub(crate) source: String,
     /// The resolved commit or digest of a remote source; "" for a folder.
-    pub resolved: String,
+    pub(crate) resolved: String,
     builtin: bool,
 }
 
 impl Subject {
-    pub fn of(origin: &Origin) -> Subject {
+    pub(crate) fn of(origin: &Origin) -> Subject {
         Subject {
             source: origin.source_string(),
             resolved: origin.resolved().unwrap_or("").to_string(),
@@ -113,7 +113,7 @@ fn short(resolved: &str) -> String {
 /// Returns Ok when the commands of the lab `s` names may run: built in,
 /// trusted before at this content, `trust_flag` (recorded), or confirmed on
 /// a terminal (recorded).
-pub fn ensure_trusted(s: &Subject, trust_flag: bool) -> Result<()> {
+pub(crate) fn ensure_trusted(s: &Subject, trust_flag: bool) -> Result<()> {
     ensure_trusted_with(
         s,
         trust_flag,
@@ -124,7 +124,7 @@ pub fn ensure_trusted(s: &Subject, trust_flag: bool) -> Result<()> {
 /// [`ensure_trusted`], with the help shown when it refuses: how the user can
 /// see what the lab runs (a generated lab has no lab.toml to read) and what
 /// `--trust` does.
-pub fn ensure_trusted_with(s: &Subject, trust_flag: bool, help: &str) -> Result<()> {
+pub(crate) fn ensure_trusted_with(s: &Subject, trust_flag: bool, help: &str) -> Result<()> {
     let file = load()?;
     let changed = match standing(&file, s) {
         Standing::Trusted => return Ok(()),
@@ -175,7 +175,7 @@ pub fn ensure_trusted_with(s: &Subject, trust_flag: bool, help: &str) -> Result<
 }
 
 /// Records that the lab `s` names is trusted at its current content.
-pub fn record(s: &Subject) -> Result<()> {
+pub(crate) fn record(s: &Subject) -> Result<()> {
     if s.builtin {
         return Ok(());
     }

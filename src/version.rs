@@ -9,16 +9,16 @@
 
 use std::cmp::Ordering;
 
-pub use semver::Version;
+pub(crate) use semver::Version;
 
 /// A strict lab version, or why it is not one.
-pub fn parse(s: &str) -> Result<Version, String> {
+pub(crate) fn parse(s: &str) -> Result<Version, String> {
     Version::parse(s.trim()).map_err(|e| e.to_string())
 }
 
 /// A version as tools and older files write it: `v1.2.3`, `3.10` (3.10.0)
 /// or `3` (3.0.0), else a strict semver version.
-pub fn loose(s: &str) -> Option<Version> {
+pub(crate) fn loose(s: &str) -> Option<Version> {
     let s = s.trim().trim_start_matches('v');
     if let Ok(v) = Version::parse(s) {
         return Some(v);
@@ -39,7 +39,7 @@ pub fn loose(s: &str) -> Option<Version> {
 
 /// Orders two versions by semver precedence; a text that is not a version
 /// sorts before every version, and two such texts by their bytes.
-pub fn compare(a: &str, b: &str) -> Ordering {
+pub(crate) fn compare(a: &str, b: &str) -> Ordering {
     match (loose(a), loose(b)) {
         (Some(x), Some(y)) => x.cmp_precedence(&y),
         (Some(_), None) => Ordering::Greater,
@@ -49,7 +49,7 @@ pub fn compare(a: &str, b: &str) -> Ordering {
 }
 
 /// True when `v` lies in the half-open range (`from`, `to`].
-pub fn in_range(v: &str, from: &str, to: &str) -> bool {
+pub(crate) fn in_range(v: &str, from: &str, to: &str) -> bool {
     compare(v, from) == Ordering::Greater && compare(v, to) != Ordering::Greater
 }
 

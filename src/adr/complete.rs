@@ -7,7 +7,7 @@
 
 /// The commands of `adr`, sorted (a unit test in `commands::adr` keeps
 /// this list equal to the command line's).
-pub const COMMANDS: &[&str] = &[
+pub(crate) const COMMANDS: &[&str] = &[
     "generate",
     "help",
     "init",
@@ -32,7 +32,7 @@ fn subcommands(cmd: &str) -> &'static [&'static str] {
 
 /// The completion line for `args` (the words after the helper's name:
 /// `adr`, then what the user typed), or `None` when nothing is printed.
-pub fn complete(args: &[String]) -> Option<String> {
+pub(crate) fn complete(args: &[String]) -> Option<String> {
     let word = args.get(1).map(String::as_str).unwrap_or("");
     if args.len() <= 2 {
         let mut hits: Vec<&str> = COMMANDS

@@ -11,21 +11,21 @@ use super::{Format, builtin_template, fill, record, slug, today};
 
 /// What `new` should write.
 #[derive(Debug, Clone, Default)]
-pub struct NewOptions {
-    pub title: String,
+pub(crate) struct NewOptions {
+    pub(crate) title: String,
     /// References of records the new one supersedes (`-s`).
-    pub supersedes: Vec<String>,
+    pub(crate) supersedes: Vec<String>,
     /// `TARGET:LINK:REVERSE` link specs (`-l`).
-    pub links: Vec<String>,
+    pub(crate) links: Vec<String>,
     /// `--format`; `None` means the repository's setting.
-    pub format: Option<Format>,
+    pub(crate) format: Option<Format>,
     /// `--learner`: the MADR learner stub (guiding `<!-- prompt: … -->`
     /// questions), for lab authors.
-    pub learner: bool,
+    pub(crate) learner: bool,
 }
 
 /// Creates a record and returns its path relative to the current folder.
-pub fn new_record(repo: &Repo, opts: &NewOptions) -> Result<PathBuf> {
+pub(crate) fn new_record(repo: &Repo, opts: &NewOptions) -> Result<PathBuf> {
     let format = match opts.format {
         _ if opts.learner => Format::Madr,
         Some(f) => f,
@@ -125,7 +125,7 @@ fn template_text(repo: &Repo, format: Format) -> Result<String> {
     .to_string())
 }
 
-pub fn read_record(repo: &Repo, r: &RecordFile) -> Result<String> {
+pub(crate) fn read_record(repo: &Repo, r: &RecordFile) -> Result<String> {
     fsx::read_to_string(&repo.abs(&r.path))
 }
 
@@ -144,7 +144,7 @@ fn parse_link_spec(spec: &str) -> Result<(String, String, String)> {
 
 /// `init [DIR]`: creates the folder (and `.adr-dir` when DIR is given) and
 /// record 1. Refuses when the folder already holds records.
-pub fn init(cwd: &Path, dir: Option<&str>, format: Format) -> Result<PathBuf> {
+pub(crate) fn init(cwd: &Path, dir: Option<&str>, format: Format) -> Result<PathBuf> {
     if let Some(d) = dir {
         fsx::create_dir_all(&cwd.join(d))?;
     }
@@ -183,7 +183,13 @@ pub fn init(cwd: &Path, dir: Option<&str>, format: Format) -> Result<PathBuf> {
 }
 
 /// `link SOURCE LINK TARGET REVERSE-LINK`.
-pub fn link(repo: &Repo, source: &str, forward: &str, target: &str, reverse: &str) -> Result<()> {
+pub(crate) fn link(
+    repo: &Repo,
+    source: &str,
+    forward: &str,
+    target: &str,
+    reverse: &str,
+) -> Result<()> {
     let records = repo.records_or_missing()?;
     let s = super::repo::find_in(&records, source, &repo.dir)?;
     let t = super::repo::find_in(&records, target, &repo.dir)?;
@@ -210,7 +216,7 @@ pub fn link(repo: &Repo, source: &str, forward: &str, target: &str, reverse: &st
 
 /// Runs `$VISUAL` (preferred) or `$EDITOR` on `path` and waits; nothing
 /// when neither is set or both are empty.
-pub fn edit(cwd: &Path, path: &Path) -> Result<()> {
+pub(crate) fn edit(cwd: &Path, path: &Path) -> Result<()> {
     let editor = ["VISUAL", "EDITOR"]
         .iter()
         .filter_map(std::env::var_os)

@@ -11,16 +11,16 @@ use super::repo::Repo;
 
 /// Options of `generate toc`.
 #[derive(Debug, Clone, Default)]
-pub struct TocOptions {
+pub(crate) struct TocOptions {
     /// A Markdown file printed before the list (`-i`).
-    pub intro: Option<String>,
+    pub(crate) intro: Option<String>,
     /// A Markdown file printed after the list (`-o`).
-    pub outro: Option<String>,
+    pub(crate) outro: Option<String>,
     /// Put in front of each link (`-p`).
-    pub prefix: String,
+    pub(crate) prefix: String,
 }
 
-pub fn toc(repo: &Repo, opts: &TocOptions) -> Result<String> {
+pub(crate) fn toc(repo: &Repo, opts: &TocOptions) -> Result<String> {
     let records = repo.parsed()?;
     let mut out = String::from("# Architecture Decision Records\n\n");
     if let Some(intro) = &opts.intro {
@@ -51,7 +51,7 @@ pub fn toc(repo: &Repo, opts: &TocOptions) -> Result<String> {
 /// Percent-encodes what would end or break a Markdown link target (`#`,
 /// spaces, parentheses, `%`, …); other characters stay as typed, so the
 /// links of ordinary file names are adr-tools' byte for byte.
-pub fn url_encode(name: &str) -> String {
+pub(crate) fn url_encode(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     for c in name.chars() {
         if c.is_control() || " #%()<>?[]`|^{}\"\\".contains(c) {
@@ -68,9 +68,9 @@ pub fn url_encode(name: &str) -> String {
 
 /// Options of `generate graph`.
 #[derive(Debug, Clone)]
-pub struct GraphOptions {
-    pub prefix: String,
-    pub extension: String,
+pub(crate) struct GraphOptions {
+    pub(crate) prefix: String,
+    pub(crate) extension: String,
 }
 
 impl Default for GraphOptions {
@@ -159,7 +159,7 @@ fn dot_escape(s: &str) -> String {
 
 /// adr-tools' DOT: one node per record with a URL, dotted edges between
 /// consecutive records, and an edge per forward link.
-pub fn graph(repo: &Repo, opts: &GraphOptions) -> Result<String> {
+pub(crate) fn graph(repo: &Repo, opts: &GraphOptions) -> Result<String> {
     let nodes = nodes(repo)?;
     let mut out = String::from("digraph {\n  node [shape=plaintext];\n  subgraph {\n");
     let mut prev: Option<&str> = None;
@@ -204,7 +204,7 @@ fn mermaid_escape(s: &str) -> String {
 /// The links as a Mermaid flowchart, which GitHub renders in Markdown: one
 /// node per record (with a `click` line carrying its URL) and one labelled
 /// arrow per forward link.
-pub fn mermaid(repo: &Repo, opts: &GraphOptions) -> Result<String> {
+pub(crate) fn mermaid(repo: &Repo, opts: &GraphOptions) -> Result<String> {
     let nodes = nodes(repo)?;
     let mut out = String::from("graph TD\n");
     for n in &nodes {

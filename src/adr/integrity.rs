@@ -9,7 +9,7 @@ use super::parse;
 use super::repo::RecordFile;
 
 /// `records` with their texts (`None` when unreadable: skipped here).
-pub fn check(records: &[(RecordFile, Option<String>)]) -> Vec<Finding> {
+pub(crate) fn check(records: &[(RecordFile, Option<String>)]) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut by_number: BTreeMap<u32, Vec<&RecordFile>> = BTreeMap::new();
     for (r, _) in records {

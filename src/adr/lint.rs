@@ -24,15 +24,15 @@ pub struct LintOptions {
     /// sections of the record's format: MADR "Context and Problem Statement",
     /// "Considered Options", "Decision Outcome", "Consequences",
     /// "Confirmation"; Nygard "Status", "Context", "Decision", "Consequences".
-    pub sections: Vec<String>,
+    pub(crate) sections: Vec<String>,
     /// Fewest real words in a prose section (all but option and driver
     /// lists and the status). `None`: no minimum.
-    pub min_words: Option<u32>,
+    pub(crate) min_words: Option<u32>,
     /// Fewest real options under "Considered Options". `None`: no minimum.
-    pub min_options: Option<u32>,
+    pub(crate) min_options: Option<u32>,
     /// Allowed statuses, lower case; `superseded` also accepts
     /// `superseded by …` and adr-tools' `Superceded by …`.
-    pub status: Vec<String>,
+    pub(crate) status: Vec<String>,
 }
 
 impl Default for LintOptions {
@@ -58,24 +58,24 @@ impl Default for LintOptions {
 /// One thing still to do in one record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
-    pub file: PathBuf,
+    pub(crate) file: PathBuf,
     /// The section the finding is about; `None` for the whole record or its
     /// front matter.
-    pub section: Option<String>,
+    pub(crate) section: Option<String>,
     /// Stable identifier: `stub`, `empty-section`, `missing-section`,
     /// `placeholder-left`, `prompt-left`, `too-short`, `too-few-options`,
     /// `no-because`, `no-negative-consequence`, `no-confirmation`,
     /// `bad-status`, `no-status`.
-    pub code: &'static str,
-    pub message: String,
+    pub(crate) code: &'static str,
+    pub(crate) message: String,
     /// What the learner should write.
-    pub hint: String,
+    pub(crate) hint: String,
     /// 1-based line the finding points at.
-    pub line: Option<usize>,
+    pub(crate) line: Option<usize>,
 }
 
 /// The rules of the learner profile (the codes of [`Finding`]).
-pub const LEARNER_RULES: &[&str] = &[
+pub(crate) const LEARNER_RULES: &[&str] = &[
     "stub",
     "empty-section",
     "missing-section",
@@ -96,7 +96,7 @@ pub const LEARNER_RULES: &[&str] = &[
 
 /// Which findings `adr lint` reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Profile {
+pub(crate) enum Profile {
     /// What a learner still has to write: stubs, prompts, thin sections
     /// (the default inside a lab made by labforge).
     Learner,
@@ -104,19 +104,9 @@ pub enum Profile {
     Team,
 }
 
-impl Profile {
-    pub fn parse(s: &str) -> Option<Profile> {
-        match s {
-            "learner" => Some(Profile::Learner),
-            "team" => Some(Profile::Team),
-            _ => None,
-        }
-    }
-}
-
 /// The options of an `adr` check of lab.toml: `adr lint` inside the lab
 /// uses the same ones for that record, so both agree on what is a stub.
-pub fn check_options(c: &crate::manifest::CheckDef) -> LintOptions {
+pub(crate) fn check_options(c: &crate::manifest::CheckDef) -> LintOptions {
     let mut opts = LintOptions {
         sections: c.sections.clone(),
         ..LintOptions::default()
@@ -134,7 +124,7 @@ pub fn check_options(c: &crate::manifest::CheckDef) -> LintOptions {
 }
 
 /// Lints the record at `path`. Fails only when the file cannot be read.
-pub fn lint_file(path: &Path, opts: &LintOptions) -> crate::error::Result<Vec<Finding>> {
+pub(crate) fn lint_file(path: &Path, opts: &LintOptions) -> crate::error::Result<Vec<Finding>> {
     let text = crate::fsx::read_to_string(path)?;
     Ok(lint_text(&text, path, opts))
 }
@@ -328,6 +318,17 @@ impl Linter<'_> {
         }
     }
 
+    /// True when `name` is a section the record must have: the options'
+    /// `sections`, else the required ones of its format.
+    fn required(&self, name: &str, madr: bool) -> bool {
+        let eq = |r: &str| r.eq_ignore_ascii_case(name);
+        if !self.opts.sections.is_empty() {
+            return self.opts.sections.iter().any(|r| eq(r));
+        }
+        let format = if madr { MADR_REQUIRED } else { NYGARD_REQUIRED };
+        format.iter().any(|r| eq(r))
+    }
+
     fn section(&mut self, s: &Section<'_>, madr: bool) {
         let name = s.name.as_str();
         let c = markdown::clean(&s.body);
@@ -377,8 +378,12 @@ impl Linter<'_> {
                 Some(*line),
             );
         }
+        // The minimum is for the sections a record must have: an optional
+        // one ("More Information") that holds real words of the author's own
+        // is kept as written, however short (issue 17, new-user trial).
         if let Some(min) = self.opts.min_words
             && !LIST_SECTIONS.iter().any(|l| l.eq_ignore_ascii_case(name))
+            && self.required(name, madr)
             && real < min as usize
         {
             let msg = format!("section \"{name}\" has {real} real word(s), fewer than {min}");
@@ -482,7 +487,7 @@ fn is_bad_line(line: &str) -> bool {
 const DEFAULT_HINT: &str = "replace the template text with your own words, or delete the section";
 
 /// What to write in a section, by its name.
-pub fn section_hint(name: &str) -> &'static str {
+pub(crate) fn section_hint(name: &str) -> &'static str {
     match name.to_lowercase().as_str() {
         "context" | "context and problem statement" => {
             "describe the problem that forces a decision, who it affects and what goes wrong without one"

@@ -4,30 +4,30 @@
 
 /// One `## Heading` (or a split-out `### Heading`) and the lines under it.
 #[derive(Debug, Clone)]
-pub struct Section<'a> {
-    pub name: String,
-    pub level: usize,
+pub(crate) struct Section<'a> {
+    pub(crate) name: String,
+    pub(crate) level: usize,
     /// 1-based line of the heading.
-    pub line: usize,
+    pub(crate) line: usize,
     /// The lines of the body with their 1-based line numbers.
-    pub body: Vec<(usize, &'a str)>,
+    pub(crate) body: Vec<(usize, &'a str)>,
 }
 
 /// A parsed ADR text: front matter keys, the first `# ` title and sections.
 #[derive(Debug, Clone, Default)]
 pub struct Doc<'a> {
-    pub front_matter: Option<Vec<(String, String, usize)>>,
-    pub title: Option<(String, usize)>,
-    pub sections: Vec<Section<'a>>,
+    pub(crate) front_matter: Option<Vec<(String, String, usize)>>,
+    pub(crate) title: Option<(String, usize)>,
+    pub(crate) sections: Vec<Section<'a>>,
 }
 
 impl Doc<'_> {
-    pub fn section(&self, name: &str) -> Option<&Section<'_>> {
+    pub(crate) fn section(&self, name: &str) -> Option<&Section<'_>> {
         self.sections
             .iter()
             .find(|s| s.name.eq_ignore_ascii_case(name))
     }
-    pub fn front(&self, key: &str) -> Option<(&str, usize)> {
+    pub(crate) fn front(&self, key: &str) -> Option<(&str, usize)> {
         self.front_matter
             .as_ref()?
             .iter()
@@ -101,13 +101,13 @@ pub fn parse(text: &str) -> Doc<'_> {
     doc
 }
 
-pub fn is_fence(line: &str) -> bool {
+pub(crate) fn is_fence(line: &str) -> bool {
     let t = line.trim_start();
     t.starts_with("```") || t.starts_with("~~~")
 }
 
 /// `## Name` → `(2, "Name")`.
-pub fn heading(line: &str) -> Option<(usize, String)> {
+pub(crate) fn heading(line: &str) -> Option<(usize, String)> {
     let level = line.chars().take_while(|c| *c == '#').count();
     if level == 0 || level > 6 {
         return None;
@@ -121,21 +121,21 @@ pub fn heading(line: &str) -> Option<(usize, String)> {
 }
 
 /// What is left of a body once HTML comments are removed, and what they held.
-pub struct Cleaned {
+pub(crate) struct Cleaned {
     /// The body with comments removed and `{placeholders}` (outside code)
     /// replaced by nothing; line structure kept.
-    pub text: String,
+    pub(crate) text: String,
     /// `<!-- prompt: … -->` questions, in order.
-    pub prompts: Vec<String>,
+    pub(crate) prompts: Vec<String>,
     /// Placeholders found, with their 1-based line.
-    pub placeholders: Vec<(String, usize)>,
+    pub(crate) placeholders: Vec<(String, usize)>,
     /// True when the body held anything at all (even only comments).
-    pub had_anything: bool,
+    pub(crate) had_anything: bool,
 }
 
 /// Removes HTML comments (collecting prompts) and placeholders (collecting
 /// them) from a section body. Text in fenced code or `inline code` is kept.
-pub fn clean(body: &[(usize, &str)]) -> Cleaned {
+pub(crate) fn clean(body: &[(usize, &str)]) -> Cleaned {
     let mut out = Cleaned {
         text: String::new(),
         prompts: Vec::new(),
@@ -243,7 +243,7 @@ fn strip_placeholders(line: &str, n: usize, found: &mut Vec<(String, usize)>) ->
 }
 
 /// Words that contain a letter or a digit.
-pub fn words(text: &str) -> impl Iterator<Item = &str> {
+pub(crate) fn words(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| c.is_whitespace() || c == '/' || c == '|')
         .filter(|w| w.chars().any(char::is_alphanumeric))
 }

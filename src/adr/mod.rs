@@ -11,18 +11,18 @@
 //! Every write goes through `fsx::write_atomic`.
 
 pub mod complete;
-pub mod create;
-pub mod generate;
-pub mod integrity;
+pub(crate) mod create;
+pub(crate) mod generate;
+pub(crate) mod integrity;
 pub mod lint;
 pub mod markdown;
 pub mod parse;
 pub mod record;
-pub mod repo;
-pub mod site;
-pub mod slug;
-pub mod status;
-pub mod team;
+pub(crate) mod repo;
+pub(crate) mod site;
+pub(crate) mod slug;
+pub(crate) mod status;
+pub(crate) mod team;
 
 use crate::template::SHARED_TEMPLATES;
 
@@ -36,24 +36,17 @@ pub enum Format {
 }
 
 impl Format {
-    pub fn parse(s: &str) -> Option<Format> {
+    pub(crate) fn parse(s: &str) -> Option<Format> {
         match s.to_ascii_lowercase().as_str() {
             "nygard" | "adr-tools" => Some(Format::Nygard),
             "madr" | "madr4" => Some(Format::Madr),
             _ => None,
         }
     }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Format::Nygard => "nygard",
-            Format::Madr => "madr",
-        }
-    }
 }
 
 /// A built-in template from `templates/adr/`.
-pub fn builtin_template(name: &str) -> &'static str {
+pub(crate) fn builtin_template(name: &str) -> &'static str {
     SHARED_TEMPLATES
         .get_file(format!("adr/{name}"))
         .and_then(|f| f.contents_utf8())
@@ -61,7 +54,7 @@ pub fn builtin_template(name: &str) -> &'static str {
 }
 
 /// Today's date as `YYYY-MM-DD`, or `ADR_DATE` verbatim when set.
-pub fn today() -> String {
+pub(crate) fn today() -> String {
     if let Some(d) = std::env::var_os("ADR_DATE").filter(|d| !d.is_empty()) {
         return d.to_string_lossy().into_owned();
     }
@@ -73,7 +66,7 @@ pub fn today() -> String {
 /// Fills a template the way adr-tools' `sed` does (the first `NUMBER`,
 /// `TITLE`, `DATE` and `STATUS` of each line), but in one pass over the
 /// template, so `&`, `|`, `\` or the word `DATE` in a title stay as typed.
-pub fn fill(template: &str, number: u32, title: &str, date: &str, status: &str) -> String {
+pub(crate) fn fill(template: &str, number: u32, title: &str, date: &str, status: &str) -> String {
     let number = number.to_string();
     let subs: [(&str, &str); 4] = [
         ("NUMBER", &number),

@@ -24,7 +24,7 @@ use super::repo::record_number;
 /// Which generation of which layout a record is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Flavor {
+pub(crate) enum Flavor {
     /// Michael Nygard's layout (adr-tools): `## Status` section.
     Nygard,
     /// MADR 2: `* Status:` / `* Date:` bullets under the title.
@@ -37,7 +37,7 @@ pub enum Flavor {
 
 impl Flavor {
     /// True for every MADR generation.
-    pub fn is_madr(self) -> bool {
+    pub(crate) fn is_madr(self) -> bool {
         self != Flavor::Nygard
     }
 }
@@ -45,7 +45,7 @@ impl Flavor {
 /// What a link says about its target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum LinkKind {
+pub(crate) enum LinkKind {
     /// `Supersedes` / adr-tools' `Supercedes`.
     Supersedes,
     /// `Superseded by` / adr-tools' `Superceded by`.
@@ -57,22 +57,22 @@ pub enum LinkKind {
 /// One link from a record's status area to another record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Link {
-    pub kind: LinkKind,
+    pub(crate) kind: LinkKind,
     /// The verb as written, without punctuation: `Superseded by`, `Amends`.
-    pub label: String,
+    pub(crate) label: String,
     /// The link text (`2. Use PostgreSQL`), or `ADR-0070` for a front
     /// matter reference.
-    pub text: String,
+    pub(crate) text: String,
     /// The target as written: a file (`0002-use-postgresql.md`, maybe with
     /// a folder) or `ADR-0070`.
-    pub target: String,
+    pub(crate) target: String,
     /// 1-based line of the link.
-    pub line: usize,
+    pub(crate) line: usize,
 }
 
 impl Link {
     /// The target's file name (no folder), when the target is a file.
-    pub fn target_file(&self) -> Option<&str> {
+    pub(crate) fn target_file(&self) -> Option<&str> {
         if self.target.starts_with("ADR-") {
             return None;
         }
@@ -80,7 +80,7 @@ impl Link {
     }
 
     /// The number the target names: `ADR-0070` → 70, `0070-x.md` → 70.
-    pub fn target_number(&self) -> Option<u32> {
+    pub(crate) fn target_number(&self) -> Option<u32> {
         match self.target.strip_prefix("ADR-") {
             Some(n) => n.parse().ok(),
             None => record_number(self.target_file()?),
@@ -89,56 +89,56 @@ impl Link {
 
     /// adr-tools' notion of a forward link (drawn in the graph): the verb
     /// does not end in " by".
-    pub fn is_forward(&self) -> bool {
+    pub(crate) fn is_forward(&self) -> bool {
         !self.label.to_lowercase().ends_with(" by")
     }
 }
 
 /// One section: a `##` heading (or a split-out `###`) and its text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SectionText {
-    pub name: String,
-    pub level: usize,
+pub(crate) struct SectionText {
+    pub(crate) name: String,
+    pub(crate) level: usize,
     /// 1-based line of the heading.
-    pub line: usize,
+    pub(crate) line: usize,
     /// The body, lines joined with `\n`.
-    pub body: String,
+    pub(crate) body: String,
 }
 
 /// A parsed record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Record {
     /// Unique within a folder: the file name without `.md`.
-    pub id: String,
-    pub file_name: String,
+    pub(crate) id: String,
+    pub(crate) file_name: String,
     /// The leading number of the file name (`0009-x.md` → 9).
-    pub number: Option<u32>,
+    pub(crate) number: Option<u32>,
     /// The file name starts with a date (`20200925-a.md`) rather than a
     /// sequence number.
-    pub date_named: bool,
+    pub(crate) date_named: bool,
     /// The first heading's text as written, without the `#`.
-    pub title: String,
+    pub(crate) title: String,
     /// `N. Title`, as `list`-like outputs show it (the heading as written
     /// for Nygard records, the number put in front for MADR ones).
-    pub display_title: String,
+    pub(crate) display_title: String,
     /// The status as written: every line of the status area that is not
     /// empty or a comment, joined with `\n`.
-    pub status_text: Option<String>,
+    pub(crate) status_text: Option<String>,
     /// 1-based line where the status is written.
-    pub status_line: Option<usize>,
+    pub(crate) status_line: Option<usize>,
     /// The status word, lower case: `accepted`, `superseded`, `on hold`, or
     /// the first word of an unknown status. A `Superseded by` link makes
     /// it `superseded` whatever else the status says.
-    pub status: Option<String>,
-    pub date: Option<String>,
-    pub decision_makers: Vec<String>,
-    pub format: Flavor,
-    pub links: Vec<Link>,
-    pub sections: Vec<SectionText>,
+    pub(crate) status: Option<String>,
+    pub(crate) date: Option<String>,
+    pub(crate) decision_makers: Vec<String>,
+    pub(crate) format: Flavor,
+    pub(crate) links: Vec<Link>,
+    pub(crate) sections: Vec<SectionText>,
 }
 
 impl Record {
-    pub fn section(&self, name: &str) -> Option<&SectionText> {
+    pub(crate) fn section(&self, name: &str) -> Option<&SectionText> {
         self.sections
             .iter()
             .find(|s| s.name.eq_ignore_ascii_case(name))
@@ -147,7 +147,7 @@ impl Record {
 
 /// The record a link points at among `records` (one folder's log): by file
 /// name, else (`ADR-0070`) by number when exactly one record has it.
-pub fn resolve<'a>(records: &'a [Record], link: &Link) -> Option<&'a Record> {
+pub(crate) fn resolve<'a>(records: &'a [Record], link: &Link) -> Option<&'a Record> {
     if let Some(file) = link.target_file() {
         return records.iter().find(|r| r.file_name == file);
     }
@@ -161,7 +161,7 @@ pub fn resolve<'a>(records: &'a [Record], link: &Link) -> Option<&'a Record> {
 
 /// Statuses the parser recognises as words (longest first where one is a
 /// prefix of another). Anything else is reported as its first word.
-pub const KNOWN_STATUSES: &[&str] = &[
+pub(crate) const KNOWN_STATUSES: &[&str] = &[
     "proposed",
     "proposal",
     "draft",
@@ -186,7 +186,7 @@ pub const KNOWN_STATUSES: &[&str] = &[
 ];
 
 /// `2020…`-style date prefix: 8 digits forming a plausible date.
-pub fn is_date_named(file_name: &str) -> bool {
+pub(crate) fn is_date_named(file_name: &str) -> bool {
     let digits: String = file_name.chars().take_while(char::is_ascii_digit).collect();
     if digits.len() < 8 {
         return false;
@@ -511,7 +511,7 @@ fn find_close(line: &str, open: usize) -> Option<usize> {
 }
 
 /// A relative link to a Markdown file (no scheme, no bare anchor).
-pub fn is_local_md(target: &str) -> bool {
+pub(crate) fn is_local_md(target: &str) -> bool {
     let path = target.split('#').next().unwrap_or("");
     !target.contains("://")
         && !target.starts_with("mailto:")
@@ -571,7 +571,7 @@ fn status_word<'a>(lines: impl Iterator<Item = &'a str>, links: &[Link]) -> Opti
 }
 
 /// Lower case, without list markers, `Status:`, emphasis and brackets.
-pub fn normalise(text: &str) -> String {
+pub(crate) fn normalise(text: &str) -> String {
     let mut s = text.trim();
     if let Some(b) = list_body(s) {
         s = b;
@@ -587,7 +587,7 @@ pub fn normalise(text: &str) -> String {
 }
 
 /// The known status `text` starts with, at a word boundary.
-pub fn known_status(text: &str) -> Option<String> {
+pub(crate) fn known_status(text: &str) -> Option<String> {
     let n = normalise(text);
     KNOWN_STATUSES
         .iter()
@@ -596,7 +596,7 @@ pub fn known_status(text: &str) -> Option<String> {
 }
 
 /// True when `text` starts with `word` followed by a non-letter or the end.
-pub fn starts_word(text: &str, word: &str) -> bool {
+pub(crate) fn starts_word(text: &str, word: &str) -> bool {
     text.starts_with(word)
         && !text[word.len()..]
             .chars()

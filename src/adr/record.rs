@@ -184,7 +184,7 @@ fn ensure_blank_line(out: &mut String) {
 
 /// adr-tools' `_adr_remove_status`: drops the line `status` from the Status
 /// section and squeezes the blank lines around it.
-pub fn remove_status(text: &str, status: &str) -> String {
+pub(crate) fn remove_status(text: &str, status: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut in_status = false;
     let mut after_blank = false;

@@ -70,41 +70,41 @@ fn lab_at(dir: &Path, rel: &Path) -> Result<Option<(String, LabAdr)>> {
 /// The records folder, as a path relative to the current folder (the way
 /// adr-tools prints it), plus the current folder it is relative to.
 #[derive(Debug, Clone)]
-pub struct Repo {
+pub(crate) struct Repo {
     /// Relative to `cwd`, e.g. `doc/adr` or `../doc/adr`.
-    pub dir: PathBuf,
+    pub(crate) dir: PathBuf,
     /// What `dir` is relative to for file system calls: the current folder,
     /// or empty when the process runs in it (so errors show short paths).
-    pub cwd: PathBuf,
+    pub(crate) cwd: PathBuf,
     /// Set when the folder is a labforge lab's ADR folder (from its
     /// template's `adr.dir`): the lab's ADR format.
-    pub lab: Option<LabAdr>,
+    pub(crate) lab: Option<LabAdr>,
 }
 
 /// What a generated lab says about its ADRs.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LabAdr {
+pub(crate) struct LabAdr {
     /// `adr.format` of lab.toml (`madr4` by default).
-    pub format: Format,
+    pub(crate) format: Format,
     /// The lab's root, relative to the current folder.
-    pub root: PathBuf,
+    pub(crate) root: PathBuf,
     /// The lint options of the lab's `adr` checks, by record file name.
-    pub checks: Vec<(String, super::lint::LintOptions)>,
+    pub(crate) checks: Vec<(String, super::lint::LintOptions)>,
 }
 
 /// One record file: `NNNN-slug.md`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RecordFile {
-    pub number: u32,
-    pub file_name: String,
+pub(crate) struct RecordFile {
+    pub(crate) number: u32,
+    pub(crate) file_name: String,
     /// `dir/file_name`, relative to the current folder.
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
 }
 
 impl Repo {
     /// adr-tools' `_adr_dir`: the nearest `.adr-dir` (its contents) or
     /// `doc/adr` folder in the current folder or a parent; else `doc/adr`.
-    pub fn locate(cwd: &Path) -> Result<Repo> {
+    pub(crate) fn locate(cwd: &Path) -> Result<Repo> {
         let mut rel = PathBuf::new();
         for dir in cwd.ancestors() {
             if dir.parent().is_none() {
@@ -149,7 +149,7 @@ impl Repo {
     }
 
     /// A plain repository at `dir` (relative to `cwd`).
-    pub fn at(dir: PathBuf, cwd: PathBuf) -> Repo {
+    pub(crate) fn at(dir: PathBuf, cwd: PathBuf) -> Repo {
         Repo {
             dir,
             cwd,
@@ -158,7 +158,7 @@ impl Repo {
     }
 
     /// Every record, parsed (a record that cannot be read is an `Err`).
-    pub fn parsed(&self) -> Result<Vec<(RecordFile, Result<Record>)>> {
+    pub(crate) fn parsed(&self) -> Result<Vec<(RecordFile, Result<Record>)>> {
         let records = self.records_or_missing()?;
         Ok(records
             .into_iter()
@@ -172,22 +172,22 @@ impl Repo {
 
     /// Makes file system calls use paths relative to the process's current
     /// folder, which `cwd` must be.
-    pub fn relative_to_process(mut self) -> Repo {
+    pub(crate) fn relative_to_process(mut self) -> Repo {
         self.cwd = PathBuf::new();
         self
     }
 
     /// `rel` joined to `cwd` (for file system calls).
-    pub fn abs(&self, rel: &Path) -> PathBuf {
+    pub(crate) fn abs(&self, rel: &Path) -> PathBuf {
         self.cwd.join(rel)
     }
 
-    pub fn exists(&self) -> bool {
+    pub(crate) fn exists(&self) -> bool {
         self.abs(&self.dir).is_dir()
     }
 
     /// Every `NNNN-*.md` record, sorted by file name (one `read_dir`).
-    pub fn records(&self) -> Result<Vec<RecordFile>> {
+    pub(crate) fn records(&self) -> Result<Vec<RecordFile>> {
         let dir = self.abs(&self.dir);
         let rd = std::fs::read_dir(&dir).map_err(|e| Error::io("list the folder", &self.dir, e))?;
         let mut out = Vec::new();
@@ -207,7 +207,7 @@ impl Repo {
     }
 
     /// The records, or adr-tools' "The doc/adr directory does not exist".
-    pub fn records_or_missing(&self) -> Result<Vec<RecordFile>> {
+    pub(crate) fn records_or_missing(&self) -> Result<Vec<RecordFile>> {
         if !self.exists() {
             return Err(missing_dir(&self.dir));
         }
@@ -215,7 +215,7 @@ impl Repo {
     }
 
     /// The next free number: one more than the largest.
-    pub fn next_number(&self) -> Result<u32> {
+    pub(crate) fn next_number(&self) -> Result<u32> {
         if !self.exists() {
             return Ok(1);
         }
@@ -225,7 +225,7 @@ impl Repo {
     /// The format for new records: `<dir>/.adr-format` holds `madr` or
     /// `nygard`; without it, the lab's `adr.format`; else MADR when every
     /// existing record has front matter; else Nygard (adr-tools).
-    pub fn format(&self) -> Result<Format> {
+    pub(crate) fn format(&self) -> Result<Format> {
         let file = self.abs(&self.dir).join(".adr-format");
         if !file.is_file() {
             if let Some(lab) = &self.lab {
@@ -254,13 +254,13 @@ impl Repo {
 
     /// Finds the record `reference` names: a number means exactly that
     /// number (`3` is never `13`); otherwise a path or part of a file name.
-    pub fn find(&self, reference: &str) -> Result<RecordFile> {
+    pub(crate) fn find(&self, reference: &str) -> Result<RecordFile> {
         let records = self.records_or_missing()?;
         find_in(&records, reference, &self.dir)
     }
 }
 
-pub fn find_in(records: &[RecordFile], reference: &str, dir: &Path) -> Result<RecordFile> {
+pub(crate) fn find_in(records: &[RecordFile], reference: &str, dir: &Path) -> Result<RecordFile> {
     let reference = reference.trim();
     let matches: Vec<&RecordFile> =
         if !reference.is_empty() && reference.bytes().all(|b| b.is_ascii_digit()) {
@@ -305,14 +305,14 @@ fn no_match(reference: &str, dir: &Path) -> Error {
 }
 
 /// The error adr-tools prints when the folder is missing (exact text).
-pub fn missing_dir(dir: &Path) -> Error {
+pub(crate) fn missing_dir(dir: &Path) -> Error {
     Error::new(format!("The {} directory does not exist", dir.display()))
         .with_status(crate::error::Status::No)
         .with_help("run `adr init` to create it, or `adr new TITLE` to start with a first record")
 }
 
 /// `0012-foo.md` → 12. adr-tools' `^[0-9]+-[^/]*\.md` (decimal, never octal).
-pub fn record_number(name: &str) -> Option<u32> {
+pub(crate) fn record_number(name: &str) -> Option<u32> {
     let digits = name.bytes().take_while(u8::is_ascii_digit).count();
     if digits == 0 || !name[digits..].starts_with('-') || !name.ends_with(".md") {
         return None;

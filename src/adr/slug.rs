@@ -2,7 +2,7 @@
 //! that are not letters or digits becomes one `-`, trimmed), after
 //! transliterating to ASCII so `Café` gives `cafe` rather than `caf`.
 
-pub fn slug(title: &str) -> String {
+pub(crate) fn slug(title: &str) -> String {
     let ascii = deunicode::deunicode(title);
     let mut out = String::with_capacity(ascii.len());
     let mut dash = false;

@@ -20,7 +20,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
 ];
 
 /// `status N` prints the status; `status N NEW [by M]` changes it.
-pub fn set(repo: &Repo, reference: &str, new: &str, by: Option<&str>) -> Result<PathBuf> {
+pub(crate) fn set(repo: &Repo, reference: &str, new: &str, by: Option<&str>) -> Result<PathBuf> {
     let records = repo.records_or_missing()?;
     let r = find_in(&records, reference, &repo.dir)?;
     let text = read_record(repo, &r)?;
@@ -92,7 +92,7 @@ pub fn set(repo: &Repo, reference: &str, new: &str, by: Option<&str>) -> Result<
 
 /// The current status of a record, as written (every line of its status
 /// area: a multi-line paragraph and the link lines below it).
-pub fn get(repo: &Repo, reference: &str) -> Result<String> {
+pub(crate) fn get(repo: &Repo, reference: &str) -> Result<String> {
     let r = repo.find(reference)?;
     let text = read_record(repo, &r)?;
     super::parse::parse(&r.file_name, &text)
@@ -112,7 +112,7 @@ fn capitalise(s: &str) -> String {
 }
 
 /// adr-tools' `upgrade-repository`: `Date: DD/MM/YYYY` → `Date: YYYY-MM-DD`.
-pub fn upgrade(repo: &Repo) -> Result<()> {
+pub(crate) fn upgrade(repo: &Repo) -> Result<()> {
     let re = regex::Regex::new(r"Date: ([0-9]{2})/([0-9]{2})/([0-9]{4})").expect("valid regex");
     for r in repo.records_or_missing()? {
         let text = read_record(repo, &r)?;
@@ -124,9 +124,27 @@ pub fn upgrade(repo: &Repo) -> Result<()> {
     Ok(())
 }
 
+/// `text` with the `ADR-NNNN` references to record `old` in its front
+/// matter (`status: superseded by ADR-0007`) written as `ADR-{new:04}`;
+/// the body is left alone (its references are Markdown links).
+fn front_matter_refs(text: &str, old: u32, new: u32) -> String {
+    let Some(rest) = text.strip_prefix("---\n") else {
+        return text.to_string();
+    };
+    let Some(end) = rest.find("\n---") else {
+        return text.to_string();
+    };
+    let re = regex::Regex::new(&format!(r"(?i)\b(adr)([- ])0*{old}\b"))
+        .expect("a number makes a valid regex");
+    let front = re.replace_all(&rest[..end], |c: &regex::Captures| {
+        format!("{}{}{new:04}", &c[1], &c[2])
+    });
+    format!("---\n{front}{}", &rest[end..])
+}
+
 /// `renumber REF [NEW]`: gives a record a new number (default: the next
 /// free one), renames it and rewrites every link to it.
-pub fn renumber(repo: &Repo, reference: &str, new: Option<u32>) -> Result<PathBuf> {
+pub(crate) fn renumber(repo: &Repo, reference: &str, new: Option<u32>) -> Result<PathBuf> {
     let records = repo.records_or_missing()?;
     let r = find_in(&records, reference, &repo.dir)?;
     let new = match new {
@@ -163,13 +181,14 @@ pub fn renumber(repo: &Repo, reference: &str, new: Option<u32>) -> Result<PathBu
         }
         let o_text = read_record(repo, o)?;
         let old_target = format!("]({})", r.file_name);
-        if o_text.contains(&old_target) {
-            let updated = o_text
-                .replace(
-                    &format!("[{old_title}]({})", r.file_name),
-                    &format!("[{new_title}]({new_name})"),
-                )
-                .replace(&old_target, &format!("]({new_name})"));
+        let updated = o_text
+            .replace(
+                &format!("[{old_title}]({})", r.file_name),
+                &format!("[{new_title}]({new_name})"),
+            )
+            .replace(&old_target, &format!("]({new_name})"));
+        let updated = front_matter_refs(&updated, r.number, new);
+        if updated != o_text {
             fsx::write_atomic(&repo.abs(&o.path), updated)?;
         }
     }

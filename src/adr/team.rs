@@ -24,7 +24,7 @@ use super::lint::Finding;
 use super::parse::{self, KNOWN_STATUSES, LinkKind, Record};
 
 /// The rules of the team profile, in the order the docs list them.
-pub const TEAM_RULES: &[&str] = &[
+pub(crate) const TEAM_RULES: &[&str] = &[
     "unreciprocated-supersede",
     "duplicate-number",
     "marker-left",
@@ -36,22 +36,22 @@ pub const TEAM_RULES: &[&str] = &[
 /// `<adr-dir>/.adr-lint.toml`.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct LintConfig {
+pub(crate) struct LintConfig {
     /// Rules (codes) that are not reported.
     #[serde(default)]
-    pub disable: Vec<String>,
+    pub(crate) disable: Vec<String>,
     /// Statuses allowed besides the built-in ones (lower case; a status
     /// "starts with" one of them at a word boundary).
     #[serde(default)]
-    pub allow_status: Vec<String>,
+    pub(crate) allow_status: Vec<String>,
 }
 
-pub const CONFIG_FILE: &str = ".adr-lint.toml";
+pub(crate) const CONFIG_FILE: &str = ".adr-lint.toml";
 
 impl LintConfig {
     /// Reads `dir/.adr-lint.toml` (the default when it is absent). Unknown
     /// keys and unknown rule names are errors naming the file and line.
-    pub fn load(dir: &Path, shown: &Path) -> Result<LintConfig> {
+    pub(crate) fn load(dir: &Path, shown: &Path) -> Result<LintConfig> {
         let path = dir.join(CONFIG_FILE);
         let shown = shown.join(CONFIG_FILE);
         if !path.is_file() {
@@ -85,12 +85,12 @@ impl LintConfig {
         Ok(cfg)
     }
 
-    pub fn enabled(&self, rule: &str) -> bool {
+    pub(crate) fn enabled(&self, rule: &str) -> bool {
         !self.disable.iter().any(|d| d == rule)
     }
 
     /// True when `status` (a status word or text) is allowed.
-    pub fn status_allowed(&self, word: &str, text: &str) -> bool {
+    pub(crate) fn status_allowed(&self, word: &str, text: &str) -> bool {
         let norm = parse::normalise(text.lines().next().unwrap_or(""));
         KNOWN_STATUSES.contains(&word)
             || self
@@ -102,9 +102,9 @@ impl LintConfig {
 }
 
 /// One parsed record with the path findings name.
-pub struct Entry<'a> {
-    pub path: &'a Path,
-    pub record: &'a Record,
+pub(crate) struct Entry<'a> {
+    pub(crate) path: &'a Path,
+    pub(crate) record: &'a Record,
 }
 
 fn finding(
@@ -127,7 +127,7 @@ fn finding(
 
 /// The team rules over a whole log (or, with `only`, the findings in those
 /// files; cross-record rules still look at every record).
-pub fn lint(
+pub(crate) fn lint(
     entries: &[Entry<'_>],
     cfg: &LintConfig,
     only: Option<&HashSet<PathBuf>>,

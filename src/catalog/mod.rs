@@ -27,7 +27,7 @@ use crate::error::{Error, Result};
 use crate::fsx;
 use crate::source::{FetchOptions, SourceSpec, git, http, spec::is_name};
 
-pub const CATALOG_FILE: &str = "catalog.toml";
+pub(crate) const CATALOG_FILE: &str = "catalog.toml";
 const REGISTRY: &str = "catalogs.toml";
 
 /// A `catalog.toml`.
@@ -35,51 +35,51 @@ const REGISTRY: &str = "catalogs.toml";
 #[serde(deny_unknown_fields)]
 pub struct CatalogFile {
     #[serde(default)]
-    pub schema: Option<u32>,
+    pub(crate) schema: Option<u32>,
     #[serde(default)]
-    pub title: Option<String>,
+    pub(crate) title: Option<String>,
     #[serde(default)]
-    pub lab: Vec<Spanned<CatalogEntry>>,
+    pub(crate) lab: Vec<Spanned<CatalogEntry>>,
 }
 
 /// One `[[lab]]` of a catalog.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct CatalogEntry {
-    pub id: Spanned<String>,
-    pub title: String,
-    pub source: Spanned<String>,
+pub(crate) struct CatalogEntry {
+    pub(crate) id: Spanned<String>,
+    pub(crate) title: String,
+    pub(crate) source: Spanned<String>,
     #[serde(default, rename = "ref")]
-    pub reference: Option<String>,
+    pub(crate) reference: Option<String>,
     #[serde(default)]
-    pub tags: Vec<String>,
+    pub(crate) tags: Vec<String>,
     #[serde(default)]
-    pub summary: Option<String>,
+    pub(crate) summary: Option<String>,
 }
 
 /// A lab of a catalog as `labforge list` shows it.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct CatalogLab {
+pub(crate) struct CatalogLab {
     /// `CATALOG/LAB`, what `labforge new` takes.
-    pub name: String,
-    pub catalog: String,
-    pub id: String,
-    pub title: String,
-    pub summary: Option<String>,
-    pub tags: Vec<String>,
+    pub(crate) name: String,
+    pub(crate) catalog: String,
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) summary: Option<String>,
+    pub(crate) tags: Vec<String>,
     /// The source it resolves to (relative sources made absolute).
-    pub source: String,
+    pub(crate) source: String,
 }
 
 /// Where a catalog came from, as recorded in `catalogs.toml`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
-pub struct Registered {
-    pub source: String,
+pub(crate) struct Registered {
+    pub(crate) source: String,
     /// The commit (git) the copy was read at, so relative labs are fetched
     /// at the same commit as the catalog that lists them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resolved: Option<String>,
+    pub(crate) resolved: Option<String>,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -238,7 +238,7 @@ fn normalize(source: &str) -> Result<String> {
 
 /// `labforge catalog add`: fetches and validates, then records. Returns
 /// the number of labs.
-pub fn add(name: &str, source: &str) -> Result<usize> {
+pub(crate) fn add(name: &str, source: &str) -> Result<usize> {
     if !is_name(name) {
         return Err(
             Error::new(format!("`{name}` is not a valid catalog name")).with_help(
@@ -272,7 +272,7 @@ fn store(name: &str, source: &str, reg: &mut Registry, opts: &FetchOptions) -> R
 }
 
 /// `labforge catalog remove`.
-pub fn remove(name: &str) -> Result<()> {
+pub(crate) fn remove(name: &str) -> Result<()> {
     let mut reg = load_registry()?;
     if reg.catalog.remove(name).is_none() {
         return Err(unknown(name, &reg));
@@ -286,7 +286,7 @@ pub fn remove(name: &str) -> Result<()> {
 }
 
 /// `labforge catalog update [NAME]`: fetches again; returns (name, labs).
-pub fn update(name: Option<&str>) -> Result<Vec<(String, usize)>> {
+pub(crate) fn update(name: Option<&str>) -> Result<Vec<(String, usize)>> {
     let mut reg = load_registry()?;
     let names: Vec<String> = match name {
         Some(n) if reg.catalog.contains_key(n) => vec![n.to_string()],
@@ -326,7 +326,7 @@ fn unknown(name: &str, reg: &Registry) -> Error {
 }
 
 /// The registered catalogs with their stored copies, by name.
-pub fn catalogs() -> Result<Vec<(String, Registered, CatalogFile)>> {
+pub(crate) fn catalogs() -> Result<Vec<(String, Registered, CatalogFile)>> {
     let reg = load_registry()?;
     let mut out = Vec::new();
     for (name, r) in reg.catalog {
@@ -343,7 +343,7 @@ pub fn catalogs() -> Result<Vec<(String, Registered, CatalogFile)>> {
 }
 
 /// Every lab of every catalog, in catalog then file order (no network).
-pub fn catalog_labs() -> Result<Vec<CatalogLab>> {
+pub(crate) fn catalog_labs() -> Result<Vec<CatalogLab>> {
     let mut out = Vec::new();
     for (name, reg, cat) in catalogs()? {
         for entry in &cat.lab {
@@ -365,7 +365,7 @@ pub fn catalog_labs() -> Result<Vec<CatalogLab>> {
 /// Catalog labs as `labforge list` rows: read from the cache or disk when
 /// there (version, tracks, exercises), else from the catalog alone (never
 /// the network).
-pub fn catalog_summaries() -> Result<Vec<crate::labinfo::LabSummary>> {
+pub(crate) fn catalog_summaries() -> Result<Vec<crate::labinfo::LabSummary>> {
     let offline = FetchOptions {
         offline: true,
         refresh: false,
@@ -396,7 +396,7 @@ pub fn catalog_summaries() -> Result<Vec<crate::labinfo::LabSummary>> {
 /// registered catalog lists `source` (the same repository and folder, at
 /// any commit), that catalog is fetched again and the entry's new source
 /// returned (None when no catalog lists it).
-pub fn follow(source: &str) -> Result<Option<SourceSpec>> {
+pub(crate) fn follow(source: &str) -> Result<Option<SourceSpec>> {
     // The commit a git source is pinned at is the catalog's at the time;
     // the repository and folder say which entry it was.
     let place = |spec: SourceSpec| match spec {
@@ -423,7 +423,7 @@ pub fn follow(source: &str) -> Result<Option<SourceSpec>> {
 }
 
 /// The source of `CATALOG/LAB`.
-pub fn resolve(catalog: &str, lab: &str) -> Result<SourceSpec> {
+pub(crate) fn resolve(catalog: &str, lab: &str) -> Result<SourceSpec> {
     let all = catalogs()?;
     let Some((_, reg, cat)) = all.iter().find(|(n, _, _)| n == catalog) else {
         let reg = load_registry()?;

@@ -9,7 +9,7 @@ const MAX_FAILURES: usize = 3;
 const MAX_LINES: usize = 14;
 
 /// The failure blocks of `output`, or None when it has none it recognises.
-pub fn excerpt(output: &str) -> Option<String> {
+pub(crate) fn excerpt(output: &str) -> Option<String> {
     let lines: Vec<&str> = output.lines().collect();
     let blocks = cargo_blocks(&lines)
         .or_else(|| pytest_blocks(&lines))

@@ -10,7 +10,7 @@ use crate::error::Result;
 use crate::glob::{self, is_glob};
 
 /// Folders never searched by globs.
-pub const SKIPPED_DIRS: &[&str] = &[
+pub(crate) const SKIPPED_DIRS: &[&str] = &[
     ".labforge",
     ".git",
     "target",
@@ -25,7 +25,7 @@ pub const SKIPPED_DIRS: &[&str] = &[
 /// The files under `root` matching `pattern` (a path relative to `root`),
 /// as sorted `/`-separated relative paths. A plain path is returned when the
 /// file exists.
-pub fn glob(root: &Path, pattern: &str) -> Result<Vec<String>> {
+pub(crate) fn glob(root: &Path, pattern: &str) -> Result<Vec<String>> {
     if !is_glob(pattern) {
         return Ok(if root.join(pattern).is_file() {
             vec![pattern.to_string()]
@@ -70,7 +70,7 @@ fn walk(root: &Path) -> ignore::Walk {
 
 /// True when a change at `path` (under `root`) is one globs would see: not
 /// in a skipped folder, not ignored by the lab's `.gitignore` (`--watch`).
-pub fn is_watched(root: &Path, path: &Path) -> bool {
+pub(crate) fn is_watched(root: &Path, path: &Path) -> bool {
     let Ok(rel) = path.strip_prefix(root) else {
         return true;
     };

@@ -1,14 +1,17 @@
 //! The learner's progress in `.labforge/state.toml`: the current exercise,
 //! when each exercise first passed, and how many hints were revealed.
-//! `check --all` rebuilds `done` from real results.
+//! `check --all` rebuilds `done` from real results. The current exercise
+//! moves only by `labforge next` (or `reset`): a check never moves it, so a
+//! learner who passed 04 and ran `check --all` is still on 04 (issue 17).
 
+use crate::error::{Error, Result, Status as ExitStatus};
 use crate::manifest::Manifest;
 use crate::state::State;
 
 use super::results::{ExerciseResult, Status};
 
 /// Now, as a TOML datetime in UTC (seconds precision).
-pub fn now() -> toml::value::Datetime {
+pub(crate) fn now() -> toml::value::Datetime {
     let t = time::OffsetDateTime::now_utc();
     let text = t
         .format(&time::format_description::well_known::Rfc3339)
@@ -23,7 +26,7 @@ pub fn now() -> toml::value::Datetime {
 
 /// Records the results of one run. With `all`, exercises that fail lose
 /// their `done` mark (progress is rebuilt from the results).
-pub fn record(state: &mut State, m: &Manifest, results: &[ExerciseResult], all: bool) {
+pub(crate) fn record(state: &mut State, m: &Manifest, results: &[ExerciseResult], all: bool) {
     for r in results {
         match r.status {
             Status::Pass => {
@@ -37,47 +40,85 @@ pub fn record(state: &mut State, m: &Manifest, results: &[ExerciseResult], all: 
     }
     if all {
         state.done.retain(|id, _| m.exercise_by_id(id).is_some());
-        state.current = first_not_done(state, m).or_else(|| state.current.clone());
+        // Only a current exercise that is gone (a template update removed
+        // it) or was never set is replaced: progress never moves it.
+        let known = state
+            .current
+            .as_deref()
+            .is_some_and(|c| m.exercise_by_id(c).is_some());
+        if !known {
+            state.current = first_not_done(state, m);
+        }
     }
 }
 
 /// The first exercise (in lab order) that is not done.
-pub fn first_not_done(state: &State, m: &Manifest) -> Option<String> {
+pub(crate) fn first_not_done(state: &State, m: &Manifest) -> Option<String> {
     m.exercises()
         .map(|e| e.id().to_string())
         .find(|id| !state.done.contains_key(id))
 }
 
 /// The exercise after `id` in lab order.
-pub fn after(m: &Manifest, id: &str) -> Option<String> {
+pub(crate) fn after(m: &Manifest, id: &str) -> Option<String> {
     let ids: Vec<&str> = m.exercises().map(|e| e.id()).collect();
     let pos = ids.iter().position(|e| *e == id)?;
     ids.get(pos + 1).map(|s| s.to_string())
 }
 
+/// Where `labforge next` moves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Next {
+    /// The exercise that is current now (already set in state).
+    Now(String),
+    /// Every exercise passes: nothing to move to (state unchanged).
+    AllDone,
+}
+
+/// Moves on from `current`, which must pass already (else an error with
+/// exit code 1 and how to look ahead anyway): to the next exercise in lab
+/// order that is not done, else the first not done. Sets `state.current`.
+pub(crate) fn advance(state: &mut State, m: &Manifest, current: &str) -> Result<Next> {
+    if !state.done.contains_key(current) {
+        return Err(Error::new(format!("{current} does not pass yet"))
+            .with_status(ExitStatus::No)
+            .with_help(format!("run `labforge check` until it passes (`labforge hint` helps); to look ahead anyway: `labforge check {}`", after(m, current).unwrap_or(current.to_string()))));
+    }
+    let next = after(m, current)
+        .filter(|n| !state.done.contains_key(n))
+        .or_else(|| first_not_done(state, m));
+    Ok(match next {
+        Some(next) => {
+            state.current = Some(next.clone());
+            Next::Now(next)
+        }
+        None => Next::AllDone,
+    })
+}
+
 /// One row of `labforge status`.
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct StatusRow {
-    pub id: String,
-    pub title: String,
+pub(crate) struct StatusRow {
+    pub(crate) id: String,
+    pub(crate) title: String,
     /// `done`, `current` or `todo`.
-    pub state: &'static str,
-    pub done_at: Option<String>,
-    pub hints_used: u32,
-    pub hints: usize,
+    pub(crate) state: &'static str,
+    pub(crate) done_at: Option<String>,
+    pub(crate) hints_used: u32,
+    pub(crate) hints: usize,
 }
 
 /// `labforge status --json`.
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct StatusReport {
-    pub lab: String,
-    pub track: Option<String>,
-    pub current: Option<String>,
-    pub exercises: Vec<StatusRow>,
+pub(crate) struct StatusReport {
+    pub(crate) lab: String,
+    pub(crate) track: Option<String>,
+    pub(crate) current: Option<String>,
+    pub(crate) exercises: Vec<StatusRow>,
 }
 
 impl StatusReport {
-    pub fn new(state: &State, m: &Manifest) -> StatusReport {
+    pub(crate) fn new(state: &State, m: &Manifest) -> StatusReport {
         let current = state
             .current
             .clone()
@@ -112,7 +153,7 @@ impl StatusReport {
     }
 
     /// The progress table.
-    pub fn render(&self) -> String {
+    pub(crate) fn render(&self) -> String {
         let w = self
             .exercises
             .iter()
@@ -152,7 +193,12 @@ impl StatusReport {
 
 /// Reveals the next hint of exercise `id` (counted in state) and returns
 /// what to print.
-pub fn reveal_hint(state: &mut State, id: &str, hints: &[String], doc: Option<&str>) -> String {
+pub(crate) fn reveal_hint(
+    state: &mut State,
+    id: &str,
+    hints: &[String],
+    doc: Option<&str>,
+) -> String {
     if hints.is_empty() {
         return format!(
             "{id} has no hints: its exercise text ({}) says what is checked\n",
@@ -230,6 +276,28 @@ title = "B"
             true,
         );
         assert_eq!(s.done.keys().collect::<Vec<_>>(), ["01-a"]);
+        assert_eq!(s.current.as_deref(), Some("02-b"));
+    }
+
+    #[test]
+    fn check_all_never_moves_a_known_current_exercise() {
+        let m = manifest();
+        let mut s = state();
+        s.current = Some("01-a".into());
+        record(
+            &mut s,
+            &m,
+            &[result("01-a", Status::Pass), result("02-b", Status::Fail)],
+            true,
+        );
+        assert_eq!(s.current.as_deref(), Some("01-a"));
+        s.current = Some("99-gone".into());
+        record(
+            &mut s,
+            &m,
+            &[result("01-a", Status::Pass), result("02-b", Status::Fail)],
+            true,
+        );
         assert_eq!(s.current.as_deref(), Some("02-b"));
     }
 

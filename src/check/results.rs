@@ -9,7 +9,7 @@ use crate::error::Status as ExitStatus;
 /// How one check ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Status {
+pub(crate) enum Status {
     Pass,
     Fail,
     /// The check could not be judged: a missing tool, a service that would
@@ -22,7 +22,7 @@ pub enum Status {
 }
 
 impl Status {
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Status::Pass => "pass",
             Status::Fail => "fail",
@@ -35,36 +35,36 @@ impl Status {
 
 /// The result of one check.
 #[derive(Debug, Clone, Serialize)]
-pub struct CheckResult {
-    pub id: String,
-    pub kind: &'static str,
-    pub status: Status,
+pub(crate) struct CheckResult {
+    pub(crate) id: String,
+    pub(crate) kind: &'static str,
+    pub(crate) status: Status,
     /// True for a `level = "warn"` check: its failure does not fail the exercise.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub warn: bool,
+    pub(crate) warn: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub(crate) message: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub hint: Option<String>,
+    pub(crate) hint: Option<String>,
     /// The exact command to re-run it.
-    pub command: String,
+    pub(crate) command: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub output: Option<String>,
+    pub(crate) output: Option<String>,
     /// The failing tests' assertions, when the output is a test runner's.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub assertion: Option<String>,
-    pub duration_ms: u64,
+    pub(crate) assertion: Option<String>,
+    pub(crate) duration_ms: u64,
 }
 
 impl CheckResult {
     /// True when this result fails its exercise.
-    pub fn blocks(&self) -> bool {
+    pub(crate) fn blocks(&self) -> bool {
         !self.warn && matches!(self.status, Status::Fail | Status::Error | Status::NotRun)
     }
 
     /// What shows why it failed, as the report prints it: the failing
     /// tests' assertions, else the last `max_lines` lines of the output.
-    pub fn evidence(&self, max_lines: usize) -> Option<String> {
+    pub(crate) fn evidence(&self, max_lines: usize) -> Option<String> {
         let (title, text) = match (&self.assertion, &self.output) {
             (Some(a), _) => ("failing test:", a.as_str()),
             (None, Some(o)) if !o.trim().is_empty() => ("output (end):", o.as_str()),
@@ -81,17 +81,17 @@ impl CheckResult {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct ExerciseResult {
-    pub id: String,
+pub(crate) struct ExerciseResult {
+    pub(crate) id: String,
     #[serde(skip)]
-    pub title: String,
-    pub status: Status,
-    pub checks: Vec<CheckResult>,
+    pub(crate) title: String,
+    pub(crate) status: Status,
+    pub(crate) checks: Vec<CheckResult>,
 }
 
 impl ExerciseResult {
     /// Pass unless a blocking check failed; error when one could not run.
-    pub fn status_of(checks: &[CheckResult]) -> Status {
+    pub(crate) fn status_of(checks: &[CheckResult]) -> Status {
         let blocking: Vec<&CheckResult> = checks.iter().filter(|c| c.blocks()).collect();
         if blocking.iter().any(|c| c.status == Status::Error) {
             Status::Error
@@ -105,21 +105,25 @@ impl ExerciseResult {
 
 /// One `labforge check` run (the root of `results.json`).
 #[derive(Debug, Clone, Serialize)]
-pub struct Report {
-    pub version: u32,
-    pub lab: String,
+pub(crate) struct Report {
+    pub(crate) version: u32,
+    pub(crate) lab: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub track: Option<String>,
-    pub status: Status,
-    pub exercises: Vec<ExerciseResult>,
+    pub(crate) track: Option<String>,
+    pub(crate) status: Status,
+    pub(crate) exercises: Vec<ExerciseResult>,
     /// The learner's current exercise, so the verdict only suggests
     /// `labforge next` when that is what moves on (not written to JSON).
     #[serde(skip)]
-    pub current: Option<String>,
+    pub(crate) current: Option<String>,
 }
 
 impl Report {
-    pub fn new(lab: String, track: Option<String>, exercises: Vec<ExerciseResult>) -> Report {
+    pub(crate) fn new(
+        lab: String,
+        track: Option<String>,
+        exercises: Vec<ExerciseResult>,
+    ) -> Report {
         let status = if exercises.iter().any(|e| e.status == Status::Error) {
             Status::Error
         } else if exercises.iter().any(|e| e.status == Status::Fail) {
@@ -138,7 +142,7 @@ impl Report {
     }
 
     /// 0 all pass, 1 a check failed, 2 a check could not run.
-    pub fn exit_status(&self) -> ExitStatus {
+    pub(crate) fn exit_status(&self) -> ExitStatus {
         match self.status {
             Status::Pass | Status::Skipped => ExitStatus::Success,
             Status::Fail | Status::NotRun => ExitStatus::No,
@@ -146,12 +150,12 @@ impl Report {
         }
     }
 
-    pub fn to_json(&self) -> String {
+    pub(crate) fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("results serialize") + "\n"
     }
 
     /// The terminal report.
-    pub fn render(&self) -> String {
+    pub(crate) fn render(&self) -> String {
         let pairs = || {
             self.exercises
                 .iter()
@@ -170,8 +174,7 @@ impl Report {
                 ex.title
             ));
             for c in &ex.checks {
-                let shown_below = in_full_check.is_some_and(|(_, f)| std::ptr::eq(f, c));
-                out.push_str(&one_line(c, shown_below));
+                out.push_str(&one_line(c));
             }
         }
         if let Some((ex, c)) = in_full_check {
@@ -226,13 +229,32 @@ impl Report {
     }
 }
 
-fn one_line(c: &CheckResult, shown_below: bool) -> String {
+fn one_line(c: &CheckResult) -> String {
     let label = match (c.status, c.warn) {
         (Status::Fail, true) => "warn".to_string(),
         (s, _) => s.label().to_string(),
     };
     let why = match (c.status, &c.message) {
         (Status::NotRun | Status::Skipped, Some(m)) => format!(" ({m})"),
+        // An ADR check's first line counts its findings and names the
+        // command that lists them: the findings themselves are in the full
+        // report (`check N`), `hint` and `adr lint`, never twice here.
+        (Status::Fail, Some(m)) if c.kind == "adr" => {
+            format!(" {}", m.lines().next().unwrap_or("").trim_end_matches(':'))
+        }
+        // "4 placeholders are left" then one place read as if only one was
+        // (new-user trial): the line says it shows the first.
+        (Status::Fail, Some(m)) if c.kind == "no_placeholders" => {
+            let mut lines = m.lines();
+            let first = lines.next().unwrap_or("").trim_end_matches(':');
+            match lines.next() {
+                Some(place) if m.lines().count() > 2 => {
+                    format!(" {first}; the first: {}", place.trim())
+                }
+                Some(place) => format!(" {first}: {}", place.trim()),
+                None => format!(" {first}"),
+            }
+        }
         (Status::Fail | Status::Error, Some(m)) => format!(" {}", summary_line(m)),
         _ => String::new(),
     };
@@ -240,18 +262,13 @@ fn one_line(c: &CheckResult, shown_below: bool) -> String {
         Status::NotRun | Status::Skipped => String::new(),
         _ => format!(
             " [{}]",
-            super::exec::human_duration(std::time::Duration::from_millis(c.duration_ms))
+            crate::exec::human_duration(std::time::Duration::from_millis(c.duration_ms))
         ),
     };
-    let mut line = format!("  {label:<8} {}{time}{why}\n", c.id);
-    // An ADR check's findings are the to-do list: every one is shown, not
-    // only the first (the full report may be about another check).
-    if c.kind == "adr" && c.status == Status::Fail && !shown_below {
-        for f in c.message.iter().flat_map(|m| m.lines().skip(1)) {
-            line.push_str(&format!("             {f}\n"));
-        }
-    }
-    line
+    // One line per check, also for an unfinished ADR: listing its findings
+    // here buried the code failures of `check --all` under dozens of lines
+    // (new-user trial, issue 17); its line names the command that lists them.
+    format!("  {label:<8} {}{time}{why}\n", c.id)
 }
 
 /// The first line of a message; when it only introduces the next one

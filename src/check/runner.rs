@@ -7,12 +7,13 @@ use std::time::Instant;
 
 use super::kinds::{self, Job, Outcome};
 use super::results::{CheckResult, ExerciseResult, Status};
-use super::{Context, live, services, tools};
-use crate::error::Error;
+use super::{Context, live, services};
+use crate::error::{Cause, Error};
 use crate::manifest::{CheckDef, CheckKind, CheckNeeds, Exercise, parse_duration};
+use crate::tools;
 
 /// Runs every check of `ex`.
-pub fn run_exercise(cx: &Context, ex: &Exercise) -> ExerciseResult {
+pub(crate) fn run_exercise(cx: &Context, ex: &Exercise) -> ExerciseResult {
     let mut results: Vec<CheckResult> = Vec::new();
     for (i, check) in ex.checks().enumerate() {
         if crate::interrupt::requested().is_some() {
@@ -32,7 +33,7 @@ pub fn run_exercise(cx: &Context, ex: &Exercise) -> ExerciseResult {
 /// Runs several exercises, one after the other. After Ctrl-C it stops, and
 /// the exercise that was cut short is left out (only complete results are
 /// saved).
-pub fn run_exercises(cx: &Context, exercises: &[&Exercise]) -> Vec<ExerciseResult> {
+pub(crate) fn run_exercises(cx: &Context, exercises: &[&Exercise]) -> Vec<ExerciseResult> {
     let mut out = Vec::new();
     for ex in exercises {
         let r = run_exercise(cx, ex);
@@ -46,7 +47,7 @@ pub fn run_exercises(cx: &Context, exercises: &[&Exercise]) -> Vec<ExerciseResul
 
 /// Runs check `id` of `ex` after only the checks it `needs` (transitively),
 /// as `template test` does for a mutant. An unknown id is an error result.
-pub fn run_check_with_needs(cx: &Context, ex: &Exercise, id: &str) -> CheckResult {
+pub(crate) fn run_check_with_needs(cx: &Context, ex: &Exercise, id: &str) -> CheckResult {
     let checks: Vec<(usize, &CheckDef)> = ex.checks().enumerate().collect();
     let mut wanted = vec![id.to_string()];
     let mut i = 0;
@@ -81,19 +82,6 @@ pub fn run_check_with_needs(cx: &Context, ex: &Exercise, id: &str) -> CheckResul
         assertion: None,
         duration_ms: 0,
     }
-}
-
-/// An error's message, detail lines and help, as one check message.
-pub fn error_text(e: &Error) -> String {
-    let mut out = e.message.clone();
-    for d in &e.details {
-        out.push('\n');
-        out.push_str(d);
-    }
-    if let Some(h) = &e.help {
-        out.push_str(&format!("\nhelp: {h}"));
-    }
-    out
 }
 
 fn run_check(
@@ -199,15 +187,16 @@ fn execute(cx: &Context, ex: &Exercise, check: &CheckDef, id: &str) -> Outcome {
     match services::start_all(cx, &names) {
         // A service that stopped before it was ready: the learner's code does
         // not build or crashes at start, which is a failing check.
-        Err(e) if e.status == crate::error::Status::No => {
-            let output: Vec<&str> = e
-                .details
-                .iter()
-                .filter_map(|d| d.strip_prefix("| "))
-                .collect();
-            Outcome::fail(e.message.clone()).with_output(output.join("\n"))
-        }
-        Err(e) => Outcome::error(error_text(&e)),
+        Err(Error {
+            message,
+            cause:
+                Some(Cause::NotReady {
+                    exited: true,
+                    output,
+                }),
+            ..
+        }) => Outcome::fail(message).with_output(output.join("\n")),
+        Err(e) => Outcome::error(e.text()),
         Ok(instances) => {
             let job = Job {
                 exercise: ex,
@@ -216,7 +205,7 @@ fn execute(cx: &Context, ex: &Exercise, check: &CheckDef, id: &str) -> Outcome {
                 timeout,
                 services: &instances,
             };
-            let outcome = kinds::run(cx, &job).unwrap_or_else(|e| Outcome::error(error_text(&e)));
+            let outcome = kinds::run(cx, &job).unwrap_or_else(|e| Outcome::error(e.text()));
             // Dropping the instances kills the services' process groups.
             drop(instances);
             outcome
@@ -244,12 +233,13 @@ fn gate(cx: &Context, check: &CheckDef, earlier: &[CheckResult]) -> Option<Outco
             for t in list {
                 if let Err(e) = tools::check_need(t, "this check", &cx.root) {
                     return Some(if check.optional {
-                        Outcome::skipped(format!(
-                            "optional, and {}",
-                            e.message.replace(" (needed by this check)", "")
-                        ))
+                        let why = match &e.cause {
+                            Some(Cause::MissingTool { tool }) => tools::not_found(tool),
+                            _ => e.message,
+                        };
+                        Outcome::skipped(format!("optional, and {why}"))
                     } else {
-                        Outcome::error(error_text(&e))
+                        Outcome::error(e.text())
                     });
                 }
             }

@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::manifest::{Exercise, Manifest};
 
 /// The exercise `typed` names.
-pub fn find<'m>(m: &'m Manifest, typed: &str) -> Result<&'m Exercise> {
+pub(crate) fn find<'m>(m: &'m Manifest, typed: &str) -> Result<&'m Exercise> {
     if let Some(ex) = m.exercise_by_id(typed) {
         return Ok(ex);
     }

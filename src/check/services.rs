@@ -8,25 +8,26 @@ use std::time::{Duration, Instant};
 use regex::Regex;
 
 use super::Context;
-use super::exec::{self, Env, Running};
-use crate::error::{Error, Result};
+use crate::error::{Cause, Error, Result};
+use crate::exec::{self, Env, Running};
 use crate::manifest::{Ready, parse_duration};
 
 /// How long a service may take to print its ready line by default.
-pub const DEFAULT_READY_TIMEOUT: Duration = Duration::from_secs(30);
+pub(crate) const DEFAULT_READY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// A started service; dropping it kills its process group.
-pub struct Instance {
-    pub name: String,
-    pub running: Running,
+pub(crate) struct Instance {
+    pub(crate) name: String,
+    /// Held for its drop, which kills the service's process group.
+    _running: Running,
     /// What the `addr` group captured (`127.0.0.1:PORT`).
-    pub addr: String,
+    pub(crate) addr: String,
     /// The `export` variables with `{addr}` filled in.
-    pub exports: Env,
+    pub(crate) exports: Env,
 }
 
 /// Starts `[service.NAME]` and waits for its ready line.
-pub fn start(cx: &Context, name: &str) -> Result<Instance> {
+pub(crate) fn start(cx: &Context, name: &str) -> Result<Instance> {
     let svc = cx.manifest().service.get(name).ok_or_else(|| {
         Error::new(format!("service `{name}` is not declared"))
             .with_help(format!("declare `[service.{name}]` in lab.toml"))
@@ -47,7 +48,7 @@ pub fn start(cx: &Context, name: &str) -> Result<Instance> {
         Some(c) => cx.root.join(cx.expand(c)),
         None => cx.root.clone(),
     };
-    super::tools::check_command(&cmd, &format!("service `{name}`"), &dir)?;
+    crate::tools::check_command(&cmd, &format!("service `{name}`"), &dir)?;
     let mut env = cx.env.clone();
     for (k, v) in &svc.env {
         env.insert(k.clone(), cx.expand(v));
@@ -61,7 +62,7 @@ pub fn start(cx: &Context, name: &str) -> Result<Instance> {
         .collect();
     Ok(Instance {
         name: name.to_string(),
-        running,
+        _running: running,
         addr,
         exports,
     })
@@ -70,7 +71,11 @@ pub fn start(cx: &Context, name: &str) -> Result<Instance> {
 /// Waits until a line of output matches `ready.log`; returns the `addr`
 /// capture. Errors (with the output so far) when the process exits first or
 /// the ready timeout passes.
-pub fn wait_ready(mut running: Running, ready: &Ready, what: &str) -> Result<(Running, String)> {
+pub(crate) fn wait_ready(
+    mut running: Running,
+    ready: &Ready,
+    what: &str,
+) -> Result<(Running, String)> {
     let re = Regex::new(&ready.log)
         .map_err(|e| Error::new(format!("`ready.log` of {what} is not a valid regex: {e}")))?;
     let timeout = ready
@@ -98,10 +103,8 @@ pub fn wait_ready(mut running: Running, ready: &Ready, what: &str) -> Result<(Ru
             let code = status
                 .code()
                 .map_or("a signal".to_string(), |c| format!("code {c}"));
-            return Err(with_tail(
-                Error::new(format!("{what} exited with {code} before it printed a line matching `{}`", ready.log)),
-                &fin.merged,
-            )
+            return Err(Error::new(format!("{what} exited with {code} before it printed a line matching `{}`", ready.log))
+            .with_cause(not_ready(true, &fin.merged))
             // The learner's code that does not build or crashes at start is
             // work to do, not a broken environment: the check fails.
             .with_status(crate::error::Status::No)
@@ -109,37 +112,36 @@ pub fn wait_ready(mut running: Running, ready: &Ready, what: &str) -> Result<(Ru
         }
         if deadline.is_some_and(|d| Instant::now() >= d) {
             let fin = running.stop(Duration::from_millis(200));
-            return Err(with_tail(
-                Error::new(format!(
-                    "{what} printed no line matching `{}` within {}",
-                    ready.log,
-                    exec::human_duration(timeout)
-                )),
-                &fin.merged,
-            )
+            return Err(Error::new(format!(
+                "{what} printed no line matching `{}` within {}",
+                ready.log,
+                exec::human_duration(timeout)
+            ))
+            .with_cause(not_ready(false, &fin.merged))
             .with_help("the service must print its address (it binds port 0) on stdout or stderr, and flush it"));
         }
         std::thread::sleep(Duration::from_millis(10));
     }
 }
 
-fn with_tail(mut err: Error, output: &str) -> Error {
+/// The cause of a ready wait that ended without the line, with the last
+/// lines of the program's `output`.
+fn not_ready(exited: bool, output: &str) -> Cause {
     let tail = exec::tail(output, exec::TAIL_BYTES);
-    if !tail.trim().is_empty() {
-        err = err.with_detail("output (end):");
-        for l in tail.trim_end().lines() {
-            err = err.with_detail(format!("| {l}"));
-        }
-    }
-    err
+    let output = if tail.trim().is_empty() {
+        Vec::new()
+    } else {
+        tail.trim_end().lines().map(str::to_string).collect()
+    };
+    Cause::NotReady { exited, output }
 }
 
 /// Starts every service in `names`, in order.
-pub fn start_all(cx: &Context, names: &[String]) -> Result<Vec<Instance>> {
+pub(crate) fn start_all(cx: &Context, names: &[String]) -> Result<Vec<Instance>> {
     names.iter().map(|n| start(cx, n)).collect()
 }
 
 /// The exports of all started services.
-pub fn exports(instances: &[Instance]) -> Env {
+pub(crate) fn exports(instances: &[Instance]) -> Env {
     instances.iter().flat_map(|i| i.exports.clone()).collect()
 }

@@ -1,40 +1,39 @@
 //! A generated lab opened for a learner command: its root folder, state and
 //! the template it came from (loaded again from `state.source`), plus the
 //! operations on the learner's files that `reset` and `restore` share
-//! (backups under `.labforge/backup/<timestamp>/`, pristine copies from the
-//! object store).
+//! (pristine copies from the object store, saved first in the one backup
+//! store and written through the one journal). Opening a lab finishes an
+//! operation a killed labforge left half-done.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::error::{Error, Result};
 use crate::fsx;
+use crate::journal::{self, Journal, Step};
 use crate::manifest::Exercise;
 use crate::pathgate::{self, Last};
 use crate::source::{self, FetchOptions};
 use crate::state::{self, State};
-use crate::template::{Lab, digest_bytes};
+use crate::template::Lab;
 
-pub const BACKUP_DIR: &str = ".labforge/backup";
-
-pub struct Session {
-    pub root: PathBuf,
-    pub state: State,
-    pub lab: Lab,
+pub(crate) struct Session {
+    pub(crate) root: PathBuf,
+    pub(crate) state: State,
+    pub(crate) lab: Lab,
     /// Held by commands that write the lab (see [`crate::lablock`]).
-    pub lock: Option<crate::lablock::LabLock>,
+    _lock: Option<crate::lablock::LabLock>,
 }
 
 impl Session {
     /// Opens the lab that holds the current folder. With `run_commands`, the
     /// lab's source must be trusted first (built-in labs always are).
-    pub fn open(run_commands: bool, trust: bool) -> Result<Session> {
+    pub(crate) fn open(run_commands: bool, trust: bool) -> Result<Session> {
         Self::open_with(run_commands, trust, None)
     }
 
     /// Opens the lab for `command`, which writes it: the lab's lock is taken
     /// before its state is read, and held until the session is dropped.
-    pub fn open_to_write(run_commands: bool, trust: bool, command: &str) -> Result<Session> {
+    pub(crate) fn open_to_write(run_commands: bool, trust: bool, command: &str) -> Result<Session> {
         Self::open_with(run_commands, trust, Some(command))
     }
 
@@ -42,10 +41,19 @@ impl Session {
         let cwd = std::env::current_dir()
             .map_err(|e| Error::new(format!("could not read the current folder: {e}")))?;
         let root = State::find_root(&cwd)?;
-        let lock = match writer {
+        let mut lock = match writer {
             Some(command) => Some(crate::lablock::acquire(&root, command)?),
             None => None,
         };
+        if journal::pending(&root)?.is_some() {
+            if lock.is_none() {
+                lock = Some(crate::lablock::acquire(
+                    &root,
+                    "finish an interrupted operation",
+                )?);
+            }
+            journal::recover_and_say(&root)?;
+        }
         let state = State::load(&root)?;
         let lab = load_template(&state).map_err(|e| {
             let msg = format!("could not load the template of this lab (`{}`): {}", state.source, e.message);
@@ -67,17 +75,17 @@ impl Session {
             root,
             state,
             lab,
-            lock,
+            _lock: lock,
         })
     }
 
-    pub fn track(&self) -> Option<&str> {
+    pub(crate) fn track(&self) -> Option<&str> {
         self.state.track.as_deref()
     }
 
     /// The exercise named `id` (an id, its number or a unique prefix: see
     /// [`super::select`]), or the current one (or the first).
-    pub fn exercise(&self, id: Option<&str>) -> Result<&Exercise> {
+    pub(crate) fn exercise(&self, id: Option<&str>) -> Result<&Exercise> {
         let m = &self.lab.manifest;
         match id
             .map(str::to_string)
@@ -91,38 +99,23 @@ impl Session {
         }
     }
 
-    pub fn save(&self) -> Result<()> {
+    pub(crate) fn save(&self) -> Result<()> {
         self.state.save(&self.root)
     }
 
-    /// A fresh backup folder `.labforge/backup/<UTC timestamp>/`.
-    pub fn backup_dir(&self) -> PathBuf {
-        let now = time::OffsetDateTime::now_utc();
-        let stamp = format!(
-            "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
-            now.year(),
-            u8::from(now.month()),
-            now.day(),
-            now.hour(),
-            now.minute(),
-            now.second()
-        );
-        let base = self.root.join(BACKUP_DIR);
-        let mut dir = base.join(&stamp);
-        let mut n = 2;
-        while dir.exists() {
-            dir = base.join(format!("{stamp}-{n}"));
-            n += 1;
-        }
-        dir
-    }
-
-    /// Puts the pristine copies of `paths` back. Files that exist and differ
-    /// from their pristine copy are first copied under `backup`. Returns the
-    /// paths backed up.
-    pub fn restore_paths(&self, paths: &[String], backup: &Path) -> Result<Vec<String>> {
-        let mut entries = BTreeMap::new();
-        let mut backed_up = Vec::new();
+    /// Puts the pristine copies of `paths` back, as the operation `kind`
+    /// (`reset` or `restore`) described by `what`. Every path about to change
+    /// is saved in the backup store first (see [`crate::backup`]) and the
+    /// writes go through the journal, so a killed reset is finished by the
+    /// next command and `labforge undo` takes it back.
+    pub(crate) fn restore_paths(
+        &self,
+        kind: &str,
+        what: &str,
+        paths: &[String],
+    ) -> Result<Restored> {
+        let mut steps = Vec::new();
+        let mut saved = Vec::new();
         for p in paths {
             let rec = self.state.files.get(p).ok_or_else(|| {
                 Error::new(format!("`{p}` is not a file this lab was generated with"))
@@ -132,35 +125,60 @@ impl Session {
             // error, and a link in the learner's place is backed up as a
             // link (its target text), never the file it points at.
             let full = pathgate::resolve(&self.root, p, Last::MayBeLink)?;
-            let saved = match std::fs::symlink_metadata(&full) {
-                Ok(m) if m.file_type().is_symlink() => {
-                    let target = fsx::read_link(&full)?;
-                    let pristine = rec.symlink
-                        && state::get_object(&self.root, &rec.base)?
-                            == target.to_string_lossy().as_bytes();
-                    (!pristine).then_some(Saved::Link(target))
-                }
-                Ok(m) if m.is_file() => {
-                    let current = fsx::read(&full)?;
-                    (digest_bytes(&current) != rec.base || rec.symlink)
-                        .then_some(Saved::File(current))
-                }
-                _ => None,
+            let meta = std::fs::symlink_metadata(&full).ok();
+            let now = crate::backup::signature(&self.root, p)?;
+            let pristine = if rec.symlink {
+                let target = state::get_object(&self.root, &rec.base)?;
+                now == format!("link:{}", String::from_utf8_lossy(&target))
+            } else {
+                now == rec.base
+                    && meta
+                        .as_ref()
+                        .is_some_and(|m| fsx::is_executable(m) == rec.executable)
             };
-            if let Some(saved) = saved {
-                let dest = backup.join(p);
-                fsx::create_dir_all(dest.parent().expect("a file has a parent"))?;
-                match saved {
-                    Saved::File(bytes) => fsx::write(&dest, &bytes)?,
-                    Saved::Link(target) => fsx::symlink(&target, &dest)?,
-                }
-                backed_up.push(p.clone());
+            if pristine {
+                continue;
             }
-            entries.insert(p.clone(), state::base_entry(&self.root, rec)?);
+            if now != "absent" {
+                saved.push(p.clone());
+            }
+            steps.push(if rec.symlink {
+                let target = state::get_object(&self.root, &rec.base)?;
+                Step::link(p, &String::from_utf8_lossy(&target))
+            } else {
+                Step::write(p, rec.base.clone(), rec.executable)
+            });
         }
-        crate::scaffold::write_entries(&self.root, &entries)?;
-        Ok(backed_up)
+        if steps.is_empty() {
+            return Ok(Restored {
+                backup: None,
+                saved,
+            });
+        }
+        journal::check_steps(&steps)?;
+        let backup = crate::backup::create(&self.root, kind, what, None, &steps)?;
+        journal::crash_point();
+        journal::run(
+            &self.root,
+            &Journal {
+                kind: kind.into(),
+                backup: backup.clone(),
+                steps,
+            },
+        )?;
+        Ok(Restored {
+            backup: Some(backup),
+            saved,
+        })
     }
+}
+
+/// What [`Session::restore_paths`] did.
+pub(crate) struct Restored {
+    /// The backup folder's name, when a file changed.
+    pub(crate) backup: Option<String>,
+    /// The paths that held the learner's own content (now in the backup).
+    pub(crate) saved: Vec<String>,
 }
 
 /// The template a lab was made from: from the cache for a remote source,
@@ -190,7 +208,7 @@ fn load_template(state: &State) -> Result<Lab> {
         if let Ok(lab) = source::load_spec(&pinned, &offline) {
             return Ok(lab);
         }
-        eprintln!(
+        crate::eoutln!(
             "note: the template of this lab is not in the cache: fetching `{}` again",
             state.source
         );
@@ -198,7 +216,7 @@ fn load_template(state: &State) -> Result<Lab> {
             return Ok(lab);
         }
     } else {
-        eprintln!(
+        crate::eoutln!(
             "note: the template of this lab is not in the cache: fetching `{}` again",
             state.source
         );
@@ -216,18 +234,4 @@ fn shell_word(text: &str) -> String {
     } else {
         format!("'{}'", text.replace('\'', "'\\''"))
     }
-}
-
-/// What a backup keeps of a learner's path.
-enum Saved {
-    File(Vec<u8>),
-    Link(PathBuf),
-}
-
-/// Shows a path relative to the lab root.
-pub fn shown(root: &Path, path: &Path) -> String {
-    path.strip_prefix(root)
-        .unwrap_or(path)
-        .display()
-        .to_string()
 }

@@ -4,12 +4,13 @@
 
 use std::path::Path;
 
+use crate::error::{Error, Result};
 use crate::manifest::Owner;
 use crate::state::State;
 use crate::template::digest_bytes;
 
 /// Template-owned paths that were edited or removed, sorted.
-pub fn edited_template_files(root: &Path, state: &State) -> Vec<String> {
+pub(crate) fn edited_template_files(root: &Path, state: &State) -> Vec<String> {
     state
         .files
         .iter()
@@ -17,6 +18,24 @@ pub fn edited_template_files(root: &Path, state: &State) -> Vec<String> {
         .filter(|(path, rec)| !intact(root, path, &rec.base))
         .map(|(p, _)| p.clone())
         .collect()
+}
+
+/// What `labforge restore WHAT` puts back: for `tests`, every edited
+/// template-owned file; otherwise the one path WHAT names (relative to the
+/// current folder), as a path relative to the lab `root`.
+pub(crate) fn restore_targets(root: &Path, state: &State, what: &str) -> Result<Vec<String>> {
+    if what == "tests" {
+        return Ok(edited_template_files(root, state));
+    }
+    let cwd = std::env::current_dir()
+        .map_err(|e| Error::new(format!("could not read the current folder: {e}")))?;
+    let full = std::path::absolute(cwd.join(what))
+        .map_err(|e| Error::io("resolve", Path::new(what), e))?;
+    let rel = full
+        .strip_prefix(root)
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .unwrap_or(what.to_string());
+    Ok(vec![rel])
 }
 
 /// True when `path` is still a regular file with the pristine bytes. A link
@@ -32,7 +51,7 @@ fn intact(root: &Path, path: &str, base: &str) -> bool {
 }
 
 /// The warning text, or None when nothing was edited.
-pub fn warning(root: &Path, state: &State) -> Option<String> {
+pub(crate) fn warning(root: &Path, state: &State) -> Option<String> {
     let edited = edited_template_files(root, state);
     if edited.is_empty() {
         return None;

@@ -23,7 +23,7 @@ fn relevant(root: &Path, path: &Path) -> bool {
 
 /// Runs `once`, then again on every relevant change, until Ctrl-C or
 /// until stdout is closed.
-pub fn watch(mut once: impl FnMut() -> Result<Status>) -> Result<Status> {
+pub(crate) fn watch(mut once: impl FnMut() -> Result<Status>) -> Result<Status> {
     let cwd = std::env::current_dir()
         .map_err(|e| Error::new(format!("could not read the current folder: {e}")))?;
     let root = State::find_root(&cwd)?;
@@ -55,14 +55,14 @@ pub fn watch(mut once: impl FnMut() -> Result<Status>) -> Result<Status> {
         if crate::out::closed() {
             return Ok(status);
         }
-        eprintln!("watching for changes (Ctrl-C to stop) …");
+        crate::eoutln!("watching for changes (Ctrl-C to stop) …");
         wait_for_change(&root, &rx)?;
-        eprintln!();
+        crate::eoutln!();
         match once() {
             Ok(s) => status = s,
             Err(e) => {
                 crate::interrupt::check()?;
-                eprint!("{}", e.render());
+                crate::eout!("{}", e.render());
             }
         }
     }

@@ -33,45 +33,45 @@ use crate::source::{self, FetchOptions};
 use crate::state::State;
 use crate::template::{Entry, Lab};
 
-pub const GRADES_FILE: &str = "grades.json";
+pub(crate) const GRADES_FILE: &str = "grades.json";
 
 #[derive(Debug, Clone)]
-pub struct GradeOptions {
-    pub exercise: Option<String>,
-    pub jobs: usize,
-    pub trust: bool,
+pub(crate) struct GradeOptions {
+    pub(crate) exercise: Option<String>,
+    pub(crate) jobs: usize,
+    pub(crate) trust: bool,
     /// Per learner, for the whole `check` run.
-    pub timeout: Duration,
+    pub(crate) timeout: Duration,
     /// Read `DIR/NAME/results.json` (the CI artifacts) instead of running
     /// anything: the mentor chooses to trust the hosting's runners.
-    pub from_ci: Option<PathBuf>,
+    pub(crate) from_ci: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Grades {
+pub(crate) struct Grades {
     /// `id@version` of the lab graded against.
-    pub lab: String,
-    pub source: String,
-    pub exercises: Vec<String>,
-    pub setups: Vec<SetupRun>,
-    pub learners: Vec<LearnerGrade>,
+    pub(crate) lab: String,
+    pub(crate) source: String,
+    pub(crate) exercises: Vec<String>,
+    pub(crate) setups: Vec<SetupRun>,
+    pub(crate) learners: Vec<LearnerGrade>,
 }
 
 /// One shared setup: run once, used by `learners` work folders.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct SetupRun {
-    pub track: String,
+pub(crate) struct SetupRun {
+    pub(crate) track: String,
     /// True when it ran in this grade (false: an earlier run was reused).
-    pub ran: bool,
+    pub(crate) ran: bool,
     /// The folders it made that every work folder shares.
-    pub shared: Vec<String>,
-    pub learners: usize,
+    pub(crate) shared: Vec<String>,
+    pub(crate) learners: usize,
 }
 
 /// An exercise's cell in the table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Mark {
+pub(crate) enum Mark {
     Pass,
     Fail,
     NotStarted,
@@ -79,7 +79,7 @@ pub enum Mark {
 }
 
 impl Mark {
-    pub fn symbol(self) -> &'static str {
+    pub(crate) fn symbol(self) -> &'static str {
         match self {
             Mark::Pass => "✓",
             Mark::Fail => "✗",
@@ -90,45 +90,45 @@ impl Mark {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Failing {
-    pub exercise: String,
-    pub check: String,
-    pub message: String,
+pub(crate) struct Failing {
+    pub(crate) exercise: String,
+    pub(crate) check: String,
+    pub(crate) message: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct AdrRecord {
+pub(crate) struct AdrRecord {
     /// Relative to the lab root.
-    pub file: String,
-    pub findings: usize,
+    pub(crate) file: String,
+    pub(crate) findings: usize,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct LearnerGrade {
-    pub name: String,
+pub(crate) struct LearnerGrade {
+    pub(crate) name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub commit: Option<String>,
+    pub(crate) commit: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub track: Option<String>,
-    pub passed: usize,
-    pub total: usize,
+    pub(crate) track: Option<String>,
+    pub(crate) passed: usize,
+    pub(crate) total: usize,
     /// Exercise id → mark, in the lab's order.
-    pub exercises: BTreeMap<String, Mark>,
+    pub(crate) exercises: BTreeMap<String, Mark>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_failing: Option<Failing>,
-    pub hints_used: u32,
-    pub adr: Vec<AdrRecord>,
-    pub tamper: Vec<String>,
-    pub seconds: f64,
+    pub(crate) first_failing: Option<Failing>,
+    pub(crate) hints_used: u32,
+    pub(crate) adr: Vec<AdrRecord>,
+    pub(crate) tamper: Vec<String>,
+    pub(crate) seconds: f64,
     /// Set when the learner could not be graded (the rest are).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
+    pub(crate) error: Option<String>,
     /// True when the verdicts are the CI's `results.json`, not a re-run.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub from_ci: bool,
+    pub(crate) from_ci: bool,
     /// The work folder (for the report's ADR pages).
     #[serde(skip)]
-    pub work: Option<PathBuf>,
+    pub(crate) work: Option<PathBuf>,
 }
 
 impl LearnerGrade {
@@ -154,7 +154,7 @@ impl LearnerGrade {
 
 /// The cohort's lab: a relative folder source is taken relative to the
 /// cohort's folder.
-pub fn load_lab(dir: &Path, cohort: &Cohort) -> Result<Lab> {
+pub(crate) fn load_lab(dir: &Path, cohort: &Cohort) -> Result<Lab> {
     let s = &cohort.lab.source;
     let local = dir.join(s);
     let text = if !s.contains("://") && !s.starts_with("builtin:") && local.exists() {
@@ -189,7 +189,7 @@ fn consent(n: usize, trust: bool) -> Result<()> {
         .with_help("run it again with `--trust` (or answer yes on a terminal); read docs/cohort.md for what a learner's code can do"))
 }
 
-pub fn grade(dir: &Path, cohort: &Cohort, opts: &GradeOptions) -> Result<Grades> {
+pub(crate) fn grade(dir: &Path, cohort: &Cohort, opts: &GradeOptions) -> Result<Grades> {
     // Shared setup folders are linked by absolute path.
     let dir = &std::path::absolute(dir).map_err(|e| Error::io("resolve", dir, e))?;
     let lab = load_lab(dir, cohort)?;
@@ -278,7 +278,7 @@ pub fn grade(dir: &Path, cohort: &Cohort, opts: &GradeOptions) -> Result<Grades>
                     let g = match p {
                         Err(g) => g.clone(),
                         Ok(p) => {
-                            eprintln!("grading {}", p.name);
+                            crate::eoutln!("grading {}", p.name);
                             run_checks(&lab, p, &exercises, opts)
                         }
                     };
@@ -380,7 +380,7 @@ fn from_ci(
 }
 
 /// The last grades written by `grade`.
-pub fn last(dir: &Path) -> Result<Grades> {
+pub(crate) fn last(dir: &Path) -> Result<Grades> {
     let path = cache(dir, GRADES_FILE);
     if !path.is_file() {
         return Err(Error::new("the cohort has not been graded yet")
@@ -621,7 +621,7 @@ fn shared_setup(
     fsx::create_dir_all(&folder)?;
     scaffold::write_entries(&folder, &entries)?;
     let cx = crate::check::Context::new(lab, &folder, track);
-    eprintln!(
+    crate::eoutln!(
         "setting up the {} track once for every learner",
         track.unwrap_or("-")
     );
@@ -632,7 +632,7 @@ fn shared_setup(
         crate::check::setup::Output::Captured {
             timeout: Duration::from_secs(30 * 60),
         },
-        |cmd| eprintln!("$ {cmd}"),
+        |cmd| crate::eoutln!("$ {cmd}"),
     )?;
     if let Err(f) = ran {
         return Err(Error::new(format!(
@@ -724,8 +724,8 @@ fn run_checks(lab: &Lab, p: &Prepared, exercises: &[String], opts: &GradeOptions
         .process_group(0);
     // The checks' own runner: captured output, the process group registered
     // for Ctrl-C and killed on timeout.
-    let result = crate::check::exec::spawn(cmd, "`labforge check`")
-        .and_then(|running| running.wait(opts.timeout));
+    let result =
+        crate::exec::spawn(cmd, "`labforge check`").and_then(|running| running.wait(opts.timeout));
     g.seconds = (start.elapsed().as_millis() as f64) / 1000.0;
     let fin = match result {
         Ok(f) if f.timed_out => {
@@ -746,7 +746,7 @@ fn run_checks(lab: &Lab, p: &Prepared, exercises: &[String], opts: &GradeOptions
         Err(_) => {
             g.error = Some(format!(
                 "`labforge check` gave no results: {}",
-                crate::check::exec::tail(&fin.merged, 600).trim_end()
+                crate::exec::tail(&fin.merged, 600).trim_end()
             ));
             return g;
         }
@@ -829,11 +829,9 @@ fn score(
 
 /// True when a check of exercise `id` names `file` (its command, paths).
 fn exercise_mentions(lab: &Lab, id: &str, file: &str) -> bool {
-    let Some(ex) = lab.manifest.exercise_by_id(id) else {
-        return false;
-    };
-    let text = format!("{:?}", ex.check);
-    text.contains(file)
+    lab.manifest
+        .exercise_by_id(id)
+        .is_some_and(|ex| ex.checks().any(|c| c.names_file(file)))
 }
 
 /// Lint findings per ADR record of the lab's ADR folder (learner profile).

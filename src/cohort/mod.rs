@@ -7,9 +7,9 @@
 //! repository holds is trusted: not its results, not its state's source,
 //! not its tests.
 
-pub mod grade;
-pub mod report;
-pub mod sync;
+pub(crate) mod grade;
+pub(crate) mod report;
+pub(crate) mod sync;
 
 use std::path::{Path, PathBuf};
 
@@ -18,43 +18,43 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::fsx;
 
-pub const COHORT_FILE: &str = "cohort.toml";
+pub(crate) const COHORT_FILE: &str = "cohort.toml";
 /// Everything labforge keeps for a cohort: fetched repositories, work
 /// folders, shared setups, the last grades. Safe to delete.
-pub const CACHE_DIR: &str = ".labforge-cohort";
+pub(crate) const CACHE_DIR: &str = ".labforge-cohort";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Cohort {
-    pub lab: LabSource,
+pub(crate) struct Cohort {
+    pub(crate) lab: LabSource,
     #[serde(default, rename = "learner", skip_serializing_if = "Vec::is_empty")]
-    pub learners: Vec<Learner>,
+    pub(crate) learners: Vec<Learner>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LabSource {
+pub(crate) struct LabSource {
     /// A built-in lab id, a folder, a git URL or a tarball URL (what
     /// `labforge new` takes).
-    pub source: String,
+    pub(crate) source: String,
     /// The version the cohort works on (informative: learners on another
     /// version are flagged).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
+    pub(crate) version: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Learner {
-    pub name: String,
+pub(crate) struct Learner {
+    pub(crate) name: String,
     /// A git URL or a local folder (a git repository).
-    pub repo: String,
+    pub(crate) repo: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub branch: Option<String>,
+    pub(crate) branch: Option<String>,
 }
 
 impl Cohort {
-    pub fn load(dir: &Path) -> Result<Cohort> {
+    pub(crate) fn load(dir: &Path) -> Result<Cohort> {
         let path = dir.join(COHORT_FILE);
         if !path.is_file() {
             return Err(Error::new(format!("no {COHORT_FILE} in `{}`", dir.display()))
@@ -75,7 +75,7 @@ impl Cohort {
         Ok(cohort)
     }
 
-    pub fn save(&self, dir: &Path) -> Result<()> {
+    pub(crate) fn save(&self, dir: &Path) -> Result<()> {
         let body = toml::to_string_pretty(self)
             .map_err(|e| Error::new(format!("could not encode {COHORT_FILE}: {e}")))?;
         let text = format!(
@@ -85,14 +85,14 @@ impl Cohort {
         fsx::write_atomic(&dir.join(COHORT_FILE), text)
     }
 
-    pub fn learner(&self, name: &str) -> Option<&Learner> {
+    pub(crate) fn learner(&self, name: &str) -> Option<&Learner> {
         self.learners.iter().find(|l| l.name == name)
     }
 }
 
 /// A learner's name is a folder name in the cache: lower-case letters,
 /// digits, `-`, `_` and `.` (not first), at most 64 characters.
-pub fn check_name(name: &str) -> Result<()> {
+pub(crate) fn check_name(name: &str) -> Result<()> {
     let ok = !name.is_empty()
         && name.len() <= 64
         && name
@@ -111,7 +111,7 @@ pub fn check_name(name: &str) -> Result<()> {
 }
 
 /// `cohort init`: a new `cohort.toml` for `source` in `dir`.
-pub fn init(dir: &Path, source: &str, version: Option<String>) -> Result<PathBuf> {
+pub(crate) fn init(dir: &Path, source: &str, version: Option<String>) -> Result<PathBuf> {
     let path = dir.join(COHORT_FILE);
     if path.exists() {
         return Err(Error::new(format!("`{}` already exists", path.display()))
@@ -134,7 +134,7 @@ pub fn init(dir: &Path, source: &str, version: Option<String>) -> Result<PathBuf
     Ok(path)
 }
 
-pub fn add(dir: &Path, learner: Learner) -> Result<()> {
+pub(crate) fn add(dir: &Path, learner: Learner) -> Result<()> {
     check_name(&learner.name)?;
     if learner.repo.trim().is_empty() {
         return Err(Error::new("the repository is empty")
@@ -152,7 +152,7 @@ pub fn add(dir: &Path, learner: Learner) -> Result<()> {
     c.save(dir)
 }
 
-pub fn remove(dir: &Path, name: &str) -> Result<()> {
+pub(crate) fn remove(dir: &Path, name: &str) -> Result<()> {
     let mut c = Cohort::load(dir)?;
     let before = c.learners.len();
     c.learners.retain(|l| l.name != name);
@@ -170,6 +170,6 @@ pub fn remove(dir: &Path, name: &str) -> Result<()> {
 }
 
 /// The cache folder of a cohort, created on demand.
-pub fn cache(dir: &Path, part: &str) -> PathBuf {
+pub(crate) fn cache(dir: &Path, part: &str) -> PathBuf {
     dir.join(CACHE_DIR).join(part)
 }

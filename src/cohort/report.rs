@@ -26,7 +26,7 @@ fn cell(l: &LearnerGrade, ex: &str) -> &'static str {
 }
 
 /// The terminal table.
-pub fn table(g: &Grades) -> String {
+pub(crate) fn table(g: &Grades) -> String {
     let name_w = g
         .learners
         .iter()
@@ -71,7 +71,7 @@ pub fn table(g: &Grades) -> String {
 }
 
 /// Tamper warnings under the table, one line each.
-pub fn warnings(g: &Grades) -> String {
+pub(crate) fn warnings(g: &Grades) -> String {
     let mut s = String::new();
     for l in &g.learners {
         for t in &l.tamper {
@@ -90,7 +90,7 @@ fn csv_field(s: &str) -> String {
 }
 
 /// One row per learner.
-pub fn csv(g: &Grades) -> String {
+pub(crate) fn csv(g: &Grades) -> String {
     let mut s = String::from("learner,commit,track,passed,total");
     for e in &g.exercises {
         s.push(',');
@@ -179,7 +179,7 @@ const REPORT_JS: &str = r#"(function () {
 
 /// Writes `DIR/index.html` and, per learner with ADR records, `DIR/NAME/`
 /// (that learner's decision log, built by `adr site`).
-pub fn write_html(g: &Grades, out: &Path, adr_dir: &str) -> Result<()> {
+pub(crate) fn write_html(g: &Grades, out: &Path, adr_dir: &str) -> Result<()> {
     fsx::create_dir_all(out)?;
     let mut order: Vec<&LearnerGrade> = g.learners.iter().collect();
     order.sort_by(|a, b| b.passed.cmp(&a.passed).then(a.name.cmp(&b.name)));

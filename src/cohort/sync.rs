@@ -1,5 +1,6 @@
 //! `cohort sync`: fetches every learner's repository into
-//! `.labforge-cohort/repos/NAME` (git2; shallow for remote URLs), in
+//! `.labforge-cohort/repos/NAME` (the one git transport, `source::gitwatch`:
+//! the system git under a deadline and size caps; shallow for remote URLs), in
 //! parallel with a bound. One failure never stops the others: each learner
 //! ends synced (a commit) or with an error that says why. A fetch is staged
 //! beside the old copy and swapped in, so a failed sync keeps the last one.
@@ -14,24 +15,22 @@ use serde::{Deserialize, Serialize};
 use super::{Cohort, Learner, cache};
 use crate::error::{Error, Result};
 use crate::fsx;
-
-/// Fetches larger than this are aborted (a learner's lab is small).
-const MAX_FETCH_BYTES: usize = 512 * 1024 * 1024;
+use crate::source::gitwatch::Watch;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct Synced {
-    pub name: String,
+pub(crate) struct Synced {
+    pub(crate) name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub commit: Option<String>,
+    pub(crate) commit: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
+    pub(crate) error: Option<String>,
 }
 
-pub const SYNC_FILE: &str = "sync.json";
+pub(crate) const SYNC_FILE: &str = "sync.json";
 
 /// Syncs every learner with at most `jobs` fetches at a time; progress on
 /// stderr (a bar on a terminal, one line per learner otherwise).
-pub fn sync(dir: &Path, cohort: &Cohort, jobs: usize) -> Result<Vec<Synced>> {
+pub(crate) fn sync(dir: &Path, cohort: &Cohort, jobs: usize) -> Result<Vec<Synced>> {
     let repos = cache(dir, "repos");
     fsx::create_dir_all(&repos)?;
     let next = AtomicUsize::new(0);
@@ -74,7 +73,7 @@ pub fn sync(dir: &Path, cohort: &Cohort, jobs: usize) -> Result<Vec<Synced>> {
                             b.set_message(line);
                             b.inc(1);
                         }
-                        None => eprintln!("{line}"),
+                        None => crate::eoutln!("{line}"),
                     }
                     results.lock().expect("results")[i] = Some(r);
                 }
@@ -96,25 +95,23 @@ pub fn sync(dir: &Path, cohort: &Cohort, jobs: usize) -> Result<Vec<Synced>> {
 }
 
 /// The last sync's result per learner.
-pub fn last(dir: &Path) -> Vec<Synced> {
+pub(crate) fn last(dir: &Path) -> Vec<Synced> {
     std::fs::read_to_string(cache(dir, SYNC_FILE))
         .ok()
         .and_then(|t| serde_json::from_str(&t).ok())
         .unwrap_or_default()
 }
 
-/// The URL git2 gets: a local folder as an absolute path (relative to the
+/// The URL git gets: a local folder as an absolute path (relative to the
 /// cohort folder), anything else as written.
 fn url_of(dir: &Path, repo: &str) -> (String, bool) {
     if repo.contains("://") || repo.starts_with("git@") {
         return (repo.to_string(), !repo.starts_with("file://"));
     }
     let p = Path::new(repo);
-    let abs = if p.is_absolute() {
-        p.to_path_buf()
-    } else {
-        dir.join(p)
-    };
+    // Absolute, as git runs in the staging folder.
+    let joined = dir.join(p);
+    let abs = std::path::absolute(&joined).unwrap_or(joined);
     (abs.display().to_string(), false)
 }
 
@@ -137,24 +134,38 @@ fn fetch(dir: &Path, repos: &Path, l: &Learner) -> Result<String> {
         .prefix(&format!(".{}-", l.name))
         .tempdir_in(repos)
         .map_err(|e| Error::io("create a staging folder in", repos, e))?;
-    let mut callbacks = git2::RemoteCallbacks::new();
-    callbacks.transfer_progress(|p| p.received_bytes() <= MAX_FETCH_BYTES);
-    let mut fo = git2::FetchOptions::new();
-    fo.remote_callbacks(callbacks);
-    if remote {
-        fo.depth(1);
-    }
-    let mut builder = git2::build::RepoBuilder::new();
-    builder.fetch_options(fo).bare(true);
-    if let Some(b) = &l.branch {
-        builder.branch(b);
-    }
-    let repo = builder
-        .clone(&url, stage.path())
-        .map_err(|e| Error::new(format!("git could not fetch `{}`: {}", l.repo, e.message())))?;
+    let repo = git2::Repository::init_bare(stage.path()).map_err(|e| {
+        Error::new(format!(
+            "could not create a repository in {}: {}",
+            stage.path().display(),
+            e.message()
+        ))
+    })?;
+    // The one git transport: the system git under the deadline
+    // (LABFORGE_GIT_TIMEOUT), the download cap and the memory cap.
+    let watch = Watch::from_env()?.quiet();
+    let wanted = match &l.branch {
+        Some(b) => format!("refs/heads/{b}"),
+        None => "HEAD".to_string(),
+    };
+    let spec = format!("+{wanted}:refs/labforge/graded");
+    let fetched = watch.fetch(stage.path(), &url, &[spec], remote, &l.repo);
+    fetched.map_err(|e| {
+        if e.message
+            .contains(&format!("couldn't find remote ref {wanted}"))
+        {
+            Error::new(format!(
+                "`{}` has no branch `{}`",
+                l.repo,
+                l.branch.as_deref().unwrap_or("HEAD")
+            ))
+        } else {
+            e
+        }
+    })?;
     let commit = repo
-        .head()
-        .and_then(|h| h.peel_to_commit())
+        .find_reference("refs/labforge/graded")
+        .and_then(|r| r.peel_to_commit())
         .map_err(|e| {
             Error::new(format!(
                 "`{}` has no commit to grade: {}",

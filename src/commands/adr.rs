@@ -21,7 +21,7 @@ use crate::error::{Error, Result, Status};
 use std::collections::HashSet;
 
 /// adr-tools' exact message for `new` without a title.
-pub const NO_TITLE: &str = "ERROR: no title given";
+pub(crate) const NO_TITLE: &str = "ERROR: no title given";
 
 /// The `adr` executable's command line.
 #[derive(Debug, Parser)]
@@ -32,21 +32,21 @@ pub const NO_TITLE: &str = "ERROR: no title given";
     disable_help_subcommand = true,
     after_help = "Run 'adr help COMMAND' for help on a specific command."
 )]
-pub struct AdrCli {
+pub(crate) struct AdrCli {
     #[command(flatten)]
-    pub args: AdrArgs,
+    pub(crate) args: AdrArgs,
 }
 
 /// `labforge adr …` and `adr …`.
 #[derive(Debug, Args)]
 #[command(disable_help_subcommand = true)]
-pub struct AdrArgs {
+pub(crate) struct AdrArgs {
     #[command(subcommand)]
-    pub command: Option<AdrCommand>,
+    pub(crate) command: Option<AdrCommand>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum FormatArg {
+pub(crate) enum FormatArg {
     /// Michael Nygard's layout, as adr-tools writes it
     Nygard,
     /// MADR 4.0
@@ -63,7 +63,7 @@ impl From<FormatArg> for Format {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum ProfileArg {
+pub(crate) enum ProfileArg {
     /// Only what is wrong in a finished log (default outside a lab)
     Team,
     /// What a learner still has to write (default inside a lab)
@@ -71,7 +71,7 @@ pub enum ProfileArg {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum GraphFormat {
+pub(crate) enum GraphFormat {
     /// Graphviz DOT, as adr-tools writes it
     Dot,
     /// A Mermaid flowchart: one node per ADR, one arrow per link
@@ -79,7 +79,7 @@ pub enum GraphFormat {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum AdrCommand {
+pub(crate) enum AdrCommand {
     /// Show the help of a command (or the overview)
     Help {
         /// The command
@@ -223,53 +223,55 @@ DIR is replaced only when it is empty or a site that adr site wrote."
 }
 
 #[derive(Debug, Args)]
-pub struct NewArgs {
+pub(crate) struct NewArgs {
     /// A previous decision (number or partial file name) the new one
     /// supercedes; its status records that it is superseded
     #[arg(short = 's', value_name = "SUPERCEDED")]
-    pub supersedes: Vec<String>,
+    pub(crate) supersedes: Vec<String>,
     /// TARGET:LINK:REVERSE-LINK: link the new ADR to TARGET (LINK in the
     /// new one, REVERSE-LINK in TARGET)
     #[arg(short = 'l', value_name = "TARGET:LINK:REVERSE-LINK")]
-    pub links: Vec<String>,
+    pub(crate) links: Vec<String>,
     /// The layout of the new ADR (default: see above)
     #[arg(long, value_enum)]
-    pub format: Option<FormatArg>,
+    pub(crate) format: Option<FormatArg>,
     /// Write the MADR learner stub, with guiding <!-- prompt: … --> questions
     #[arg(long)]
-    pub learner: bool,
+    pub(crate) learner: bool,
     /// The title
     #[arg(value_name = "TITLE_TEXT", trailing_var_arg = true)]
-    pub title: Vec<String>,
+    pub(crate) title: Vec<String>,
 }
 
 #[derive(Debug, Args)]
-pub struct LintArgs {
+pub(crate) struct LintArgs {
     /// Which findings to report (default: learner inside a lab, else team)
     #[arg(long, value_enum)]
-    pub profile: Option<ProfileArg>,
+    pub(crate) profile: Option<ProfileArg>,
     /// Print the findings as JSON
     #[arg(long)]
-    pub json: bool,
+    pub(crate) json: bool,
     /// Allowed statuses (learner), comma-separated
     #[arg(long, value_delimiter = ',', value_name = "S,...")]
-    pub status: Vec<String>,
+    pub(crate) status: Vec<String>,
     /// A section that must be present and filled (learner; repeatable)
     #[arg(long, value_name = "NAME")]
-    pub section: Vec<String>,
+    pub(crate) section: Vec<String>,
     /// Fewest real words in a prose section (learner; default 5)
     #[arg(long, value_name = "N")]
-    pub min_words: Option<u32>,
+    pub(crate) min_words: Option<u32>,
     /// Fewest real considered options (learner; default 2)
     #[arg(long, value_name = "N")]
-    pub min_options: Option<u32>,
-    /// Records to lint (default: all, plus the links and numbers between them)
-    #[arg(value_name = "N")]
-    pub records: Vec<String>,
+    pub(crate) min_options: Option<u32>,
+    /// Records to lint: a number (`1`, `0001`), a file name or a path
+    /// (`docs/adr/0001-x.md`) (default: all, plus the links and numbers
+    /// between them)
+    #[arg(value_name = "N|FILE")]
+    pub(crate) records: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum GenerateCommand {
+pub(crate) enum GenerateCommand {
     /// A table of contents in Markdown
     Toc {
         /// Precede the table of contents with this Markdown file
@@ -312,12 +314,12 @@ pub enum GenerateCommand {
     },
 }
 
-pub fn run(args: AdrArgs) -> Result<Status> {
+pub(crate) fn run(args: AdrArgs) -> Result<Status> {
     run_command(args.command)
 }
 
 /// The `adr` executable: parses `args` (without the program name).
-pub fn run_adr_tools(args: Vec<std::ffi::OsString>) -> Result<Status> {
+pub(crate) fn run_adr_tools(args: Vec<std::ffi::OsString>) -> Result<Status> {
     let argv = std::iter::once(std::ffi::OsString::from("adr")).chain(args);
     match AdrCli::command().try_get_matches_from(argv) {
         Ok(m) => {
@@ -350,7 +352,7 @@ pub fn run_adr_tools(args: Vec<std::ffi::OsString>) -> Result<Status> {
 }
 
 /// The `adr` command (`labforge adr` is the same command under labforge).
-pub fn adr_command() -> clap::Command {
+pub(crate) fn adr_command() -> clap::Command {
     AdrCli::command()
 }
 
@@ -492,7 +494,7 @@ fn run_command(command: Option<AdrCommand>) -> Result<Status> {
                 }
             };
             let path = status::set(&locate()?, &n, &new, by.as_deref())?;
-            eprintln!("{}: status is now {}", path.display(), new.to_lowercase());
+            crate::eoutln!("{}: status is now {}", path.display(), new.to_lowercase());
         }
         AdrCommand::Lint(a) => {
             let mut opts = LintOptions::default();
@@ -520,7 +522,7 @@ fn run_command(command: Option<AdrCommand>) -> Result<Status> {
             let dir = PathBuf::from(dir.as_deref().unwrap_or(crate::adr::site::DEFAULT_OUT));
             let built = crate::adr::site::build(&repo, &dir)?;
             crate::out::print(&format!("{}\n", built.out.join("index.html").display()))?;
-            eprintln!(
+            crate::eoutln!(
                 "adr site: {} record(s) written to {}; open {} in a browser",
                 built.records,
                 built.out.display(),
@@ -655,10 +657,10 @@ fn run_lint(
     }
     let with: std::collections::BTreeSet<_> = findings.iter().map(|f| &f.file).collect();
     if findings.is_empty() {
-        eprintln!("adr lint: {records} record(s), no findings");
+        crate::eoutln!("adr lint: {records} record(s), no findings");
         Ok(Status::Success)
     } else {
-        eprintln!(
+        crate::eoutln!(
             "adr lint: {} finding(s) in {} of {records} record(s)",
             findings.len(),
             with.len()

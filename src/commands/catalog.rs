@@ -6,7 +6,7 @@ use crate::catalog;
 use crate::error::{Error, Result, Status};
 
 #[derive(Debug, Subcommand)]
-pub enum CatalogCommand {
+pub(crate) enum CatalogCommand {
     /// Add a catalog (a catalog.toml in a git repository, a folder, or at a URL)
     Add(CatalogAddArgs),
     /// List the catalogs
@@ -18,37 +18,37 @@ pub enum CatalogCommand {
 }
 
 #[derive(Debug, Args)]
-pub struct CatalogAddArgs {
+pub(crate) struct CatalogAddArgs {
     /// A short name; its labs are then NAME/LAB
-    pub name: String,
+    pub(crate) name: String,
     /// A git URL (with #REF and //SUBFOLDER), a folder, or an http(s) URL of a catalog.toml
-    pub source: String,
+    pub(crate) source: String,
 }
 
 #[derive(Debug, Args)]
-pub struct CatalogListArgs {
+pub(crate) struct CatalogListArgs {
     /// Print JSON on stdout
     #[arg(long)]
-    pub json: bool,
+    pub(crate) json: bool,
 }
 
 #[derive(Debug, Args)]
-pub struct CatalogRemoveArgs {
+pub(crate) struct CatalogRemoveArgs {
     /// The catalog's name
-    pub name: String,
+    pub(crate) name: String,
 }
 
 #[derive(Debug, Args)]
-pub struct CatalogUpdateArgs {
+pub(crate) struct CatalogUpdateArgs {
     /// Only this catalog (default: all)
-    pub name: Option<String>,
+    pub(crate) name: Option<String>,
 }
 
-pub fn run(cmd: CatalogCommand) -> Result<Status> {
+pub(crate) fn run(cmd: CatalogCommand) -> Result<Status> {
     match cmd {
         CatalogCommand::Add(a) => {
             let n = catalog::add(&a.name, &a.source)?;
-            eprintln!(
+            crate::eoutln!(
                 "added the catalog `{}` ({n} {}); `labforge list` shows its labs as {}/LAB",
                 a.name,
                 labs(n),
@@ -58,15 +58,17 @@ pub fn run(cmd: CatalogCommand) -> Result<Status> {
         CatalogCommand::List(a) => list(a.json)?,
         CatalogCommand::Remove(a) => {
             catalog::remove(&a.name)?;
-            eprintln!("removed the catalog `{}`", a.name);
+            crate::eoutln!("removed the catalog `{}`", a.name);
         }
         CatalogCommand::Update(a) => {
             let done = catalog::update(a.name.as_deref())?;
             if done.is_empty() {
-                eprintln!("no catalogs to update; `labforge catalog add NAME SOURCE` adds one");
+                crate::eoutln!(
+                    "no catalogs to update; `labforge catalog add NAME SOURCE` adds one"
+                );
             }
             for (name, n) in done {
-                eprintln!("updated the catalog `{name}` ({n} {})", labs(n));
+                crate::eoutln!("updated the catalog `{name}` ({n} {})", labs(n));
             }
         }
     }
@@ -106,7 +108,7 @@ fn list(json: bool) -> Result<()> {
         return Ok(());
     }
     if rows.is_empty() {
-        eprintln!("no catalogs yet; `labforge catalog add NAME SOURCE` adds one");
+        crate::eoutln!("no catalogs yet; `labforge catalog add NAME SOURCE` adds one");
         return Ok(());
     }
     let width = rows.iter().map(|r| r.name.len()).max().unwrap_or(4).max(4);

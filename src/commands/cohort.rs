@@ -9,7 +9,7 @@ use crate::cohort::{self, Cohort, Learner, grade, report, sync};
 use crate::error::{Result, Status};
 
 #[derive(Debug, Subcommand)]
-pub enum CohortCommand {
+pub(crate) enum CohortCommand {
     /// Start a cohort: write cohort.toml (the lab source and, later, the learners)
     Init(InitArgs),
     /// Add a learner: a name and their lab's git repository (URL or local folder)
@@ -27,95 +27,95 @@ pub enum CohortCommand {
 }
 
 #[derive(Debug, Args)]
-pub struct DirArg {
+pub(crate) struct DirArg {
     /// The cohort's folder (holding cohort.toml)
     #[arg(long, default_value = ".")]
-    pub dir: PathBuf,
+    pub(crate) dir: PathBuf,
 }
 
 #[derive(Debug, Args)]
-pub struct InitArgs {
+pub(crate) struct InitArgs {
     /// The cohort's folder
     #[arg(default_value = ".")]
-    pub dir: PathBuf,
+    pub(crate) dir: PathBuf,
     /// The lab: a built-in id, a folder, a git URL or a tarball URL
     #[arg(long)]
-    pub lab: String,
+    pub(crate) lab: String,
     /// The lab version the cohort works on
     #[arg(long)]
-    pub version: Option<String>,
+    pub(crate) version: Option<String>,
 }
 
 #[derive(Debug, Args)]
-pub struct AddArgs {
+pub(crate) struct AddArgs {
     /// A short name (it names a folder): lower-case letters, digits, - _ .
-    pub name: String,
+    pub(crate) name: String,
     /// The learner's lab repository: a git URL or a local folder
-    pub repo: String,
+    pub(crate) repo: String,
     /// The branch to grade (default: the repository's default branch)
     #[arg(long)]
-    pub branch: Option<String>,
+    pub(crate) branch: Option<String>,
     #[command(flatten)]
-    pub dir: DirArg,
+    pub(crate) dir: DirArg,
 }
 
 #[derive(Debug, Args)]
-pub struct RemoveArgs {
-    pub name: String,
+pub(crate) struct RemoveArgs {
+    pub(crate) name: String,
     #[command(flatten)]
-    pub dir: DirArg,
+    pub(crate) dir: DirArg,
 }
 
 #[derive(Debug, Args)]
-pub struct SyncArgs {
+pub(crate) struct SyncArgs {
     /// Fetches at a time
     #[arg(long, default_value_t = 4)]
-    pub jobs: usize,
+    pub(crate) jobs: usize,
     #[command(flatten)]
-    pub dir: DirArg,
+    pub(crate) dir: DirArg,
 }
 
 #[derive(Debug, Args)]
-pub struct GradeArgs {
+pub(crate) struct GradeArgs {
     /// Grade one exercise only
     #[arg(long)]
-    pub exercise: Option<String>,
+    pub(crate) exercise: Option<String>,
     /// Learners graded at a time
     #[arg(long, default_value_t = 2)]
-    pub jobs: usize,
+    pub(crate) jobs: usize,
     /// Run the learners' code without asking (grading runs it)
     #[arg(long)]
-    pub trust: bool,
+    pub(crate) trust: bool,
     /// Print the grades as JSON
     #[arg(long, conflicts_with = "csv")]
-    pub json: bool,
+    pub(crate) json: bool,
     /// Print the grades as CSV
     #[arg(long)]
-    pub csv: bool,
+    pub(crate) csv: bool,
     /// Read each learner's CI artifact (DIR/NAME/results.json) instead of running checks
     #[arg(long, value_name = "DIR")]
-    pub from_ci: Option<PathBuf>,
+    pub(crate) from_ci: Option<PathBuf>,
     /// Longest `check` run per learner, in seconds
     #[arg(long, default_value_t = 1200)]
-    pub timeout: u64,
+    pub(crate) timeout: u64,
     #[command(flatten)]
-    pub dir: DirArg,
+    pub(crate) dir: DirArg,
 }
 
 #[derive(Debug, Args)]
-pub struct ReportArgs {
+pub(crate) struct ReportArgs {
     /// Where to write index.html
     #[arg(long)]
-    pub out: PathBuf,
+    pub(crate) out: PathBuf,
     #[command(flatten)]
-    pub dir: DirArg,
+    pub(crate) dir: DirArg,
 }
 
-pub fn run(c: CohortCommand) -> Result<Status> {
+pub(crate) fn run(c: CohortCommand) -> Result<Status> {
     match c {
         CohortCommand::Init(a) => {
             let path = cohort::init(&a.dir, &a.lab, a.version)?;
-            eprintln!(
+            crate::eoutln!(
                 "wrote {}: add learners with `labforge cohort add NAME REPO`",
                 path.display()
             );
@@ -129,11 +129,11 @@ pub fn run(c: CohortCommand) -> Result<Status> {
                     branch: a.branch,
                 },
             )?;
-            eprintln!("added {}", a.name);
+            crate::eoutln!("added {}", a.name);
         }
         CohortCommand::Remove(a) => {
             cohort::remove(&a.dir.dir, &a.name)?;
-            eprintln!("removed {}", a.name);
+            crate::eoutln!("removed {}", a.name);
         }
         CohortCommand::List(a) => {
             let c = Cohort::load(&a.dir)?;
@@ -160,7 +160,7 @@ pub fn run(c: CohortCommand) -> Result<Status> {
             let c = Cohort::load(&a.dir.dir)?;
             let results = sync::sync(&a.dir.dir, &c, a.jobs)?;
             let failed = results.iter().filter(|r| r.error.is_some()).count();
-            eprintln!(
+            crate::eoutln!(
                 "synced {} of {} learners",
                 results.len() - failed,
                 results.len()
@@ -188,10 +188,10 @@ pub fn run(c: CohortCommand) -> Result<Status> {
                 crate::out::print(&report::csv(&g))?;
             } else {
                 crate::out::print(&report::table(&g))?;
-                eprint!("{}", report::warnings(&g));
+                crate::eout!("{}", report::warnings(&g));
             }
             for s in &g.setups {
-                eprintln!(
+                crate::eoutln!(
                     "setup of the {} track: {} once, shared by {} learner(s)",
                     s.track,
                     if s.ran { "ran" } else { "reused" },

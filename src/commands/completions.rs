@@ -24,19 +24,19 @@ use crate::fsx;
   fish:  echo 'labforge completions fish | source' >> ~/.config/fish/config.fish
 Then open a new shell. The script calls labforge back on each Tab, so it stays current after an upgrade."
 )]
-pub struct CompletionsArgs {
+pub(crate) struct CompletionsArgs {
     /// bash, zsh, fish, elvish or powershell
-    pub shell: clap_complete::Shell,
+    pub(crate) shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]
-pub struct ManArgs {
+pub(crate) struct ManArgs {
     /// Folder to write the man pages to (default: print labforge.1 on stdout)
     #[arg(long)]
-    pub out: Option<PathBuf>,
+    pub(crate) out: Option<PathBuf>,
 }
 
-pub fn completions(args: CompletionsArgs) -> Result<Status> {
+pub(crate) fn completions(args: CompletionsArgs) -> Result<Status> {
     let name = args.shell.to_string();
     let shells = clap_complete::env::Shells::builtins();
     let shell = shells.completer(&name).ok_or_else(|| {
@@ -51,11 +51,11 @@ pub fn completions(args: CompletionsArgs) -> Result<Status> {
 }
 
 /// The variable the completion script sets when it calls labforge back.
-pub const COMPLETE_VAR: &str = "COMPLETE";
+pub(crate) const COMPLETE_VAR: &str = "COMPLETE";
 
 /// Answers a completion request (when `COMPLETE` is set) and exits;
 /// otherwise returns and labforge runs as usual.
-pub fn complete_if_asked() {
+pub(crate) fn complete_if_asked() {
     clap_complete::CompleteEnv::with_factory(Cli::command)
         .var(COMPLETE_VAR)
         .complete();
@@ -63,7 +63,7 @@ pub fn complete_if_asked() {
 
 /// What `new` and `show` take: lab ids starting with `current`, then
 /// folders (a lab template on disk).
-pub fn lab_completer(current: &std::ffi::OsStr) -> Vec<clap_complete::CompletionCandidate> {
+pub(crate) fn lab_completer(current: &std::ffi::OsStr) -> Vec<clap_complete::CompletionCandidate> {
     use clap_complete::engine::ValueCompleter;
     let typed = current.to_string_lossy();
     let mut out: Vec<_> = lab_candidates()
@@ -75,7 +75,7 @@ pub fn lab_completer(current: &std::ffi::OsStr) -> Vec<clap_complete::Completion
 }
 
 /// Lab ids: the built-in labs, then catalog labs.
-pub fn lab_candidates() -> Vec<clap_complete::CompletionCandidate> {
+pub(crate) fn lab_candidates() -> Vec<clap_complete::CompletionCandidate> {
     let mut out: Vec<clap_complete::CompletionCandidate> = crate::template::builtin_ids()
         .into_iter()
         .map(clap_complete::CompletionCandidate::new)
@@ -88,7 +88,7 @@ pub fn lab_candidates() -> Vec<clap_complete::CompletionCandidate> {
 
 /// The exercise ids of the lab that holds the current folder, with their
 /// titles (nothing outside a lab, and never the network).
-pub fn exercise_candidates() -> Vec<clap_complete::CompletionCandidate> {
+pub(crate) fn exercise_candidates() -> Vec<clap_complete::CompletionCandidate> {
     let Ok(cwd) = std::env::current_dir() else {
         return Vec::new();
     };
@@ -115,7 +115,7 @@ pub fn exercise_candidates() -> Vec<clap_complete::CompletionCandidate> {
 /// `labforge.1` and one page per subcommand (`labforge-new.1`,
 /// `labforge-adr-lint.1`, …) there, and the `adr` executable's pages
 /// (`adr.1`, `adr-new.1`, …).
-pub fn man(args: ManArgs) -> Result<Status> {
+pub(crate) fn man(args: ManArgs) -> Result<Status> {
     let cmd = Cli::command();
     match args.out {
         None => {
@@ -136,7 +136,7 @@ pub fn man(args: ManArgs) -> Result<Status> {
                 .iter()
                 .filter(|p| p.extension().is_some_and(|e| e == "1"))
                 .count();
-            eprintln!(
+            crate::eoutln!(
                 "Wrote {count} man pages into `{}` (try `man {}/labforge.1`).",
                 dir.display(),
                 dir.display()

@@ -6,13 +6,13 @@ use crate::error::{Error, Result, Status};
 use crate::labinfo::{self, LabSummary};
 
 #[derive(Debug, Args)]
-pub struct ListArgs {
+pub(crate) struct ListArgs {
     /// Print JSON on stdout
     #[arg(long)]
-    pub json: bool,
+    pub(crate) json: bool,
 }
 
-pub fn run(args: ListArgs) -> Result<Status> {
+pub(crate) fn run(args: ListArgs) -> Result<Status> {
     let labs = labinfo::listed_labs()?;
     let text = if args.json {
         let mut t = serde_json::to_string_pretty(&labs)
@@ -24,7 +24,7 @@ pub fn run(args: ListArgs) -> Result<Status> {
     };
     crate::out::print_bytes(text.as_bytes())?;
     if labs.is_empty() {
-        eprintln!("No labs found.");
+        crate::eoutln!("No labs found.");
     }
     Ok(Status::Success)
 }

@@ -1,21 +1,22 @@
 //! One module per subcommand. A command turns its clap arguments into the
 //! plain option structs of the library, calls it, and prints the result.
 
-pub mod adr;
-pub mod catalog;
-pub mod check;
-pub mod cohort;
-pub mod completions;
-pub mod list;
-pub mod new;
-pub mod show;
-pub mod template;
-pub mod update;
+pub(crate) mod adr;
+pub(crate) mod catalog;
+pub(crate) mod check;
+pub(crate) mod cohort;
+pub(crate) mod completions;
+pub(crate) mod list;
+pub(crate) mod new;
+pub(crate) mod show;
+pub(crate) mod template;
+pub(crate) mod undo;
+pub(crate) mod update;
 
 use crate::cli::{Cli, Command};
 use crate::error::{Result, Status};
 
-pub fn dispatch(cli: Cli) -> Result<Status> {
+pub(crate) fn dispatch(cli: Cli) -> Result<Status> {
     match cli.command {
         Command::New(a) => new::run(a),
         Command::List(a) => list::run(a),
@@ -29,6 +30,7 @@ pub fn dispatch(cli: Cli) -> Result<Status> {
         Command::Solution(a) => check::solution(a),
         Command::Restore(a) => check::restore(a),
         Command::Update(a) => update::run(a),
+        Command::Undo(a) => undo::run(a),
         Command::Adr(a) => adr::run(a),
         Command::Template(c) => template::run(c),
         Command::Catalog(c) => catalog::run(c),

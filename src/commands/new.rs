@@ -13,47 +13,47 @@ use crate::source::{self, FetchOptions};
 use crate::template::{Entry, Lab};
 
 #[derive(Debug, Args)]
-pub struct NewArgs {
+pub(crate) struct NewArgs {
     /// A built-in lab id (see `labforge list`), a lab template folder, a git or tarball URL, or CATALOG/LAB
     #[arg(add = clap_complete::ArgValueCompleter::new(super::completions::lab_completer))]
-    pub lab: String,
+    pub(crate) lab: String,
     /// The folder to create (default: the `project_name` answer if the lab asks for one, else the lab id)
-    pub dest: Option<PathBuf>,
+    pub(crate) dest: Option<PathBuf>,
     /// The track to generate (for example python or rust)
     #[arg(long)]
-    pub track: Option<String>,
+    pub(crate) track: Option<String>,
     /// Answer a variable (repeatable)
     #[arg(long = "set", value_name = "NAME=VALUE")]
-    pub set: Vec<String>,
+    pub(crate) set: Vec<String>,
     /// Read answers from a TOML file
     #[arg(long, value_name = "FILE")]
-    pub answers: Option<PathBuf>,
+    pub(crate) answers: Option<PathBuf>,
     /// Use the default of every variable not answered otherwise
     #[arg(long)]
-    pub defaults: bool,
+    pub(crate) defaults: bool,
     /// Print what would be written, and write nothing
     #[arg(long)]
-    pub dry_run: bool,
+    pub(crate) dry_run: bool,
     /// Do not make the new lab a git repository
     #[arg(long)]
-    pub no_git: bool,
+    pub(crate) no_git: bool,
     /// Use only the cache for remote sources
     #[arg(long)]
-    pub offline: bool,
+    pub(crate) offline: bool,
     /// Fetch remote sources again even when cached
     #[arg(long)]
-    pub refresh: bool,
+    pub(crate) refresh: bool,
     /// Trust this lab's commands now, so `setup` and `check` run them without asking (remembered for this source at exactly this commit or archive)
     #[arg(long, conflicts_with = "dry_run")]
-    pub trust: bool,
+    pub(crate) trust: bool,
 }
 
-pub fn run(args: NewArgs) -> Result<Status> {
+pub(crate) fn run(args: NewArgs) -> Result<Status> {
     let fetch = FetchOptions {
         offline: args.offline,
         refresh: args.refresh,
     };
-    let lab = source::load(&args.lab, &fetch)?;
+    let mut lab = source::load(&args.lab, &fetch)?;
     let mut given = Given {
         track: args.track.clone(),
         ..Given::default()
@@ -74,7 +74,9 @@ pub fn run(args: NewArgs) -> Result<Status> {
         git: !args.no_git,
         dry_run: args.dry_run,
     };
-    let generated = scaffold::generate(&lab, &opts)?;
+    // The template's files move into the project: `lab` keeps its manifest
+    // and origin (all that is used below), not its file contents.
+    let generated = scaffold::generate_taking(&mut lab, &opts)?;
     if args.trust && !args.dry_run {
         crate::trust::record(&crate::trust::Subject::of(&lab.origin))?;
     }
@@ -145,5 +147,5 @@ fn print_summary(lab: &Lab, opts: &NewOptions, g: &Generated) {
     if m.exercises().next().is_some() {
         msg.push_str("  labforge check\n");
     }
-    eprint!("{msg}");
+    crate::eout!("{msg}");
 }

@@ -9,19 +9,19 @@ use crate::source::{self, FetchOptions};
 use crate::template::Lab;
 
 #[derive(Debug, Args)]
-pub struct ShowArgs {
+pub(crate) struct ShowArgs {
     /// A built-in lab id, a lab template folder, a git or tarball URL, or CATALOG/LAB
     #[arg(add = clap_complete::ArgValueCompleter::new(super::completions::lab_completer))]
-    pub lab: String,
+    pub(crate) lab: String,
     /// Print JSON on stdout
     #[arg(long)]
-    pub json: bool,
+    pub(crate) json: bool,
     /// Use only the cache for remote sources
     #[arg(long)]
-    pub offline: bool,
+    pub(crate) offline: bool,
 }
 
-pub fn run(args: ShowArgs) -> Result<Status> {
+pub(crate) fn run(args: ShowArgs) -> Result<Status> {
     let fetch = FetchOptions {
         offline: args.offline,
         ..FetchOptions::default()

@@ -7,7 +7,7 @@ use clap::{Args, Subcommand};
 use crate::error::{Result, Status};
 
 #[derive(Debug, Subcommand)]
-pub enum TemplateCommand {
+pub(crate) enum TemplateCommand {
     /// Create a working skeleton lab: one exercise, one check, one ADR stub, a solution
     Init(InitArgs),
     /// Check a lab template without running anything
@@ -16,68 +16,68 @@ pub enum TemplateCommand {
     Test(TestArgs),
     /// Pack a lab template into a reproducible tarball and print its sha256
     Pack(PackArgs),
-    /// Convert a lab template to schema 2: each solution folder keeps only the files its exercise changes
+    /// Convert a lab template to schema 2 (each solution folder keeps only the files its exercise changes) and its overlay mutants to patches
     Migrate(MigrateArgs),
 }
 
 #[derive(Debug, Args)]
-pub struct InitArgs {
+pub(crate) struct InitArgs {
     /// The folder to create
-    pub dir: PathBuf,
+    pub(crate) dir: PathBuf,
     /// The lab id (default: the folder name)
     #[arg(long)]
-    pub id: Option<String>,
+    pub(crate) id: Option<String>,
 }
 
 #[derive(Debug, Args)]
-pub struct LintArgs {
+pub(crate) struct LintArgs {
     /// The lab template (folder, built-in id or source)
-    pub lab: String,
+    pub(crate) lab: String,
     /// Print JSON on stdout
     #[arg(long)]
-    pub json: bool,
+    pub(crate) json: bool,
 }
 
 #[derive(Debug, Args)]
-pub struct TestArgs {
+pub(crate) struct TestArgs {
     /// The lab template (folder, built-in id or source)
-    pub lab: String,
+    pub(crate) lab: String,
     /// Test only this track
     #[arg(long)]
-    pub track: Option<String>,
+    pub(crate) track: Option<String>,
     /// Write the expected CSVs of `sql` checks from the reference solution
     #[arg(long)]
-    pub bless: bool,
+    pub(crate) bless: bool,
     /// Keep the rendered folders for inspection
     #[arg(long)]
-    pub keep: bool,
+    pub(crate) keep: bool,
     /// Print JSON on stdout
     #[arg(long)]
-    pub json: bool,
+    pub(crate) json: bool,
     /// Run commands of a lab that is not built in without asking
     #[arg(long)]
-    pub trust: bool,
+    pub(crate) trust: bool,
 }
 
 #[derive(Debug, Args)]
-pub struct PackArgs {
+pub(crate) struct PackArgs {
     /// The lab template folder
-    pub dir: PathBuf,
+    pub(crate) dir: PathBuf,
     /// Where to write the tarball (default: ID-VERSION.tar.gz)
     #[arg(short, long)]
-    pub out: Option<PathBuf>,
+    pub(crate) out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
-pub struct MigrateArgs {
+pub(crate) struct MigrateArgs {
     /// The lab template folder
-    pub dir: PathBuf,
+    pub(crate) dir: PathBuf,
     /// Write the migrated lab into this new folder instead of changing DIR
     #[arg(long)]
-    pub out: Option<PathBuf>,
+    pub(crate) out: Option<PathBuf>,
 }
 
-pub fn run(cmd: TemplateCommand) -> Result<Status> {
+pub(crate) fn run(cmd: TemplateCommand) -> Result<Status> {
     match cmd {
         TemplateCommand::Init(a) => init(a),
         TemplateCommand::Lint(a) => lint(a),
@@ -90,11 +90,11 @@ pub fn run(cmd: TemplateCommand) -> Result<Status> {
 /// `template init DIR [--id ID]` (H4: authoring).
 fn init(args: InitArgs) -> Result<Status> {
     let (id, files) = crate::authoring::init(&args.dir, args.id.as_deref())?;
-    eprintln!("created the lab `{id}` in {}:", args.dir.display());
+    crate::eoutln!("created the lab `{id}` in {}:", args.dir.display());
     for f in files {
-        eprintln!("  {f}");
+        crate::eoutln!("  {f}");
     }
-    eprintln!(
+    crate::eoutln!(
         "next: `labforge template test {}`, then edit lab.toml and the files above",
         args.dir.display()
     );
@@ -106,22 +106,31 @@ fn init(args: InitArgs) -> Result<Status> {
 fn pack(args: PackArgs) -> Result<Status> {
     let p = crate::authoring::pack(&args.dir, args.out.as_deref())?;
     crate::outln!("{}  {}", p.sha256, p.out.display())?;
-    eprintln!(
+    crate::eoutln!(
         "packed {} files ({} bytes); share it as URL#sha256={}",
-        p.files, p.bytes, p.sha256
+        p.files,
+        p.bytes,
+        p.sha256
     );
     Ok(Status::Success)
 }
 
 /// `template migrate DIR [--out DIR2]` (issue 14): what changed on stdout.
 fn migrate(args: MigrateArgs) -> Result<Status> {
-    let plan = crate::solution::migrate::migrate(&args.dir, args.out.as_deref())?;
+    let plan = crate::selftest::migrate::migrate(&args.dir, args.out.as_deref())?;
     let into = args.out.as_ref().unwrap_or(&args.dir);
+    let kept = || -> Result<()> {
+        for (dir, why) in &plan.mutants.kept {
+            crate::outln!("{dir}: kept as overlay files: {why}")?;
+        }
+        Ok(())
+    };
     if plan.is_empty() {
         crate::outln!(
-            "{}: nothing to change (schema 2, every solution file changes its exercise)",
+            "{}: nothing to change (schema 2, every solution file changes its exercise, no overlay mutant to turn into a patch)",
             into.display()
         )?;
+        kept()?;
         return Ok(Status::Success);
     }
     for (folder, kept, dropped) in &plan.folders {
@@ -131,10 +140,20 @@ fn migrate(args: MigrateArgs) -> Result<Status> {
         };
         crate::outln!("{folder}: kept {kept} file(s), removed {copies}")?;
     }
+    for c in &plan.mutants.converted {
+        crate::outln!(
+            "{}: {} ({} file(s)) replaces {} overlay file(s)",
+            c.dir,
+            crate::selftest::patch::PATCH_FILE,
+            c.sections,
+            c.removed.len()
+        )?;
+    }
+    kept()?;
     if plan.manifest.is_some() {
         crate::outln!("lab.toml: schema = 2")?;
     }
-    eprintln!(
+    crate::eoutln!(
         "migrated into {}; check it with `labforge template test {}`",
         into.display(),
         into.display()
@@ -159,11 +178,11 @@ fn lint(args: LintArgs) -> Result<Status> {
         }
         let warnings = findings.len() - errors;
         match errors {
-            0 => eprintln!(
+            0 => crate::eoutln!(
                 "{}: no errors, {warnings} warning(s)",
                 lab.manifest.lab_ref()
             ),
-            n => eprintln!(
+            n => crate::eoutln!(
                 "{}: {n} error(s), {warnings} warning(s)",
                 lab.manifest.lab_ref()
             ),

@@ -6,40 +6,40 @@ use crate::error::{Error, Result, Status};
 use crate::update::Options;
 
 #[derive(Debug, Args)]
-pub struct UpdateArgs {
+pub(crate) struct UpdateArgs {
     /// The version to update to (default: the latest)
     #[arg(long)]
-    pub to: Option<String>,
+    pub(crate) to: Option<String>,
     /// Change an answer (repeatable)
     #[arg(long = "set", value_name = "NAME=VALUE")]
-    pub set: Vec<String>,
+    pub(crate) set: Vec<String>,
     /// Print the plan and the diffs; write nothing
     #[arg(long)]
-    pub dry_run: bool,
+    pub(crate) dry_run: bool,
     /// Exit 1 when a newer version exists, 0 when current
     #[arg(long, conflicts_with_all = ["dry_run", "to", "set", "allow_dirty", "restore_deleted"])]
-    pub check: bool,
+    pub(crate) check: bool,
     /// Print JSON on stdout
     #[arg(long)]
-    pub json: bool,
+    pub(crate) json: bool,
     /// Update even though the git tree has uncommitted changes
     #[arg(long)]
-    pub allow_dirty: bool,
+    pub(crate) allow_dirty: bool,
     /// Finish an update after resolving its conflicts
     #[arg(long = "continue", conflicts_with_all = ["dry_run", "check", "to", "set", "restore_deleted", "offline"])]
-    pub continue_: bool,
-    /// Restore the lab to how it was before the last update
+    pub(crate) continue_: bool,
+    /// Take back the last update (as `labforge undo` when the last change was an update)
     #[arg(long, conflicts_with_all = ["dry_run", "check", "continue_", "to", "set", "restore_deleted", "offline", "allow_dirty"])]
-    pub undo: bool,
+    pub(crate) undo: bool,
     /// Bring back files you deleted that the new version changed
     #[arg(long)]
-    pub restore_deleted: bool,
+    pub(crate) restore_deleted: bool,
     /// Use only the cache for remote sources
     #[arg(long)]
-    pub offline: bool,
+    pub(crate) offline: bool,
 }
 
-pub fn run(args: UpdateArgs) -> Result<Status> {
+pub(crate) fn run(args: UpdateArgs) -> Result<Status> {
     let opts = Options {
         to: args.to,
         set: args.set,
@@ -58,6 +58,6 @@ pub fn run(args: UpdateArgs) -> Result<Status> {
         &cwd,
         &opts,
         &mut crate::out::Stdout,
-        &mut std::io::stderr().lock(),
+        &mut crate::out::Stderr,
     )
 }

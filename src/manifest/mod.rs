@@ -6,27 +6,24 @@
 //! error points at `lab.toml:LINE:COL` and says how to fix it. The format is
 //! documented for authors in `docs/lab-format.md`.
 
-pub mod settings;
+pub(crate) mod settings;
 mod types;
 mod validate;
 
-pub use types::*;
-pub use validate::{is_version, parse_duration, validate};
+pub(crate) use types::*;
+pub use validate::parse_duration;
+pub(crate) use validate::validate;
 
 use std::path::Path;
 
 use crate::error::{Error, Result};
 
 /// The name of the manifest file at the root of every lab template.
-pub const MANIFEST: &str = "lab.toml";
-
-/// The manifest schema `template init` and `template migrate` write: v2,
-/// where `solutions/NN-*/` holds only the files exercise NN adds or changes.
-pub const SCHEMA: u32 = 2;
+pub(crate) const MANIFEST: &str = "lab.toml";
 
 /// The schemas this labforge reads: 1 (each solution folder a full copy of
 /// every file touched so far) and 2 (solutions as deltas).
-pub const SCHEMAS: [u32; 2] = [1, 2];
+pub(crate) const SCHEMAS: [u32; 2] = [1, 2];
 
 /// Parses and validates `text`, the contents of `file` (used in errors only).
 pub fn parse(text: &str, file: &Path) -> Result<Manifest> {
@@ -44,7 +41,7 @@ pub fn parse(text: &str, file: &Path) -> Result<Manifest> {
 }
 
 /// Turns a toml/serde error into a labforge error with line and column.
-pub fn toml_error(e: toml::de::Error, text: &str, file: &Path) -> Error {
+pub(crate) fn toml_error(e: toml::de::Error, text: &str, file: &Path) -> Error {
     let mut message = e.message().trim_end().to_string();
     let help = if let Some((key, known)) = unknown_field(&message) {
         // The nearest key instead of every key of the table (some have forty).

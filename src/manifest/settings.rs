@@ -19,39 +19,39 @@ use super::types::Settings;
 
 /// A bad key or value, with its place in lab.toml (a byte range).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SettingError {
-    pub span: Range<usize>,
-    pub message: String,
-    pub help: String,
+pub(crate) struct SettingError {
+    pub(crate) span: Range<usize>,
+    pub(crate) message: String,
+    pub(crate) help: String,
 }
 
 /// `expect` of an `http` check.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct HttpExpect {
-    pub status: Option<u16>,
+pub(crate) struct HttpExpect {
+    pub(crate) status: Option<u16>,
     /// Header name (case-insensitive) → exact value.
-    pub headers: BTreeMap<String, String>,
+    pub(crate) headers: BTreeMap<String, String>,
     /// A JSON value the body must contain (a subset).
-    pub json: Option<toml::Value>,
-    pub max_ms: Option<u64>,
+    pub(crate) json: Option<toml::Value>,
+    pub(crate) max_ms: Option<u64>,
     /// A regex the body must match.
-    pub body_matches: Option<String>,
+    pub(crate) body_matches: Option<String>,
 }
 
 /// `expect` of a `process` check.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ProcessExpect {
-    pub exit: Option<i32>,
+pub(crate) struct ProcessExpect {
+    pub(crate) exit: Option<i32>,
     /// The program must exit this soon after the last signal (or its start).
-    pub within: Option<Duration>,
-    pub background_status: Option<u16>,
+    pub(crate) within: Option<Duration>,
+    pub(crate) background_status: Option<u16>,
     /// Every non-empty stdout line must parse as JSON.
-    pub stdout_json_lines: bool,
+    pub(crate) stdout_json_lines: bool,
 }
 
 /// One step of a `process` check.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Step {
+pub(crate) enum Step {
     Http {
         method: String,
         path: String,
@@ -194,7 +194,7 @@ impl Reader<'_> {
 }
 
 /// `expect` of an `http` check.
-pub fn http_expect(t: &Settings) -> Result<HttpExpect, SettingError> {
+pub(crate) fn http_expect(t: &Settings) -> Result<HttpExpect, SettingError> {
     let r = Reader {
         table: t,
         name: "`expect`",
@@ -222,7 +222,7 @@ pub fn http_expect(t: &Settings) -> Result<HttpExpect, SettingError> {
 }
 
 /// `expect` of a `process` check.
-pub fn process_expect(t: &Settings) -> Result<ProcessExpect, SettingError> {
+pub(crate) fn process_expect(t: &Settings) -> Result<ProcessExpect, SettingError> {
     let r = Reader {
         table: t,
         name: "`expect`",
@@ -240,7 +240,7 @@ pub fn process_expect(t: &Settings) -> Result<ProcessExpect, SettingError> {
 
 /// One step of a `process` check; `span` is the step's place (for a step
 /// that says nothing to do).
-pub fn step(t: &Settings, span: Range<usize>) -> Result<Step, SettingError> {
+pub(crate) fn step(t: &Settings, span: Range<usize>) -> Result<Step, SettingError> {
     let r = Reader {
         table: t,
         name: "a step",

@@ -13,30 +13,30 @@ use toml::Spanned;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
-    pub schema: u32,
+    pub(crate) schema: u32,
     pub lab: LabMeta,
     #[serde(default)]
-    pub track: BTreeMap<String, Track>,
+    pub(crate) track: BTreeMap<String, Track>,
     #[serde(default)]
-    pub variable: IndexedMap<Variable>,
+    pub(crate) variable: IndexedMap<Variable>,
     #[serde(default)]
-    pub service: BTreeMap<String, Service>,
+    pub(crate) service: BTreeMap<String, Service>,
     #[serde(default)]
     pub exercise: Vec<Spanned<Exercise>>,
     #[serde(default)]
-    pub ownership: Ownership,
+    pub(crate) ownership: Ownership,
     #[serde(default)]
-    pub migration: Vec<Spanned<Migration>>,
+    pub(crate) migration: Vec<Spanned<Migration>>,
 }
 
 /// A table whose keys depend on a check's kind (`expect`, a step), read with
 /// the place of every key and value; [`super::settings`] types it.
-pub type Settings = IndexedMap<Spanned<toml::Value>>;
+pub(crate) type Settings = IndexedMap<Spanned<toml::Value>>;
 
 /// A map that keeps the order the author wrote (variables are asked in that
 /// order, and a default may refer to earlier answers).
 #[derive(Debug, Clone)]
-pub struct IndexedMap<T>(pub Vec<(Spanned<String>, T)>);
+pub(crate) struct IndexedMap<T>(pub Vec<(Spanned<String>, T)>);
 
 impl<T> Default for IndexedMap<T> {
     fn default() -> Self {
@@ -45,19 +45,16 @@ impl<T> Default for IndexedMap<T> {
 }
 
 impl<T> IndexedMap<T> {
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &T)> {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, &T)> {
         self.0.iter().map(|(k, v)| (k.get_ref().as_str(), v))
     }
-    pub fn get(&self, key: &str) -> Option<&T> {
+    pub(crate) fn get(&self, key: &str) -> Option<&T> {
         self.0
             .iter()
             .find(|(k, _)| k.get_ref() == key)
             .map(|(_, v)| v)
     }
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 }
@@ -88,39 +85,44 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for IndexedMap<T> {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LabMeta {
-    pub id: Spanned<String>,
+    pub(crate) id: Spanned<String>,
     pub title: String,
-    pub version: Spanned<String>,
+    pub(crate) version: Spanned<String>,
     #[serde(default)]
-    pub summary: Option<String>,
+    pub(crate) summary: Option<String>,
     /// Estimated time to finish, in minutes.
     #[serde(default)]
-    pub minutes: Option<u32>,
+    pub(crate) minutes: Option<u32>,
     /// Track names in the order they are offered; each needs a `[track.NAME]`.
     #[serde(default)]
-    pub tracks: Vec<String>,
+    pub(crate) tracks: Vec<String>,
     #[serde(default)]
-    pub adr: Option<AdrSettings>,
+    pub(crate) adr: Option<AdrSettings>,
+    // `tags`, `authors` and `labforge` are accepted lab.toml keys that no
+    // command reads yet; they are parsed so a lab that sets them loads.
     #[serde(default)]
-    pub tags: Vec<String>,
+    #[expect(dead_code, reason = "an accepted lab.toml key no command reads yet")]
+    pub(crate) tags: Vec<String>,
     #[serde(default)]
-    pub authors: Vec<String>,
+    #[expect(dead_code, reason = "an accepted lab.toml key no command reads yet")]
+    pub(crate) authors: Vec<String>,
     /// Minimum labforge version, for example ">= 0.1".
     #[serde(default)]
-    pub labforge: Option<String>,
+    #[expect(dead_code, reason = "an accepted lab.toml key no command reads yet")]
+    pub(crate) labforge: Option<String>,
     /// The variable (a choice among `github`, `gitlab`, `none`) whose answer
     /// picks the CI pipeline that grades every push (see `scaffold::ci`).
     #[serde(default)]
-    pub autograde: Option<Spanned<String>>,
+    pub(crate) autograde: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
-pub struct AdrSettings {
+pub(crate) struct AdrSettings {
     #[serde(default = "default_adr_dir")]
-    pub dir: String,
+    pub(crate) dir: String,
     #[serde(default = "default_adr_format")]
-    pub format: String,
+    pub(crate) format: String,
 }
 
 fn default_adr_dir() -> String {
@@ -132,37 +134,37 @@ fn default_adr_format() -> String {
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Track {
+pub(crate) struct Track {
     /// Tools the track needs, such as `"python3 >= 3.10"` or `"cargo"`.
     #[serde(default)]
-    pub needs: Vec<String>,
+    pub(crate) needs: Vec<String>,
     /// Commands run in the new lab, in order, by `labforge new` (unless
     /// `--no-setup`) and by `template test`.
     #[serde(default)]
-    pub setup: Vec<String>,
+    pub(crate) setup: Vec<String>,
     /// Values usable as `{name}` in exercise and check strings.
     #[serde(default)]
-    pub vars: BTreeMap<String, String>,
+    pub(crate) vars: BTreeMap<String, String>,
     /// Extra `.gitignore` lines for this track.
     #[serde(default)]
-    pub gitignore: Vec<String>,
+    pub(crate) gitignore: Vec<String>,
     /// Environment variables for setup, checks and services of this track.
     #[serde(default)]
-    pub env: BTreeMap<String, String>,
+    pub(crate) env: BTreeMap<String, String>,
 }
 
 /// A command given once, or per track (`run.python = …`, `run.rust = …`);
 /// also an exercise's `doc` (`doc.rust = …`).
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(untagged)]
-pub enum PerTrack {
+pub(crate) enum PerTrack {
     All(String),
     Tracks(BTreeMap<String, String>),
 }
 
 impl PerTrack {
     /// The command for `track` (None when this track has none).
-    pub fn for_track(&self, track: Option<&str>) -> Option<&str> {
+    pub(crate) fn for_track(&self, track: Option<&str>) -> Option<&str> {
         match self {
             PerTrack::All(s) => Some(s),
             PerTrack::Tracks(m) => track.and_then(|t| m.get(t)).map(String::as_str),
@@ -170,7 +172,7 @@ impl PerTrack {
     }
 
     /// Every value given (one, or one per track).
-    pub fn values(&self) -> Vec<&str> {
+    pub(crate) fn values(&self) -> Vec<&str> {
         match self {
             PerTrack::All(s) => vec![s.as_str()],
             PerTrack::Tracks(m) => m.values().map(String::as_str).collect(),
@@ -180,34 +182,34 @@ impl PerTrack {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Ready {
+pub(crate) struct Ready {
     /// A regex matched against each line of stdout and stderr; a named group
     /// `addr` captures the address (`127.0.0.1:PORT`) the service bound.
-    pub log: String,
+    pub(crate) log: String,
     #[serde(default)]
-    pub timeout: Option<Spanned<String>>,
+    pub(crate) timeout: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Service {
-    pub run: PerTrack,
-    pub ready: Ready,
+pub(crate) struct Service {
+    pub(crate) run: PerTrack,
+    pub(crate) ready: Ready,
     /// Environment exported to the checks that use the service; `{addr}` is
     /// replaced by the captured address.
     #[serde(default)]
-    pub export: BTreeMap<String, String>,
+    pub(crate) export: BTreeMap<String, String>,
     /// Environment of the service process itself.
     #[serde(default)]
-    pub env: BTreeMap<String, String>,
+    pub(crate) env: BTreeMap<String, String>,
     /// Working folder, relative to the lab root.
     #[serde(default)]
-    pub cwd: Option<String>,
+    pub(crate) cwd: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Default)]
 #[serde(rename_all = "lowercase")]
-pub enum VarType {
+pub(crate) enum VarType {
     #[default]
     String,
     Bool,
@@ -217,64 +219,64 @@ pub enum VarType {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Variable {
+pub(crate) struct Variable {
     #[serde(default)]
-    pub prompt: Option<String>,
+    pub(crate) prompt: Option<String>,
     #[serde(default, rename = "type")]
-    pub kind: VarType,
+    pub(crate) kind: VarType,
     /// A TOML value; strings are handlebars over earlier answers.
     #[serde(default)]
-    pub default: Option<Spanned<toml::Value>>,
+    pub(crate) default: Option<Spanned<toml::Value>>,
     /// A regex a string answer must match (whole answer).
     #[serde(default)]
-    pub pattern: Option<Spanned<String>>,
+    pub(crate) pattern: Option<Spanned<String>>,
     #[serde(default)]
-    pub help: Option<String>,
+    pub(crate) help: Option<String>,
     #[serde(default)]
-    pub choices: Vec<String>,
+    pub(crate) choices: Vec<String>,
     /// Asked only when this handlebars condition renders non-empty (and not
     /// "false"); otherwise the variable is unset (falsy in templates).
     #[serde(default)]
-    pub when: Option<String>,
+    pub(crate) when: Option<String>,
     #[serde(default)]
-    pub min: Option<i64>,
+    pub(crate) min: Option<i64>,
     #[serde(default)]
-    pub max: Option<i64>,
+    pub(crate) max: Option<i64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Exercise {
-    pub id: Spanned<String>,
-    pub title: String,
+    pub(crate) id: Spanned<String>,
+    pub(crate) title: String,
     /// The exercise text: one template path, or one per track
     /// (`doc.python = …`, `doc.rust = …`) where the code differs.
     #[serde(default)]
-    pub doc: Option<PerTrack>,
+    pub(crate) doc: Option<PerTrack>,
     /// Learner-owned globs (track vars allowed): scanned for placeholders,
     /// restored by `reset`, never touched by `update`.
     #[serde(default)]
-    pub edit: Vec<String>,
+    pub(crate) edit: Vec<String>,
     /// Prerequisites; default: the previous exercise.
     #[serde(default)]
-    pub after: Option<Vec<String>>,
+    pub(crate) after: Option<Vec<String>>,
     #[serde(default)]
-    pub adr: Vec<String>,
+    pub(crate) adr: Vec<String>,
     #[serde(default)]
-    pub solution: Option<String>,
+    pub(crate) solution: Option<String>,
     #[serde(default)]
-    pub hints: Vec<String>,
+    pub(crate) hints: Vec<String>,
     /// Exempts every check of this exercise from "must fail on the starter".
     #[serde(default)]
-    pub starts_passing: bool,
+    pub(crate) starts_passing: bool,
     #[serde(default)]
-    pub check: Vec<Spanned<CheckDef>>,
+    pub(crate) check: Vec<Spanned<CheckDef>>,
 }
 
 /// The kinds of check, as written in `kind = "…"`.
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
-pub enum CheckKind {
+pub(crate) enum CheckKind {
     Command,
     File,
     NoPlaceholders,
@@ -285,7 +287,7 @@ pub enum CheckKind {
 }
 
 impl CheckKind {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             CheckKind::Command => "command",
             CheckKind::File => "file",
@@ -304,7 +306,7 @@ impl CheckKind {
 /// `optional = true`, when one is missing).
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(untagged)]
-pub enum CheckNeeds {
+pub(crate) enum CheckNeeds {
     Check(String),
     Tools(Vec<String>),
 }
@@ -313,14 +315,14 @@ pub enum CheckNeeds {
 /// `["revenue_cents desc", "id"]` (rows tied on the keys may come in any order).
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(untagged)]
-pub enum SqlOrder {
+pub(crate) enum SqlOrder {
     Rule(String),
     Keys(Vec<String>),
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Default)]
 #[serde(rename_all = "lowercase")]
-pub enum CheckLevel {
+pub(crate) enum CheckLevel {
     #[default]
     Error,
     /// A failing `warn` check is reported but does not fail the exercise.
@@ -331,115 +333,120 @@ pub enum CheckLevel {
 /// belong to its kind.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct CheckDef {
+pub(crate) struct CheckDef {
     #[serde(default)]
-    pub id: Option<String>,
-    pub kind: Spanned<CheckKind>,
+    pub(crate) id: Option<String>,
+    pub(crate) kind: Spanned<CheckKind>,
     #[serde(default)]
-    pub hint: Option<String>,
+    pub(crate) hint: Option<String>,
     #[serde(default)]
-    pub needs: Option<CheckNeeds>,
+    pub(crate) needs: Option<CheckNeeds>,
     #[serde(default)]
-    pub timeout: Option<Spanned<String>>,
+    pub(crate) timeout: Option<Spanned<String>>,
     #[serde(default)]
-    pub optional: bool,
+    pub(crate) optional: bool,
     #[serde(default)]
-    pub starts_passing: bool,
+    pub(crate) starts_passing: bool,
     #[serde(default)]
-    pub level: CheckLevel,
+    pub(crate) level: CheckLevel,
     #[serde(default)]
-    pub env: BTreeMap<String, String>,
+    pub(crate) env: BTreeMap<String, String>,
     #[serde(default)]
-    pub cwd: Option<String>,
+    pub(crate) cwd: Option<String>,
 
     // command, process
     #[serde(default)]
-    pub run: Option<PerTrack>,
+    pub(crate) run: Option<PerTrack>,
     // command, http
     #[serde(default)]
-    pub services: Vec<String>,
+    pub(crate) services: Vec<String>,
     // command: expected exit code (default 0), output regexes
     #[serde(default)]
-    pub exit: Option<i32>,
+    pub(crate) exit: Option<i32>,
     #[serde(default)]
-    pub stdout_matches: Vec<String>,
+    pub(crate) stdout_matches: Vec<String>,
     #[serde(default)]
-    pub stdout_json: Option<toml::Value>,
+    pub(crate) stdout_json: Option<toml::Value>,
 
     // file, adr
     #[serde(default)]
-    pub path: Option<String>,
+    pub(crate) path: Option<String>,
     // file
     #[serde(default)]
-    pub exists: Option<bool>,
+    pub(crate) exists: Option<bool>,
     #[serde(default)]
-    pub matches: Vec<String>,
+    pub(crate) matches: Vec<String>,
     #[serde(default)]
-    pub not_matches: Vec<String>,
+    pub(crate) not_matches: Vec<String>,
+    /// What a regex of `matches` / `not_matches` looks for, in words: the
+    /// failure names this instead of the regex (`means = { '(?m)^USER\s' =
+    /// "a `USER` line" }`).
+    #[serde(default)]
+    pub(crate) means: BTreeMap<String, String>,
     // no_placeholders (and file: several paths)
     #[serde(default)]
-    pub paths: Vec<String>,
+    pub(crate) paths: Vec<String>,
     #[serde(default)]
-    pub markers: Vec<String>,
+    pub(crate) markers: Vec<String>,
 
     // http
     #[serde(default)]
-    pub service: Option<String>,
+    pub(crate) service: Option<String>,
     #[serde(default)]
-    pub request: Option<HttpRequest>,
+    pub(crate) request: Option<HttpRequest>,
     // http, process: typed by kind in `settings` (keys and values keep
     // their places for errors)
     #[serde(default)]
-    pub expect: Option<Settings>,
+    pub(crate) expect: Option<Settings>,
     // process
     #[serde(default)]
-    pub ready: Option<Ready>,
+    pub(crate) ready: Option<Ready>,
     #[serde(default)]
-    pub steps: Vec<Spanned<Settings>>,
+    pub(crate) steps: Vec<Spanned<Settings>>,
 
     // sql
     #[serde(default)]
-    pub db: Option<SqlDb>,
+    pub(crate) db: Option<SqlDb>,
     #[serde(default)]
-    pub query: Option<String>,
+    pub(crate) query: Option<String>,
     #[serde(default)]
-    pub query_file: Option<String>,
+    pub(crate) query_file: Option<String>,
     #[serde(default)]
-    pub expect_rows: Option<String>,
+    pub(crate) expect_rows: Option<String>,
     #[serde(default)]
-    pub order: Option<SqlOrder>,
+    pub(crate) order: Option<SqlOrder>,
     #[serde(default)]
-    pub float_tolerance: Option<f64>,
+    pub(crate) float_tolerance: Option<f64>,
     #[serde(default)]
-    pub mode: Option<String>,
+    pub(crate) mode: Option<String>,
     #[serde(default)]
-    pub then: Option<String>,
+    pub(crate) then: Option<String>,
     #[serde(default)]
-    pub plan: Option<SqlPlan>,
+    pub(crate) plan: Option<SqlPlan>,
 
     // adr
     #[serde(default)]
-    pub sections: Vec<String>,
+    pub(crate) sections: Vec<String>,
     #[serde(default)]
-    pub min_words: Option<u32>,
+    pub(crate) min_words: Option<u32>,
     #[serde(default)]
-    pub min_options: Option<u32>,
+    pub(crate) min_options: Option<u32>,
     #[serde(default)]
-    pub status: Vec<String>,
+    pub(crate) status: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HttpRequest {
+pub(crate) struct HttpRequest {
     #[serde(default = "default_method")]
-    pub method: String,
-    pub path: String,
+    pub(crate) method: String,
+    pub(crate) path: String,
     #[serde(default)]
-    pub headers: BTreeMap<String, String>,
+    pub(crate) headers: BTreeMap<String, String>,
     #[serde(default)]
-    pub body: Option<String>,
+    pub(crate) body: Option<String>,
     #[serde(default)]
-    pub json: Option<toml::Value>,
+    pub(crate) json: Option<toml::Value>,
 }
 
 fn default_method() -> String {
@@ -448,53 +455,53 @@ fn default_method() -> String {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SqlDb {
+pub(crate) struct SqlDb {
     /// Globs of SQL files (relative to the lab root) run in order, sorted
     /// within each glob, into a fresh temporary database.
-    pub build: Vec<String>,
+    pub(crate) build: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SqlPlan {
+pub(crate) struct SqlPlan {
     /// The query to explain; without it, the check's own `query`/`query_file`.
     #[serde(default)]
-    pub query: Option<String>,
+    pub(crate) query: Option<String>,
     #[serde(default)]
-    pub contains: Vec<String>,
+    pub(crate) contains: Vec<String>,
     #[serde(default)]
-    pub not_contains: Vec<String>,
+    pub(crate) not_contains: Vec<String>,
 }
 
 /// Who owns which files, for `labforge update` and `check`'s tamper warning.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Ownership {
+pub(crate) struct Ownership {
     #[serde(default)]
-    pub learner: Vec<String>,
+    pub(crate) learner: Vec<String>,
     #[serde(default)]
-    pub template: Vec<String>,
+    pub(crate) template: Vec<String>,
     #[serde(default)]
-    pub shared: Vec<String>,
+    pub(crate) shared: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Migration {
+pub(crate) struct Migration {
     /// The lab version that introduced the change.
-    pub version: String,
+    pub(crate) version: String,
     /// Old path → new path (paths in the generated lab).
     #[serde(default)]
-    pub rename: BTreeMap<String, String>,
+    pub(crate) rename: BTreeMap<String, String>,
     /// Paths removed in this version (deleted on update only if unmodified).
     #[serde(default)]
-    pub remove: Vec<String>,
+    pub(crate) remove: Vec<String>,
 }
 
 /// Who owns a file of a generated lab.
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[serde(rename_all = "lowercase")]
-pub enum Owner {
+pub(crate) enum Owner {
     /// Never merged by `update`; an upstream change is only reported.
     Learner,
     /// Replaced by `update`; a learner-modified copy is backed up first.
@@ -505,24 +512,33 @@ pub enum Owner {
 }
 
 impl Manifest {
-    pub fn id(&self) -> &str {
+    pub(crate) fn id(&self) -> &str {
         self.lab.id.get_ref()
     }
     pub fn version(&self) -> &str {
         self.lab.version.get_ref()
     }
+    /// Every track a learner can pick, or one `None` for a lab without
+    /// tracks: what `template test`, lint and migrate go through.
+    pub(crate) fn tracks_or_none(&self) -> Vec<Option<String>> {
+        if self.lab.tracks.is_empty() {
+            vec![None]
+        } else {
+            self.lab.tracks.iter().cloned().map(Some).collect()
+        }
+    }
     /// `id@version`, as recorded in state and results.
-    pub fn lab_ref(&self) -> String {
+    pub(crate) fn lab_ref(&self) -> String {
         format!("{}@{}", self.id(), self.version())
     }
-    pub fn exercises(&self) -> impl Iterator<Item = &Exercise> {
+    pub(crate) fn exercises(&self) -> impl Iterator<Item = &Exercise> {
         self.exercise.iter().map(|e| e.get_ref())
     }
-    pub fn exercise_by_id(&self, id: &str) -> Option<&Exercise> {
+    pub(crate) fn exercise_by_id(&self, id: &str) -> Option<&Exercise> {
         self.exercises().find(|e| e.id.get_ref() == id)
     }
     /// The track's vars plus the built-ins `{track}` and `{lab}`.
-    pub fn track_vars(&self, track: Option<&str>) -> BTreeMap<String, String> {
+    pub(crate) fn track_vars(&self, track: Option<&str>) -> BTreeMap<String, String> {
         let mut vars = BTreeMap::new();
         vars.insert("lab".to_string(), self.id().to_string());
         if let Some(t) = track {
@@ -533,7 +549,7 @@ impl Manifest {
         }
         vars
     }
-    pub fn adr_settings(&self) -> AdrSettings {
+    pub(crate) fn adr_settings(&self) -> AdrSettings {
         self.lab.adr.clone().unwrap_or(AdrSettings {
             dir: default_adr_dir(),
             format: default_adr_format(),
@@ -542,30 +558,46 @@ impl Manifest {
 }
 
 impl Exercise {
-    pub fn id(&self) -> &str {
+    pub(crate) fn id(&self) -> &str {
         self.id.get_ref()
     }
     /// The template path of the exercise text for `track`.
-    pub fn doc_for(&self, track: Option<&str>) -> Option<&str> {
+    pub(crate) fn doc_for(&self, track: Option<&str>) -> Option<&str> {
         self.doc.as_ref().and_then(|d| d.for_track(track))
     }
-    pub fn checks(&self) -> impl Iterator<Item = &CheckDef> {
+    pub(crate) fn checks(&self) -> impl Iterator<Item = &CheckDef> {
         self.check.iter().map(|c| c.get_ref())
     }
 }
 
 impl CheckDef {
     /// The id written in lab.toml, or `KIND` / `KIND-N` when none is given.
-    pub fn id_or(&self, index: usize) -> String {
+    pub(crate) fn id_or(&self, index: usize) -> String {
         self.id
             .clone()
             .unwrap_or_else(|| format!("{}-{}", self.kind.get_ref().as_str(), index + 1))
+    }
+
+    /// True when this check names `file`: in its command (any track), its
+    /// `path`/`paths`, its SQL files or its working folder. (`cohort grade`
+    /// marks an exercise whose checked files a learner edited.)
+    pub(crate) fn names_file(&self, file: &str) -> bool {
+        let commands = self.run.iter().flat_map(|r| r.values());
+        let paths = self
+            .path
+            .iter()
+            .chain(&self.paths)
+            .chain(&self.query_file)
+            .chain(&self.expect_rows)
+            .chain(&self.cwd)
+            .map(String::as_str);
+        commands.chain(paths).any(|text| text.contains(file))
     }
 }
 
 /// Replaces `{name}` with `vars[name]`; unknown names are left as they are
 /// (so regexes such as `\d{16}` survive).
-pub fn expand_vars(text: &str, vars: &BTreeMap<String, String>) -> String {
+pub(crate) fn expand_vars(text: &str, vars: &BTreeMap<String, String>) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(start) = rest.find('{') {

@@ -44,7 +44,7 @@ fn is_ident(s: &str) -> bool {
 }
 
 /// True for a semver version: `MAJOR.MINOR.PATCH`, optional `-pre`, `+build`.
-pub fn is_version(s: &str) -> bool {
+pub(crate) fn is_version(s: &str) -> bool {
     crate::version::parse(s).is_ok()
 }
 
@@ -60,7 +60,7 @@ pub fn parse_duration(s: &str) -> std::result::Result<std::time::Duration, Strin
     }
 }
 
-pub fn validate(m: &Manifest, text: &str, file: &Path) -> Result<()> {
+pub(crate) fn validate(m: &Manifest, text: &str, file: &Path) -> Result<()> {
     let cx = Ctx { text, file };
     validate_lab(m, &cx)?;
     validate_variables(m, &cx)?;
@@ -522,6 +522,7 @@ fn keys_set(c: &CheckDef) -> Vec<&'static str> {
     add("exists", c.exists.is_some());
     add("matches", !c.matches.is_empty());
     add("not_matches", !c.not_matches.is_empty());
+    add("means", !c.means.is_empty());
     add("paths", !c.paths.is_empty());
     add("markers", !c.markers.is_empty());
     add("service", c.service.is_some());
@@ -548,7 +549,7 @@ fn keys_set(c: &CheckDef) -> Vec<&'static str> {
 fn allowed_keys(kind: CheckKind) -> &'static [&'static str] {
     match kind {
         CheckKind::Command => &["run", "services", "exit", "stdout_matches", "stdout_json"],
-        CheckKind::File => &["path", "paths", "exists", "matches", "not_matches"],
+        CheckKind::File => &["path", "paths", "exists", "matches", "not_matches", "means"],
         CheckKind::NoPlaceholders => &["paths", "path", "markers"],
         CheckKind::Http => &["service", "services", "request", "expect"],
         CheckKind::Process => &["run", "ready", "steps", "expect", "services"],
@@ -622,6 +623,15 @@ fn validate_check(
                 span.clone(),
                 format!("{what} uses service `{s}`, which is not declared"),
                 format!("declare `[service.{s}]`"),
+            ));
+        }
+    }
+    for re in c.means.keys() {
+        if !c.matches.contains(re) && !c.not_matches.contains(re) {
+            return Err(cx.err(
+                span.clone(),
+                format!("{what}: `means` explains `{re}`, which is not one of its `matches` or `not_matches`"),
+                "use the regex exactly as written in `matches` or `not_matches` as the key",
             ));
         }
     }

@@ -27,7 +27,7 @@ handlebars_helper!(upper: |s: str| s.to_uppercase());
 handlebars_helper!(lower: |s: str| s.to_lowercase());
 
 /// Registers every helper on `hb`.
-pub fn register(hb: &mut Handlebars<'_>) {
+pub(super) fn register(hb: &mut Handlebars<'_>) {
     hb.register_helper("snake", Box::new(snake));
     hb.register_helper("kebab", Box::new(kebab));
     hb.register_helper("pascal", Box::new(pascal));
@@ -95,7 +95,7 @@ fn words(s: &str) -> Vec<String> {
 }
 
 /// The time templates see: `SOURCE_DATE_EPOCH` or now, in UTC.
-pub fn now() -> OffsetDateTime {
+pub(super) fn now() -> OffsetDateTime {
     std::env::var("SOURCE_DATE_EPOCH")
         .ok()
         .and_then(|s| s.trim().parse::<i64>().ok())
@@ -104,7 +104,7 @@ pub fn now() -> OffsetDateTime {
 }
 
 /// `now` as RFC 3339 (`2026-11-25T09:40:00Z`), the `now` context value.
-pub fn now_rfc3339() -> String {
+pub(crate) fn now_rfc3339() -> String {
     now().format(&Rfc3339).unwrap_or_default()
 }
 

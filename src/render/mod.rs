@@ -16,7 +16,7 @@
 //! `now` (RFC 3339, UTC) and `labforge.version`.
 
 mod helpers;
-pub mod paths;
+pub(crate) mod paths;
 mod split;
 
 use std::collections::BTreeMap;
@@ -35,15 +35,15 @@ use crate::error::{Error, Result};
 use crate::manifest::Exercise;
 use crate::template::{Entry, Lab, check_link_inside};
 
-pub use helpers::now_rfc3339;
+pub(crate) use helpers::now_rfc3339;
 
 /// The layer of ADR stubs: `adr/` of the template, laid into the lab's ADR
 /// folder (`[lab].adr.dir`, default `docs/adr`) instead of the project root.
-pub const ADR_LAYER: &str = "adr";
+pub(crate) const ADR_LAYER: &str = "adr";
 
 /// The layers of the learner's starter project: the ADR stubs, `common/`,
 /// then the track's overlay.
-pub fn starter_layers(track: Option<&str>) -> Vec<String> {
+pub(crate) fn starter_layers(track: Option<&str>) -> Vec<String> {
     let mut layers = vec![ADR_LAYER.to_string(), "common".to_string()];
     if let Some(t) = track {
         layers.push(format!("track/{t}"));
@@ -53,7 +53,7 @@ pub fn starter_layers(track: Option<&str>) -> Vec<String> {
 
 /// The overlay layers of an exercise's solution (empty when it has none).
 /// Layers missing from the template render to nothing.
-pub fn solution_layers(ex: &Exercise, track: Option<&str>) -> Vec<String> {
+pub(crate) fn solution_layers(ex: &Exercise, track: Option<&str>) -> Vec<String> {
     let Some(sol) = &ex.solution else {
         return Vec::new();
     };
@@ -66,7 +66,7 @@ pub fn solution_layers(ex: &Exercise, track: Option<&str>) -> Vec<String> {
 }
 
 /// A handlebars registry and context for one lab, track and set of answers.
-pub struct Renderer {
+pub(crate) struct Renderer {
     hb: Handlebars<'static>,
     ctx: Value,
     /// `ctx` as handlebars holds it, made once for every file.
@@ -79,7 +79,7 @@ pub struct Renderer {
 }
 
 impl Renderer {
-    pub fn new(lab: &Lab, track: Option<&str>, answers: &toml::Table) -> Result<Renderer> {
+    pub(crate) fn new(lab: &Lab, track: Option<&str>, answers: &toml::Table) -> Result<Renderer> {
         let mut ctx = serde_json::to_value(answers)
             .map_err(|e| Error::new(format!("could not use the answers in templates: {e}")))?;
         let m = &lab.manifest;
@@ -130,7 +130,7 @@ impl Renderer {
     /// The output is byte for byte the one of handlebars on the whole
     /// template; literal lines skip the parser (module `split`), and any
     /// error comes from the whole template.
-    pub fn render(&self, name: &str, text: &str) -> Result<String> {
+    pub(crate) fn render(&self, name: &str, text: &str) -> Result<String> {
         if let Some(out) = split::plan(text).and_then(|plan| self.render_plan(text, &plan)) {
             return Ok(out);
         }
@@ -164,7 +164,7 @@ impl Renderer {
 
     /// Renders a string from lab.toml (a default, a `when` condition);
     /// errors quote it instead of pointing into a file.
-    pub fn render_inline(&self, text: &str) -> Result<String> {
+    pub(crate) fn render_inline(&self, text: &str) -> Result<String> {
         self.render_whole(text).map_err(|e| {
             let (message, help) = describe(&e, &self.ctx);
             Error::new(format!("could not render `{text}`: {message}")).with_help(help)
@@ -232,12 +232,52 @@ fn describe(e: &RenderError, ctx: &Value) -> (String, String) {
 /// Renders the `layers` of `lab` (later layers win) into path → entry.
 /// Solutions are never part of the starter: callers pass [`starter_layers`]
 /// for a new project, and [`solution_layers`] only to lay a solution over.
-pub fn render_layers(
+pub(crate) fn render_layers(
     lab: &Lab,
     layers: &[String],
     track: Option<&str>,
     answers: &toml::Table,
 ) -> Result<BTreeMap<String, Entry>> {
+    let plan = plan_layers(lab, layers, track, answers)?;
+    finish_layers(plan, |full| match lab.tree.entries.get(full) {
+        Some(Entry::File { bytes, .. }) => bytes.clone(),
+        _ => Vec::new(),
+    })
+}
+
+/// [`render_layers`] that moves the bytes of copied (not rendered) files
+/// out of `lab`'s tree instead of copying them, so `new` never holds two
+/// copies of the template (issue 14: peak memory). The tree keeps their
+/// paths with empty contents: take [`Lab::digest`] before.
+pub(crate) fn render_layers_taking(
+    lab: &mut Lab,
+    layers: &[String],
+    track: Option<&str>,
+    answers: &toml::Table,
+) -> Result<BTreeMap<String, Entry>> {
+    let plan = plan_layers(lab, layers, track, answers)?;
+    let entries = &mut lab.tree.entries;
+    finish_layers(plan, |full| match entries.get_mut(full) {
+        Some(Entry::File { bytes, .. }) => std::mem::take(bytes),
+        _ => Vec::new(),
+    })
+}
+
+/// A rendered entry, or a file to copy as it is (its bytes are filled in by
+/// [`finish_layers`], from the template path).
+enum Planned {
+    Done(Entry),
+    Copy { full: String, executable: bool },
+}
+
+/// Renders the paths and `.hbs` contents of `layers`: (destination path,
+/// what goes there), in layer order.
+fn plan_layers(
+    lab: &Lab,
+    layers: &[String],
+    track: Option<&str>,
+    answers: &toml::Table,
+) -> Result<Vec<(String, Planned)>> {
     let r = Renderer::new(lab, track, answers)?;
     let adr_dir = format!("{}/", lab.manifest.adr_settings().dir.trim_end_matches('/'));
     // (template path, path inside the layer, entry, destination prefix)
@@ -259,12 +299,28 @@ pub fn render_layers(
     }
     // Rendering is CPU-bound (handlebars' parser is the hot spot), so items
     // render in parallel; results come back in order and later layers win.
-    let rendered = crate::parallel::map(&items, |(full, key, entry, dest)| {
+    crate::parallel::map(&items, |(full, key, entry, dest)| {
         render_entry(&r, full, key, entry).map(|(path, e)| (format!("{dest}{path}"), e))
-    });
+    })
+    .into_iter()
+    .collect()
+}
+
+/// The entries of a plan (later layers win), copied files' bytes from
+/// `bytes_of(template path)`; then the checks on the whole tree.
+fn finish_layers(
+    plan: Vec<(String, Planned)>,
+    mut bytes_of: impl FnMut(&str) -> Vec<u8>,
+) -> Result<BTreeMap<String, Entry>> {
     let mut out = BTreeMap::new();
-    for item in rendered {
-        let (path, entry) = item?;
+    for (path, planned) in plan {
+        let entry = match planned {
+            Planned::Done(e) => e,
+            Planned::Copy { full, executable } => Entry::File {
+                bytes: bytes_of(&full),
+                executable,
+            },
+        };
         out.insert(path, entry);
     }
     check_no_file_dir_clash(&out)?;
@@ -275,8 +331,8 @@ pub fn render_layers(
 }
 
 /// Renders one template entry: its path (checked), and its contents when
-/// it is a `.hbs` file.
-fn render_entry(r: &Renderer, full: &str, key: &str, entry: &Entry) -> Result<(String, Entry)> {
+/// it is a `.hbs` file (a file copied as it is is only planned).
+fn render_entry(r: &Renderer, full: &str, key: &str, entry: &Entry) -> Result<(String, Planned)> {
     let is_hbs = key.ends_with(".hbs") && matches!(entry, Entry::File { .. });
     let path = paths::render_path(key, full, is_hbs, |part| r.render(full, part))?;
     let rendered = match entry {
@@ -290,26 +346,26 @@ fn render_entry(r: &Renderer, full: &str, key: &str, entry: &Entry) -> Result<(S
             })?;
             let text = r.render(full, text)?;
             let executable = *executable || text.starts_with("#!");
-            Entry::File {
+            Planned::Done(Entry::File {
                 bytes: text.into_bytes(),
                 executable,
-            }
+            })
         }
-        Entry::File { bytes, executable } => Entry::File {
-            bytes: bytes.clone(),
+        Entry::File { bytes, executable } => Planned::Copy {
+            full: full.to_string(),
             executable: *executable || bytes.starts_with(b"#!"),
         },
         Entry::Symlink(target) => {
             check_link_inside(&path, std::path::Path::new(target))
                 .map_err(|e| e.in_file(r.base.join(full)))?;
-            Entry::Symlink(target.clone())
+            Planned::Done(Entry::Symlink(target.clone()))
         }
     };
     Ok((path, rendered))
 }
 
 /// Renders one string over the same context as files (`{{lab.id}}`, answers).
-pub fn render_str(
+pub(crate) fn render_str(
     template: &str,
     lab: &Lab,
     track: Option<&str>,

@@ -12,7 +12,7 @@ const RESERVED: &[&str] = &[".git"];
 /// Renders the relative template path `key` (already stripped of its layer
 /// prefix) with `render`, checks each component, and drops a final `.hbs`
 /// when `strip_hbs` is set. `shown` is the path named in errors.
-pub fn render_path(
+pub(crate) fn render_path(
     key: &str,
     shown: &str,
     strip_hbs: bool,
@@ -57,7 +57,7 @@ pub fn render_path(
 }
 
 /// Why a single rendered path component is unsafe, if it is.
-pub fn check_component(name: &str) -> std::result::Result<(), &'static str> {
+pub(crate) fn check_component(name: &str) -> std::result::Result<(), &'static str> {
     if name.is_empty() {
         Err("it is empty")
     } else if name == "." || name == ".." {
@@ -78,7 +78,7 @@ pub fn check_component(name: &str) -> std::result::Result<(), &'static str> {
 
 /// Checks that a full relative path (as stored in a tree or a state file) is
 /// safe to join onto a root folder.
-pub fn check_relative(path: &str) -> Result<()> {
+pub(crate) fn check_relative(path: &str) -> Result<()> {
     match crate::pathgate::problem(path) {
         None => Ok(()),
         Some(why) => Err(Error::new(format!(

@@ -20,19 +20,22 @@ pub(super) fn entry_bytes(entry: &Entry) -> &[u8] {
 
 /// Stores every entry in `root/.labforge/objects/` and returns the state of
 /// a freshly generated lab (progress empty, current = first exercise).
-pub fn base_state(
+pub(crate) fn base_state(
     lab: &Lab,
     track: Option<&str>,
     answers: &toml::Table,
     root: &Path,
     entries: &BTreeMap<String, Entry>,
 ) -> Result<State> {
-    store_base(lab, track, answers, root, entries, false)
+    store_base(lab, lab.digest(), track, answers, root, entries, false)
 }
 
-/// [`base_state`]; `fresh` says the object store is new and empty.
+/// [`base_state`]; `template` is the lab's digest ([`Lab::digest`], taken
+/// before `new` moved the template's bytes out); `fresh` says the object
+/// store is new and empty.
 pub(super) fn store_base(
     lab: &Lab,
+    template: String,
     track: Option<&str>,
     answers: &toml::Table,
     root: &Path,
@@ -86,7 +89,7 @@ pub(super) fn store_base(
         lab: m.lab_ref(),
         source: lab.origin.source_string(),
         resolved: lab.origin.resolved().map(str::to_string),
-        template: lab.digest(),
+        template,
         track: track.map(str::to_string),
         labforge: env!("CARGO_PKG_VERSION").to_string(),
         answers: answers.clone(),

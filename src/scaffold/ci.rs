@@ -23,7 +23,7 @@ const PIPELINES: &[(&str, &str, &str)] = &[
 
 /// Adds the pipeline the autograde answer names (nothing for `none` or
 /// when the lab has no `autograde`).
-pub fn add_ci(
+pub(crate) fn add_ci(
     lab: &Lab,
     track: Option<&str>,
     answers: &toml::Table,

@@ -1,5 +1,6 @@
 //! The `.gitignore` of a new lab: tool caches of the track, the track's own
-//! lines, and labforge's local files (results, backups, journal, the ADR site).
+//! lines, and labforge's local files (results, the one backup folder, the
+//! journal, the lock, the ADR site).
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -25,9 +26,8 @@ fn gitignore_lines(
     lines.extend(
         [
             ".labforge/results.json",
-            ".labforge/backup/",
             ".labforge/backups/",
-            ".labforge/update-journal.toml",
+            ".labforge/journal.toml",
             ".labforge/lock",
             // what `labforge adr site` writes by default
             "/adr-site/",
@@ -41,7 +41,7 @@ fn gitignore_lines(
 
 /// Adds a `.gitignore` fitting the track, or appends the missing lines to
 /// the one the template ships.
-pub fn add_gitignore(lab: &Lab, track: Option<&str>, entries: &mut BTreeMap<String, Entry>) {
+pub(crate) fn add_gitignore(lab: &Lab, track: Option<&str>, entries: &mut BTreeMap<String, Entry>) {
     let lines = gitignore_lines(lab, track, entries);
     match entries.get_mut(".gitignore") {
         Some(Entry::File { bytes, .. }) => {

@@ -13,15 +13,15 @@
 //! `base` (the object store and the state of a new lab).
 
 mod base;
-pub mod ci;
+pub(crate) mod ci;
 mod gitignore;
 mod ownership;
 mod write;
 
-pub use base::base_state;
-pub use gitignore::add_gitignore;
-pub use ownership::{OwnerRules, owner_of};
-pub use write::write_entries;
+pub(crate) use base::base_state;
+pub(crate) use gitignore::add_gitignore;
+pub(crate) use ownership::OwnerRules;
+pub(crate) use write::write_entries;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -30,46 +30,68 @@ use crate::error::{Error, Result};
 use crate::fsx;
 use crate::gitrepo::GitFile;
 use crate::render;
-use crate::state::{self, State};
+use crate::state;
 use crate::template::{Entry, Lab};
 
 use base::{entry_bytes, store_base};
 use write::lay;
 
 /// The name of `new`'s staging folders, before the pid.
-pub const STAGING_PREFIX: &str = ".labforge-new-";
+pub(crate) const STAGING_PREFIX: &str = ".labforge-new-";
 
 /// What `labforge new` was asked to do, without any clap type.
 #[derive(Debug, Clone)]
-pub struct NewOptions {
-    pub dest: PathBuf,
-    pub track: Option<String>,
-    pub answers: toml::Table,
-    pub git: bool,
-    pub dry_run: bool,
+pub(crate) struct NewOptions {
+    pub(crate) dest: PathBuf,
+    pub(crate) track: Option<String>,
+    pub(crate) answers: toml::Table,
+    pub(crate) git: bool,
+    pub(crate) dry_run: bool,
 }
 
 /// What was (or, for a dry run, would be) written.
 #[derive(Debug, Clone)]
-pub struct Generated {
-    pub dest: PathBuf,
+pub(crate) struct Generated {
+    pub(crate) dest: PathBuf,
     /// Every project file (without `.labforge/` and `.git/`).
-    pub entries: BTreeMap<String, Entry>,
-    pub state: Option<State>,
+    pub(crate) entries: BTreeMap<String, Entry>,
     /// The initial commit, unless `--no-git` or a dry run.
-    pub commit: Option<String>,
+    pub(crate) commit: Option<String>,
 }
 
 /// Renders `lab` for `opts.track` and writes it to `opts.dest`.
-pub fn generate(lab: &Lab, opts: &NewOptions) -> Result<Generated> {
+pub(crate) fn generate(lab: &Lab, opts: &NewOptions) -> Result<Generated> {
+    let entries = starter_entries(lab, opts.track.as_deref(), &opts.answers)?;
+    write_generated(lab, lab.digest(), opts, entries)
+}
+
+/// [`generate`] for `labforge new`, which needs the template's files no
+/// more: the bytes of copied files move into the project instead of being
+/// copied, so the template is never held twice (issue 14: peak memory).
+/// Afterwards `lab.tree` holds those paths with empty contents; the
+/// manifest and origin are intact.
+pub(crate) fn generate_taking(lab: &mut Lab, opts: &NewOptions) -> Result<Generated> {
+    let template = lab.digest();
     let track = opts.track.as_deref();
-    let entries = starter_entries(lab, track, &opts.answers)?;
+    let layers = render::starter_layers(track);
+    let mut entries = render::render_layers_taking(lab, &layers, track, &opts.answers)?;
+    add_generated_files(lab, track, &opts.answers, &mut entries)?;
+    write_generated(lab, template, opts, entries)
+}
+
+/// Writes the rendered `entries` of `lab` (whose digest is `template`).
+fn write_generated(
+    lab: &Lab,
+    template: String,
+    opts: &NewOptions,
+    entries: BTreeMap<String, Entry>,
+) -> Result<Generated> {
+    let track = opts.track.as_deref();
     check_destination(&opts.dest)?;
     if opts.dry_run {
         return Ok(Generated {
             dest: opts.dest.clone(),
             entries,
-            state: None,
             commit: None,
         });
     }
@@ -91,7 +113,15 @@ pub fn generate(lab: &Lab, opts: &NewOptions) -> Result<Generated> {
     // the next `new` into this folder if this process is killed outright.
     let stage = crate::interrupt::staging_dir(&parent, STAGING_PREFIX)?;
     lay(stage.path(), &entries, true)?;
-    let state = store_base(lab, track, &opts.answers, stage.path(), &entries, true)?;
+    let state = store_base(
+        lab,
+        template,
+        track,
+        &opts.answers,
+        stage.path(),
+        &entries,
+        true,
+    )?;
     // A plain write: the staging folder is private until the rename, so the
     // fsync of `State::save` would only slow `new` down.
     let text = toml::to_string_pretty(&state)
@@ -127,7 +157,6 @@ pub fn generate(lab: &Lab, opts: &NewOptions) -> Result<Generated> {
     Ok(Generated {
         dest: opts.dest.clone(),
         entries,
-        state: Some(state),
         commit,
     })
 }
@@ -136,15 +165,25 @@ pub fn generate(lab: &Lab, opts: &NewOptions) -> Result<Generated> {
 /// writes it (and as `update` should re-render it): the layers of
 /// [`render::starter_layers`] plus the `.gitignore` of [`add_gitignore`].
 /// Never any solution.
-pub fn starter_entries(
+pub(crate) fn starter_entries(
     lab: &Lab,
     track: Option<&str>,
     answers: &toml::Table,
 ) -> Result<BTreeMap<String, Entry>> {
     let mut entries = render::render_layers(lab, &render::starter_layers(track), track, answers)?;
-    add_gitignore(lab, track, &mut entries);
-    ci::add_ci(lab, track, answers, &mut entries)?;
+    add_generated_files(lab, track, answers, &mut entries)?;
     Ok(entries)
+}
+
+/// The files labforge adds to the rendered starter: `.gitignore` and CI.
+fn add_generated_files(
+    lab: &Lab,
+    track: Option<&str>,
+    answers: &toml::Table,
+    entries: &mut BTreeMap<String, Entry>,
+) -> Result<()> {
+    add_gitignore(lab, track, entries);
+    ci::add_ci(lab, track, answers, entries)
 }
 
 /// Everything `generate` wrote, for the first commit: the project files,
@@ -185,7 +224,7 @@ fn git_files<'a>(
 }
 
 /// Refuses a destination that exists and is not an empty folder.
-pub fn check_destination(dest: &Path) -> Result<()> {
+pub(crate) fn check_destination(dest: &Path) -> Result<()> {
     if fsx::is_absent_or_empty_dir(dest)? {
         return Ok(());
     }

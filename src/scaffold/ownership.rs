@@ -13,7 +13,7 @@ use crate::template::Lab;
 /// `[ownership].shared` → shared; `[ownership].learner` → learner;
 /// `[ownership].template` → template; an exercise's `edit` glob (track vars
 /// expanded) or the ADR folder → learner; anything else → shared.
-pub struct OwnerRules {
+pub(crate) struct OwnerRules {
     shared: GlobSet,
     learner: GlobSet,
     template: GlobSet,
@@ -29,7 +29,7 @@ fn globset<'a>(
 }
 
 impl OwnerRules {
-    pub fn new(lab: &Lab, track: Option<&str>) -> Result<OwnerRules> {
+    pub(crate) fn new(lab: &Lab, track: Option<&str>) -> Result<OwnerRules> {
         let m = &lab.manifest;
         let vars = m.track_vars(track);
         let adr_glob = format!("{}/**", m.adr_settings().dir.trim_end_matches('/'));
@@ -46,7 +46,7 @@ impl OwnerRules {
         })
     }
 
-    pub fn owner(&self, path: &str) -> Owner {
+    pub(crate) fn owner(&self, path: &str) -> Owner {
         if self.shared.is_match(path) {
             Owner::Shared
         } else if self.learner.is_match(path) {
@@ -63,7 +63,8 @@ impl OwnerRules {
 
 /// Who owns `path` (see [`OwnerRules`]). Globs are checked when a lab is
 /// loaded, so the fallback (every path shared) is for a lab that was not.
-pub fn owner_of(lab: &Lab, track: Option<&str>, path: &str) -> Owner {
+#[cfg(test)]
+pub(crate) fn owner_of(lab: &Lab, track: Option<&str>, path: &str) -> Owner {
     OwnerRules::new(lab, track).map_or(Owner::Shared, |r| r.owner(path))
 }
 

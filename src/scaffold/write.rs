@@ -13,7 +13,7 @@ use crate::template::{Entry, check_link_inside};
 /// Lays `entries` into the folder `root` (which may hold other files):
 /// creates folders, replaces files, never follows a symlink out of `root`.
 /// Files marked executable get mode 0755.
-pub fn write_entries(root: &Path, entries: &BTreeMap<String, Entry>) -> Result<()> {
+pub(crate) fn write_entries(root: &Path, entries: &BTreeMap<String, Entry>) -> Result<()> {
     lay(root, entries, false)
 }
 

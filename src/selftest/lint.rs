@@ -3,8 +3,10 @@
 //! paths exist in the tree, every exercise has a check and a hint, every
 //! `edit` file of the starter holds a placeholder marker, every `sql` check
 //! that compares rows states its order, expected CSVs exist, every mutant
-//! (wrong solution) is well formed and each exercise has three per track,
-//! and every path a solution's `deleted.toml` names exists by then.
+//! (wrong solution) is well formed, its patch applies to the reference
+//! solution, each exercise has three per track, every ADR an exercise's
+//! `adr` list names is read by an `adr` check of that exercise or a later
+//! one, and every path a solution's `deleted.toml` names exists by then.
 
 use serde::Serialize;
 
@@ -15,22 +17,22 @@ use crate::template::Lab;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Level {
+pub(crate) enum Level {
     Error,
     Warning,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Finding {
-    pub level: Level,
+pub(crate) struct Finding {
+    pub(crate) level: Level,
     /// The exercise it is about, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub exercise: Option<String>,
-    pub message: String,
+    pub(crate) exercise: Option<String>,
+    pub(crate) message: String,
 }
 
 impl Finding {
-    pub fn render(&self) -> String {
+    pub(crate) fn render(&self) -> String {
         let level = match self.level {
             Level::Error => "error",
             Level::Warning => "warning",
@@ -43,12 +45,8 @@ impl Finding {
 }
 
 /// Track names to lint for (one `None` for a lab without tracks).
-pub fn tracks(m: &Manifest) -> Vec<Option<String>> {
-    if m.lab.tracks.is_empty() {
-        vec![None]
-    } else {
-        m.lab.tracks.iter().cloned().map(Some).collect()
-    }
+pub(crate) fn tracks(m: &Manifest) -> Vec<Option<String>> {
+    m.tracks_or_none()
 }
 
 /// The starter's paths for `track` (layer prefix and `.hbs` removed), with
@@ -77,16 +75,19 @@ fn tree_has(lab: &Lab, path: &str, track: Option<&str>) -> bool {
         || track.is_some_and(|tr| t.contains_key(&format!("track/{tr}/{path}")))
 }
 
-pub fn lint(lab: &Lab) -> Vec<Finding> {
+pub(crate) fn lint(lab: &Lab) -> Vec<Finding> {
     let m = &lab.manifest;
     let mut out = Vec::new();
     for ex in m.exercises() {
         lint_exercise(lab, ex, &mut out);
     }
+    lint_adr_lists(m, &mut out);
     for track in tracks(m) {
         lint_track(lab, track.as_deref(), &mut out);
     }
-    out.extend(super::mutants::load(lab).1);
+    let (mutants, findings) = super::mutants::load(lab);
+    out.extend(findings);
+    out.extend(super::mutants::check_patches(lab, &mutants));
     out
 }
 
@@ -174,6 +175,35 @@ fn lint_exercise(lab: &Lab, ex: &Exercise, out: &mut Vec<Finding>) {
                     "sql check `{id}` has no `expect_rows` and no `plan`: it only checks that the SQL runs"
                 ),
             );
+        }
+    }
+}
+
+/// An exercise's `adr = [...]` list only names records: unless an `adr`
+/// check of that exercise or a later one reads each, the list does nothing
+/// (issue 17).
+fn lint_adr_lists(m: &Manifest, out: &mut Vec<Finding>) {
+    let exercises: Vec<&Exercise> = m.exercises().collect();
+    for (i, ex) in exercises.iter().enumerate() {
+        for name in &ex.adr {
+            let read = exercises[i..].iter().any(|later| {
+                later.checks().any(|c| {
+                    *c.kind.get_ref() == CheckKind::Adr
+                        && c.path.as_deref().is_some_and(|p| {
+                            let file = p.rsplit('/').next().unwrap_or(p);
+                            file.strip_suffix(".md").unwrap_or(file) == name
+                        })
+                })
+            });
+            if !read {
+                out.push(Finding {
+                    level: Level::Warning,
+                    exercise: Some(ex.id().to_string()),
+                    message: format!(
+                        "`adr` names `{name}`, but no `adr` check of this or a later exercise reads it: the list does nothing; add an `adr` check with `path = \"…/{name}.md\"`"
+                    ),
+                });
+            }
         }
     }
 }

@@ -10,9 +10,12 @@
 //! its named check must fail. Lint runs first ([`lint`]); the report
 //! ([`report`]) has timings per track.
 
-pub mod lint;
-pub mod mutants;
-pub mod report;
+pub(crate) mod lint;
+pub(crate) mod migrate;
+pub(crate) mod mutants;
+pub(crate) mod patch;
+pub(crate) mod report;
+pub(crate) mod topatch;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -23,20 +26,20 @@ use crate::manifest::Exercise;
 use crate::scaffold::{self, NewOptions};
 use crate::template::{Entry, Lab, Origin};
 
-pub use report::{Report, Step, TrackReport};
+pub(crate) use report::{Report, Step, TrackReport};
 
 /// How long one setup command may take.
 const SETUP_TIMEOUT: Duration = Duration::from_secs(1800);
 
 #[derive(Debug, Clone, Default)]
-pub struct Options {
-    pub track: Option<String>,
-    pub bless: bool,
-    pub keep: bool,
+pub(crate) struct Options {
+    pub(crate) track: Option<String>,
+    pub(crate) bless: bool,
+    pub(crate) keep: bool,
 }
 
 /// Tests every track (or the one asked for) of `lab`.
-pub fn test_lab(lab: &Lab, opts: &Options) -> Result<Report> {
+pub(crate) fn test_lab(lab: &Lab, opts: &Options) -> Result<Report> {
     let m = &lab.manifest;
     let tracks = match &opts.track {
         Some(t) if m.track.contains_key(t) => vec![Some(t.clone())],
@@ -98,7 +101,7 @@ fn test_track(lab: &mut Lab, track: Option<&str>, opts: &Options) -> Result<Trac
     }
     let cx = Context::new(lab, &root, track);
     if let Err(e) = cx.check_track_needs() {
-        run.rep.error = Some(check::runner::error_text(&e));
+        run.rep.error = Some(e.text());
         run.rep.total = started.elapsed();
         return Ok(run.rep);
     }
@@ -144,7 +147,7 @@ fn test_track(lab: &mut Lab, track: Option<&str>, opts: &Options) -> Result<Trac
 }
 
 /// `solutions/adr/` (common and track layers): ADRs filled in, laid with every overlay.
-fn adr_layers(lab: &Lab, track: Option<&str>) -> Vec<String> {
+pub(crate) fn adr_layers(lab: &Lab, track: Option<&str>) -> Vec<String> {
     let mut out = vec!["solutions/adr/common".to_string()];
     out.extend(track.map(|t| format!("solutions/adr/{t}")));
     out.retain(|l| {
@@ -163,7 +166,7 @@ fn setup(cx: &Context, run: &mut Run) -> bool {
     };
     match check::setup::run(cx, output, |_| {}) {
         Err(e) => {
-            run.rep.error = Some(check::runner::error_text(&e));
+            run.rep.error = Some(e.text());
             false
         }
         Ok(Err(f)) => {

@@ -3,8 +3,10 @@
 //!
 //! `solutions/NN-*/mutants/<name>/mutant.toml` names the check that must
 //! fail (`check = "id"` of exercise NN, or `"EXID/id"` of an earlier one) and
-//! the lesson the mutant breaks; beside it, `common/…` and `<track>/…` files
-//! are laid over the cumulative reference solution up to NN. This module
+//! the lesson the mutant breaks; beside it, either a `mutant.patch` (a unified
+//! diff, [`super::patch`]) applied to the project after exercise NN, or
+//! `common/…` and `<track>/…` files laid over the cumulative reference
+//! solution up to NN (overlays). This module
 //! finds and validates them ([`load`], findings for `template lint`) and
 //! applies one to a rendered lab, runs its check and restores the files
 //! ([`try_mutant`]).
@@ -16,6 +18,7 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use super::lint::{Finding, Level};
+use super::patch::{self, MutantPatch, PATCH_FILE, Place};
 use crate::check::{self, Context, Status};
 use crate::error::{Error, Result};
 use crate::manifest::{Manifest, toml_error};
@@ -25,10 +28,10 @@ use crate::scaffold;
 use crate::template::{Entry, Lab, Origin};
 
 /// The file that makes a folder under `mutants/` a mutant.
-pub const MUTANT_FILE: &str = "mutant.toml";
+pub(crate) const MUTANT_FILE: &str = "mutant.toml";
 
 /// How many mutants per exercise and track `template lint` asks for.
-pub const MIN_MUTANTS: usize = 3;
+pub(crate) const MIN_MUTANTS: usize = 3;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -41,26 +44,28 @@ struct MutantToml {
 
 /// One wrong solution, validated against the manifest.
 #[derive(Debug, Clone)]
-pub struct Mutant {
+pub(crate) struct Mutant {
     /// The exercise whose solution folder holds it.
-    pub exercise: String,
-    pub name: String,
+    pub(crate) exercise: String,
+    pub(crate) name: String,
     /// Template key of its folder: `solutions/NN-x/mutants/NAME`.
-    pub dir: String,
+    pub(crate) dir: String,
     /// The exercise and id of the check that must fail.
-    pub check_exercise: String,
-    pub check: String,
-    pub lesson: String,
+    pub(crate) check_exercise: String,
+    pub(crate) check: String,
+    pub(crate) lesson: String,
     /// The tracks it has files for and `tracks` allows (`None` in a lab without tracks).
-    pub tracks: Vec<Option<String>>,
+    pub(crate) tracks: Vec<Option<String>>,
+    /// Its `mutant.patch`, when it is written as a patch (else its files are overlays).
+    pub(crate) patch: Option<MutantPatch>,
 }
 
 impl Mutant {
     /// `EXID/CHECK`, as reported.
-    pub fn check_ref(&self) -> String {
+    pub(crate) fn check_ref(&self) -> String {
         format!("{}/{}", self.check_exercise, self.check)
     }
-    pub fn applies_to(&self, track: Option<&str>) -> bool {
+    pub(crate) fn applies_to(&self, track: Option<&str>) -> bool {
         self.tracks.iter().any(|t| t.as_deref() == track)
     }
     /// The layers laid for `track`: `common/`, then the track's folder.
@@ -73,19 +78,19 @@ impl Mutant {
 
 /// What happened to one mutant in `template test`.
 #[derive(Debug, Clone, Serialize)]
-pub struct MutantResult {
-    pub exercise: String,
-    pub name: String,
-    pub check: String,
-    pub lesson: String,
+pub(crate) struct MutantResult {
+    pub(crate) exercise: String,
+    pub(crate) name: String,
+    pub(crate) check: String,
+    pub(crate) lesson: String,
     /// `killed` (the check failed), `survived` (it passed) or `error` (it
     /// could not run, or the mutant could not be laid).
-    pub result: &'static str,
+    pub(crate) result: &'static str,
     /// Why it was killed (the check's message), or why it could not be tried.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub(crate) message: Option<String>,
     #[serde(rename = "duration_ms", serialize_with = "super::report::ms")]
-    pub duration: Duration,
+    pub(crate) duration: Duration,
 }
 
 /// Where a template key lives, for errors (`labs/x/solutions/…`).
@@ -99,7 +104,7 @@ fn file_of(lab: &Lab, key: &str) -> PathBuf {
 
 /// Every mutant of `lab`, and the findings that make one unusable (errors)
 /// or an exercise thin (fewer than [`MIN_MUTANTS`] per track: warnings).
-pub fn load(lab: &Lab) -> (Vec<Mutant>, Vec<Finding>) {
+pub(crate) fn load(lab: &Lab) -> (Vec<Mutant>, Vec<Finding>) {
     let m = &lab.manifest;
     let mut mutants = Vec::new();
     let mut findings = Vec::new();
@@ -237,10 +242,28 @@ fn one(
         }
     }
     let mut layers: BTreeSet<&str> = BTreeSet::new();
-    for f in files {
-        if f == MUTANT_FILE {
-            continue;
+    let mut overlay_files = files
+        .iter()
+        .filter(|f| *f != MUTANT_FILE && *f != PATCH_FILE);
+    let patch = match lab.tree.get(&format!("{dir}/{PATCH_FILE}")) {
+        None => None,
+        Some(_) if overlay_files.clone().next().is_some() => {
+            return Err(format!(
+                "`{dir}/` has both {PATCH_FILE} and overlay files (`{}`): a mutant is one or the other; run `labforge template migrate DIR` to turn the overlays into the patch, or remove one",
+                overlay_files.next().expect("checked")
+            ));
         }
+        Some(bytes) => {
+            let key = format!("{dir}/{PATCH_FILE}");
+            let text = std::str::from_utf8(bytes)
+                .map_err(|_| format!("`{key}` is not UTF-8 text: save it as UTF-8"))?;
+            Some(patch::parse(text, &key, &m.lab.tracks)?)
+        }
+    };
+    if let Some(p) = &patch {
+        layers.extend(p.layers());
+    }
+    for f in overlay_files {
         let layer = f.split('/').next().unwrap_or("");
         let known = layer == "common" || m.lab.tracks.iter().any(|t| t == layer);
         if !known || !f.contains('/') {
@@ -267,7 +290,7 @@ fn one(
         .collect();
     if tracks.is_empty() {
         return Err(format!(
-            "`{dir}/` changes no file of a track it allows: add files under `common/` or a track folder"
+            "`{dir}/` changes no file of a track it allows: add files under `common/` or a track folder, or a {PATCH_FILE}"
         ));
     }
     Ok(Mutant {
@@ -278,12 +301,13 @@ fn one(
         check: cid,
         lesson: spec.lesson.trim().to_string(),
         tracks,
+        patch,
     })
 }
 
 /// Lays `mu` over the lab at `cx.root`, runs its check (after the checks
 /// it `needs`), and puts every file back as it was.
-pub fn try_mutant(cx: &Context, mu: &Mutant, answers: &toml::Table) -> MutantResult {
+pub(crate) fn try_mutant(cx: &Context, mu: &Mutant, answers: &toml::Table) -> MutantResult {
     let t0 = Instant::now();
     let track = cx.track.as_deref();
     let (result, message) = match lay_and_run(cx, mu, track, answers) {
@@ -297,7 +321,7 @@ pub fn try_mutant(cx: &Context, mu: &Mutant, answers: &toml::Table) -> MutantRes
                 msg.unwrap_or_default().trim_end()
             )),
         ),
-        Err(e) => ("error", Some(check::runner::error_text(&e))),
+        Err(e) => ("error", Some(e.text())),
     };
     MutantResult {
         exercise: mu.exercise.clone(),
@@ -316,9 +340,9 @@ fn lay_and_run(
     track: Option<&str>,
     answers: &toml::Table,
 ) -> Result<(Status, Option<String>)> {
-    let entries = render::render_layers(cx.lab, &mu.layers(track), track, answers)?;
-    let saved = save(&cx.root, &entries)?;
-    let laid = scaffold::write_entries(&cx.root, &entries);
+    let changes = changes(cx, mu, track, answers)?;
+    let saved = save(&cx.root, &changes)?;
+    let laid = lay(&cx.root, &changes);
     let outcome = laid.map(|()| {
         let ex = cx
             .manifest()
@@ -341,10 +365,61 @@ fn lay_and_run(
     outcome
 }
 
-/// The current bytes of every path `entries` will overwrite (None: absent).
-/// Paths go through the path gate: a mutant never reads or writes through a
-/// link, and never replaces one.
-fn save(root: &Path, entries: &BTreeMap<String, Entry>) -> Result<Vec<(String, Option<Vec<u8>>)>> {
+/// What laying `mu` on `track` changes in the project at `cx.root`: path →
+/// the new entry, or None where a patch deletes the file. Overlays are
+/// rendered; a patch is applied to the files as they are there (the
+/// reference solution up to its exercise).
+fn changes(
+    cx: &Context,
+    mu: &Mutant,
+    track: Option<&str>,
+    answers: &toml::Table,
+) -> Result<BTreeMap<String, Option<Entry>>> {
+    let Some(p) = &mu.patch else {
+        let entries = render::render_layers(cx.lab, &mu.layers(track), track, answers)?;
+        return Ok(entries.into_iter().map(|(k, e)| (k, Some(e))).collect());
+    };
+    let key = format!("{}/{PATCH_FILE}", mu.dir);
+    let place = Place {
+        key: &key,
+        exercise: &mu.exercise,
+        track,
+    };
+    p.apply(&place, &mut |rel| read_current(&cx.root, rel))
+        .map_err(|m| Error::new(m).in_file(file_of(cx.lab, &key)))
+}
+
+/// A project file's bytes and mode, read through the path gate (never
+/// through a link); None when it does not exist.
+fn read_current(root: &Path, rel: &str) -> std::result::Result<patch::Current, String> {
+    let p = pathgate::resolve(root, rel, Last::NoLink).map_err(|e| e.text())?;
+    match std::fs::read(&p) {
+        Ok(b) => {
+            let x = std::fs::metadata(&p).is_ok_and(|m| crate::fsx::is_executable(&m));
+            Ok(Some((b, x)))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::io("read", &p, e).text()),
+    }
+}
+
+/// Writes the new entries of `changes` and removes the files it deletes.
+fn lay(root: &Path, changes: &BTreeMap<String, Option<Entry>>) -> Result<()> {
+    let entries: BTreeMap<String, Entry> = changes
+        .iter()
+        .filter_map(|(k, e)| e.clone().map(|e| (k.clone(), e)))
+        .collect();
+    scaffold::write_entries(root, &entries)?;
+    for (k, _) in changes.iter().filter(|(_, e)| e.is_none()) {
+        crate::fsx::remove_file(&pathgate::resolve(root, k, Last::MayBeLink)?)?;
+    }
+    Ok(())
+}
+
+/// The current bytes of every path `changes` will overwrite or delete
+/// (None: absent). Paths go through the path gate: a mutant never reads or
+/// writes through a link, and never replaces one.
+fn save<T>(root: &Path, entries: &BTreeMap<String, T>) -> Result<Vec<(String, Option<Vec<u8>>)>> {
     entries
         .keys()
         .map(|k| {
@@ -375,4 +450,90 @@ fn restore(root: &Path, saved: Vec<(String, Option<Vec<u8>>)>) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// `template lint`: every patch mutant's patch must apply to the reference
+/// solution of its exercise on each track it applies to (the project as
+/// `template test` lays it, rendered with the default answers).
+pub(crate) fn check_patches(lab: &Lab, mutants: &[Mutant]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if mutants.iter().all(|mu| mu.patch.is_none()) {
+        return out;
+    }
+    let exercises: Vec<&crate::manifest::Exercise> = lab.manifest.exercises().collect();
+    let mut failed: Vec<(&Mutant, Option<String>, String)> = Vec::new();
+    for track in super::lint::tracks(&lab.manifest) {
+        let t = track.as_deref();
+        let projects = crate::answers::default_answers(lab, t).and_then(|answers| {
+            crate::solution::projects(lab, &super::adr_layers(lab, t), t, &answers)
+        });
+        let projects = match projects {
+            Ok(p) => p,
+            Err(e) => {
+                out.push(Finding {
+                    level: Level::Error,
+                    exercise: None,
+                    message: format!(
+                        "could not render the reference solutions to check the mutants' patches: {}",
+                        e.text()
+                    ),
+                });
+                continue;
+            }
+        };
+        for mu in mutants.iter().filter(|mu| mu.applies_to(t)) {
+            let Some(p) = &mu.patch else { continue };
+            let Some(pos) = exercises.iter().position(|e| e.id() == mu.exercise) else {
+                continue;
+            };
+            let tree = &projects[pos];
+            let key = format!("{}/{PATCH_FILE}", mu.dir);
+            let place = Place {
+                key: &key,
+                exercise: &mu.exercise,
+                track: t,
+            };
+            let read = &mut |rel: &str| {
+                Ok(match tree.get(rel) {
+                    Some(Entry::File { bytes, executable }) => Some((bytes.clone(), *executable)),
+                    Some(Entry::Symlink(_)) => {
+                        return Err(format!(
+                            "`{key}`: `{rel}` is a symbolic link in the reference solution: a patch changes files only"
+                        ));
+                    }
+                    None => None,
+                })
+            };
+            if let Err(message) = p.apply(&place, read) {
+                failed.push((mu, t.map(str::to_string), message));
+            }
+        }
+    }
+    // A `common/` hunk that fails on every track of its mutant is said once.
+    for (mu, t, message) in &failed {
+        let on = |t: &Option<String>| {
+            t.as_ref()
+                .map_or(String::new(), |t| format!(" (track `{t}`)"))
+        };
+        let bare = message.replacen(&on(t), "", 1);
+        let same: Vec<&Option<String>> = failed
+            .iter()
+            .filter(|(m, u, msg)| m.dir == mu.dir && msg.replacen(&on(u), "", 1) == bare)
+            .map(|(_, u, _)| u)
+            .collect();
+        let message = if same.len() == mu.tracks.len() {
+            if same[0] != t {
+                continue; // said with the first track
+            }
+            bare
+        } else {
+            message.clone()
+        };
+        out.push(Finding {
+            level: Level::Error,
+            exercise: Some(mu.exercise.clone()),
+            message,
+        });
+    }
+    out
 }

@@ -6,15 +6,15 @@ use std::time::Duration;
 use serde::Serialize;
 
 use super::lint::{Finding, Level};
-use crate::check::exec::human_duration;
 use crate::error::Status;
+use crate::exec::human_duration;
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Step {
-    pub name: String,
-    pub summary: String,
+pub(crate) struct Step {
+    pub(crate) name: String,
+    pub(crate) summary: String,
     #[serde(rename = "duration_ms", serialize_with = "ms")]
-    pub duration: Duration,
+    pub(crate) duration: Duration,
 }
 
 pub(crate) fn ms<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
@@ -22,29 +22,29 @@ pub(crate) fn ms<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::E
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct TrackReport {
-    pub track: Option<String>,
-    pub steps: Vec<Step>,
-    pub violations: Vec<String>,
-    pub warnings: Vec<String>,
+pub(crate) struct TrackReport {
+    pub(crate) track: Option<String>,
+    pub(crate) steps: Vec<Step>,
+    pub(crate) violations: Vec<String>,
+    pub(crate) warnings: Vec<String>,
     /// The track could not be tested (a missing tool).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
+    pub(crate) error: Option<String>,
     /// Expected CSVs written by `--bless`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub blessed: Vec<String>,
+    pub(crate) blessed: Vec<String>,
     /// Every wrong solution tried, killed or not.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub mutants: Vec<super::mutants::MutantResult>,
+    pub(crate) mutants: Vec<super::mutants::MutantResult>,
     /// The rendered folder, kept with `--keep`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub kept: Option<String>,
+    pub(crate) kept: Option<String>,
     #[serde(rename = "duration_ms", serialize_with = "ms")]
-    pub total: Duration,
+    pub(crate) total: Duration,
 }
 
 impl TrackReport {
-    pub fn new(track: Option<&str>) -> TrackReport {
+    pub(crate) fn new(track: Option<&str>) -> TrackReport {
         TrackReport {
             track: track.map(str::to_string),
             steps: Vec::new(),
@@ -57,10 +57,10 @@ impl TrackReport {
             total: Duration::ZERO,
         }
     }
-    pub fn violation(&mut self, v: String) {
+    pub(crate) fn violation(&mut self, v: String) {
         self.violations.push(v);
     }
-    pub fn warning(&mut self, w: String) {
+    pub(crate) fn warning(&mut self, w: String) {
         self.warnings.push(w);
     }
     fn name(&self) -> String {
@@ -71,10 +71,10 @@ impl TrackReport {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Report {
-    pub lab: String,
-    pub lint: Vec<Finding>,
-    pub tracks: Vec<TrackReport>,
+pub(crate) struct Report {
+    pub(crate) lab: String,
+    pub(crate) lint: Vec<Finding>,
+    pub(crate) tracks: Vec<TrackReport>,
 }
 
 impl Report {
@@ -83,7 +83,7 @@ impl Report {
     }
 
     /// 0 every track passes, 1 a violation, 2 a track could not be tested.
-    pub fn exit_status(&self) -> Status {
+    pub(crate) fn exit_status(&self) -> Status {
         if self.tracks.iter().any(|t| t.error.is_some()) {
             Status::Failure
         } else if self.lint_errors() > 0 || self.tracks.iter().any(|t| !t.violations.is_empty()) {
@@ -93,7 +93,7 @@ impl Report {
         }
     }
 
-    pub fn to_json(&self) -> String {
+    pub(crate) fn to_json(&self) -> String {
         let mut v = serde_json::to_value(self).expect("report serializes");
         let status = match self.exit_status() {
             Status::Success => "pass",
@@ -104,7 +104,7 @@ impl Report {
         serde_json::to_string_pretty(&v).expect("json") + "\n"
     }
 
-    pub fn render(&self) -> String {
+    pub(crate) fn render(&self) -> String {
         let mut out = format!("template test {}\n", self.lab);
         for f in &self.lint {
             out.push_str(&format!("lint {}\n", f.render()));

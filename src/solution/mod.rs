@@ -7,11 +7,9 @@
 //! with the solutions of exercises 1..NN laid in order (later wins, deletions
 //! applied after each exercise's files). With `schema = 1` each folder is a
 //! full copy of every file exercises 1..NN touched; `template test` lays them
-//! in the same order, so a v1 lab and its migrated v2 lab ([`migrate`]) test
+//! in the same order, so a v1 lab and its migrated v2 lab (`selftest::migrate`) test
 //! identically. Wrong solutions (`solutions/NN-*/mutants/`) are not layers and
 //! are never read here.
-
-pub mod migrate;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -19,14 +17,14 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Status};
 use crate::fsx;
 use crate::manifest::{Exercise, Manifest, expand_vars};
 use crate::render;
 use crate::template::{Entry, Lab, TemplateTree};
 
 /// The file in a v2 solution folder that lists the paths its exercise deletes.
-pub const DELETED: &str = "deleted.toml";
+pub(crate) const DELETED: &str = "deleted.toml";
 
 /// `deleted.toml`: `paths = ["client/legacy.py", "{src}/old.rs"]`, paths in
 /// the generated project (track vars expanded).
@@ -37,12 +35,12 @@ struct DeletedList {
 }
 
 /// True when `lab` stores solutions as deltas (`schema = 2`).
-pub fn is_delta(m: &Manifest) -> bool {
+pub(crate) fn is_delta(m: &Manifest) -> bool {
     m.schema >= 2
 }
 
 /// The template key of exercise `ex`'s `deleted.toml` (None without a solution).
-pub fn deleted_key(ex: &Exercise) -> Option<String> {
+pub(crate) fn deleted_key(ex: &Exercise) -> Option<String> {
     ex.solution
         .as_ref()
         .map(|s| format!("{}/{DELETED}", s.trim_end_matches('/')))
@@ -51,7 +49,7 @@ pub fn deleted_key(ex: &Exercise) -> Option<String> {
 /// Checks every `deleted.toml` of a lab when it is loaded: strict keys,
 /// relative paths that stay inside the project, and only with `schema = 2`.
 /// `manifest_path` locates errors (`<lab>/solutions/NN-x/deleted.toml:L:C`).
-pub fn validate(m: &Manifest, tree: &TemplateTree, manifest_path: &Path) -> Result<()> {
+pub(crate) fn validate(m: &Manifest, tree: &TemplateTree, manifest_path: &Path) -> Result<()> {
     let base = manifest_path
         .parent()
         .map(PathBuf::from)
@@ -116,7 +114,7 @@ fn check_project_path(p: &str) -> std::result::Result<(), String> {
 
 /// The project paths exercise `ex` deletes on `track` (track vars expanded);
 /// empty for a v1 lab or a solution without `deleted.toml`.
-pub fn deleted_paths(lab: &Lab, ex: &Exercise, track: Option<&str>) -> Result<Vec<String>> {
+pub(crate) fn deleted_paths(lab: &Lab, ex: &Exercise, track: Option<&str>) -> Result<Vec<String>> {
     let m = &lab.manifest;
     let Some(key) = deleted_key(ex).filter(|_| is_delta(m)) else {
         return Ok(Vec::new());
@@ -147,15 +145,68 @@ pub fn deleted_paths(lab: &Lab, ex: &Exercise, track: Option<&str>) -> Result<Ve
 /// after that exercise: every file exercises 1..=NN laid (rendered), and the
 /// paths they deleted (files of the starter or of earlier solutions).
 #[derive(Debug, Default)]
-pub struct Cumulative {
-    pub entries: BTreeMap<String, Entry>,
-    pub deleted: BTreeSet<String>,
+pub(crate) struct Cumulative {
+    pub(crate) entries: BTreeMap<String, Entry>,
+    pub(crate) deleted: BTreeSet<String>,
+}
+
+impl Cumulative {
+    /// The files as `labforge solution` prints them: `==> path <==` and the
+    /// text (or what the file is), then the deleted paths.
+    pub(crate) fn render(&self) -> String {
+        let mut out = String::new();
+        for (path, entry) in &self.entries {
+            out.push_str(&format!("==> {path} <==\n"));
+            match entry {
+                Entry::File { bytes, .. } => match std::str::from_utf8(bytes) {
+                    Ok(t) => out.push_str(&format!("{}\n", t.trim_end_matches('\n'))),
+                    Err(_) => out.push_str(&format!("(binary, {} bytes)\n", bytes.len())),
+                },
+                Entry::Symlink(t) => out.push_str(&format!("(symlink to {t})\n")),
+            }
+        }
+        for path in &self.deleted {
+            out.push_str(&format!("==> {path} <==\n(deleted)\n"));
+        }
+        out
+    }
+}
+
+/// The solution of exercise `id` that a learner may see: only once it
+/// `passed`, unless they `reveal` it (else an error with exit code 1), and an
+/// error when the lab has none for it.
+pub(crate) fn for_learner(
+    lab: &Lab,
+    id: &str,
+    track: Option<&str>,
+    answers: &toml::Table,
+    passed: bool,
+    reveal: bool,
+) -> Result<Cumulative> {
+    if !reveal && !passed {
+        return Err(Error::new(format!("{id} does not pass yet, so its solution stays hidden"))
+            .with_status(Status::No)
+            .with_help(format!("solve it first (`labforge check {id}`, `labforge hint {id}`), or pass --reveal to look anyway")));
+    }
+    let index = lab
+        .manifest
+        .exercises()
+        .position(|e| e.id() == id)
+        .ok_or_else(|| Error::new(format!("this lab has no exercise `{id}`")))?;
+    let sol = cumulative(lab, index, track, answers)?;
+    if sol.entries.is_empty() && sol.deleted.is_empty() {
+        return Err(
+            Error::new(format!("{id} has no reference solution in this lab"))
+                .with_help("ask the lab's author, or compare with a classmate"),
+        );
+    }
+    Ok(sol)
 }
 
 /// The cumulative reference solution after the exercise at `index` (0-based,
 /// in lab.toml order). For a v1 lab it is that exercise's own folder, which
 /// already holds every file so far.
-pub fn cumulative(
+pub(crate) fn cumulative(
     lab: &Lab,
     index: usize,
     track: Option<&str>,
@@ -185,10 +236,34 @@ pub fn cumulative(
     Ok(out)
 }
 
+/// The whole project after each exercise (index = position in lab.toml),
+/// as `template test` lays it: the starter, then for each exercise its
+/// solution layers and `extra` layers (filled-in ADRs), later winning, then
+/// its deletions. What a mutant's patch applies to.
+pub(crate) fn projects(
+    lab: &Lab,
+    extra: &[String],
+    track: Option<&str>,
+    answers: &toml::Table,
+) -> Result<Vec<BTreeMap<String, Entry>>> {
+    let mut tree = crate::scaffold::starter_entries(lab, track, answers)?;
+    let mut out = Vec::new();
+    for ex in lab.manifest.exercises() {
+        let mut layers = render::solution_layers(ex, track);
+        layers.extend(extra.iter().cloned());
+        tree.extend(render::render_layers(lab, &layers, track, answers)?);
+        for path in deleted_paths(lab, ex, track)? {
+            tree.remove(&path);
+        }
+        out.push(tree.clone());
+    }
+    Ok(out)
+}
+
 /// Lays exercise `ex`'s solution over the project at `root`, which holds the
 /// starter with solutions 1..NN-1 already laid: writes its files (with
 /// `extra` layers such as filled-in ADRs), then removes the paths it deletes.
-pub fn lay(
+pub(crate) fn lay(
     lab: &Lab,
     ex: &Exercise,
     extra: &[String],

@@ -1,37 +1,29 @@
-//! Git sources through git2: one bare repository per URL in the cache,
-//! fetched shallow (depth 1) when the ref is a branch or tag the server
-//! advertises, in full only to find an abbreviated commit. Credentials come
-//! from git's credential helpers (https) and ssh-agent (ssh). The ref asked
-//! for is recorded with the commit it resolved to, so the cache answers
-//! `--offline` and later runs without the network.
-//!
-//! A fetch runs on a worker thread under a wall-clock deadline
-//! (`LABFORGE_GIT_TIMEOUT`, default 300 s) and the download size cap
-//! (`LABFORGE_MAX_DOWNLOAD`): the transfer-progress callback aborts a fetch
-//! past either, and a server that sends nothing at all is given up on when
-//! the deadline passes (libgit2 has no timeout of its own that safe code can
-//! set). A repository created for a fetch that failed is removed again.
+//! Git sources: one bare repository per URL in the cache, fetched shallow
+//! (depth 1) when the ref is a branch or tag the server advertises, in full
+//! only to find an abbreviated commit. The network goes through the one git
+//! transport ([`super::gitwatch`]: the system `git` under labforge's
+//! deadline, size and memory caps); git2 reads the fetched trees. The ref
+//! asked for is recorded with the commit it resolved to, so the cache
+//! answers `--offline` and later runs without the network. A repository
+//! created for a fetch that failed is removed again.
 
 use std::collections::BTreeMap;
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::time::Duration;
 
-use git2::{CredentialType, FetchOptions as GitFetchOptions, Oid, RemoteCallbacks, Repository};
+use git2::{Oid, Repository};
 use serde::{Deserialize, Serialize};
 
 use super::FetchOptions;
-use super::gitwatch::{Stop, Watch};
+use super::gitwatch::{Watch, git_error};
 use crate::cache;
 use crate::error::{Error, Result};
 use crate::fsx;
 use crate::template::{Entry, IGNORED_NAMES, TemplateTree, check_link_inside};
 
 /// A fetched commit: its full id and its files (under the subfolder).
-pub struct Fetched {
-    pub commit: String,
-    pub tree: TemplateTree,
+pub(crate) struct Fetched {
+    pub(crate) commit: String,
+    pub(crate) tree: TemplateTree,
 }
 
 /// What the cache remembers about a repository: the commit each ref
@@ -45,7 +37,7 @@ struct Meta {
 }
 
 /// Loads `url` at `reference` (None: the remote's default branch).
-pub fn load(
+pub(crate) fn load(
     url: &str,
     reference: Option<&str>,
     subfolder: Option<&str>,
@@ -79,13 +71,13 @@ pub fn load(
     }
     let commit = fetch_guarded(&repo_dir, url, reference, shown)?;
     let repo = Repository::open_bare(&repo_dir)
-        .map_err(|e| git_error(shown, "open the cache repository of", &e))?;
+        .map_err(|e| git_error(shown, "open the cache repository of", e.message()))?;
     meta.refs.insert(ref_key, commit.clone());
     let text = toml::to_string(&meta)
         .map_err(|e| Error::new(format!("could not write the cache record: {e}")))?;
     fsx::write_atomic(&meta_path, text)?;
     let tree = tree_at(&repo, &commit, subfolder, shown, cap)
-        .map_err(|e| git_error(shown, "read", &e))??;
+        .map_err(|e| git_error(shown, "read", e.message()))??;
     Ok(Fetched { commit, tree })
 }
 
@@ -104,159 +96,29 @@ fn read_meta(path: &Path, url: &str) -> Result<Meta> {
     }))
 }
 
-/// Fetches on a worker thread and waits at most until the deadline (plus a
-/// moment for the callbacks to stop it cleanly). A repository this fetch
-/// created is removed when it fails.
+/// Fetches under the limits of [`Watch`]. A repository this fetch created is
+/// removed when it fails.
 fn fetch_guarded(
     repo_dir: &Path,
     url: &str,
     reference: Option<&str>,
     shown: &str,
 ) -> Result<String> {
-    let watch = Arc::new(Watch::from_env()?);
+    let watch = Watch::from_env()?;
     let fresh = Repository::open_bare(repo_dir).is_err();
-    let (tx, rx) = std::sync::mpsc::channel();
-    let (dir, url_owned, reference_owned, shown_owned) = (
-        repo_dir.to_path_buf(),
-        url.to_string(),
-        reference.map(str::to_string),
-        shown.to_string(),
-    );
-    let thread_watch = watch.clone();
-    std::thread::spawn(move || {
-        let result = (|| {
-            let repo = match Repository::open_bare(&dir) {
-                Ok(r) => r,
-                Err(_) => Repository::init_bare(&dir)
-                    .map_err(|e| git_error(&shown_owned, "create a cache repository for", &e))?,
-            };
-            fetch(
-                &repo,
-                &url_owned,
-                reference_owned.as_deref(),
-                &shown_owned,
-                &thread_watch,
-            )
-        })();
-        let _ = tx.send(result);
-    });
-    let result = match rx.recv_timeout(watch.deadline + Duration::from_secs(1)) {
-        Ok(r) => r.map_err(|e| match watch.stopped() {
-            Some(stop) => watch.error(stop, shown),
-            None => e,
-        }),
-        // The worker is stuck in a read that libgit2 will not give up: the
-        // process leaves it behind when it exits.
-        Err(_) => Err(watch.error(watch.stopped().unwrap_or(Stop::TooSlow), shown)),
-    };
+    let result = (|| {
+        let repo = match Repository::open_bare(repo_dir) {
+            Ok(r) => r,
+            Err(_) => Repository::init_bare(repo_dir)
+                .map_err(|e| git_error(shown, "create a cache repository for", e.message()))?,
+        };
+        let heads = watch.ls_remote(url, shown)?;
+        fetch_wanted(&repo, &watch, url, reference, &heads, shown)
+    })();
     if result.is_err() && fresh {
         let _ = std::fs::remove_dir_all(repo_dir);
     }
     result
-}
-
-fn callbacks<'a>(bar: Option<indicatif::ProgressBar>, watch: Arc<Watch>) -> RemoteCallbacks<'a> {
-    let mut cb = RemoteCallbacks::new();
-    let mut tries = 0;
-    cb.credentials(move |url, username, allowed| {
-        tries += 1;
-        if tries > 3 {
-            return Err(git2::Error::from_str(
-                "authentication failed (no credential helper or ssh-agent key was accepted)",
-            ));
-        }
-        if allowed.contains(CredentialType::SSH_KEY) {
-            return git2::Cred::ssh_key_from_agent(username.unwrap_or("git"));
-        }
-        if allowed.contains(CredentialType::USER_PASS_PLAINTEXT) {
-            let config = git2::Config::open_default()?;
-            return git2::Cred::credential_helper(&config, url, username);
-        }
-        if allowed.contains(CredentialType::USERNAME) {
-            return git2::Cred::username(username.unwrap_or("git"));
-        }
-        git2::Cred::default()
-    });
-    let side = watch.clone();
-    cb.sideband_progress(move |_| side.allows(0));
-    cb.transfer_progress(move |p| {
-        if let Some(bar) = &bar {
-            bar.set_length(p.total_objects() as u64);
-            bar.set_position(p.received_objects() as u64);
-        }
-        watch.allows(p.received_bytes() as u64)
-    });
-    cb
-}
-
-/// Proxies from git config and the environment, as git itself finds them.
-fn auto_proxy<'a>() -> git2::ProxyOptions<'a> {
-    let mut proxy = git2::ProxyOptions::new();
-    proxy.auto();
-    proxy
-}
-
-fn progress_bar(shown: &str) -> Option<indicatif::ProgressBar> {
-    if !std::io::stderr().is_terminal() {
-        return None;
-    }
-    let bar = indicatif::ProgressBar::new(0);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("fetching {msg} {pos}/{len} objects {wide_bar}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
-    bar.set_message(shown.to_string());
-    Some(bar)
-}
-
-/// Lists the remote's refs, picks the one asked for, fetches it and returns
-/// the commit id.
-fn fetch(
-    repo: &Repository,
-    url: &str,
-    reference: Option<&str>,
-    shown: &str,
-    watch: &Arc<Watch>,
-) -> Result<String> {
-    let mut remote = repo
-        .remote_anonymous(url)
-        .map_err(|e| git_error(shown, "open", &e))?;
-    let heads = list_refs(&mut remote, shown, watch)?;
-    let bar = progress_bar(shown);
-    let result = fetch_wanted(
-        repo,
-        &mut remote,
-        reference,
-        &heads,
-        bar.clone(),
-        shown,
-        watch,
-    );
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
-    result
-}
-
-/// The refs the remote advertises, with the objects they point at.
-fn list_refs(
-    remote: &mut git2::Remote,
-    shown: &str,
-    watch: &Arc<Watch>,
-) -> Result<Vec<(String, Oid)>> {
-    let conn = remote
-        .connect_auth(
-            git2::Direction::Fetch,
-            Some(callbacks(None, watch.clone())),
-            Some(auto_proxy()),
-        )
-        .map_err(|e| git_error(shown, "connect to", &e))?;
-    Ok(conn
-        .list()
-        .map_err(|e| git_error(shown, "list the refs of", &e))?
-        .iter()
-        .map(|h| (h.name().to_string(), h.oid()))
-        .collect())
 }
 
 fn is_commit_like(r: &str) -> bool {
@@ -292,16 +154,15 @@ fn advertised<'a>(
 
 fn fetch_wanted(
     repo: &Repository,
-    remote: &mut git2::Remote,
+    watch: &Watch,
+    url: &str,
     reference: Option<&str>,
     heads: &[(String, Oid)],
-    bar: Option<indicatif::ProgressBar>,
     shown: &str,
-    watch: &Arc<Watch>,
 ) -> Result<String> {
     if let Some((name, oid)) = advertised(heads, reference) {
         let spec = format!("+{name}:refs/labforge/fetched");
-        fetch_refspecs(repo, remote, &[spec], 1, bar, shown, watch)?;
+        watch.fetch(repo.path(), url, &[spec], true, shown)?;
         return peel(repo, *oid, shown);
     }
     match reference.filter(|r| is_commit_like(r)) {
@@ -311,8 +172,7 @@ fn fetch_wanted(
                 "+refs/heads/*:refs/labforge/heads/*".to_string(),
                 "+refs/tags/*:refs/tags/*".to_string(),
             ];
-            let depth = if repo.is_shallow() { i32::MAX } else { 0 };
-            fetch_refspecs(repo, remote, &specs, depth, bar, shown, watch)?;
+            watch.fetch(repo.path(), url, &specs, false, shown)?;
             repo.revparse_single(r)
                 .and_then(|o| o.peel_to_commit())
                 .map(|c| c.id().to_string())
@@ -322,40 +182,11 @@ fn fetch_wanted(
     }
 }
 
-fn fetch_refspecs(
-    repo: &Repository,
-    remote: &mut git2::Remote,
-    specs: &[String],
-    depth: i32,
-    bar: Option<indicatif::ProgressBar>,
-    shown: &str,
-    watch: &Arc<Watch>,
-) -> Result<()> {
-    let run = |depth: i32, remote: &mut git2::Remote| {
-        let mut fo = GitFetchOptions::new();
-        fo.remote_callbacks(callbacks(bar.clone(), watch.clone()));
-        fo.download_tags(git2::AutotagOption::None);
-        fo.proxy_options(auto_proxy());
-        if depth != 0 {
-            fo.depth(depth);
-        }
-        remote.fetch(specs, Some(&mut fo), None)
-    };
-    match run(depth, remote) {
-        // Some transports (older servers, dumb HTTP) cannot fetch shallow.
-        Err(e) if depth == 1 && e.message().to_ascii_lowercase().contains("shallow") => {
-            run(if repo.is_shallow() { i32::MAX } else { 0 }, remote)
-                .map_err(|e| git_error(shown, "fetch", &e))
-        }
-        other => other.map_err(|e| git_error(shown, "fetch", &e)),
-    }
-}
-
 fn peel(repo: &Repository, oid: Oid, shown: &str) -> Result<String> {
     repo.find_object(oid, None)
         .and_then(|o| o.peel_to_commit())
         .map(|c| c.id().to_string())
-        .map_err(|e| git_error(shown, "read the fetched commit of", &e))
+        .map_err(|e| git_error(shown, "read the fetched commit of", e.message()))
 }
 
 fn missing_ref(shown: &str, reference: &str, heads: &[(String, Oid)]) -> Error {
@@ -379,12 +210,6 @@ fn missing_ref(shown: &str, reference: &str, heads: &[(String, Oid)]) -> Error {
     .with_detail(format!("tags: {}", names("refs/tags/")))
     .with_help(
         "write an existing branch, tag or commit after `#` (or drop `#REF` for the default branch)",
-    )
-}
-
-fn git_error(shown: &str, action: &str, e: &git2::Error) -> Error {
-    Error::new(format!("could not {action} the git repository `{shown}`: {}", e.message())).with_help(
-        "check the URL and your network; private repositories need a git credential helper (https) or a key in ssh-agent (ssh); a cached copy works with --offline",
     )
 }
 

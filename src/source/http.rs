@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use crate::error::{Error, Result};
 use crate::fsx;
 
-pub const MAX_REDIRECTS: usize = 10;
+pub(crate) const MAX_REDIRECTS: usize = 10;
 const ATTEMPTS: u32 = 3;
 /// A connection that sends nothing for this long is dropped (and retried).
 const STALL: Duration = Duration::from_secs(30);
@@ -21,7 +21,7 @@ const RATE_WINDOW: Duration = Duration::from_secs(30);
 
 /// Where a download goes: memory or a (temporary) file, emptied again
 /// before a retry.
-pub trait Sink: Write {
+pub(crate) trait Sink: Write {
     fn restart(&mut self) -> std::io::Result<()>;
 }
 
@@ -40,14 +40,14 @@ impl Sink for std::fs::File {
 }
 
 /// Fetches `url` (without its `#fragment`) into memory, at most `cap` bytes.
-pub fn download(url: &str, cap: u64) -> Result<Vec<u8>> {
+pub(crate) fn download(url: &str, cap: u64) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
     download_to(url, cap, &mut bytes)?;
     Ok(bytes)
 }
 
 /// Fetches `url` into `sink`, at most `cap` bytes, within the deadline.
-pub fn download_to(url: &str, cap: u64, sink: &mut dyn Sink) -> Result<()> {
+pub(crate) fn download_to(url: &str, cap: u64, sink: &mut dyn Sink) -> Result<()> {
     if let Some(raw) = url.strip_prefix("file://") {
         // `file:///a%20b.tgz` names `/a b.tgz`.
         let path = reqwest::Url::parse(url)
@@ -73,7 +73,7 @@ pub fn download_to(url: &str, cap: u64, sink: &mut dyn Sink) -> Result<()> {
             Ok(()) => return Ok(()),
             Err(Failure::Transient(e)) if attempt < ATTEMPTS && time_left => {
                 if std::io::stderr().is_terminal() {
-                    eprintln!(
+                    crate::eoutln!(
                         "note: {} (attempt {attempt} of {ATTEMPTS}); retrying in {} ms",
                         e.message,
                         delay.as_millis()

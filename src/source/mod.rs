@@ -2,17 +2,17 @@
 //! archive URL, `CATALOG/LAB`) parsed once into a typed [`SourceSpec`], then
 //! loaded into a [`Lab`] through the cache ([`load`] is the one entry point).
 
-pub mod archive;
-pub mod git;
-mod gitwatch;
-pub mod http;
-pub mod spec;
+pub(crate) mod archive;
+pub(crate) mod git;
+pub(crate) mod gitwatch;
+pub(crate) mod http;
+pub(crate) mod spec;
 
 use std::path::PathBuf;
 
 use sha2::{Digest, Sha256};
 
-pub use spec::SourceSpec;
+pub(crate) use spec::SourceSpec;
 
 use crate::cache;
 use crate::error::{Error, Result};
@@ -22,15 +22,15 @@ use crate::template::{Lab, Origin, TemplateTree};
 
 /// Options for fetching remote sources.
 #[derive(Debug, Clone, Default)]
-pub struct FetchOptions {
+pub(crate) struct FetchOptions {
     /// Use only the cache; fail clearly when the source is not cached.
-    pub offline: bool,
+    pub(crate) offline: bool,
     /// Fetch again even when the source is cached.
-    pub refresh: bool,
+    pub(crate) refresh: bool,
 }
 
 /// Loads the lab a source names.
-pub fn load(text: &str, opts: &FetchOptions) -> Result<Lab> {
+pub(crate) fn load(text: &str, opts: &FetchOptions) -> Result<Lab> {
     if opts.offline && opts.refresh {
         return Err(
             Error::new("--offline and --refresh contradict each other").with_help(
@@ -44,7 +44,7 @@ pub fn load(text: &str, opts: &FetchOptions) -> Result<Lab> {
 
 /// Loads a parsed source (catalog entries are resolved through the catalog
 /// they name, once).
-pub fn load_spec(spec: &SourceSpec, opts: &FetchOptions) -> Result<Lab> {
+pub(crate) fn load_spec(spec: &SourceSpec, opts: &FetchOptions) -> Result<Lab> {
     match spec {
         SourceSpec::Builtin(id) => Lab::builtin(id),
         SourceSpec::Local(p) => Lab::local(p),

@@ -11,7 +11,7 @@ use crate::template::builtin_ids;
 
 /// A parsed lab source.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SourceSpec {
+pub(crate) enum SourceSpec {
     /// `api-client` or `builtin:api-client`.
     Builtin(String),
     /// A lab template folder (or an archive file) on disk.
@@ -40,7 +40,7 @@ impl SourceSpec {
     /// True when fetching again may give other content: a git branch, tag
     /// or default branch, an archive URL without a `#sha256=` pin, or a
     /// catalog entry. A full commit id and a pin cannot move.
-    pub fn can_move(&self) -> bool {
+    pub(crate) fn can_move(&self) -> bool {
         match self {
             SourceSpec::Builtin(_) | SourceSpec::Local(_) => false,
             SourceSpec::Git { reference, .. } => !reference
@@ -52,7 +52,7 @@ impl SourceSpec {
     }
 
     /// Classifies what the user typed.
-    pub fn parse(text: &str) -> Result<SourceSpec> {
+    pub(crate) fn parse(text: &str) -> Result<SourceSpec> {
         let text = text.trim();
         if text.is_empty() {
             return Err(Error::new("the lab source is empty")
@@ -114,17 +114,8 @@ impl SourceSpec {
 
     /// True for sources fetched over the network or from a repository (git,
     /// archives): the ones the cache holds.
-    pub fn is_remote(&self) -> bool {
+    pub(crate) fn is_remote(&self) -> bool {
         matches!(self, SourceSpec::Git { .. } | SourceSpec::Archive { .. })
-    }
-
-    pub fn subfolder(&self) -> Option<&str> {
-        match self {
-            SourceSpec::Git { subfolder, .. } | SourceSpec::Archive { subfolder, .. } => {
-                subfolder.as_deref()
-            }
-            _ => None,
-        }
     }
 }
 
@@ -186,7 +177,7 @@ fn is_scp_like(text: &str) -> bool {
 
 /// A catalog or catalog-lab name: lowercase letters, digits, `-`, `_`, `.`
 /// (not first).
-pub fn is_name(s: &str) -> bool {
+pub(crate) fn is_name(s: &str) -> bool {
     let mut chars = s.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c.is_ascii_digit())
         && chars

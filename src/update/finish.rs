@@ -1,20 +1,20 @@
 //! After an update: `--continue` (accepts the update once every conflict is
-//! resolved) and `--undo` (puts back every file the last update touched, byte
-//! for byte, from its backup, after backing up the current files too).
+//! resolved), and the report of an update finished from its journal.
+//! (`--undo` is the one undo of [`crate::backup::undo`].)
 
 use std::io::Write;
 use std::path::Path;
 
+use crate::backup;
 use crate::error::{Error, Result, Status};
 use crate::fsx;
+use crate::journal::Journal;
 use crate::state::State;
 
-use super::backup;
-use super::journal::{self, Journal};
 use super::merge;
 
 /// The error while an update's conflicts are unresolved.
-pub fn pending_conflicts(st: &State) -> Error {
+pub(crate) fn pending_conflicts(st: &State) -> Error {
     let mut e = Error::new(format!(
         "the last update left {} conflict(s) unresolved",
         st.conflicts.len()
@@ -22,24 +22,24 @@ pub fn pending_conflicts(st: &State) -> Error {
     for c in &st.conflicts {
         e = e.with_detail(c.clone());
     }
-    e.with_help("resolve them and run `labforge update --continue`, or roll the update back with `labforge update --undo`")
+    e.with_help("resolve them and run `labforge update --continue`, or take the update back with `labforge undo`")
 }
 
 /// Reports an update (or undo) that was interrupted and has just been
 /// finished from its journal; the run stops there.
-pub fn recovered(root: &Path, j: &Journal, err: &mut dyn Write) -> Result<Status> {
+pub(crate) fn recovered(root: &Path, j: &Journal, err: &mut dyn Write) -> Result<Status> {
     let st = State::load(root)?;
     if j.kind == "undo" {
         let _ = writeln!(
             err,
-            "Finished the interrupted `labforge update --undo`: the lab is back at {}.",
+            "Finished the interrupted `labforge undo`: the lab is back at {}.",
             st.lab
         );
         return Ok(Status::Success);
     }
     let _ = writeln!(
         err,
-        "Finished the interrupted update to {}. Backup: {}/{} (`labforge update --undo` restores it).",
+        "Finished the interrupted update to {}. Backup: {}/{} (`labforge undo` takes the update back).",
         st.lab,
         backup::BACKUPS_DIR,
         j.backup
@@ -57,7 +57,7 @@ pub fn recovered(root: &Path, j: &Journal, err: &mut dyn Write) -> Result<Status
 
 /// `labforge update --continue`: refuses while a conflict remains (exit 1),
 /// otherwise clears the conflict list.
-pub fn resume(
+pub(crate) fn resume(
     root: &Path,
     mut st: State,
     _out: &mut dyn Write,
@@ -106,50 +106,6 @@ pub fn resume(
         err,
         "{n} conflict(s) resolved; the update to {} is complete.",
         st.lab
-    );
-    Ok(Status::Success)
-}
-
-/// `labforge update --undo`: rolls back an interrupted update, or the newest
-/// update not undone yet.
-pub fn undo(root: &Path, _out: &mut dyn Write, err: &mut dyn Write) -> Result<Status> {
-    if let Some(j) = journal::pending(root)? {
-        if j.kind == "undo" {
-            journal::recover(root)?;
-            let _ = writeln!(err, "Finished the interrupted undo (backup {}).", j.backup);
-            return Ok(Status::Success);
-        }
-        // An interrupted update is rolled back below, from its backup.
-        journal::remove_strays(root, &j)?;
-    }
-    backup::clean_partial(root)?;
-    journal::clean_temp(root)?;
-    let Some((name, b)) = backup::latest_undoable(root)? else {
-        journal::discard(root)?;
-        return Err(Error::new("there is no update to undo").with_help(format!(
-            "backups of earlier updates, if any, are in {}/",
-            backup::BACKUPS_DIR
-        )));
-    };
-    let paths: Vec<String> = b.files.iter().map(|s| s.path.clone()).collect();
-    let safety = backup::create(root, "undo", &b.to, &b.from, &paths)?;
-    // Replacing the update's journal (if it was interrupted) by the undo's is
-    // one atomic rename, so a crash here leaves one or the other.
-    journal::run(
-        root,
-        &Journal {
-            kind: "undo".into(),
-            backup: name.clone(),
-            steps: backup::restore_steps(&b),
-        },
-    )?;
-    let _ = writeln!(
-        err,
-        "Restored {} path(s) from {}/{name}: the lab is back at {}. The files as they were before this undo are in {}/{safety}.",
-        paths.len(),
-        backup::BACKUPS_DIR,
-        b.from,
-        backup::BACKUPS_DIR
     );
     Ok(Status::Success)
 }

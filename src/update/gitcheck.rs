@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 
 /// Paths (relative to `root`) with uncommitted changes, or an empty list
 /// when the lab is not in a git repository.
-pub fn dirty_files(root: &Path) -> Result<Vec<String>> {
+pub(crate) fn dirty_files(root: &Path) -> Result<Vec<String>> {
     let repo = match git2::Repository::discover(root) {
         Ok(r) => r,
         Err(_) => return Ok(Vec::new()),
@@ -58,7 +58,7 @@ pub fn dirty_files(root: &Path) -> Result<Vec<String>> {
 }
 
 /// The error for a dirty tree, naming every file.
-pub fn refuse(files: &[String]) -> Error {
+pub(crate) fn refuse(files: &[String]) -> Error {
     let mut e = Error::new(format!(
         "the lab has {} uncommitted change(s); labforge update will not mix its changes with yours",
         files.len()

@@ -16,7 +16,7 @@ use super::plan::Base;
 use crate::version;
 
 /// Loads every recorded file's pristine content from the object store.
-pub fn load_base(root: &Path, st: &State) -> Result<BTreeMap<String, Base>> {
+pub(crate) fn load_base(root: &Path, st: &State) -> Result<BTreeMap<String, Base>> {
     let mut out = BTreeMap::new();
     for (path, rec) in &st.files {
         out.insert(
@@ -32,7 +32,7 @@ pub fn load_base(root: &Path, st: &State) -> Result<BTreeMap<String, Base>> {
 
 /// Reads the learner's file or symlink at each path (folders and missing
 /// paths are left out).
-pub fn read_ours<'a>(
+pub(crate) fn read_ours<'a>(
     root: &Path,
     paths: impl IntoIterator<Item = &'a String>,
 ) -> Result<BTreeMap<String, Entry>> {
@@ -69,7 +69,7 @@ pub fn read_ours<'a>(
 /// Old path → new path for every base path moved by the `[[migration]]`
 /// renames of versions in (`from`, `to`], applied in version order. Every
 /// rename goes through the path gate again once track vars are expanded.
-pub fn renames<'a>(
+pub(crate) fn renames<'a>(
     lab: &Lab,
     track: Option<&str>,
     from: &str,
@@ -130,7 +130,7 @@ pub fn renames<'a>(
 /// The answers for the new version: `--set NAME=VALUE` first, then the
 /// recorded answers (those the new version still declares), then the
 /// defaults of variables the new version added; validated like `new` does.
-pub fn answers(
+pub(crate) fn answers(
     recorded: &toml::Table,
     lab: &Lab,
     track: Option<&str>,
@@ -160,7 +160,7 @@ mod tests {
     fn read_ours_skips_missing_paths_and_keeps_exec_bits() {
         let d = tempfile::tempdir().unwrap();
         std::fs::write(d.path().join("a.sh"), "#!/bin/sh\n").unwrap();
-        super::super::journal::set_mode(&d.path().join("a.sh"), true).unwrap();
+        crate::journal::set_mode(&d.path().join("a.sh"), true).unwrap();
         let paths = vec!["a.sh".to_string(), "missing".to_string()];
         let ours = read_ours(d.path(), &paths).unwrap();
         assert_eq!(ours.len(), 1);

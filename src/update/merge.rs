@@ -16,9 +16,9 @@ pub struct Merged {
 /// Labels written on the conflict markers.
 #[derive(Debug, Clone)]
 pub struct Labels {
-    pub yours: String,
-    pub old: String,
-    pub new: String,
+    pub(crate) yours: String,
+    pub(crate) old: String,
+    pub(crate) new: String,
 }
 
 impl Labels {
@@ -33,7 +33,7 @@ impl Labels {
 }
 
 /// True for content git would call binary: a NUL byte in the first 8000 bytes.
-pub fn is_binary(bytes: &[u8]) -> bool {
+pub(crate) fn is_binary(bytes: &[u8]) -> bool {
     bytes.iter().take(8000).any(|&b| b == 0)
 }
 
@@ -119,7 +119,7 @@ fn label_empty_base(bytes: &[u8], label: &str) -> Vec<u8> {
 /// The 1-based numbers of the conflict-marker lines left in `text`. A lone
 /// `=======` line counts only next to an opening, base or closing marker, so
 /// a Markdown heading underlined with seven `=` is not a conflict.
-pub fn marker_lines(text: &[u8]) -> Vec<usize> {
+pub(crate) fn marker_lines(text: &[u8]) -> Vec<usize> {
     let lines: Vec<&[u8]> = text
         .split(|&b| b == b'\n')
         .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
@@ -139,11 +139,6 @@ pub fn marker_lines(text: &[u8]) -> Vec<usize> {
         .filter(|(i, l)| strong.contains(&(i + 1)) || *l == b"=======")
         .map(|(i, _)| i + 1)
         .collect()
-}
-
-/// True when `text` still holds conflict markers (see [`marker_lines`]).
-pub fn has_markers(text: &[u8]) -> bool {
-    !marker_lines(text).is_empty()
 }
 
 /// Seven `c` alone, or followed by a space and a label.
@@ -242,14 +237,17 @@ mod tests {
 
     #[test]
     fn markers_are_found_only_at_line_starts() {
-        assert!(has_markers(b"x\n<<<<<<< yours\n"));
-        assert!(!has_markers(b"Title\n=======\r\n"), "a Markdown heading");
+        assert!(!marker_lines(b"x\n<<<<<<< yours\n").is_empty());
+        assert!(
+            marker_lines(b"Title\n=======\r\n").is_empty(),
+            "a Markdown heading"
+        );
         assert_eq!(
             marker_lines(b"<<<<<<< yours\r\na\r\n=======\r\nb\r\n>>>>>>> lab 2\r\n"),
             [1, 3, 5]
         );
-        assert!(has_markers(b"a\n|||||||\nb\n"));
-        assert!(!has_markers(b"a <<<<<<< b\n========\n"));
+        assert!(!marker_lines(b"a\n|||||||\nb\n").is_empty());
+        assert!(marker_lines(b"a <<<<<<< b\n========\n").is_empty());
     }
 
     #[test]

@@ -4,36 +4,36 @@
 //! The stored base (`.labforge/objects`, recorded per file in `state.toml`)
 //! is the common ancestor; the new version is rendered once with the recorded
 //! answers; [`plan`] decides per path; [`merge`] is git's 3-way text merge;
-//! [`backup`] copies every file about to change; [`journal`] makes the writes
+//! the one backup store ([`crate::backup`]) copies every file about to
+//! change and the one journal ([`crate::journal`]) makes the writes
 //! restartable; [`gitcheck`] refuses a dirty git tree; [`inputs`] gathers the
 //! three sides; [`report`] prints plans, diffs and JSON; versions for
 //! `--check` and `--to` compare with [`crate::version`]; [`finish`] holds
-//! `--continue` and `--undo`; [`run`] puts it together.
+//! `--continue` and reports a recovered update (`--undo` is
+//! [`crate::backup::undo`]); [`run`] puts it together.
 
-pub mod backup;
-pub mod finish;
-pub mod gitcheck;
-pub mod inputs;
-pub mod journal;
+pub(crate) mod finish;
+pub(crate) mod gitcheck;
+pub(crate) mod inputs;
 pub mod merge;
-pub mod plan;
-pub mod report;
-pub mod run;
+pub(crate) mod plan;
+pub(crate) mod report;
+pub(crate) mod run;
 
-pub use run::update;
+pub(crate) use run::update;
 
 /// What `labforge update` was asked to do (plain values, no clap types).
 #[derive(Debug, Clone, Default)]
-pub struct Options {
-    pub to: Option<String>,
+pub(crate) struct Options {
+    pub(crate) to: Option<String>,
     /// `NAME=VALUE` answers to change.
-    pub set: Vec<String>,
-    pub dry_run: bool,
-    pub check: bool,
-    pub json: bool,
-    pub allow_dirty: bool,
-    pub continue_: bool,
-    pub undo: bool,
-    pub restore_deleted: bool,
-    pub offline: bool,
+    pub(crate) set: Vec<String>,
+    pub(crate) dry_run: bool,
+    pub(crate) check: bool,
+    pub(crate) json: bool,
+    pub(crate) allow_dirty: bool,
+    pub(crate) continue_: bool,
+    pub(crate) undo: bool,
+    pub(crate) restore_deleted: bool,
+    pub(crate) offline: bool,
 }

@@ -15,7 +15,7 @@ use super::merge::{self, Labels};
 
 /// What the plan does with one path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
+pub(crate) enum Action {
     /// Write the new render (you did not change the file).
     Take,
     /// Keep your file (upstream did not change it, or it is yours).
@@ -34,7 +34,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Action::Take => "take",
             Action::Keep => "keep",
@@ -49,18 +49,18 @@ impl Action {
 
 /// One line of the plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Item {
-    pub path: String,
-    pub action: Action,
+pub(crate) struct Item {
+    pub(crate) path: String,
+    pub(crate) action: Action,
     /// The learner's file moved here from this path (a declared rename).
-    pub renamed_from: Option<String>,
+    pub(crate) renamed_from: Option<String>,
     /// What the path holds afterwards (None: leave it as it is, or delete).
-    pub write: Option<Entry>,
-    pub delete: bool,
+    pub(crate) write: Option<Entry>,
+    pub(crate) delete: bool,
     /// A side file (`NAME.labforge-new`) written for a binary conflict.
-    pub side: Option<(String, Entry)>,
+    pub(crate) side: Option<(String, Entry)>,
     /// Why, for the one-line report.
-    pub note: Option<String>,
+    pub(crate) note: Option<String>,
 }
 
 impl fmt::Display for Item {
@@ -82,29 +82,29 @@ impl fmt::Display for Item {
 
 /// The base of one path: its recorded owner and pristine content.
 #[derive(Debug, Clone)]
-pub struct Base {
-    pub owner: Owner,
-    pub entry: Entry,
+pub(crate) struct Base {
+    pub(crate) owner: Owner,
+    pub(crate) entry: Entry,
 }
 
 /// Everything the plan decides from.
-pub struct Inputs<'a> {
+pub(crate) struct Inputs<'a> {
     /// Recorded base, keyed by the path in the learner's (old) version.
-    pub base: &'a BTreeMap<String, Base>,
+    pub(crate) base: &'a BTreeMap<String, Base>,
     /// The learner's files (only paths of the base, the renames and the new render matter).
-    pub ours: &'a BTreeMap<String, Entry>,
+    pub(crate) ours: &'a BTreeMap<String, Entry>,
     /// The new render.
-    pub theirs: &'a BTreeMap<String, Entry>,
+    pub(crate) theirs: &'a BTreeMap<String, Entry>,
     /// Owner of every path of the new render.
-    pub owners: &'a BTreeMap<String, Owner>,
+    pub(crate) owners: &'a BTreeMap<String, Owner>,
     /// Old path → new path, from the migrations between the two versions.
-    pub renames: &'a BTreeMap<String, String>,
-    pub labels: &'a Labels,
-    pub restore_deleted: bool,
+    pub(crate) renames: &'a BTreeMap<String, String>,
+    pub(crate) labels: &'a Labels,
+    pub(crate) restore_deleted: bool,
 }
 
 /// Decides every path; items come sorted by path, unchanged paths left out.
-pub fn plan(inp: &Inputs) -> Result<Vec<Item>> {
+pub(crate) fn plan(inp: &Inputs) -> Result<Vec<Item>> {
     // Re-key the base and the learner's files by their new path.
     let mut base: BTreeMap<String, (&Base, Option<String>)> = BTreeMap::new();
     let mut ours: BTreeMap<String, &Entry> = inp.ours.iter().map(|(k, v)| (k.clone(), v)).collect();

@@ -10,12 +10,12 @@ use crate::template::Entry;
 use super::plan::{Action, Item};
 
 /// One line per path: `ACTION   PATH (notes)`.
-pub fn plan_lines(items: &[Item]) -> String {
+pub(crate) fn plan_lines(items: &[Item]) -> String {
     items.iter().map(|i| format!("{i}\n")).collect()
 }
 
 /// Unified diffs from the learner's files to what the update writes.
-pub fn diffs(items: &[Item], ours: &BTreeMap<String, Entry>) -> String {
+pub(crate) fn diffs(items: &[Item], ours: &BTreeMap<String, Entry>) -> String {
     let mut out = String::new();
     for item in items {
         // A renamed file diffs against its old path, as `git diff -M` shows it.
@@ -76,7 +76,13 @@ fn diff_one(old_path: &str, path: &str, before: Option<&Entry>, after: Option<&E
 }
 
 /// The `--json` document of an update (or of a dry run).
-pub fn json(from: &str, to: &str, items: &[Item], backup: Option<&str>, dry_run: bool) -> Value {
+pub(crate) fn json(
+    from: &str,
+    to: &str,
+    items: &[Item],
+    backup: Option<&str>,
+    dry_run: bool,
+) -> Value {
     let conflicts: Vec<&str> = items
         .iter()
         .filter(|i| i.action == Action::Conflict)

@@ -15,15 +15,16 @@ use crate::source::{self, FetchOptions, SourceSpec};
 use crate::state::{STATE_FILE, State};
 use crate::template::{Entry, Lab};
 
-use super::journal::{self, Journal, Step};
 use super::merge::Labels;
 use super::plan::{self, Action, Item};
-use super::{Options, backup, finish, gitcheck, inputs, report};
+use super::{Options, finish, gitcheck, inputs, report};
+use crate::backup;
+use crate::journal::{self, Journal, Step};
 use crate::version;
 
 /// Runs `labforge update` for the lab containing `start`. Data (the plan,
 /// JSON) goes to `out`, messages to `err`.
-pub fn update(
+pub(crate) fn update(
     start: &Path,
     opts: &Options,
     out: &mut dyn Write,
@@ -37,19 +38,26 @@ pub fn update(
         Some(crate::lablock::acquire(&root, "update")?)
     };
     if opts.undo {
-        return finish::undo(&root, out, err);
+        return backup::undo::undo(&root, Some("update"), err);
     }
     if opts.check || opts.dry_run {
-        if journal::pending(&root)?.is_some() {
-            return Err(Error::new("an earlier `labforge update` was interrupted")
-                .in_file(root.join(journal::JOURNAL_FILE))
-                .with_help("run `labforge update` to finish it, or `labforge update --undo` to roll it back"));
+        if let Some(j) = journal::pending(&root)? {
+            return Err(
+                Error::new(format!("an earlier `labforge {}` was interrupted", j.kind))
+                    .in_file(root.join(journal::JOURNAL_FILE))
+                    .with_help(
+                        "run `labforge update` to finish it, or `labforge undo` to roll it back",
+                    ),
+            );
         }
     } else {
         backup::clean_partial(&root)?;
         journal::clean_temp(&root)?;
         if let Some(j) = journal::recover(&root)? {
-            return finish::recovered(&root, &j, err);
+            if j.kind == "update" || j.kind == "undo" {
+                return finish::recovered(&root, &j, err);
+            }
+            let _ = writeln!(err, "{}", journal::finished_note(&j));
         }
     }
     let st = State::load(&root)?;
@@ -89,16 +97,21 @@ pub fn update(
         .filter(|i| i.action == Action::Conflict)
         .map(|i| i.path.clone())
         .collect();
-    let new_state = next_state(&root, &st, &lab, &p, &conflicts)?;
+    let (new_state, added) = next_state(&root, &st, &lab, &p, &conflicts)?;
     let steps = steps(&root, &p.items, &new_state)?;
-    let touched: Vec<String> = steps.iter().map(|s| s.path.clone()).collect();
     // The gate before the first write: a step through a link (or any unsafe
     // path) refuses the whole update, with nothing backed up or changed.
     journal::check_steps(&steps)?;
-    for path in &touched {
-        crate::pathgate::resolve(&root, path, crate::pathgate::Last::MayBeLink)?;
+    for step in &steps {
+        crate::pathgate::resolve(&root, &step.path, crate::pathgate::Last::MayBeLink)?;
     }
-    let name = backup::create(&root, "update", &st.lab, &to_ref, &touched)?;
+    let name = backup::create_update(
+        &root,
+        &format!("update {} -> {to_ref}", st.lab),
+        (&st.lab, &to_ref),
+        &added,
+        &steps,
+    )?;
     journal::crash_point();
     journal::run(
         &root,
@@ -160,9 +173,7 @@ fn up_to_date(st: &State, lab: &Lab, opts: &Options) -> Result<bool> {
             "`{}` holds version {latest}, older than your lab ({current})",
             st.source
         ))
-        .with_help(
-            "labforge update never downgrades; `labforge update --undo` rolls back the last update",
-        )),
+        .with_help("labforge update never downgrades; `labforge undo` takes back the last update")),
         Ordering::Equal => Ok(opts.set.is_empty() && lab.digest() == st.template),
         Ordering::Greater => Ok(false),
     }
@@ -213,28 +224,33 @@ fn prepare(root: &Path, st: &State, lab: &Lab, opts: &Options) -> Result<Prepare
 }
 
 /// The state after the update: the new version's base (its objects stored
-/// now), the learner's progress kept, the conflicts listed.
+/// now in the lab's committed store), the learner's progress kept, the
+/// conflicts listed; and the objects new to the lab (undo removes them).
 fn next_state(
     root: &Path,
     st: &State,
     lab: &Lab,
     p: &Prepared,
     conflicts: &[String],
-) -> Result<State> {
+) -> Result<(State, Vec<String>)> {
     // The new base must survive a crash: store it crash-safely first, so
     // base_state finds every object in place.
+    let mut added = std::collections::BTreeSet::new();
     for entry in p.theirs.values() {
-        match entry {
-            Entry::File { bytes, .. } => journal::ensure_object(root, bytes)?,
-            Entry::Symlink(t) => journal::ensure_object(root, t.as_bytes())?,
+        let (digest, new) = match entry {
+            Entry::File { bytes, .. } => journal::ensure_base_object(root, bytes)?,
+            Entry::Symlink(t) => journal::ensure_base_object(root, t.as_bytes())?,
         };
+        if new {
+            added.insert(digest);
+        }
     }
     let mut next = scaffold::base_state(lab, p.track.as_deref(), &p.answers, root, &p.theirs)?;
     next.current = st.current.clone();
     next.done = st.done.clone();
     next.hints = st.hints.clone();
     next.conflicts = conflicts.to_vec();
-    Ok(next)
+    Ok((next, added.into_iter().collect()))
 }
 
 /// The journal steps: moves of renamed files, writes, deletions, side files
@@ -342,7 +358,7 @@ fn print_result(
         .collect();
     let _ = writeln!(
         err,
-        "Updated {from} -> {to}. Backup: {backup_dir} (`labforge update --undo` restores it)."
+        "Updated {from} -> {to}. Backup: {backup_dir} (`labforge undo` takes the update back)."
     );
     if !conflicts.is_empty() {
         let _ = writeln!(err, "{} conflict(s) to resolve:", conflicts.len());

@@ -23,6 +23,7 @@ use std::path::Path;
 
 use super::{DATE, read, run};
 use crate::support::{Run, labforge, tempdir};
+use snapbox::str;
 
 /// Copies the fixture `name` into a fresh folder.
 fn fixture(name: &str) -> tempfile::TempDir {
@@ -53,7 +54,8 @@ fn issue_18_graph_reads_links_only_from_the_status_area_and_keeps_duplicates_apa
     // No edge from 0001's References bullet or its prose link; `Overrides
     // […](…).` and two links on one `Completes` line are read; the two
     // records numbered 9 are two nodes, neither loops.
-    let dot = r#"digraph {
+    let dot = str![[r#"
+digraph {
   node [shape=plaintext];
   subgraph {
     _1 [label="1. Record architecture decisions"; URL="0001-record-architecture-decisions.html"];
@@ -76,12 +78,14 @@ fn issue_18_graph_reads_links_only_from_the_status_area_and_keeps_duplicates_apa
   _4 -> _2 [label="Supercedes", weight=0]
   _0009_second_nine -> _3 [label="Supersedes", weight=0]
 }
-"#;
+
+"#]];
     run(t.path(), &["generate", "graph"])
         .code(0)
         .stdout_eq(dot)
-        .stderr_eq("");
-    let mermaid = r#"graph TD
+        .stderr_eq(str![]);
+    let mermaid = str![[r#"
+graph TD
   _1["1. Record architecture decisions"]
   click _1 "0001-record-architecture-decisions.html"
   _2["2. Use a queue"]
@@ -101,11 +105,12 @@ fn issue_18_graph_reads_links_only_from_the_status_area_and_keeps_duplicates_apa
   _3 -->|"Completes"| _2
   _4 -->|"Supercedes"| _2
   _0009_second_nine -->|"Supersedes"| _3
-"#;
+
+"#]];
     run(t.path(), &["generate", "graph", "--format", "mermaid"])
         .code(0)
         .stdout_eq(mermaid)
-        .stderr_eq("");
+        .stderr_eq(str![]);
 }
 
 #[test]
@@ -113,9 +118,9 @@ fn issue_18_toc_strips_a_heading_without_a_space_and_encodes_hash() {
     let t = fixture("issue_18_nygard");
     run(t.path(), &["generate", "toc"])
         .code(0)
-        .stderr_eq("")
-        .stdout_eq(
-            "# Architecture Decision Records
+        .stderr_eq(str![])
+        .stdout_eq(str![[r#"
+# Architecture Decision Records
 
 * [1. Record architecture decisions](0001-record-architecture-decisions.md)
 * [2. Use a queue](0002-use-a-queue.md)
@@ -124,8 +129,8 @@ fn issue_18_toc_strips_a_heading_without_a_space_and_encodes_hash() {
 * [9. First nine](0009-first-nine.md)
 * [9. Second nine](0009-second-nine.md)
 * [10. C# bindings](0010-c%23-bindings.md)
-",
-        );
+
+"#]]);
 }
 
 #[test]
@@ -133,63 +138,79 @@ fn issue_18_status_prints_the_whole_status_paragraph() {
     let t = fixture("issue_18_nygard");
     run(t.path(), &["status", "2"])
         .code(0)
-        .stderr_eq("")
-        .stdout_eq(
-            "Accepted (lazy consensus)
+        .stderr_eq(str![])
+        .stdout_eq(str![[r#"
+Accepted (lazy consensus)
 and implemented in release 3.
 Superceded by [4. Use a log](0004-use-a-log.md)
-",
-        );
+
+"#]]);
     let m = fixture("issue_18_madr");
     // MADR 2 bullets and MADR 3 front matter
-    run(m.path(), &["status", "1"])
-        .code(0)
-        .stdout_eq("accepted\n");
-    run(m.path(), &["status", "2"])
-        .code(0)
-        .stdout_eq("accepted; supersedes ADR-0001\n");
+    run(m.path(), &["status", "1"]).code(0).stdout_eq(str![[r#"
+accepted
+
+"#]]);
+    run(m.path(), &["status", "2"]).code(0).stdout_eq(str![[r#"
+accepted; supersedes ADR-0001
+
+"#]]);
 }
 
 #[test]
 fn issue_18_lint_team_reports_only_the_true_findings() {
     let t = fixture("issue_18_nygard");
-    run(t.path(), &["lint"]).code(1).stdout_eq(
-        "doc/adr/0002-use-a-queue.md:22: marker-left: section \"Consequences\" still says TBC
+    run(t.path(), &["lint"]).code(1).stdout_eq(str![[r#"
+doc/adr/0002-use-a-queue.md:22: marker-left: section "Consequences" still says TBC
   hint: finish the text (or say what is still open in words) and remove the TBC
 doc/adr/0009-second-nine.md: duplicate-number: 2 records have the number 9: 0009-first-nine.md, 0009-second-nine.md
   hint: give this record a free number with `adr renumber 0009-second-nine.md`
-doc/adr/0009-second-nine.md:9: unreciprocated-supersede: this record supersedes `0003-ship-events.md`, which has no \"Superseded by\" link back
+doc/adr/0009-second-nine.md:9: unreciprocated-supersede: this record supersedes `0003-ship-events.md`, which has no "Superseded by" link back
   hint: add `Superseded by [9. Second nine](0009-second-nine.md)` to the status of `0003-ship-events.md` (`adr link` writes both sides)
-doc/adr/0010-c#-bindings.md:7: unknown-status: unknown status \"Acepted\" (`acepted` is no status word)
-  hint: write a known status (accepted, proposed, rejected, deprecated, superseded, …), or allow it with `allow-status = [\"acepted\"]` in .adr-lint.toml
-doc/adr/0010-c#-bindings.md:19: marker-left: section \"Consequences\" still says TODO
+doc/adr/0010-c#-bindings.md:7: unknown-status: unknown status "Acepted" (`acepted` is no status word)
+  hint: write a known status (accepted, proposed, rejected, deprecated, superseded, …), or allow it with `allow-status = ["acepted"]` in .adr-lint.toml
+doc/adr/0010-c#-bindings.md:19: marker-left: section "Consequences" still says TODO
   hint: finish the text (or say what is still open in words) and remove the TODO
-",
-    )
-    .stderr_eq("adr lint: 5 finding(s) in 3 of 7 record(s)\n");
+
+"#]])
+    .stderr_eq(str![[r#"
+adr lint: 5 finding(s) in 3 of 7 record(s)
+
+"#]]);
     // the same with the profile named
     run(t.path(), &["lint", "--profile", "team", "10"])
         .code(1)
-        .stderr_eq("adr lint: 2 finding(s) in 1 of 1 record(s)\n");
+        .stderr_eq(str![[r#"
+adr lint: 2 finding(s) in 1 of 1 record(s)
+
+"#]]);
 
     let m = fixture("issue_18_madr");
-    run(m.path(), &["lint"]).code(1).stdout_eq(
-        "docs/decisions/0002-pick-a-json-library.md:2: unreciprocated-supersede: this record supersedes `0001-use-markdown-records.md`, which has no \"Superseded by\" link back
+    run(m.path(), &["lint"]).code(1).stdout_eq(str![[r#"
+docs/decisions/0002-pick-a-json-library.md:2: unreciprocated-supersede: this record supersedes `0001-use-markdown-records.md`, which has no "Superseded by" link back
   hint: add `Superseded by [2. Pick a JSON library](0002-pick-a-json-library.md)` to the status of `0001-use-markdown-records.md` (`adr link` writes both sides)
-docs/decisions/0002-pick-a-json-library.md:28: marker-left: section \"Consequences\" still says TBD
+docs/decisions/0002-pick-a-json-library.md:28: marker-left: section "Consequences" still says TBD
   hint: finish the text (or say what is still open in words) and remove the TBD
-",
-    )
-    .stderr_eq("adr lint: 2 finding(s) in 1 of 3 record(s)\n");
+
+"#]])
+    .stderr_eq(str![[r#"
+adr lint: 2 finding(s) in 1 of 3 record(s)
+
+"#]]);
 
     // a date-named log: two records of one day are not duplicates
     let d = fixture("issue_18_dated");
     run(d.path(), &["lint"])
         .code(0)
-        .stdout_eq("")
-        .stderr_eq("adr lint: 2 record(s), no findings\n");
-    run(d.path(), &["generate", "graph"]).code(0).stdout_eq(
-        r#"digraph {
+        .stdout_eq(str![])
+        .stderr_eq(str![[r#"
+adr lint: 2 record(s), no findings
+
+"#]]);
+    run(d.path(), &["generate", "graph"])
+        .code(0)
+        .stdout_eq(str![[r#"
+digraph {
   node [shape=plaintext];
   subgraph {
     _20200925_use_postgres [label="Use Postgres"; URL="20200925-use-postgres.html"];
@@ -198,33 +219,36 @@ docs/decisions/0002-pick-a-json-library.md:28: marker-left: section \"Consequenc
   }
   _20200925_use_sqlite -> _20200925_use_postgres [label="Supersedes", weight=0]
 }
-"#,
-    );
+
+"#]]);
 }
 
 #[test]
 fn issue_18_lint_learner_profile_reads_the_same_links() {
     let t = fixture("issue_18_nygard");
-    run(t.path(), &["lint", "--profile", "learner"]).code(1).stdout_eq(
-        "doc/adr/0003-ship-events.md:9: link-not-reciprocal: \"Overrides [2. Use a queue]\" has no link back from `0002-use-a-queue.md`
+    run(t.path(), &["lint", "--profile", "learner"]).code(1).stdout_eq(str![[r#"
+doc/adr/0003-ship-events.md:9: link-not-reciprocal: "Overrides [2. Use a queue]" has no link back from `0002-use-a-queue.md`
   hint: create links in pairs with `adr link SOURCE LINK TARGET REVERSE-LINK`, or add the reverse line to `0002-use-a-queue.md`
-doc/adr/0003-ship-events.md:10: link-not-reciprocal: \"Completes [1. Record architecture decisions]\" has no link back from `0001-record-architecture-decisions.md`
+doc/adr/0003-ship-events.md:10: link-not-reciprocal: "Completes [1. Record architecture decisions]" has no link back from `0001-record-architecture-decisions.md`
   hint: create links in pairs with `adr link SOURCE LINK TARGET REVERSE-LINK`, or add the reverse line to `0001-record-architecture-decisions.md`
-doc/adr/0003-ship-events.md:10: link-not-reciprocal: \"Completes [2. Use a queue]\" has no link back from `0002-use-a-queue.md`
+doc/adr/0003-ship-events.md:10: link-not-reciprocal: "Completes [2. Use a queue]" has no link back from `0002-use-a-queue.md`
   hint: create links in pairs with `adr link SOURCE LINK TARGET REVERSE-LINK`, or add the reverse line to `0002-use-a-queue.md`
-doc/adr/0009-first-nine.md:7: bad-status: status \"Approved\" is not one of: proposed, accepted, rejected, deprecated, superseded
+doc/adr/0009-first-nine.md:7: bad-status: status "Approved" is not one of: proposed, accepted, rejected, deprecated, superseded
   hint: set the status to one of: proposed, accepted, rejected, deprecated, superseded
 doc/adr/0009-second-nine.md: duplicate-number: 2 records have the number 9: 0009-first-nine.md, 0009-second-nine.md
   hint: give this record a free number with `adr renumber 0009-second-nine.md`
-doc/adr/0009-second-nine.md:7: bad-status: status \"On hold\" is not one of: proposed, accepted, rejected, deprecated, superseded
+doc/adr/0009-second-nine.md:7: bad-status: status "On hold" is not one of: proposed, accepted, rejected, deprecated, superseded
   hint: set the status to one of: proposed, accepted, rejected, deprecated, superseded
-doc/adr/0009-second-nine.md:9: link-not-reciprocal: \"Supersedes [3. Ship events]\" has no link back from `0003-ship-events.md`
+doc/adr/0009-second-nine.md:9: link-not-reciprocal: "Supersedes [3. Ship events]" has no link back from `0003-ship-events.md`
   hint: create links in pairs with `adr link SOURCE LINK TARGET REVERSE-LINK`, or add the reverse line to `0003-ship-events.md`
-doc/adr/0010-c#-bindings.md:7: bad-status: status \"Acepted\" is not one of: proposed, accepted, rejected, deprecated, superseded
+doc/adr/0010-c#-bindings.md:7: bad-status: status "Acepted" is not one of: proposed, accepted, rejected, deprecated, superseded
   hint: set the status to one of: proposed, accepted, rejected, deprecated, superseded
-",
-    )
-    .stderr_eq("adr lint: 8 finding(s) in 4 of 7 record(s)\n");
+
+"#]])
+    .stderr_eq(str![[r#"
+adr lint: 8 finding(s) in 4 of 7 record(s)
+
+"#]]);
 }
 
 #[test]
@@ -235,34 +259,37 @@ fn issue_18_adr_lint_toml_turns_rules_off_and_allows_statuses() {
         "disable = [\"marker-left\", \"duplicate-number\"]\nallow-status = [\"acepted\"]\n",
     )
     .unwrap();
-    run(t.path(), &["lint"]).code(1).stdout_eq(
-        "doc/adr/0009-second-nine.md:9: unreciprocated-supersede: this record supersedes `0003-ship-events.md`, which has no \"Superseded by\" link back
+    run(t.path(), &["lint"]).code(1).stdout_eq(str![[r#"
+doc/adr/0009-second-nine.md:9: unreciprocated-supersede: this record supersedes `0003-ship-events.md`, which has no "Superseded by" link back
   hint: add `Superseded by [9. Second nine](0009-second-nine.md)` to the status of `0003-ship-events.md` (`adr link` writes both sides)
-",
-    )
-    .stderr_eq("adr lint: 1 finding(s) in 1 of 7 record(s)\n");
+
+"#]])
+    .stderr_eq(str![[r#"
+adr lint: 1 finding(s) in 1 of 7 record(s)
+
+"#]]);
     fs::write(
         t.path().join("doc/adr/.adr-lint.toml"),
         "disable = [\"marker-left\"]\nallow = [\"x\"]\n",
     )
     .unwrap();
-    run(t.path(), &["lint"]).code(2).stdout_eq("").stderr_eq(
-        "error: bad .adr-lint.toml: unknown field `allow`, expected `disable` or `allow-status`
+    run(t.path(), &["lint"]).code(2).stdout_eq(str![]).stderr_eq(str![[r#"
+error: bad .adr-lint.toml: unknown field `allow`, expected `disable` or `allow-status`
  --> doc/adr/.adr-lint.toml:2:1
-help: write `disable = [\"RULE\", …]` and `allow-status = [\"STATUS\", …]`; docs/adr-toolkit.md lists the rules
-",
-    );
+help: write `disable = ["RULE", …]` and `allow-status = ["STATUS", …]`; docs/adr-toolkit.md lists the rules
+
+"#]]);
     fs::write(
         t.path().join("doc/adr/.adr-lint.toml"),
         "disable = [\"marker-lft\"]\n",
     )
     .unwrap();
-    run(t.path(), &["lint"]).code(2).stdout_eq("").stderr_eq(
-        "error: .adr-lint.toml disables an unknown rule `marker-lft`
+    run(t.path(), &["lint"]).code(2).stdout_eq(str![]).stderr_eq(str![[r#"
+error: .adr-lint.toml disables an unknown rule `marker-lft`
  --> doc/adr/.adr-lint.toml:1:12
 help: the rules are: unreciprocated-supersede, duplicate-number, marker-left, unknown-status, missing-section, broken-link, stub, empty-section, placeholder-left, prompt-left, too-short, too-few-options, no-because, no-negative-consequence, no-confirmation, bad-status, no-status, missing-link-target, link-not-reciprocal, unreadable
-",
-    );
+
+"#]]);
 }
 
 const NYGARD_BODY: &str = "## Context
@@ -284,8 +311,11 @@ fn issue_18_new_supersede_keeps_every_status_but_an_exact_accepted() {
     let p = t.path();
     run(p, &["new", "-s", "4", "-s", "1", "Use", "a", "stream"])
         .code(0)
-        .stdout_eq("doc/adr/0011-use-a-stream.md\n")
-        .stderr_eq("");
+        .stdout_eq(str![[r#"
+doc/adr/0011-use-a-stream.md
+
+"#]])
+        .stderr_eq(str![]);
     let fixture_text = |rel: &str| {
         fs::read_to_string(
             Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -316,12 +346,12 @@ fn issue_18_new_supersede_keeps_every_status_but_an_exact_accepted() {
             "# 11. Use a stream\n\nDate: {DATE}\n\n## Status\n\nAccepted\n\nSupercedes [4. Use a log](0004-use-a-log.md)\n\nSupercedes [1. Record architecture decisions](0001-record-architecture-decisions.md)\n\n{NYGARD_BODY}"
         )
     );
-    run(p, &["status", "4"]).code(0).stdout_eq(
-        "Accepted (lazy consensus) & implemented
+    run(p, &["status", "4"]).code(0).stdout_eq(str![[r#"
+Accepted (lazy consensus) & implemented
 Supercedes [2. Use a queue](0002-use-a-queue.md)
 Superceded by [11. Use a stream](0011-use-a-stream.md)
-",
-    );
+
+"#]]);
 }
 
 #[test]
@@ -330,7 +360,10 @@ fn issue_18_new_supersede_in_madr_keeps_the_older_relation_and_reads_bullets() {
     let p = t.path();
     run(p, &["new", "-s", "2", "-s", "1", "Use", "simd", "json"])
         .code(0)
-        .stdout_eq("docs/decisions/0004-use-simd-json.md\n");
+        .stdout_eq(str![[r#"
+docs/decisions/0004-use-simd-json.md
+
+"#]]);
     let fixture_text = |rel: &str| {
         fs::read_to_string(
             Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -355,9 +388,10 @@ fn issue_18_new_supersede_in_madr_keeps_the_older_relation_and_reads_bullets() {
             "status: \"superseded by ADR-0004; accepted; supersedes ADR-0001\"",
         ) + "\n## More Information\n\nSuperseded by [4. Use simd json](0004-use-simd-json.md)\n"
     );
-    run(p, &["status", "2"])
-        .code(0)
-        .stdout_eq("superseded by ADR-0004; accepted; supersedes ADR-0001\n");
+    run(p, &["status", "2"]).code(0).stdout_eq(str![[r#"
+superseded by ADR-0004; accepted; supersedes ADR-0001
+
+"#]]);
     // not every record has front matter: a Nygard record, as adr-tools
     assert_eq!(
         read(p, "docs/decisions/0004-use-simd-json.md"),
@@ -367,13 +401,13 @@ fn issue_18_new_supersede_in_madr_keeps_the_older_relation_and_reads_bullets() {
     );
     // the supersede 2 → 1 is now reciprocated by nobody but 2 itself; the
     // new record's two supersedes are answered
-    run(p, &["lint"]).code(1).stdout_eq(
-        "docs/decisions/0002-pick-a-json-library.md:2: unreciprocated-supersede: this record supersedes `0001-use-markdown-records.md`, which has no \"Superseded by\" link back
+    run(p, &["lint"]).code(1).stdout_eq(str![[r#"
+docs/decisions/0002-pick-a-json-library.md:2: unreciprocated-supersede: this record supersedes `0001-use-markdown-records.md`, which has no "Superseded by" link back
   hint: add `Superseded by [2. Pick a JSON library](0002-pick-a-json-library.md)` to the status of `0001-use-markdown-records.md` (`adr link` writes both sides)
-docs/decisions/0002-pick-a-json-library.md:28: marker-left: section \"Consequences\" still says TBD
+docs/decisions/0002-pick-a-json-library.md:28: marker-left: section "Consequences" still says TBD
   hint: finish the text (or say what is still open in words) and remove the TBD
-",
-    );
+
+"#]]);
 }
 
 #[test]
@@ -383,7 +417,10 @@ fn issue_18_new_in_a_log_with_front_matter_writes_madr() {
     fs::remove_file(p.join("docs/decisions/0001-use-markdown-records.md")).unwrap();
     run(p, &["new", "Use", "a", "CDN"])
         .code(0)
-        .stdout_eq("docs/decisions/0004-use-a-cdn.md\n");
+        .stdout_eq(str![[r#"
+docs/decisions/0004-use-a-cdn.md
+
+"#]]);
     let madr = include_str!("../../templates/adr/madr4.md")
         .replacen("STATUS", "proposed", 1)
         .replacen("DATE", DATE, 1)
@@ -396,12 +433,18 @@ fn issue_18_new_without_a_title_prints_only_the_adr_tools_text() {
     let t = tempdir();
     run(t.path(), &["new"])
         .code(1)
-        .stdout_eq("ERROR: no title given\n")
-        .stderr_eq("");
+        .stdout_eq(str![[r#"
+ERROR: no title given
+
+"#]])
+        .stderr_eq(str![]);
     run(t.path(), &["new", "--", ""])
         .code(1)
-        .stdout_eq("ERROR: no title given\n")
-        .stderr_eq("");
+        .stdout_eq(str![[r#"
+ERROR: no title given
+
+"#]])
+        .stderr_eq(str![]);
     assert!(!t.path().join("doc").exists(), "nothing is written");
 }
 
@@ -420,7 +463,7 @@ fn issue_18_adr_autocomplete_completes_commands_and_generate_reports() {
             .run()
             .code(0)
             .stdout_eq(out)
-            .stderr_eq("");
+            .stderr_eq(str![]);
     };
     c(
         &["adr"],
@@ -457,7 +500,7 @@ fn issue_17_every_adr_subcommand_has_help() {
         "help",
     ] {
         let out = run(t.path(), &[cmd, "--help"]);
-        out.code(0).stderr_eq("");
+        out.code(0).stderr_eq(str![]);
         assert!(
             out.stdout.contains(&format!("\nUsage: adr {cmd}")),
             "adr {cmd} --help: {}",
@@ -468,7 +511,7 @@ fn issue_17_every_adr_subcommand_has_help() {
             run(t.path(), &["help", cmd]).code(0).stdout_eq(&out.stdout);
         }
         let short = run(t.path(), &[cmd, "-h"]);
-        short.code(0).stderr_eq("");
+        short.code(0).stderr_eq(str![]);
         assert!(short.stdout.contains(&format!("\nUsage: adr {cmd}")));
     }
     let lint = run(t.path(), &["lint", "--help"]);
@@ -480,7 +523,12 @@ fn issue_17_every_adr_subcommand_has_help() {
     );
     run(t.path(), &["generate", "graph", "--help"])
         .code(0)
-        .stdout_eq("The links between records as a Graphviz (or Mermaid) graph\n\nUsage: adr generate graph [OPTIONS]\n...");
+        .stdout_eq(str![[r#"
+The links between records as a Graphviz (or Mermaid) graph
+
+Usage: adr generate graph [OPTIONS]
+...
+"#]]);
     assert!(!t.path().join("doc").exists(), "help writes nothing");
 }
 
@@ -732,22 +780,30 @@ fn issue_17_adr_inside_a_lab_made_from_template_init() {
     let in_lab = |args: &[&str]| labforge(args).dir(&lab).env("ADR_DATE", DATE).run();
     in_lab(&["adr", "list"])
         .code(0)
-        .stdout_eq("docs/adr/0001-greeting-format.md\n")
-        .stderr_eq("");
+        .stdout_eq(str![[r#"
+docs/adr/0001-greeting-format.md
+
+"#]])
+        .stderr_eq(str![]);
     // ten words where the check asks for 25
     fs::write(
         lab.join("docs/adr/0001-greeting-format.md"),
         "---\nstatus: proposed\ndate: 2024-01-01\n---\n\n# Greeting format\n\n## Context and Problem Statement\n\nLearners need one greeting that the tests can compare exactly.\n",
     )
     .unwrap();
-    let finding = "docs/adr/0001-greeting-format.md:8: too-short: section \"Context and Problem Statement\" has 10 real word(s), fewer than 25
+    let finding = str![[r#"
+docs/adr/0001-greeting-format.md:8: too-short: section "Context and Problem Statement" has 10 real word(s), fewer than 25
   hint: describe the problem that forces a decision, who it affects and what goes wrong without one
-";
+
+"#]];
     // the learner profile is the default inside a lab
     in_lab(&["adr", "lint"])
         .code(1)
-        .stdout_eq(finding)
-        .stderr_eq("adr lint: 1 finding(s) in 1 of 1 record(s)\n");
+        .stdout_eq(finding.clone())
+        .stderr_eq(str![[r#"
+adr lint: 1 finding(s) in 1 of 1 record(s)
+
+"#]]);
     in_lab(&["adr", "lint", "0001-greeting-format.md"])
         .code(1)
         .stdout_eq(finding);
@@ -772,7 +828,10 @@ docs/adr/0001-greeting-format.md:8 [Context and Problem Statement]: section \"Co
         .env("ADR_DATE", DATE)
         .run()
         .code(0)
-        .stdout_eq("../../docs/adr/0002-use-printf.md\n");
+        .stdout_eq(str![[r#"
+../../docs/adr/0002-use-printf.md
+
+"#]]);
     let madr = include_str!("../../templates/adr/madr4.md")
         .replacen("STATUS", "proposed", 1)
         .replacen("DATE", DATE, 1)
@@ -801,11 +860,11 @@ fn issue_17_lint_flags_an_unrendered_date() {
         ],
     )
     .code(1)
-    .stdout_eq(
-        "doc/adr/0001-a.md:3: placeholder-left: the date is still the template's placeholder DATE
+    .stdout_eq(str![[r#"
+doc/adr/0001-a.md:3: placeholder-left: the date is still the template's placeholder DATE
   hint: write the date of the decision as YYYY-MM-DD
-",
-    );
+
+"#]]);
 }
 
 /// Issue 14: the `adr` command line is clap's, so completions and man pages
@@ -866,16 +925,41 @@ fn issue_17_adr_never_writes_through_a_linked_lab_adr_folder() {
         .dir(&lab)
         .run()
         .code(2)
-        .stdout_eq("")
-        .stderr_eq(
-            "error: `docs/adr` is a symbolic link, so labforge will not read or write `docs/adr` through it
+        .stdout_eq(str![])
+        .stderr_eq(str![[r#"
+error: `docs/adr` is a symbolic link, so labforge will not read or write `docs/adr` through it
  --> [..]/lab
 help: labforge never follows a link inside a lab; move `docs/adr` away (or replace it by a real folder), then run the command again
-",
-        );
+
+"#]]);
     assert_eq!(
         fs::read_dir(&victim).unwrap().count(),
         0,
         "nothing was written outside the lab"
     );
+}
+
+/// `renumber` rewrites front matter references (`supersedes ADR-0001`) as
+/// it rewrites Markdown links, so the log's graph survives a renumbering;
+/// the body's text is left as written.
+#[test]
+fn issue_18_renumber_rewrites_front_matter_references() {
+    let m = fixture("issue_18_madr");
+    let dir = "docs/decisions";
+    run(m.path(), &["renumber", "1", "7"]).code(0);
+    let second = read(m.path(), &format!("{dir}/0002-pick-a-json-library.md"));
+    assert!(
+        second.starts_with("---\nstatus: \"accepted; supersedes ADR-0007\"\n"),
+        "{second}"
+    );
+    assert!(
+        m.path()
+            .join(dir)
+            .join("0007-use-markdown-records.md")
+            .is_file()
+    );
+    // The link graph still holds: 0002 supersedes the renumbered record.
+    let links = run(m.path(), &["generate", "graph"]);
+    links.code(0);
+    assert!(links.stdout.contains("_2 -> _7"), "{}", links.stdout);
 }

@@ -8,6 +8,7 @@ use std::fs;
 use std::path::Path;
 
 use crate::support::{Output, adr, labforge, tempdir};
+use snapbox::{IntoData, str};
 
 mod issue_18;
 
@@ -20,34 +21,27 @@ fn run(dir: &Path, args: &[&str]) -> Output {
 
 /// Runs `adr ARGS…` and expects success with `stdout` and an empty stderr.
 #[track_caller]
-fn ok(dir: &Path, args: &[&str], stdout: &str) {
-    run(dir, args).code(0).stdout_eq(stdout).stderr_eq("");
+fn ok(dir: &Path, args: &[&str], stdout: impl IntoData) {
+    run(dir, args).code(0).stdout_eq(stdout).stderr_eq(str![]);
 }
 
 fn read(dir: &Path, rel: &str) -> String {
     fs::read_to_string(dir.join(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
 }
 
-/// Byte-exact (snapbox would turn `\\` into `/` as if it were a path).
+/// Byte-exact: `raw()` turns off snapbox's wildcards and its `\\` to `/`
+/// path normalisation, which would hide a wrong backslash.
 #[track_caller]
-fn file_eq(dir: &Path, rel: &str, expected: &str) {
-    let actual = read(dir, rel);
-    assert!(
-        actual == expected,
-        "{rel} differs\n--- expected\n{expected}\n--- actual\n{actual}"
-    );
+fn file_eq(dir: &Path, rel: &str, expected: impl IntoData) {
+    snapbox::assert_data_eq!(read(dir, rel), expected.raw());
 }
 
 /// Like [`ok`], byte-exact on stdout.
 #[track_caller]
-fn ok_exact(dir: &Path, args: &[&str], stdout: &str) {
+fn ok_exact(dir: &Path, args: &[&str], stdout: impl IntoData) {
     let out = run(dir, args);
-    out.code(0).stderr_eq("");
-    assert!(
-        out.stdout == stdout,
-        "stdout differs\n--- expected\n{stdout}\n--- actual\n{}",
-        out.stdout
-    );
+    out.code(0).stderr_eq(str![]);
+    snapbox::assert_data_eq!(out.stdout.clone(), stdout.raw());
 }
 
 fn ls(dir: &Path, rel: &str) -> String {
@@ -76,7 +70,10 @@ fn nygard(heading: &str, status: &str) -> String {
     format!("# {heading}\n\nDate: {DATE}\n\n## Status\n\n{status}\n\n{NYGARD_BODY}")
 }
 
-const INIT_RECORD: &str = "# 1. Record architecture decisions
+/// The record `adr init` writes.
+fn init_record() -> impl snapbox::IntoData {
+    str![[r#"
+# 1. Record architecture decisions
 
 Date: 1992-01-12
 
@@ -95,7 +92,9 @@ We will use Architecture Decision Records, as [described by Michael Nygard](http
 ## Consequences
 
 See Michael Nygard's article, linked above. For a lightweight ADR toolset, see Nat Pryce's [adr-tools](https://github.com/npryce/adr-tools).
-";
+
+"#]]
+}
 
 #[test]
 fn init_creates_the_first_record_with_adr_tools_text() {
@@ -103,23 +102,32 @@ fn init_creates_the_first_record_with_adr_tools_text() {
     ok(
         t.path(),
         &["init"],
-        "doc/adr/0001-record-architecture-decisions.md\n",
+        str![[r#"
+doc/adr/0001-record-architecture-decisions.md
+
+"#]],
     );
-    assert_eq!(
+    snapbox::assert_data_eq!(
         ls(t.path(), "doc/adr"),
-        "0001-record-architecture-decisions.md\n"
+        str![[r#"
+0001-record-architecture-decisions.md
+
+"#]]
     );
     file_eq(
         t.path(),
         "doc/adr/0001-record-architecture-decisions.md",
-        INIT_RECORD,
+        init_record(),
     );
     // init refuses to add a second "record 1"
-    run(t.path(), &["init"]).code(2).stdout_eq("").stderr_eq(
-        "error: `doc/adr` already holds architecture decision records
+    run(t.path(), &["init"])
+        .code(2)
+        .stdout_eq(str![])
+        .stderr_eq(str![[r#"
+error: `doc/adr` already holds architecture decision records
 help: add a record with `adr new TITLE`, or give `adr init` another folder
-",
-    );
+
+"#]]);
 }
 
 #[test]
@@ -128,27 +136,37 @@ fn new_without_init_creates_doc_adr_and_numbers_records() {
     ok(
         t.path(),
         &["new", "The", "First", "Decision"],
-        "doc/adr/0001-the-first-decision.md\n",
+        str![[r#"
+doc/adr/0001-the-first-decision.md
+
+"#]],
     );
     ok(
         t.path(),
         &["new", "Second", "Decision"],
-        "doc/adr/0002-second-decision.md\n",
+        str![[r#"
+doc/adr/0002-second-decision.md
+
+"#]],
     );
     file_eq(
         t.path(),
         "doc/adr/0001-the-first-decision.md",
-        &nygard("1. The First Decision", "Accepted"),
+        nygard("1. The First Decision", "Accepted"),
     );
     file_eq(
         t.path(),
         "doc/adr/0002-second-decision.md",
-        &nygard("2. Second Decision", "Accepted"),
+        nygard("2. Second Decision", "Accepted"),
     );
     ok(
         t.path(),
         &["list"],
-        "doc/adr/0001-the-first-decision.md\ndoc/adr/0002-second-decision.md\n",
+        str![[r#"
+doc/adr/0001-the-first-decision.md
+doc/adr/0002-second-decision.md
+
+"#]],
     );
 }
 
@@ -160,17 +178,23 @@ fn labforge_adr_is_the_same_tool() {
         .env("ADR_DATE", DATE)
         .run()
         .code(0)
-        .stdout_eq("doc/adr/0001-first-record.md\n")
-        .stderr_eq("");
+        .stdout_eq(str![[r#"
+doc/adr/0001-first-record.md
+
+"#]])
+        .stderr_eq(str![]);
     labforge(&["adr", "list"])
         .dir(t.path())
         .run()
         .code(0)
-        .stdout_eq("doc/adr/0001-first-record.md\n");
+        .stdout_eq(str![[r#"
+doc/adr/0001-first-record.md
+
+"#]]);
     file_eq(
         t.path(),
         "doc/adr/0001-first-record.md",
-        &nygard("1. First Record", "Accepted"),
+        nygard("1. First Record", "Accepted"),
     );
 }
 
@@ -180,49 +204,57 @@ fn errors_use_adr_tools_texts() {
     // issue 18: adr-tools' text, and nothing after it
     run(t.path(), &["new"])
         .code(1)
-        .stdout_eq("ERROR: no title given\n")
-        .stderr_eq("");
+        .stdout_eq(str![[r#"
+ERROR: no title given
+
+"#]])
+        .stderr_eq(str![]);
     run(t.path(), &["list"])
         .code(1)
-        .stdout_eq("The doc/adr directory does not exist\n")
-        .stderr_eq("");
+        .stdout_eq(str![[r#"
+The doc/adr directory does not exist
+
+"#]])
+        .stderr_eq(str![]);
     assert!(
         !t.path().join("doc").exists(),
         "a failed command creates nothing"
     );
     run(t.path(), &["frobnicate"])
         .code(1)
-        .stdout_eq("")
-        .stderr_eq(
-            "error: unknown command `frobnicate`\nhelp: run `adr help` to see the commands\n",
-        );
+        .stdout_eq(str![])
+        .stderr_eq(str![[r#"
+error: unknown command `frobnicate`
+help: run `adr help` to see the commands
+
+"#]]);
     // issue 14: the command line is clap's, with its usage errors (exit 2)
     run(t.path(), &["new", "-x", "Title"])
         .code(2)
-        .stdout_eq("")
-        .stderr_eq(
-            "error: unexpected argument '-x' found
+        .stdout_eq(str![])
+        .stderr_eq(str![[r#"
+error: unexpected argument '-x' found
 
   tip: to pass '-x' as a value, use '-- -x'
 
 Usage: adr new [OPTIONS] [TITLE_TEXT]...
 
 For more information, try '--help'.
-",
-        );
+
+"#]]);
     run(t.path(), &["link", "1", "Amends"])
         .code(2)
-        .stdout_eq("")
-        .stderr_eq(
-            "error: the following required arguments were not provided:
+        .stdout_eq(str![])
+        .stderr_eq(str![[r#"
+error: the following required arguments were not provided:
   <TARGET>
   <REVERSE_LINK>
 
 Usage: adr link <SOURCE> <LINK> <TARGET> <REVERSE_LINK>
 
 For more information, try '--help'.
-",
-        );
+
+"#]]);
 }
 
 #[test]
@@ -231,24 +263,44 @@ fn init_with_a_directory_writes_adr_dir_and_is_found_from_subfolders() {
     ok(
         t.path(),
         &["init", "architecture/decisions"],
-        "architecture/decisions/0001-record-architecture-decisions.md\n",
+        str![[r#"
+architecture/decisions/0001-record-architecture-decisions.md
+
+"#]],
     );
-    assert_eq!(read(t.path(), ".adr-dir"), "architecture/decisions\n");
+    snapbox::assert_data_eq!(
+        read(t.path(), ".adr-dir"),
+        str![[r#"
+architecture/decisions
+
+"#]]
+    );
     fs::create_dir_all(t.path().join("src/deep")).unwrap();
     ok(
         &t.path().join("src/deep"),
         &["new", "Second", "Record"],
-        "../../architecture/decisions/0002-second-record.md\n",
+        str![[r#"
+../../architecture/decisions/0002-second-record.md
+
+"#]],
     );
     ok(
         &t.path().join("src/deep"),
         &["list"],
-        "../../architecture/decisions/0001-record-architecture-decisions.md\n../../architecture/decisions/0002-second-record.md\n",
+        str![[r#"
+../../architecture/decisions/0001-record-architecture-decisions.md
+../../architecture/decisions/0002-second-record.md
+
+"#]],
     );
     ok(
         t.path(),
         &["list"],
-        "architecture/decisions/0001-record-architecture-decisions.md\narchitecture/decisions/0002-second-record.md\n",
+        str![[r#"
+architecture/decisions/0001-record-architecture-decisions.md
+architecture/decisions/0002-second-record.md
+
+"#]],
     );
 }
 
@@ -258,19 +310,29 @@ fn doc_adr_is_searched_upward() {
     ok(
         t.path(),
         &["new", "First", "Record"],
-        "doc/adr/0001-first-record.md\n",
+        str![[r#"
+doc/adr/0001-first-record.md
+
+"#]],
     );
     fs::create_dir(t.path().join("subdir")).unwrap();
     let sub = t.path().join("subdir");
     ok(
         &sub,
         &["new", "Second", "Record"],
-        "../doc/adr/0002-second-record.md\n",
+        str![[r#"
+../doc/adr/0002-second-record.md
+
+"#]],
     );
     ok(
         &sub,
         &["list"],
-        "../doc/adr/0001-first-record.md\n../doc/adr/0002-second-record.md\n",
+        str![[r#"
+../doc/adr/0001-first-record.md
+../doc/adr/0002-second-record.md
+
+"#]],
     );
 }
 
@@ -281,78 +343,108 @@ fn funny_characters_round_trip_and_slugs_are_transliterated() {
     ok(
         p,
         &["new", "Something", "About", "Node.JS"],
-        "doc/adr/0001-something-about-node-js.md\n",
+        str![[r#"
+doc/adr/0001-something-about-node-js.md
+
+"#]],
     );
     ok(
         p,
         &["new", "Slash/Slash/Slash/"],
-        "doc/adr/0002-slash-slash-slash.md\n",
+        str![[r#"
+doc/adr/0002-slash-slash-slash.md
+
+"#]],
     );
-    ok(p, &["new", "--", "-Bar-"], "doc/adr/0003-bar.md\n");
+    ok(
+        p,
+        &["new", "--", "-Bar-"],
+        str![[r#"
+doc/adr/0003-bar.md
+
+"#]],
+    );
     ok(
         p,
         &["new", "Use", "A", "&", "B", "|", "C", "\\", "D"],
-        "doc/adr/0004-use-a-b-c-d.md\n",
+        str![[r#"
+doc/adr/0004-use-a-b-c-d.md
+
+"#]],
     );
     ok(
         p,
         &["new", "The \"quoted\" 'choice'"],
-        "doc/adr/0005-the-quoted-choice.md\n",
+        str![[r#"
+doc/adr/0005-the-quoted-choice.md
+
+"#]],
     );
     ok(
         p,
         &["new", "Café", "Crème", "Brûlée"],
-        "doc/adr/0006-cafe-creme-brulee.md\n",
+        str![[r#"
+doc/adr/0006-cafe-creme-brulee.md
+
+"#]],
     );
     ok(
         p,
         &["new", "Ship", "it", "🚀"],
-        "doc/adr/0007-ship-it-rocket.md\n",
+        str![[r#"
+doc/adr/0007-ship-it-rocket.md
+
+"#]],
     );
     ok(
         p,
         &["new", "Update", "the", "DATE", "and", "TITLE", "fields"],
-        "doc/adr/0008-update-the-date-and-title-fields.md\n",
+        str![[r#"
+doc/adr/0008-update-the-date-and-title-fields.md
+
+"#]],
     );
     file_eq(
         p,
         "doc/adr/0004-use-a-b-c-d.md",
-        &nygard("4. Use A & B | C \\ D", "Accepted"),
+        nygard("4. Use A & B | C \\ D", "Accepted"),
     );
     file_eq(
         p,
         "doc/adr/0005-the-quoted-choice.md",
-        &nygard("5. The \"quoted\" 'choice'", "Accepted"),
+        nygard("5. The \"quoted\" 'choice'", "Accepted"),
     );
     file_eq(
         p,
         "doc/adr/0006-cafe-creme-brulee.md",
-        &nygard("6. Café Crème Brûlée", "Accepted"),
+        nygard("6. Café Crème Brûlée", "Accepted"),
     );
     file_eq(
         p,
         "doc/adr/0007-ship-it-rocket.md",
-        &nygard("7. Ship it 🚀", "Accepted"),
+        nygard("7. Ship it 🚀", "Accepted"),
     );
     file_eq(
         p,
         "doc/adr/0008-update-the-date-and-title-fields.md",
-        &nygard("8. Update the DATE and TITLE fields", "Accepted"),
+        nygard("8. Update the DATE and TITLE fields", "Accepted"),
     );
     ok_exact(
         p,
         &["generate", "toc"],
-        "# Architecture Decision Records
+        str![[r##"
+# Architecture Decision Records
 
 * [1. Something About Node.JS](0001-something-about-node-js.md)
 * [2. Slash/Slash/Slash/](0002-slash-slash-slash.md)
 * [3. -Bar-](0003-bar.md)
-* [4. Use A & B | C \\ D](0004-use-a-b-c-d.md)
-* [5. The \"quoted\" 'choice'](0005-the-quoted-choice.md)
+* [4. Use A & B | C \ D](0004-use-a-b-c-d.md)
+* [5. The "quoted" 'choice'](0005-the-quoted-choice.md)
 * [6. Café Crème Brûlée](0006-cafe-creme-brulee.md)
 * [7. Ship it 🚀](0007-ship-it-rocket.md)
 * [8. Update the DATE and TITLE fields](0008-update-the-date-and-title-fields.md)
-",
+
+"##]],
     );
 }
 
@@ -365,12 +457,15 @@ fn numbers_are_decimal_not_octal() {
     ok(
         t.path(),
         &["new", "Record", "10"],
-        "doc/adr/0010-record-10.md\n",
+        str![[r#"
+doc/adr/0010-record-10.md
+
+"#]],
     );
     file_eq(
         t.path(),
         "doc/adr/0009-record-9.md",
-        &nygard("9. Record 9", "Accepted"),
+        nygard("9. Record 9", "Accepted"),
     );
 }
 
@@ -381,17 +476,23 @@ fn supersede_uses_adr_tools_spelling() {
     ok(
         p,
         &["new", "First", "Record"],
-        "doc/adr/0001-first-record.md\n",
+        str![[r#"
+doc/adr/0001-first-record.md
+
+"#]],
     );
     ok(
         p,
         &["new", "-s", "1", "Second", "Record"],
-        "doc/adr/0002-second-record.md\n",
+        str![[r#"
+doc/adr/0002-second-record.md
+
+"#]],
     );
     file_eq(
         p,
         "doc/adr/0001-first-record.md",
-        &nygard(
+        nygard(
             "1. First Record",
             "Superceded by [2. Second Record](0002-second-record.md)",
         ),
@@ -399,7 +500,7 @@ fn supersede_uses_adr_tools_spelling() {
     file_eq(
         p,
         "doc/adr/0002-second-record.md",
-        &nygard(
+        nygard(
             "2. Second Record",
             "Accepted\n\nSupercedes [1. First Record](0001-first-record.md)",
         ),
@@ -408,17 +509,23 @@ fn supersede_uses_adr_tools_spelling() {
     ok(
         p,
         &["new", "Third", "Record"],
-        "doc/adr/0003-third-record.md\n",
+        str![[r#"
+doc/adr/0003-third-record.md
+
+"#]],
     );
     ok(
         p,
         &["new", "-s2", "-s", "third", "Fourth", "Record"],
-        "doc/adr/0004-fourth-record.md\n",
+        str![[r#"
+doc/adr/0004-fourth-record.md
+
+"#]],
     );
     file_eq(
         p,
         "doc/adr/0002-second-record.md",
-        &nygard(
+        nygard(
             "2. Second Record",
             "Supercedes [1. First Record](0001-first-record.md)\n\nSuperceded by [4. Fourth Record](0004-fourth-record.md)",
         ),
@@ -426,7 +533,7 @@ fn supersede_uses_adr_tools_spelling() {
     file_eq(
         p,
         "doc/adr/0003-third-record.md",
-        &nygard(
+        nygard(
             "3. Third Record",
             "Superceded by [4. Fourth Record](0004-fourth-record.md)",
         ),
@@ -434,7 +541,7 @@ fn supersede_uses_adr_tools_spelling() {
     file_eq(
         p,
         "doc/adr/0004-fourth-record.md",
-        &nygard(
+        nygard(
             "4. Fourth Record",
             "Accepted\n\nSupercedes [2. Second Record](0002-second-record.md)\n\nSupercedes [3. Third Record](0003-third-record.md)",
         ),
@@ -442,15 +549,30 @@ fn supersede_uses_adr_tools_spelling() {
     ok(
         p,
         &["status", "2"],
-        "Supercedes [1. First Record](0001-first-record.md)\nSuperceded by [4. Fourth Record](0004-fourth-record.md)\n",
+        str![[r#"
+Supercedes [1. First Record](0001-first-record.md)
+Superceded by [4. Fourth Record](0004-fourth-record.md)
+
+"#]],
     );
     // a missing reference writes nothing
-    run(p, &["new", "-s", "9", "Fifth"]).code(2).stdout_eq("").stderr_eq(
-        "error: no ADR in `doc/adr` matches `9`\nhelp: give a record's number or file name; `adr list` shows them\n",
-    );
-    assert_eq!(
+    run(p, &["new", "-s", "9", "Fifth"])
+        .code(2)
+        .stdout_eq(str![])
+        .stderr_eq(str![[r#"
+error: no ADR in `doc/adr` matches `9`
+help: give a record's number or file name; `adr list` shows them
+
+"#]]);
+    snapbox::assert_data_eq!(
         ls(p, "doc/adr"),
-        "0001-first-record.md\n0002-second-record.md\n0003-third-record.md\n0004-fourth-record.md\n"
+        str![[r#"
+0001-first-record.md
+0002-second-record.md
+0003-third-record.md
+0004-fourth-record.md
+
+"#]]
     );
 }
 
@@ -461,12 +583,18 @@ fn new_with_links_and_the_link_command() {
     ok(
         p,
         &["new", "First", "Record"],
-        "doc/adr/0001-first-record.md\n",
+        str![[r#"
+doc/adr/0001-first-record.md
+
+"#]],
     );
     ok(
         p,
         &["new", "Second", "Record"],
-        "doc/adr/0002-second-record.md\n",
+        str![[r#"
+doc/adr/0002-second-record.md
+
+"#]],
     );
     ok(
         p,
@@ -479,12 +607,15 @@ fn new_with_links_and_the_link_command() {
             "Third",
             "Record",
         ],
-        "doc/adr/0003-third-record.md\n",
+        str![[r#"
+doc/adr/0003-third-record.md
+
+"#]],
     );
     file_eq(
         p,
         "doc/adr/0001-first-record.md",
-        &nygard(
+        nygard(
             "1. First Record",
             "Accepted\n\nAmended by [3. Third Record](0003-third-record.md)",
         ),
@@ -492,7 +623,7 @@ fn new_with_links_and_the_link_command() {
     file_eq(
         p,
         "doc/adr/0002-second-record.md",
-        &nygard(
+        nygard(
             "2. Second Record",
             "Accepted\n\nClarified by [3. Third Record](0003-third-record.md)",
         ),
@@ -500,7 +631,7 @@ fn new_with_links_and_the_link_command() {
     file_eq(
         p,
         "doc/adr/0003-third-record.md",
-        &nygard(
+        nygard(
             "3. Third Record",
             "Accepted\n\nAmends [1. First Record](0001-first-record.md)\n\nClarifies [2. Second Record](0002-second-record.md)",
         ),
@@ -509,11 +640,11 @@ fn new_with_links_and_the_link_command() {
         run(p, &["new", "Record", &i.to_string()]).code(0);
     }
     // `3` means record 3, never 13
-    ok(p, &["link", "13", "Extends", "3", "Extended by"], "");
+    ok(p, &["link", "13", "Extends", "3", "Extended by"], str![]);
     file_eq(
         p,
         "doc/adr/0003-third-record.md",
-        &nygard(
+        nygard(
             "3. Third Record",
             "Accepted\n\nAmends [1. First Record](0001-first-record.md)\n\nClarifies [2. Second Record](0002-second-record.md)\n\nExtended by [13. Record 13](0013-record-13.md)",
         ),
@@ -521,14 +652,19 @@ fn new_with_links_and_the_link_command() {
     file_eq(
         p,
         "doc/adr/0013-record-13.md",
-        &nygard(
+        nygard(
             "13. Record 13",
             "Accepted\n\nExtends [3. Third Record](0003-third-record.md)",
         ),
     );
-    run(p, &["new", "-l", "1:Amends", "Bad"]).code(2).stdout_eq("").stderr_eq(
-        "error: bad link `1:Amends`\nhelp: write `-l \"TARGET:LINK:REVERSE-LINK\"`, e.g. `-l \"1:Amends:Amended by\"`\n",
-    );
+    run(p, &["new", "-l", "1:Amends", "Bad"])
+        .code(2)
+        .stdout_eq(str![])
+        .stderr_eq(str![[r#"
+error: bad link `1:Amends`
+help: write `-l "TARGET:LINK:REVERSE-LINK"`, e.g. `-l "1:Amends:Amended by"`
+
+"#]]);
 }
 
 #[test]
@@ -541,13 +677,34 @@ fn project_template_override() {
         "# NUMBER TITLE\n\nOn DATE: STATUS\n\nBody for TITLE & more.\n",
     )
     .unwrap();
-    ok(p, &["new", "A & B | C"], "doc/adr/0001-a-b-c.md\n");
+    ok(
+        p,
+        &["new", "A & B | C"],
+        str![[r#"
+doc/adr/0001-a-b-c.md
+
+"#]],
+    );
     file_eq(
         p,
         "doc/adr/0001-a-b-c.md",
-        "# 1 A & B | C\n\nOn 1992-01-12: Accepted\n\nBody for A & B | C & more.\n",
+        str![[r#"
+# 1 A & B | C
+
+On 1992-01-12: Accepted
+
+Body for A & B | C & more.
+
+"#]],
     );
-    assert_eq!(ls(p, "doc/adr"), "0001-a-b-c.md\ntemplates\n");
+    snapbox::assert_data_eq!(
+        ls(p, "doc/adr"),
+        str![[r#"
+0001-a-b-c.md
+templates
+
+"#]]
+    );
 }
 
 #[cfg(unix)]
@@ -577,15 +734,21 @@ fn new_opens_visual_then_editor() {
         .env("EDITOR", &editor)
         .run()
         .code(0)
-        .stdout_eq("doc/adr/0001-first.md\n")
-        .stderr_eq("");
+        .stdout_eq(str![[r#"
+doc/adr/0001-first.md
+
+"#]])
+        .stderr_eq(str![]);
     adr(&["new", "Second"])
         .dir(p)
         .env("ADR_DATE", DATE)
         .env("EDITOR", &editor)
         .run()
         .code(0)
-        .stdout_eq("doc/adr/0002-second.md\n");
+        .stdout_eq(str![[r#"
+doc/adr/0002-second.md
+
+"#]]);
     adr(&["new", "Third"])
         .dir(p)
         .env("ADR_DATE", DATE)
@@ -593,31 +756,51 @@ fn new_opens_visual_then_editor() {
         .env("EDITOR", &editor)
         .run()
         .code(0)
-        .stdout_eq("doc/adr/0003-third.md\n");
+        .stdout_eq(str![[r#"
+doc/adr/0003-third.md
+
+"#]]);
     // no editor set: nothing opens, nothing waits
     adr(&["new", "Fourth"])
         .dir(p)
         .env("ADR_DATE", DATE)
         .run()
         .code(0)
-        .stdout_eq("doc/adr/0004-fourth.md\n");
+        .stdout_eq(str![[r#"
+doc/adr/0004-fourth.md
+
+"#]]);
     adr(&["init", "other"])
         .dir(p)
         .env("ADR_DATE", DATE)
         .env("VISUAL", &visual)
         .run()
         .code(0)
-        .stdout_eq("other/0001-record-architecture-decisions.md\n");
+        .stdout_eq(str![[r#"
+other/0001-record-architecture-decisions.md
+
+"#]]);
     file_eq(
         p,
         "edited.log",
-        "visual doc/adr/0001-first.md\neditor doc/adr/0002-second.md\neditor doc/adr/0003-third.md\n",
+        str![[r#"
+visual doc/adr/0001-first.md
+editor doc/adr/0002-second.md
+editor doc/adr/0003-third.md
+
+"#]],
     );
-    adr(&["new", "Fifth"]).dir(p).env("VISUAL", "/nonexistent/editor").run().code(2).stdout_eq("").stderr_eq(
-        "error: could not run the editor `/nonexistent/editor`: No such file or directory (os error 2)
+    adr(&["new", "Fifth"])
+        .dir(p)
+        .env("VISUAL", "/nonexistent/editor")
+        .run()
+        .code(2)
+        .stdout_eq(str![])
+        .stderr_eq(str![[r#"
+error: could not run the editor `/nonexistent/editor`: No such file or directory (os error 2)
 help: the record was written to `other/0002-fifth.md`; fix VISUAL or EDITOR, or unset them
-",
-    );
+
+"#]]);
 }
 
 #[test]
@@ -627,24 +810,34 @@ fn generate_toc_with_intro_outro_and_prefix() {
     ok(
         p,
         &["new", "First", "Decision"],
-        "doc/adr/0001-first-decision.md\n",
+        str![[r#"
+doc/adr/0001-first-decision.md
+
+"#]],
     );
     ok(
         p,
         &["new", "Second", "Decision"],
-        "doc/adr/0002-second-decision.md\n",
+        str![[r#"
+doc/adr/0002-second-decision.md
+
+"#]],
     );
     ok(
         p,
         &["new", "Third", "Decision"],
-        "doc/adr/0003-third-decision.md\n",
+        str![[r#"
+doc/adr/0003-third-decision.md
+
+"#]],
     );
     fs::write(p.join("intro.md"), "An intro.\n\nMultiple paragraphs.\n").unwrap();
     fs::write(p.join("outro.md"), "An outro.\n").unwrap();
     ok(
         p,
         &["generate", "toc", "-i", "intro.md", "-o", "outro.md"],
-        "# Architecture Decision Records
+        str![[r#"
+# Architecture Decision Records
 
 An intro.
 
@@ -655,21 +848,29 @@ Multiple paragraphs.
 * [3. Third Decision](0003-third-decision.md)
 
 An outro.
-",
+
+"#]],
     );
     ok(
         p,
         &["generate", "toc", "-p", "foo/doc/adr/"],
-        "# Architecture Decision Records
+        str![[r#"
+# Architecture Decision Records
 
 * [1. First Decision](foo/doc/adr/0001-first-decision.md)
 * [2. Second Decision](foo/doc/adr/0002-second-decision.md)
 * [3. Third Decision](foo/doc/adr/0003-third-decision.md)
-",
+
+"#]],
     );
-    run(p, &["generate", "toc", "-i", "missing.md"]).code(2).stdout_eq("").stderr_eq(
-        "error: could not read `missing.md`: No such file or directory (os error 2)\nhelp: check that the path exists and is spelled right\n",
-    );
+    run(p, &["generate", "toc", "-i", "missing.md"])
+        .code(2)
+        .stdout_eq(str![])
+        .stderr_eq(str![[r#"
+error: could not read `missing.md`: No such file or directory (os error 2)
+help: check that the path exists and is spelled right
+
+"#]]);
 }
 
 fn graph_repo() -> tempfile::TempDir {
@@ -678,29 +879,44 @@ fn graph_repo() -> tempfile::TempDir {
     ok(
         p,
         &["init"],
-        "doc/adr/0001-record-architecture-decisions.md\n",
+        str![[r#"
+doc/adr/0001-record-architecture-decisions.md
+
+"#]],
     );
     ok(
         p,
         &[
             "new", "An", "idea", "that", "seems", "good", "at", "the", "time",
         ],
-        "doc/adr/0002-an-idea-that-seems-good-at-the-time.md\n",
+        str![[r#"
+doc/adr/0002-an-idea-that-seems-good-at-the-time.md
+
+"#]],
     );
     ok(
         p,
         &["new", "-s", "2", "A", "better", "idea"],
-        "doc/adr/0003-a-better-idea.md\n",
+        str![[r#"
+doc/adr/0003-a-better-idea.md
+
+"#]],
     );
     ok(
         p,
         &["new", "This", "will", "work"],
-        "doc/adr/0004-this-will-work.md\n",
+        str![[r#"
+doc/adr/0004-this-will-work.md
+
+"#]],
     );
     ok(
         p,
         &["new", "-s", "3", "The", "end"],
-        "doc/adr/0005-the-end.md\n",
+        str![[r#"
+doc/adr/0005-the-end.md
+
+"#]],
     );
     t
 }
@@ -711,7 +927,8 @@ fn generate_graph_as_dot() {
     ok(
         t.path(),
         &["generate", "graph"],
-        r#"digraph {
+        str![[r#"
+digraph {
   node [shape=plaintext];
   subgraph {
     _1 [label="1. Record architecture decisions"; URL="0001-record-architecture-decisions.html"];
@@ -727,7 +944,8 @@ fn generate_graph_as_dot() {
   _3 -> _2 [label="Supercedes", weight=0]
   _5 -> _3 [label="Supercedes", weight=0]
 }
-"#,
+
+"#]],
     );
     ok(
         t.path(),
@@ -739,7 +957,8 @@ fn generate_graph_as_dot() {
             "-e",
             ".xxx",
         ],
-        r#"digraph {
+        str![[r#"
+digraph {
   node [shape=plaintext];
   subgraph {
     _1 [label="1. Record architecture decisions"; URL="http://example.com/0001-record-architecture-decisions.xxx"];
@@ -755,7 +974,8 @@ fn generate_graph_as_dot() {
   _3 -> _2 [label="Supercedes", weight=0]
   _5 -> _3 [label="Supercedes", weight=0]
 }
-"#,
+
+"#]],
     );
 }
 
@@ -765,9 +985,13 @@ fn generate_graph_as_mermaid_escapes_titles() {
     ok(
         t.path(),
         &["new", "-l", "4:Amends:Amended by", "Use \"A\" & B | C"],
-        "doc/adr/0006-use-a-b-c.md\n",
+        str![[r#"
+doc/adr/0006-use-a-b-c.md
+
+"#]],
     );
-    let expected = r#"graph TD
+    let expected = str![[r#"
+graph TD
   _1["1. Record architecture decisions"]
   click _1 "0001-record-architecture-decisions.html"
   _2["2. An idea that seems good at the time"]
@@ -783,19 +1007,25 @@ fn generate_graph_as_mermaid_escapes_titles() {
   _3 -->|"Supercedes"| _2
   _5 -->|"Supercedes"| _3
   _6 -->|"Amends"| _4
-"#;
+
+"#]];
     // issue 18: one node per ADR, one arrow per link
     ok(
         t.path(),
         &["generate", "graph", "--format", "mermaid"],
-        expected,
+        expected.clone(),
     );
-    ok(t.path(), &["generate", "graph", "--mermaid"], expected);
+    ok(
+        t.path(),
+        &["generate", "graph", "--mermaid"],
+        expected.clone(),
+    );
     ok(t.path(), &["generate", "mermaid"], expected);
     ok_exact(
         t.path(),
         &["generate", "graph", "-e", ".md"],
-        r#"digraph {
+        str![[r#"
+digraph {
   node [shape=plaintext];
   subgraph {
     _1 [label="1. Record architecture decisions"; URL="0001-record-architecture-decisions.md"];
@@ -814,7 +1044,8 @@ fn generate_graph_as_mermaid_escapes_titles() {
   _5 -> _3 [label="Supercedes", weight=0]
   _6 -> _4 [label="Amends", weight=0]
 }
-"#,
+
+"#]],
     );
 }
 
@@ -833,29 +1064,48 @@ fn upgrade_repository_migrates_dates() {
         "# 2. New\n\nDate: 1992-01-13\n\n## Status\n\nAccepted\n",
     )
     .unwrap();
-    ok(p, &["upgrade-repository"], "");
+    ok(p, &["upgrade-repository"], str![]);
     file_eq(
         p,
         "doc/adr/0001-old.md",
-        "# 1. Old\n\nDate: 1992-01-12\n\n## Status\n\nAccepted\n",
+        str![[r#"
+# 1. Old
+
+Date: 1992-01-12
+
+## Status
+
+Accepted
+
+"#]],
     );
     file_eq(
         p,
         "doc/adr/0002-new.md",
-        "# 2. New\n\nDate: 1992-01-13\n\n## Status\n\nAccepted\n",
+        str![[r#"
+# 2. New
+
+Date: 1992-01-13
+
+## Status
+
+Accepted
+
+"#]],
     );
 }
 
 #[test]
 fn help_texts() {
     let t = tempdir();
-    let overview = "Architecture decision records: adr-tools compatible, plus MADR 4, lint, status and renumber
+    let overview = str![[r#"
+Architecture decision records: adr-tools compatible, plus MADR 4, lint, status and renumber
 
 Usage: adr [COMMAND]
 
 Commands:
   help                Show the help of a command (or the overview)
-  init                Create the ADR folder and record 1, \"Record architecture decisions\"
+  init                Create the ADR folder and record 1, "Record architecture decisions"
   new                 Create a new, numbered ADR
   link                Link two ADRs: LINK in SOURCE, REVERSE-LINK in TARGET
   list                List the architecture decision records
@@ -871,21 +1121,34 @@ Options:
   -V, --version  Print version
 
 Run 'adr help COMMAND' for help on a specific command.
-";
-    ok(t.path(), &["help"], overview);
+
+"#]];
+    ok(t.path(), &["help"], overview.clone());
     // like adr-tools: `adr` alone shows the overview and fails
-    run(t.path(), &[]).code(1).stdout_eq(overview).stderr_eq("");
+    run(t.path(), &[])
+        .code(1)
+        .stdout_eq(overview.clone())
+        .stderr_eq(str![]);
     // like adr-tools: an unknown command shows the overview
     ok(t.path(), &["help", "nope"], overview);
     ok(
         t.path(),
         &["help", "list"],
-        "List the architecture decision records\n\nUsage: adr list\n\nOptions:\n  -h, --help  Print help\n",
+        str![[r#"
+List the architecture decision records
+
+Usage: adr list
+
+Options:
+  -h, --help  Print help
+
+"#]],
     );
     ok(
         t.path(),
         &["help", "link"],
-        "Link two ADRs: LINK in SOURCE, REVERSE-LINK in TARGET
+        str![[r#"
+Link two ADRs: LINK in SOURCE, REVERSE-LINK in TARGET
 
 Usage: adr link <SOURCE> <LINK> <TARGET> <REVERSE_LINK>
 
@@ -908,10 +1171,19 @@ Options:
 
 E.g. to create link ADR 12 to ADR 10
 
-    adr link 12 Amends 10 \"Amended by\"
-",
+    adr link 12 Amends 10 "Amended by"
+
+"#]],
     );
-    ok(t.path(), &["generate"], "toc\ngraph\n");
+    ok(
+        t.path(),
+        &["generate"],
+        str![[r#"
+toc
+graph
+
+"#]],
+    );
 }
 
 const FILLED: &str = r#"---
@@ -966,7 +1238,10 @@ fn lint_reports_every_section_of_an_untouched_learner_stub() {
     ok(
         p,
         &["new", "--learner", "Choose", "a", "cache"],
-        "doc/adr/0001-choose-a-cache.md\n",
+        str![[r#"
+doc/adr/0001-choose-a-cache.md
+
+"#]],
     );
     assert_eq!(
         read(p, "doc/adr/0001-choose-a-cache.md"),
@@ -994,7 +1269,10 @@ fn lint_reports_every_section_of_an_untouched_learner_stub() {
     run(p, &["lint", "--profile", "learner"])
         .code(1)
         .stdout_eq(&expected)
-        .stderr_eq("adr lint: 9 finding(s) in 1 of 1 record(s)\n");
+        .stderr_eq(str![[r#"
+adr lint: 9 finding(s) in 1 of 1 record(s)
+
+"#]]);
     run(p, &["lint", "--profile", "learner", "1"])
         .code(1)
         .stdout_eq(&expected);
@@ -1013,11 +1291,17 @@ fn lint_is_clean_on_a_well_filled_record_and_status_can_be_required() {
     fs::write(p.join("doc/adr/0001-choose-a-cache.md"), FILLED).unwrap();
     run(p, &["lint", "--profile", "learner"])
         .code(0)
-        .stdout_eq("")
-        .stderr_eq("adr lint: 1 record(s), no findings\n");
+        .stdout_eq(str![])
+        .stderr_eq(str![[r#"
+adr lint: 1 record(s), no findings
+
+"#]]);
     run(p, &["lint", "--profile", "learner", "--json"])
         .code(0)
-        .stdout_eq("[]\n");
+        .stdout_eq(str![[r#"
+[]
+
+"#]]);
     run(
         p,
         &[
@@ -1032,27 +1316,39 @@ fn lint_is_clean_on_a_well_filled_record_and_status_can_be_required() {
         ],
     )
     .code(1)
-    .stdout_eq(
-        "doc/adr/0001-choose-a-cache.md:7: missing-section: the record has no \"Risks\" section
+    .stdout_eq(str![[r#"
+doc/adr/0001-choose-a-cache.md:7: missing-section: the record has no "Risks" section
   hint: add a `## Risks` heading and write the section in your own words
-",
-    );
-    run(p, &["lint", "--profile", "learner", "--status", "proposed,rejected"]).code(1).stdout_eq(
-        "doc/adr/0001-choose-a-cache.md:2: bad-status: status \"accepted\" is not one of: proposed, rejected
+
+"#]]);
+    run(
+        p,
+        &[
+            "lint",
+            "--profile",
+            "learner",
+            "--status",
+            "proposed,rejected",
+        ],
+    )
+    .code(1)
+    .stdout_eq(str![[r#"
+doc/adr/0001-choose-a-cache.md:2: bad-status: status "accepted" is not one of: proposed, rejected
   hint: set the status to one of: proposed, rejected
-",
-    );
-    run(p, &["lint", "--profile", "learner", "--min-options", "4", "--min-words", "16"]).code(1).stdout_eq(
-        "doc/adr/0001-choose-a-cache.md:9: too-short: section \"Context and Problem Statement\" has 15 real word(s), fewer than 16
+
+"#]]);
+    run(p, &["lint", "--profile", "learner", "--min-options", "4", "--min-words", "16"]).code(1).stdout_eq(str![[r#"
+doc/adr/0001-choose-a-cache.md:9: too-short: section "Context and Problem Statement" has 15 real word(s), fewer than 16
   hint: describe the problem that forces a decision, who it affects and what goes wrong without one (the prompt asks: What problem forces a decision here?)
-doc/adr/0001-choose-a-cache.md:19: too-few-options: \"Considered Options\" lists 3 real option(s), fewer than 4
+doc/adr/0001-choose-a-cache.md:19: too-few-options: "Considered Options" lists 3 real option(s), fewer than 4
   hint: list at least 4 real alternatives you weighed, one per line (`* Option name`)
-doc/adr/0001-choose-a-cache.md:25: too-short: section \"Decision Outcome\" has 15 real word(s), fewer than 16
-  hint: write `Chosen option: \"…\", because …` and say why it beats the other options
-doc/adr/0001-choose-a-cache.md:38: too-short: section \"Pros and Cons of the Options\" has 14 real word(s), fewer than 16
-  hint: for each option write `* Good, because …` and `* Bad, because …` lines
-",
-    );
+doc/adr/0001-choose-a-cache.md:25: too-short: section "Decision Outcome" has 15 real word(s), fewer than 16
+  hint: write `Chosen option: "…", because …` and say why it beats the other options
+
+"#]]);
+    // The minimum is for required sections: the optional "Pros and Cons of
+    // the Options" (14 real words) is kept as written (issue 17, new-user
+    // trial: "More Information" was flagged at 12 words).
 }
 
 #[test]
@@ -1068,8 +1364,8 @@ fn lint_names_half_filled_sections() {
         .replace("The catalogue page takes", "{Describe the context.} The catalogue page takes");
     let half = half.split("### Confirmation").next().unwrap().to_string();
     fs::write(p.join("doc/adr/0001-choose-a-cache.md"), half).unwrap();
-    run(p, &["lint", "--profile", "learner", "--json"]).code(1).stdout_eq(
-        r#"[
+    run(p, &["lint", "--profile", "learner", "--json"]).code(1).stdout_eq(str![[r#"
+[
   {
     "file": "doc/adr/0001-choose-a-cache.md",
     "section": null,
@@ -1119,11 +1415,14 @@ fn lint_names_half_filled_sections() {
     "line": 28
   }
 ]
-"#,
-    );
+
+"#]]);
 }
 
-const MADR_INIT: &str = r#"---
+/// The MADR record `adr init` writes.
+fn madr_init() -> impl snapbox::IntoData {
+    str![[r#"
+---
 status: accepted
 date: 1992-01-12
 decision-makers: the project's maintainers
@@ -1157,7 +1456,9 @@ Pull requests that make a significant decision add or supersede a record in this
 ## More Information
 
 MADR 4.0 is described at https://adr.github.io/madr/. New records are created with `adr new --format madr` followed by the title or, when the folder holds a `.adr-format` file saying `madr`, with plain `adr new`.
-"#;
+
+"#]]
+}
 
 #[test]
 fn madr_repository_setting_new_supersede_and_status() {
@@ -1166,41 +1467,70 @@ fn madr_repository_setting_new_supersede_and_status() {
     ok(
         p,
         &["init", "--format", "madr", "decisions"],
-        "decisions/0001-record-architecture-decisions.md\n",
+        str![[r#"
+decisions/0001-record-architecture-decisions.md
+
+"#]],
     );
-    assert_eq!(
+    snapbox::assert_data_eq!(
         ls(p, "decisions"),
-        ".adr-format\n0001-record-architecture-decisions.md\n"
+        str![[r#"
+.adr-format
+0001-record-architecture-decisions.md
+
+"#]]
     );
-    file_eq(p, "decisions/.adr-format", "madr\n");
+    file_eq(
+        p,
+        "decisions/.adr-format",
+        str![[r#"
+madr
+
+"#]],
+    );
     file_eq(
         p,
         "decisions/0001-record-architecture-decisions.md",
-        MADR_INIT,
+        madr_init(),
     );
     ok(
         p,
         &["new", "Use", "Postgres"],
-        "decisions/0002-use-postgres.md\n",
+        str![[r#"
+decisions/0002-use-postgres.md
+
+"#]],
     );
     let madr = include_str!("../../templates/adr/madr4.md");
     file_eq(
         p,
         "decisions/0002-use-postgres.md",
-        &madr
-            .replacen("STATUS", "proposed", 1)
+        madr.replacen("STATUS", "proposed", 1)
             .replacen("DATE", DATE, 1)
             .replacen("TITLE", "Use Postgres", 1),
     );
-    ok(p, &["status", "2"], "proposed\n");
+    ok(
+        p,
+        &["status", "2"],
+        str![[r#"
+proposed
+
+"#]],
+    );
     run(p, &["status", "2", "accepted"])
         .code(0)
-        .stdout_eq("")
-        .stderr_eq("decisions/0002-use-postgres.md: status is now accepted\n");
+        .stdout_eq(str![])
+        .stderr_eq(str![[r#"
+decisions/0002-use-postgres.md: status is now accepted
+
+"#]]);
     ok(
         p,
         &["new", "-s", "2", "Use", "SQLite"],
-        "decisions/0003-use-sqlite.md\n",
+        str![[r#"
+decisions/0003-use-sqlite.md
+
+"#]],
     );
     let filled = |status: &str, title: &str, link: &str| {
         madr.replacen("STATUS", status, 1)
@@ -1213,7 +1543,7 @@ fn madr_repository_setting_new_supersede_and_status() {
     file_eq(
         p,
         "decisions/0002-use-postgres.md",
-        &filled(
+        filled(
             "\"superseded by ADR-0003; accepted\"",
             "Use Postgres",
             "Superseded by [3. Use SQLite](0003-use-sqlite.md)",
@@ -1222,38 +1552,53 @@ fn madr_repository_setting_new_supersede_and_status() {
     file_eq(
         p,
         "decisions/0003-use-sqlite.md",
-        &filled(
+        filled(
             "\"proposed; supersedes ADR-0002\"",
             "Use SQLite",
             "Supersedes [2. Use Postgres](0002-use-postgres.md)",
         ),
     );
-    ok(p, &["status", "2"], "superseded by ADR-0003; accepted\n");
+    ok(
+        p,
+        &["status", "2"],
+        str![[r#"
+superseded by ADR-0003; accepted
+
+"#]],
+    );
     ok(
         p,
         &["generate", "toc"],
-        "# Architecture Decision Records
+        str![[r#"
+# Architecture Decision Records
 
 * [1. Record architecture decisions](0001-record-architecture-decisions.md)
 * [2. Use Postgres](0002-use-postgres.md)
 * [3. Use SQLite](0003-use-sqlite.md)
-",
+
+"#]],
     );
     // --format overrides the repository setting
     ok(
         p,
         &["new", "--format", "nygard", "Plain", "one"],
-        "decisions/0004-plain-one.md\n",
+        str![[r#"
+decisions/0004-plain-one.md
+
+"#]],
     );
     file_eq(
         p,
         "decisions/0004-plain-one.md",
-        &nygard("4. Plain one", "Accepted"),
+        nygard("4. Plain one", "Accepted"),
     );
     run(p, &["lint", "1"])
         .code(0)
-        .stdout_eq("")
-        .stderr_eq("adr lint: 1 record(s), no findings\n");
+        .stdout_eq(str![])
+        .stderr_eq(str![[r#"
+adr lint: 1 record(s), no findings
+
+"#]]);
 }
 
 #[test]
@@ -1263,12 +1608,18 @@ fn new_with_format_madr_in_an_adr_tools_repository() {
     ok(
         p,
         &["init"],
-        "doc/adr/0001-record-architecture-decisions.md\n",
+        str![[r#"
+doc/adr/0001-record-architecture-decisions.md
+
+"#]],
     );
     ok(
         p,
         &["new", "--format=madr", "Café", "&", "Crème"],
-        "doc/adr/0002-cafe-creme.md\n",
+        str![[r#"
+doc/adr/0002-cafe-creme.md
+
+"#]],
     );
     let madr = include_str!("../../templates/adr/madr4.md")
         .replacen("STATUS", "proposed", 1)
@@ -1278,7 +1629,10 @@ fn new_with_format_madr_in_an_adr_tools_repository() {
     ok(
         p,
         &["new", "-l", "2:Refines:Refined by", "Third"],
-        "doc/adr/0003-third.md\n",
+        str![[r#"
+doc/adr/0003-third.md
+
+"#]],
     );
     file_eq(
         p,
@@ -1292,14 +1646,21 @@ fn new_with_format_madr_in_an_adr_tools_repository() {
     file_eq(
         p,
         "doc/adr/0003-third.md",
-        &nygard(
+        nygard(
             "3. Third",
             "Accepted\n\nRefines [2. Café & Crème](0002-cafe-creme.md)",
         ),
     );
-    run(p, &["new", "--format", "asciidoc", "X"]).code(2).stdout_eq("").stderr_eq(
-        "error: invalid value 'asciidoc' for '--format <FORMAT>'\n  [possible values: nygard, madr]\n\nFor more information, try '--help'.\n",
-    );
+    run(p, &["new", "--format", "asciidoc", "X"])
+        .code(2)
+        .stdout_eq(str![])
+        .stderr_eq(str![[r#"
+error: invalid value 'asciidoc' for '--format <FORMAT>'
+  [possible values: nygard, madr]
+
+For more information, try '--help'.
+
+"#]]);
 }
 
 #[test]
@@ -1307,51 +1668,71 @@ fn status_transitions_are_enforced() {
     let t = tempdir();
     let p = t.path();
     fs::create_dir_all(p.join("doc/adr")).unwrap();
-    ok(p, &["new", "First"], "doc/adr/0001-first.md\n");
+    ok(
+        p,
+        &["new", "First"],
+        str![[r#"
+doc/adr/0001-first.md
+
+"#]],
+    );
     fs::write(
         p.join("doc/adr/0002-second.md"),
         nygard("2. Second", "Proposed"),
     )
     .unwrap();
-    ok(p, &["new", "Third"], "doc/adr/0003-third.md\n");
+    ok(
+        p,
+        &["new", "Third"],
+        str![[r#"
+doc/adr/0003-third.md
+
+"#]],
+    );
     run(p, &["status", "1", "proposed"])
         .code(2)
-        .stdout_eq("")
-        .stderr_eq(
-            "error: cannot change the status of `doc/adr/0001-first.md` from accepted to proposed
+        .stdout_eq(str![])
+        .stderr_eq(str![[r#"
+error: cannot change the status of `doc/adr/0001-first.md` from accepted to proposed
 help: from accepted a record can become: deprecated, superseded
-",
-        );
+
+"#]]);
     run(p, &["status", "2", "rejected"])
         .code(0)
-        .stderr_eq("doc/adr/0002-second.md: status is now rejected\n");
-    file_eq(
-        p,
-        "doc/adr/0002-second.md",
-        &nygard("2. Second", "Rejected"),
-    );
-    run(p, &["status", "2", "accepted"]).code(2).stderr_eq(
-        "error: cannot change the status of `doc/adr/0002-second.md` from rejected to accepted
+        .stderr_eq(str![[r#"
+doc/adr/0002-second.md: status is now rejected
+
+"#]]);
+    file_eq(p, "doc/adr/0002-second.md", nygard("2. Second", "Rejected"));
+    run(p, &["status", "2", "accepted"])
+        .code(2)
+        .stderr_eq(str![[r#"
+error: cannot change the status of `doc/adr/0002-second.md` from rejected to accepted
 help: a rejected record is final; write a new record with `adr new`
-",
-    );
-    run(p, &["status", "1", "superseded"]).code(2).stderr_eq(
-        "error: `superseded` needs the record that supersedes it
+
+"#]]);
+    run(p, &["status", "1", "superseded"])
+        .code(2)
+        .stderr_eq(str![[r#"
+error: `superseded` needs the record that supersedes it
 help: write `adr status 1 superseded by M`, or create it with `adr new -s 1 TITLE`
-",
-    );
+
+"#]]);
     run(p, &["status", "1", "superseded", "by", "3"])
         .code(0)
-        .stderr_eq("doc/adr/0001-first.md: status is now superseded\n");
+        .stderr_eq(str![[r#"
+doc/adr/0001-first.md: status is now superseded
+
+"#]]);
     file_eq(
         p,
         "doc/adr/0001-first.md",
-        &nygard("1. First", "Superceded by [3. Third](0003-third.md)"),
+        nygard("1. First", "Superceded by [3. Third](0003-third.md)"),
     );
     file_eq(
         p,
         "doc/adr/0003-third.md",
-        &nygard(
+        nygard(
             "3. Third",
             "Accepted\n\nSupercedes [1. First](0001-first.md)",
         ),
@@ -1360,7 +1741,7 @@ help: write `adr status 1 superseded by M`, or create it with `adr new -s 1 TITL
     file_eq(
         p,
         "doc/adr/0003-third.md",
-        &nygard(
+        nygard(
             "3. Third",
             "Deprecated\n\nSupercedes [1. First](0001-first.md)",
         ),
@@ -1373,11 +1754,18 @@ help: write `adr status 1 superseded by M`, or create it with `adr new -s 1 TITL
         nygard("4. Fourth", "Proposed"),
     )
     .unwrap();
-    ok(p, &["new", "-s", "4", "Fifth"], "doc/adr/0005-fifth.md\n");
+    ok(
+        p,
+        &["new", "-s", "4", "Fifth"],
+        str![[r#"
+doc/adr/0005-fifth.md
+
+"#]],
+    );
     file_eq(
         p,
         "doc/adr/0004-fourth.md",
-        &nygard(
+        nygard(
             "4. Fourth",
             "Proposed\n\nSuperceded by [5. Fifth](0005-fifth.md)",
         ),
@@ -1413,58 +1801,77 @@ fn lint_checks_links_numbers_status_and_unreadable_files() {
     fs::write(p.join("doc/adr/0003-no-status.md"), no_status).unwrap();
     fs::write(p.join("doc/adr/0004-odd.md"), filled(4, "Odd", "Maybe")).unwrap();
     fs::create_dir(p.join("doc/adr/0005-folder.md")).unwrap();
-    run(p, &["lint", "--profile", "learner"]).code(1).stdout_eq(
-        "doc/adr/0001-pool.md:9: missing-link-target: \"Amends [2. Ghost]\" links to `0002-ghost.md`, which does not exist
+    run(p, &["lint", "--profile", "learner"]).code(1).stdout_eq(str![[r#"
+doc/adr/0001-pool.md:9: missing-link-target: "Amends [2. Ghost]" links to `0002-ghost.md`, which does not exist
   hint: fix the file name in the link (`adr list` shows the records), or remove the line
-doc/adr/0002-left.md:9: link-not-reciprocal: \"Clarifies [1. Pool]\" has no link back from `0001-pool.md`
+doc/adr/0002-left.md:9: link-not-reciprocal: "Clarifies [1. Pool]" has no link back from `0001-pool.md`
   hint: create links in pairs with `adr link SOURCE LINK TARGET REVERSE-LINK`, or add the reverse line to `0001-pool.md`
 doc/adr/0002-right.md: duplicate-number: 2 records have the number 2: 0002-left.md, 0002-right.md
   hint: give this record a free number with `adr renumber 0002-right.md`
 doc/adr/0003-no-status.md:1: no-status: the record has no status
   hint: add a `## Status` section after the date, holding one of: proposed, accepted, rejected, deprecated, superseded
-doc/adr/0004-odd.md:7: bad-status: status \"Maybe\" is not one of: proposed, accepted, rejected, deprecated, superseded
+doc/adr/0004-odd.md:7: bad-status: status "Maybe" is not one of: proposed, accepted, rejected, deprecated, superseded
   hint: set the status to one of: proposed, accepted, rejected, deprecated, superseded
 doc/adr/0005-folder.md: unreadable: could not read `doc/adr/0005-folder.md`: Is a directory (os error 21)
   hint: make the file a readable UTF-8 text file
-",
-    )
-    .stderr_eq("adr lint: 6 finding(s) in 6 of 6 record(s)\n");
+
+"#]])
+    .stderr_eq(str![[r#"
+adr lint: 6 finding(s) in 6 of 6 record(s)
+
+"#]]);
     // a number that two records share is ambiguous
     run(p, &["lint", "--profile", "learner", "2"])
         .code(2)
-        .stdout_eq("")
-        .stderr_eq(
-            "error: 2 records have the number 2
+        .stdout_eq(str![])
+        .stderr_eq(str![[r#"
+error: 2 records have the number 2
   doc/adr/0002-left.md
   doc/adr/0002-right.md
 help: name the record by its file name, or give one of them a new number with `adr renumber FILE`
-",
-        );
+
+"#]]);
     // other commands name the unreadable file
     run(p, &["generate", "toc"])
         .code(2)
-        .stdout_eq("")
-        .stderr_eq(
-            "error: could not read `doc/adr/0005-folder.md`: Is a directory (os error 21)\n",
-        );
+        .stdout_eq(str![])
+        .stderr_eq(str![[r#"
+error: could not read `doc/adr/0005-folder.md`: Is a directory (os error 21)
+
+"#]]);
     ok(
         p,
         &["list"],
-        "doc/adr/0001-pool.md\ndoc/adr/0002-left.md\ndoc/adr/0002-right.md\ndoc/adr/0003-no-status.md\ndoc/adr/0004-odd.md\ndoc/adr/0005-folder.md\n",
+        str![[r#"
+doc/adr/0001-pool.md
+doc/adr/0002-left.md
+doc/adr/0002-right.md
+doc/adr/0003-no-status.md
+doc/adr/0004-odd.md
+doc/adr/0005-folder.md
+
+"#]],
     );
     fs::remove_dir(p.join("doc/adr/0005-folder.md")).unwrap();
     // renumber the duplicate: the file moves and inbound links follow
-    ok(p, &["renumber", "0002-left.md"], "doc/adr/0005-left.md\n");
+    ok(
+        p,
+        &["renumber", "0002-left.md"],
+        str![[r#"
+doc/adr/0005-left.md
+
+"#]],
+    );
     file_eq(
         p,
         "doc/adr/0005-left.md",
-        &filled(5, "Left", "Accepted\n\nClarifies [1. Pool](0001-pool.md)"),
+        filled(5, "Left", "Accepted\n\nClarifies [1. Pool](0001-pool.md)"),
     );
-    ok(p, &["link", "1", "Clarified by", "5", "Clarifies"], "");
+    ok(p, &["link", "1", "Clarified by", "5", "Clarifies"], str![]);
     file_eq(
         p,
         "doc/adr/0001-pool.md",
-        &filled(
+        filled(
             1,
             "Pool",
             "Accepted\n\nAmends [2. Ghost](0002-ghost.md)\n\nClarified by [5. Left](0005-left.md)",
@@ -1473,45 +1880,67 @@ help: name the record by its file name, or give one of them a new number with `a
     file_eq(
         p,
         "doc/adr/0005-left.md",
-        &filled(
+        filled(
             5,
             "Left",
             "Accepted\n\nClarifies [1. Pool](0001-pool.md)\n\nClarifies [1. Pool](0001-pool.md)",
         ),
     );
-    ok(p, &["renumber", "5", "7"], "doc/adr/0007-left.md\n");
+    ok(
+        p,
+        &["renumber", "5", "7"],
+        str![[r#"
+doc/adr/0007-left.md
+
+"#]],
+    );
     file_eq(
         p,
         "doc/adr/0001-pool.md",
-        &filled(
+        filled(
             1,
             "Pool",
             "Accepted\n\nAmends [2. Ghost](0002-ghost.md)\n\nClarified by [7. Left](0007-left.md)",
         ),
     );
-    run(p, &["renumber", "7", "1"]).code(2).stderr_eq(
-        "error: the number 1 is taken by `doc/adr/0001-pool.md`\nhelp: choose a free number, or leave it out to take the next free one\n",
-    );
-    assert_eq!(
+    run(p, &["renumber", "7", "1"]).code(2).stderr_eq(str![[r#"
+error: the number 1 is taken by `doc/adr/0001-pool.md`
+help: choose a free number, or leave it out to take the next free one
+
+"#]]);
+    snapbox::assert_data_eq!(
         ls(p, "doc/adr"),
-        "0001-pool.md\n0002-right.md\n0003-no-status.md\n0004-odd.md\n0007-left.md\n"
+        str![[r#"
+0001-pool.md
+0002-right.md
+0003-no-status.md
+0004-odd.md
+0007-left.md
+
+"#]]
     );
     // the record without a status section: `status` says so, superseding adds one
-    run(p, &["status", "3"]).code(2).stdout_eq("").stderr_eq(
-        "error: the record has no status
+    run(p, &["status", "3"])
+        .code(2)
+        .stdout_eq(str![])
+        .stderr_eq(str![[r#"
+error: the record has no status
  --> doc/adr/0003-no-status.md
 help: add a `## Status` section (Nygard) or `status:` front matter (MADR)
-",
-    );
+
+"#]]);
     ok(
         p,
         &["new", "-s", "3", "Replacement"],
-        "doc/adr/0008-replacement.md\n",
+        str![[r#"
+doc/adr/0008-replacement.md
+
+"#]],
     );
     file_eq(
         p,
         "doc/adr/0003-no-status.md",
-        &filled(
+        filled(
             3,
             "No status",
             "Superceded by [8. Replacement](0008-replacement.md)",
@@ -1523,13 +1952,30 @@ help: add a `## Status` section (Nygard) or `status:` front matter (MADR)
 fn invalid_utf8_record_is_named() {
     let t = tempdir();
     let p = t.path();
-    ok(p, &["new", "First"], "doc/adr/0001-first.md\n");
+    ok(
+        p,
+        &["new", "First"],
+        str![[r#"
+doc/adr/0001-first.md
+
+"#]],
+    );
     fs::write(p.join("doc/adr/0002-latin1.md"), b"# 2. Caf\xe9\n").unwrap();
-    run(p, &["generate", "graph"]).code(2).stdout_eq("").stderr_eq(
-        "error: `doc/adr/0002-latin1.md` is not valid UTF-8 text\nhelp: save the file as UTF-8\n",
-    );
-    run(p, &["link", "2", "Amends", "1", "Amended by"]).code(2).stdout_eq("").stderr_eq(
-        "error: `doc/adr/0002-latin1.md` is not valid UTF-8 text\nhelp: save the file as UTF-8\n",
-    );
-    file_eq(p, "doc/adr/0001-first.md", &nygard("1. First", "Accepted"));
+    run(p, &["generate", "graph"])
+        .code(2)
+        .stdout_eq(str![])
+        .stderr_eq(str![[r#"
+error: `doc/adr/0002-latin1.md` is not valid UTF-8 text
+help: save the file as UTF-8
+
+"#]]);
+    run(p, &["link", "2", "Amends", "1", "Amended by"])
+        .code(2)
+        .stdout_eq(str![])
+        .stderr_eq(str![[r#"
+error: `doc/adr/0002-latin1.md` is not valid UTF-8 text
+help: save the file as UTF-8
+
+"#]]);
+    file_eq(p, "doc/adr/0001-first.md", nygard("1. First", "Accepted"));
 }

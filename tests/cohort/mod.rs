@@ -13,6 +13,7 @@ use std::process::Command;
 use regex::Regex;
 
 use crate::support::{browser, labforge, require_tool, tempdir};
+use snapbox::str;
 
 fn git(dir: &Path, args: &[&str]) {
     let ok = Command::new("git")
@@ -138,13 +139,16 @@ fn cohort() -> Cohort {
         .dir(root)
         .run()
         .code(0)
-        .stderr_eq("wrote mentor/cohort.toml: add learners with `labforge cohort add NAME REPO`\n");
+        .stderr_eq(str![[r#"
+wrote mentor/cohort.toml: add learners with `labforge cohort add NAME REPO`
+
+"#]]);
     for name in ["untouched", "three", "all", "cheat", "forger"] {
         labforge(&["cohort", "add", name, &format!("../{name}")])
             .dir(&mentor)
             .run()
             .code(0)
-            .stderr_eq(&format!("added {name}\n"));
+            .stderr_eq(format!("added {name}\n"));
     }
     labforge(&["cohort", "add", "gone", "../does-not-exist"])
         .dir(&mentor)
@@ -164,7 +168,11 @@ fn issue_16_cohort_file_is_strict_and_names_are_folder_safe() {
         .dir(t.path())
         .run()
         .code(2)
-        .stderr_eq("error: `../evil` is not a valid learner name\nhelp: use lower-case letters, digits, `-`, `_` and `.`, starting with a letter or digit (it names a folder)\n");
+        .stderr_eq(str![[r#"
+error: `../evil` is not a valid learner name
+help: use lower-case letters, digits, `-`, `_` and `.`, starting with a letter or digit (it names a folder)
+
+"#]]);
     fs::write(
         t.path().join("cohort.toml"),
         "[lab]\nsource = \"database\"\n\n[[learner]]\nname = \"ann\"\nrepo = \"x\"\nbrnch = \"main\"\n",
@@ -174,7 +182,12 @@ fn issue_16_cohort_file_is_strict_and_names_are_folder_safe() {
         .dir(t.path())
         .run()
         .code(2)
-        .stderr_eq("error: unknown field `brnch`, expected one of `name`, `repo`, `branch`\n --> ./cohort.toml:7:1\nhelp: fix the key or value; the format is in docs/cohort.md\n");
+        .stderr_eq(str![[r#"
+error: unknown field `brnch`, expected one of `name`, `repo`, `branch`
+ --> ./cohort.toml:7:1
+help: fix the key or value; the format is in docs/cohort.md
+
+"#]]);
     fs::write(
         t.path().join("cohort.toml"),
         "[lab]\nsource = \"database\"\n\n[[learner]]\nname = \"../../x\"\nrepo = \"x\"\n",
@@ -184,7 +197,12 @@ fn issue_16_cohort_file_is_strict_and_names_are_folder_safe() {
         .dir(t.path())
         .run()
         .code(2)
-        .stderr_eq("error: `../../x` is not a valid learner name\n --> ./cohort.toml\nhelp: use lower-case letters, digits, `-`, `_` and `.`, starting with a letter or digit (it names a folder)\n");
+        .stderr_eq(str![[r#"
+error: `../../x` is not a valid learner name
+ --> ./cohort.toml
+help: use lower-case letters, digits, `-`, `_` and `.`, starting with a letter or digit (it names a folder)
+
+"#]]);
 }
 
 #[test]
@@ -198,8 +216,12 @@ fn issue_16_grading_refuses_without_consent_off_a_terminal() {
         .dir(t.path())
         .run()
         .code(2)
-        .stdout_eq("")
-        .stderr_eq("error: grading runs each learner's code, and that needs your consent\nhelp: run it again with `--trust` (or answer yes on a terminal); read docs/cohort.md for what a learner's code can do\n");
+        .stdout_eq(str![])
+        .stderr_eq(str![[r#"
+error: grading runs each learner's code, and that needs your consent
+help: run it again with `--trust` (or answer yes on a terminal); read docs/cohort.md for what a learner's code can do
+
+"#]]);
 }
 
 #[test]
@@ -340,7 +362,10 @@ fn issue_16_cohort_is_graded_by_rerunning_the_checks() {
     let out = labforge(&["cohort", "report", "--out", "report"])
         .dir(m)
         .run();
-    out.code(0).stdout_eq("report/index.html\n");
+    out.code(0).stdout_eq(str![[r#"
+report/index.html
+
+"#]]);
     let html = fs::read_to_string(m.join("report/index.html")).unwrap();
     let rows =
         Regex::new(r#"<tr class="learner[^"]*" data-name="([^"]+)" data-passed="(\d+)""#).unwrap();
@@ -551,4 +576,86 @@ fn issue_16_ci_pipelines_grade_like_check_all() {
         "{}",
         g.stdout
     );
+}
+
+/// Issue 13's limits hold for `cohort sync` too: it fetches through the one
+/// git transport, so a learner's server that never answers, or one that
+/// sends without end, costs the deadline or the size cap, not a hung mentor,
+/// and the other learners still sync.
+#[test]
+fn issue_16_cohort_sync_gives_up_on_a_hostile_git_server() {
+    use crate::sources::hostile_servers::{GitServe, GitServer};
+    use std::time::{Duration, Instant};
+    if !require_tool("git") {
+        return;
+    }
+    let t = tempdir();
+    let root = t.path();
+    let good = new_lab(root, "good");
+    let _ = good;
+    labforge(&["cohort", "init", "mentor", "--lab", "database"])
+        .dir(root)
+        .run()
+        .code(0);
+    let mentor = root.join("mentor");
+    let silent = GitServer::start(GitServe::Silent);
+    let endless = GitServer::start(GitServe::EndlessPack);
+    for (name, repo) in [
+        ("good", "../good".to_string()),
+        ("silent", silent.url()),
+        ("endless", endless.url()),
+    ] {
+        labforge(&["cohort", "add", name, &repo])
+            .dir(&mentor)
+            .run()
+            .code(0);
+    }
+    let started = Instant::now();
+    let sync = labforge(&["cohort", "sync", "--jobs", "3"])
+        .dir(&mentor)
+        .env("LABFORGE_GIT_TIMEOUT", "3")
+        .env("LABFORGE_MAX_DOWNLOAD", "2M")
+        .run();
+    let took = started.elapsed();
+    sync.code(1);
+    let mut lines: Vec<&str> = sync
+        .stderr
+        .lines()
+        .map(|l| {
+            if l.starts_with("synced good at ") {
+                "synced good at [commit]"
+            } else {
+                l
+            }
+        })
+        .collect();
+    lines.sort();
+    assert_eq!(
+        lines,
+        [
+            format!(
+                "could not sync endless: refusing to fetch `{}`: it sends more than the download limit of 2097152 bytes",
+                endless.url()
+            )
+            .as_str(),
+            format!(
+                "could not sync silent: the fetch of `{}` did not finish within 3 s",
+                silent.url()
+            )
+            .as_str(),
+            "synced 1 of 3 learners",
+            "synced good at [commit]",
+        ],
+        "{}",
+        sync.stderr
+    );
+    assert!(took < Duration::from_secs(10), "sync took {took:?}");
+    // Nothing of the refused fetches is left in the cohort's cache.
+    let repos = mentor.join(".labforge-cohort/repos");
+    let mut left: Vec<String> = fs::read_dir(&repos)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["good"], "in {}", repos.display());
 }

@@ -13,6 +13,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::support::{self, labforge, tempdir, tree};
+use snapbox::str;
 
 fn fixture(name: &str) -> String {
     support::repo_root()
@@ -80,7 +81,9 @@ fn names(dir: &Path) -> Vec<String> {
     v
 }
 
-const BASIC_DEFAULT_TREE: &str = "\
+/// What `new basic --defaults` lays (a snapshot, refreshed with SNAPSHOTS=overwrite).
+fn basic_default_tree() -> impl snapbox::IntoData {
+    str![[r#"
 .github/
 .github/workflows/
 .github/workflows/ci.yml
@@ -101,7 +104,9 @@ src/
 src/hello.py
 tests/
 tests/test_x.py
-";
+
+"#]]
+}
 
 #[test]
 fn defaults_render_the_python_starter() {
@@ -110,30 +115,50 @@ fn defaults_render_the_python_starter() {
         .dir(tmp.path())
         .run()
         .code(0)
-        .stdout_eq("")
-        .stderr_eq(
-            "\
+        .stdout_eq(str![])
+        .stderr_eq(str![[r#"
 Created `out` from basic 1.2.3, track python: 10 files.
 
 Next steps:
   cd out
   python3 -m venv .venv
   labforge check
-",
-        );
+
+"#]]);
     let out = tmp.path().join("out");
-    assert_eq!(listing(&out), BASIC_DEFAULT_TREE);
-    assert_eq!(
+    snapbox::assert_data_eq!(listing(&out), basic_default_tree());
+    snapbox::assert_data_eq!(
         read(out.join("README.md")),
-        "# basic-project\n\nBy BASIC-PROJECT team, 4 workers, track python.\nClass: BasicProject\n"
+        str![[r#"
+# basic-project
+
+By BASIC-PROJECT team, 4 workers, track python.
+Class: BasicProject
+
+"#]]
     );
-    assert_eq!(
+    snapbox::assert_data_eq!(
         read(out.join("basic_project/__init__.py")),
-        "\"\"\"basic-project package.\"\"\"\n"
+        str![[r#"
+"""basic-project package."""
+
+"#]]
     );
-    assert_eq!(
+    snapbox::assert_data_eq!(
         read(out.join(".gitignore")),
-        ".venv/\n__pycache__/\n.pytest_cache/\n*.pyc\n*.log\n.labforge/results.json\n.labforge/backup/\n.labforge/backups/\n.labforge/update-journal.toml\n.labforge/lock\n/adr-site/\n"
+        str![[r#"
+.venv/
+__pycache__/
+.pytest_cache/
+*.pyc
+*.log
+.labforge/results.json
+.labforge/backups/
+.labforge/journal.toml
+.labforge/lock
+/adr-site/
+
+"#]]
     );
     assert_eq!(names(tmp.path()), ["out"], "nothing but the lab is written");
 }
@@ -172,13 +197,27 @@ fn copied_files_are_byte_identical_and_hbs_files_are_rendered() {
     assert!(
         read(out.join(".github/workflows/ci.yml")).contains("${{ github.sha }} {{not_rendered}}")
     );
-    assert_eq!(
+    snapbox::assert_data_eq!(
         read(out.join("Cargo.toml")),
-        "[package]\nname = \"basic-project\"\nversion = \"0.1.0\"\nedition = \"2021\"\n"
+        str![[r#"
+[package]
+name = "basic-project"
+version = "0.1.0"
+edition = "2021"
+
+"#]]
     );
-    assert_eq!(
+    snapbox::assert_data_eq!(
         read(out.join(".gitignore")),
-        "target/\n.labforge/results.json\n.labforge/backup/\n.labforge/backups/\n.labforge/update-journal.toml\n.labforge/lock\n/adr-site/\n"
+        str![[r#"
+target/
+.labforge/results.json
+.labforge/backups/
+.labforge/journal.toml
+.labforge/lock
+/adr-site/
+
+"#]]
     );
     assert!(
         !out.join("src/hello.py").exists(),
@@ -215,9 +254,16 @@ fn every_variable_type_from_set() {
     .run()
     .code(0);
     let out = tmp.path().join("out");
-    assert_eq!(
+    snapbox::assert_data_eq!(
         read(out.join("README.md")),
-        "# my-app\n\nBy Ann Lee, 16 workers, track python.\nLicense: Apache-2.0\nClass: MyApp\n"
+        str![[r#"
+# my-app
+
+By Ann Lee, 16 workers, track python.
+License: Apache-2.0
+Class: MyApp
+
+"#]]
     );
     let state = read(out.join(".labforge/state.toml"));
     assert!(
@@ -251,19 +297,25 @@ fn set_wins_over_the_answers_file_which_wins_over_defaults() {
     .dir(tmp.path())
     .run()
     .code(0)
-    .stderr_eq(
-        "\
+    .stderr_eq(str![[r#"
 Created `out` from basic 1.2.3, track rust: 11 files.
 
 Next steps:
   cd out
   cargo build -q
   labforge check
-",
-    );
-    assert_eq!(
+
+"#]]);
+    snapbox::assert_data_eq!(
         read(tmp.path().join("out/README.md")),
-        "# from-file\n\nBy FROM-FILE team, 3 workers, track rust.\nLicense: MIT\nClass: FromFile\n"
+        str![[r#"
+# from-file
+
+By FROM-FILE team, 3 workers, track rust.
+License: MIT
+Class: FromFile
+
+"#]]
     );
 }
 
@@ -279,22 +331,30 @@ fn a_broken_answers_file_points_at_line_and_column() {
         .dir(tmp.path())
         .run()
         .code(2)
-        .stdout_eq("")
-        .stderr_eq(
-            "\
+        .stdout_eq(str![])
+        .stderr_eq(str![[r#"
 error: the answers file does not parse: unclosed array, expected `]`
  --> answers.toml:2:13
-help: write one `name = value` line per variable, for example `project_name = \"demo\"`
-",
-        );
+help: write one `name = value` line per variable, for example `project_name = "demo"`
+
+"#]]);
     std::fs::write(tmp.path().join("answers.toml"), "workers = \"x\"\n").unwrap();
-    labforge(&["new", &fixture("basic"), "out", "--answers", "answers.toml", "--defaults"])
-        .dir(tmp.path())
-        .run()
-        .code(2)
-        .stderr_eq(
-            "error: `x` is not a valid answer for `workers` (from answers.toml): expected a whole number\nhelp: a whole number from 1 to 16\n",
-        );
+    labforge(&[
+        "new",
+        &fixture("basic"),
+        "out",
+        "--answers",
+        "answers.toml",
+        "--defaults",
+    ])
+    .dir(tmp.path())
+    .run()
+    .code(2)
+    .stderr_eq(str![[r#"
+error: `x` is not a valid answer for `workers` (from answers.toml): expected a whole number
+help: a whole number from 1 to 16
+
+"#]]);
     assert_eq!(names(tmp.path()), ["answers.toml"]);
 }
 
@@ -359,7 +419,7 @@ fn invalid_answers_are_refused_with_what_is_expected() {
             .dir(tmp.path())
             .run()
             .code(2)
-            .stdout_eq("")
+            .stdout_eq(str![])
             .stderr_eq(expected);
         assert!(names(tmp.path()).is_empty(), "{set}: nothing is written");
     }
@@ -368,9 +428,11 @@ fn invalid_answers_are_refused_with_what_is_expected() {
         .dir(tmp.path())
         .run()
         .code(2)
-        .stderr_eq(
-            "error: `GPL` is not a valid answer for `license` (from --set license): expected one of MIT, Apache-2.0\nhelp: one of MIT, Apache-2.0\n",
-        );
+        .stderr_eq(str![[r#"
+error: `GPL` is not a valid answer for `license` (from --set license): expected one of MIT, Apache-2.0
+help: one of MIT, Apache-2.0
+
+"#]]);
     labforge(&[
         "new",
         &fixture("basic"),
@@ -382,7 +444,11 @@ fn invalid_answers_are_refused_with_what_is_expected() {
     .dir(tmp.path())
     .run()
     .code(2)
-    .stderr_eq("error: lab `basic` has no track `go`\nhelp: choose one of: python, rust\n");
+    .stderr_eq(str![[r#"
+error: lab `basic` has no track `go`
+help: choose one of: python, rust
+
+"#]]);
     assert!(names(tmp.path()).is_empty());
 }
 
@@ -393,9 +459,8 @@ fn missing_answers_off_a_terminal_are_all_named() {
         .dir(tmp.path())
         .run()
         .code(2)
-        .stdout_eq("")
-        .stderr_eq(
-            "\
+        .stdout_eq(str![])
+        .stderr_eq(str![[r#"
 error: lab `basic` needs answers, and labforge cannot ask for them (not a terminal)
   --track TRACK: one of python, rust (default: python)
   --set project_name=VALUE: Project name (a string matching [a-z][a-z0-9-]*; default: basic-project)
@@ -403,21 +468,20 @@ error: lab `basic` needs answers, and labforge cannot ask for them (not a termin
   --set workers=VALUE: workers (a whole number from 1 to 16; default: 4)
   --set author=VALUE: author (a string; default: BASIC-PROJECT team)
 help: give each with --track / --set NAME=VALUE (or --answers FILE), or pass --defaults to take the defaults shown
-",
-        );
+
+"#]]);
     assert!(names(tmp.path()).is_empty());
     // With --defaults, only answers without a default are missing.
     labforge(&["new", &fixture("hostile"), "out", "--defaults"])
         .dir(tmp.path())
         .run()
         .code(2)
-        .stderr_eq(
-            "\
+        .stderr_eq(str![[r#"
 error: lab `hostile` needs answers that have no default
   --set name=VALUE: Folder name (a string; no default)
 help: give them with --set NAME=VALUE or --answers FILE
-",
-        );
+
+"#]]);
     assert!(names(tmp.path()).is_empty());
 }
 
@@ -437,8 +501,8 @@ fn hostile_path_components_are_refused_and_nothing_is_written() {
             .dir(tmp.path())
             .run()
             .code(2)
-            .stdout_eq("")
-            .stderr_eq(&format!(
+            .stdout_eq(str![])
+            .stderr_eq(format!(
                 "error: the template path `common/{{{{name}}}}/file.txt` renders to an unsafe file name {why}\nhelp: answer with a plain name (no `/`, no `..`, not empty); if the answer is right, the lab should pass it through a helper such as {{{{kebab name}}}} in its file names\n"
             ));
         assert!(
@@ -451,7 +515,13 @@ fn hostile_path_components_are_refused_and_nothing_is_written() {
         .dir(tmp.path())
         .run()
         .code(0);
-    assert_eq!(read(tmp.path().join("out/fine/file.txt")), "inside\n");
+    snapbox::assert_data_eq!(
+        read(tmp.path().join("out/fine/file.txt")),
+        str![[r#"
+inside
+
+"#]]
+    );
 }
 
 #[test]
@@ -466,12 +536,22 @@ fn an_existing_non_empty_destination_is_left_untouched() {
         .dir(tmp.path())
         .run()
         .code(2)
-        .stdout_eq("")
-        .stderr_eq(
-            "error: `taken` exists and is not empty\nhelp: labforge never writes into an existing folder: choose another destination, or move the existing one away first\n",
-        );
+        .stdout_eq(str![])
+        .stderr_eq(str![[r#"
+error: `taken` exists and is not empty
+help: labforge never writes into an existing folder: choose another destination, or move the existing one away first
+
+"#]]);
     assert_eq!(tree(&dest), before);
-    assert_eq!(listing(&dest), "keep.txt\nsub/\nsub/README.md\n");
+    snapbox::assert_data_eq!(
+        listing(&dest),
+        str![[r#"
+keep.txt
+sub/
+sub/README.md
+
+"#]]
+    );
     assert_eq!(
         names(tmp.path()),
         ["taken"],
@@ -483,18 +563,22 @@ fn an_existing_non_empty_destination_is_left_untouched() {
         .dir(tmp.path())
         .run()
         .code(2)
-        .stderr_eq(
-            "error: `file` exists and is not a folder\nhelp: labforge never writes into an existing folder: choose another destination, or move the existing one away first\n",
-        );
+        .stderr_eq(str![[r#"
+error: `file` exists and is not a folder
+help: labforge never writes into an existing folder: choose another destination, or move the existing one away first
+
+"#]]);
     assert_eq!(read(tmp.path().join("file")), "x");
 
     labforge(&["new", &fixture("plain"), "missing/sub/out"])
         .dir(tmp.path())
         .run()
         .code(2)
-        .stderr_eq(
-            "error: the folder `missing/sub` does not exist\nhelp: create it first (`mkdir -p missing/sub`), or choose another destination\n",
-        );
+        .stderr_eq(str![[r#"
+error: the folder `missing/sub` does not exist
+help: create it first (`mkdir -p missing/sub`), or choose another destination
+
+"#]]);
     assert_eq!(names(tmp.path()), ["file", "taken"]);
 
     // An existing empty folder is fine.
@@ -503,9 +587,12 @@ fn an_existing_non_empty_destination_is_left_untouched() {
         .dir(tmp.path())
         .run()
         .code(0);
-    assert_eq!(
+    snapbox::assert_data_eq!(
         read(tmp.path().join("empty/hello.txt")),
-        "Hello from a plain template.\n"
+        str![[r#"
+Hello from a plain template.
+
+"#]]
     );
 }
 
@@ -521,26 +608,24 @@ fn malformed_and_unknown_key_lab_toml_point_at_line_and_column() {
     .dir(&fixtures)
     .run()
     .code(2)
-    .stdout_eq("")
-    .stderr_eq(
-        "\
-error: invalid basic string, expected `\"`
+    .stdout_eq(str![])
+    .stderr_eq(str![[r#"
+error: invalid basic string, expected `"`
  --> ./malformed/lab.toml:5:23
 help: fix the TOML at this place; docs/lab-format.md describes every key
-",
-    );
+
+"#]]);
     labforge(&["show", "./unknown-key"])
         .dir(&fixtures)
         .run()
         .code(2)
-        .stdout_eq("")
-        .stderr_eq(
-            "\
+        .stdout_eq(str![])
+        .stderr_eq(str![[r#"
 error: unknown field `titel`
  --> ./unknown-key/lab.toml:5:1
 help: did you mean `title`? docs/lab-format.md lists every key
-",
-        );
+
+"#]]);
     assert!(names(tmp.path()).is_empty());
 }
 
@@ -552,13 +637,12 @@ fn strict_rendering_names_the_template_line_and_column() {
         .dir(&fixtures)
         .run()
         .code(2)
-        .stderr_eq(
-            "\
+        .stderr_eq(str![[r#"
 error: could not render `common/notes.txt.hbs`: `nope` is not defined
  --> ./strict/common/notes.txt.hbs:2:8
 help: templates see: lab, labforge, now; declare a `[variable.NAME]` in lab.toml, or guard optional values with {{#if NAME}}
-",
-        );
+
+"#]]);
     assert!(names(tmp.path()).is_empty());
 }
 
@@ -569,10 +653,10 @@ fn dry_run_prints_the_plan_and_writes_nothing() {
         .dir(tmp.path())
         .run()
         .code(0)
-        .stderr_eq("")
-        .stdout_eq(
-            "      120  .github/workflows/ci.yml
-      163  .gitignore
+        .stderr_eq(str![])
+        .stdout_eq(str![[r#"
+      120  .github/workflows/ci.yml
+      138  .gitignore
        85  README.md
        29  basic_project/__init__.py
        69  docs/adr/0001-choose-a-format.md
@@ -581,9 +665,9 @@ fn dry_run_prints_the_plan_and_writes_nothing() {
        19  run.sh (executable)
        25  src/hello.py
        30  tests/test_x.py
-10 files, 1564 bytes, into out (dry run: nothing written)
-",
-        );
+10 files, 1539 bytes, into out (dry run: nothing written)
+
+"#]]);
     assert!(names(tmp.path()).is_empty());
 }
 
@@ -601,16 +685,15 @@ fn the_lab_is_a_git_repository_with_exactly_one_commit() {
         )
         .run()
         .code(0)
-        .stderr_eq(
-            "\
+        .stderr_eq(str![[r#"
 Created `out` from basic 1.2.3, track python: 10 files, git repository with one commit.
 
 Next steps:
   cd out
   python3 -m venv .venv
   labforge check
-",
-        );
+
+"#]]);
     let repo = git2::Repository::open(tmp.path().join("out")).unwrap();
     let mut walk = repo.revwalk().unwrap();
     walk.push_head().unwrap();
@@ -668,13 +751,16 @@ fn the_state_file_records_lab_source_answers_and_every_file() {
         .code(0);
     let out = tmp.path().join("out");
     let state = read(out.join(".labforge/state.toml"));
-    let expected = format!(
-        r#"schema = 1
+    support::Output::new(0, state.clone(), "")
+        .redact("[FIXTURE]", fixture("basic"))
+        .redact("[VERSION]", env!("CARGO_PKG_VERSION"))
+        .stdout_eq(str![[r#"
+schema = 1
 lab = "basic@1.2.3"
-source = "{}"
+source = "[FIXTURE]"
 template = "sha256:[..]"
 track = "python"
-labforge = "{}"
+labforge = "[VERSION]"
 current = "01-hello"
 
 [answers]
@@ -691,16 +777,8 @@ author = "BASIC-PROJECT team"
 owner = "shared"
 base = "sha256:3eb78031c07e418b08017b6e0e337fa522811f0fd07349309c278818982c43fc"
 ...
-"#,
-        fixture("basic"),
-        env!("CARGO_PKG_VERSION")
-    );
-    support::Output {
-        code: 0,
-        stdout: state.clone(),
-        stderr: String::new(),
-    }
-    .stdout_eq(&expected);
+
+"#]]);
     // Every file's base is in the object store, byte for byte.
     let parsed: toml::Table = toml::from_str(&state).unwrap();
     let files = parsed["files"].as_table().unwrap();
@@ -748,15 +826,35 @@ fn a_lab_without_tracks_variables_or_exercises_is_a_plain_project_template() {
         .dir(tmp.path())
         .run()
         .code(0)
-        .stdout_eq("")
-        .stderr_eq("Created `plain` from plain 0.1.0: 2 files, git repository with one commit.\n\nNext steps:\n  cd plain\n");
-    assert_eq!(
+        .stdout_eq(str![])
+        .stderr_eq(str![[r#"
+Created `plain` from plain 0.1.0: 2 files, git repository with one commit.
+
+Next steps:
+  cd plain
+
+"#]]);
+    snapbox::assert_data_eq!(
         listing(&tmp.path().join("plain")),
-        ".gitignore\n.labforge/\n.labforge/objects/\n.labforge/state.toml\nhello.txt\n"
+        str![[r#"
+.gitignore
+.labforge/
+.labforge/objects/
+.labforge/state.toml
+hello.txt
+
+"#]]
     );
-    assert_eq!(
+    snapbox::assert_data_eq!(
         read(tmp.path().join("plain/.gitignore")),
-        ".labforge/results.json\n.labforge/backup/\n.labforge/backups/\n.labforge/update-journal.toml\n.labforge/lock\n/adr-site/\n"
+        str![[r#"
+.labforge/results.json
+.labforge/backups/
+.labforge/journal.toml
+.labforge/lock
+/adr-site/
+
+"#]]
     );
 }
 
@@ -782,13 +880,13 @@ fn show_describes_a_lab() {
     labforge(&["show", &fixture("basic")])
         .run()
         .code(0)
-        .stderr_eq("")
-        .stdout_eq(&format!(
-            "\
+        .stderr_eq(str![])
+        .redact("[FIXTURE]", fixture("basic"))
+        .stdout_eq(str![[r#"
 basic 1.2.3: A basic lab
 Every variable type, copied and rendered files, two tracks.
 About 30 minutes.
-Source: {}
+Source: [FIXTURE]
 
 Tracks:
   python
@@ -798,20 +896,19 @@ Tracks:
     setup: cargo build -q
 
 Variables:
-  project_name (string, default {{{{lab.id}}}}-project): Project name
+  project_name (string, default {{lab.id}}-project): Project name
   publish (bool): Publish it?
-  license (choice: MIT | Apache-2.0, default MIT, asked when {{{{#if publish}}}}true{{{{/if}}}})
+  license (choice: MIT | Apache-2.0, default MIT, asked when {{#if publish}}true{{/if}})
   workers (integer, default 4)
-  author (string, default {{{{upper project_name}}}} team)
+  author (string, default {{upper project_name}} team)
 
 Exercises:
   01-hello  Say hello  [1 hint; checks: file (file)]
 
 ADR stubs (docs/adr, madr4):
   0001-choose-a-format.md
-",
-            fixture("basic")
-        ));
+
+"#]]);
     let out = labforge(&["show", &fixture("basic"), "--json"]).run();
     out.code(0);
     let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
@@ -836,7 +933,7 @@ ADR stubs (docs/adr, madr4):
 #[test]
 fn list_shows_every_built_in_lab() {
     let out = labforge(&["list", "--json"]).run();
-    out.code(0).stderr_eq("");
+    out.code(0).stderr_eq(str![]);
     let listed: Vec<serde_json::Value> = serde_json::from_str(&out.stdout).unwrap();
     let ids: Vec<&str> = listed.iter().map(|l| l["id"].as_str().unwrap()).collect();
     assert_eq!(ids, labforge::template::builtin_ids());
@@ -868,7 +965,7 @@ fn list_shows_every_built_in_lab() {
 #[test]
 fn completions_and_man_pages_come_from_the_cli() {
     let bash = labforge(&["completions", "bash"]).run();
-    bash.code(0).stderr_eq("");
+    bash.code(0).stderr_eq(str![]);
     // A dynamic script: the shell calls labforge back for the candidates
     // (issue_17_completions_… in tests/ux checks what they are).
     assert!(
@@ -888,7 +985,10 @@ fn completions_and_man_pages_come_from_the_cli() {
         .dir(tmp.path())
         .run()
         .code(0)
-        .stderr_eq("Wrote [..] man pages into `pages` (try `man pages/labforge.1`).\n");
+        .stderr_eq(str![[r#"
+Wrote [..] man pages into `pages` (try `man pages/labforge.1`).
+
+"#]]);
     let new_page = read(tmp.path().join("pages/labforge-new.1"));
     assert!(new_page.contains("\\-\\-dry\\-run"), "{new_page}");
 }
@@ -989,7 +1089,10 @@ fn api_client_generates_with_defaults_and_stdin_closed() {
     let out = labforge(&["new", "api-client", "my-lab", "--defaults"])
         .dir(tmp.path())
         .run();
-    out.code(0).stdout_eq("").stderr_eq("Created `my-lab` from api-client [..], track python: [..] files, git repository with one commit.\n...");
+    out.code(0).stdout_eq(str![]).stderr_eq(str![[r#"
+Created `my-lab` from api-client [..], track python: [..] files, git repository with one commit.
+...
+"#]]);
     assert!(tmp.path().join("my-lab/.labforge/state.toml").is_file());
     assert!(
         read(tmp.path().join("my-lab/.labforge/state.toml"))
@@ -1095,9 +1198,9 @@ fn interactive_prompts_on_a_terminal() {
     wait_for("author (a string) [DEMO-APP team]:");
     tmux(&["send-keys", "Enter"]);
     let end = wait_for("EXIT=");
-    assert_eq!(
+    snapbox::assert_data_eq!(
         end,
-        "\
+        str![[r#"
 Track: rust
   Used for the package name.
 Project name (a string matching [a-z][a-z0-9-]*): demo-app
@@ -1110,11 +1213,19 @@ Next steps:
   cd out
   cargo build -q
   labforge check
-EXIT=0"
+EXIT=0
+"#]]
     );
-    assert_eq!(
+    snapbox::assert_data_eq!(
         read(tmp.path().join("out/README.md")),
-        "# demo-app\n\nBy DEMO-APP team, 8 workers, track rust.\nLicense: Apache-2.0\nClass: DemoApp\n"
+        str![[r#"
+# demo-app
+
+By DEMO-APP team, 8 workers, track rust.
+License: Apache-2.0
+Class: DemoApp
+
+"#]]
     );
 }
 
@@ -1133,14 +1244,13 @@ fn symlinks_leaving_the_template_are_refused() {
         .dir(tmp.path())
         .run()
         .code(2)
-        .stdout_eq("")
-        .stderr_eq(
-            "\
+        .stdout_eq(str![])
+        .stderr_eq(str![[r#"
 error: the symlink `common/passwd` points outside the template (`../../../etc/passwd`)
  --> ./lab/common/passwd
 help: make the link relative and keep its target inside the template, or replace it by a copy
-",
-        );
+
+"#]]);
     assert_eq!(names(tmp.path()), ["lab"]);
 }
 
@@ -1162,9 +1272,19 @@ fn the_first_commit_honours_the_template_gitignore() {
         .run()
         .code(0);
     let out = tmp.path().join("out");
-    assert_eq!(
+    snapbox::assert_data_eq!(
         read(out.join(".gitignore")),
-        "logs/\n.labforge/backup/\n# added by labforge\n.labforge/results.json\n.labforge/backups/\n.labforge/update-journal.toml\n.labforge/lock\n/adr-site/\n"
+        str![[r#"
+logs/
+.labforge/backup/
+# added by labforge
+.labforge/results.json
+.labforge/backups/
+.labforge/journal.toml
+.labforge/lock
+/adr-site/
+
+"#]]
     );
     assert_eq!(
         read(out.join("logs/run.log")),

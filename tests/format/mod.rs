@@ -1,9 +1,12 @@
 //! Integration tests: the lab format for authors (issue 14): schema 2
 //! (solutions as deltas), `template migrate`, typed check settings, globs.
 
+mod mutant_patches;
+
 use std::path::{Path, PathBuf};
 
 use crate::support::{labforge, repo_root, tempdir};
+use snapbox::str;
 
 fn fixture(name: &str) -> PathBuf {
     repo_root().join("tests/format/fixtures").join(name)
@@ -46,7 +49,10 @@ fn without_timings(s: &str) -> String {
         .into_owned()
 }
 
-const STEPS_TEMPLATE_TEST: &str = "template test steps@1.0.0
+/// The `template test` report of the steps lab, v1 and v2 alike.
+fn steps_template_test() -> impl snapbox::IntoData {
+    str![[r#"
+template test steps@1.0.0
 lint warning: 01-one: has fewer than 3 mutants (a: 0, b: 0): add wrong solutions under `solutions/01-one/mutants/NAME/` that its checks must refuse (docs/lab-format.md)
 lint warning: 02-two: has fewer than 3 mutants (a: 0, b: 0): add wrong solutions under `solutions/02-two/mutants/NAME/` that its checks must refuse (docs/lab-format.md)
 lint warning: 03-three: has fewer than 3 mutants (a: 0, b: 0): add wrong solutions under `solutions/03-three/mutants/NAME/` that its checks must refuse (docs/lab-format.md)
@@ -63,7 +69,9 @@ track b
   solution 03-three  exercises 1..3 pass [..]
   track b: ok in [..]
 result: ok (3 warning(s))
-";
+
+"#]]
+}
 
 /// A v1 lab (every solution folder a full copy) still generates and tests
 /// unchanged; `template migrate --out` gives a v2 lab that keeps only the
@@ -73,7 +81,7 @@ fn issue_14_a_v1_lab_migrates_to_a_v2_lab_that_tests_identically() {
     let v1 = fixture("v1-lab");
     let before = files(&v1);
     let v1_test = labforge(&["template", "test", v1.to_str().unwrap(), "--trust"]).run();
-    v1_test.code(0).stdout_eq(STEPS_TEMPLATE_TEST);
+    v1_test.code(0).stdout_eq(steps_template_test());
 
     let tmp = tempdir();
     let v2 = tmp.path().join("v2");
@@ -86,17 +94,18 @@ fn issue_14_a_v1_lab_migrates_to_a_v2_lab_that_tests_identically() {
     ])
     .run()
     .code(0)
-    .stdout_eq(
-        "solutions/01-one: kept 1 file(s), removed 0 copies
+    .stdout_eq(str![[r#"
+solutions/01-one: kept 1 file(s), removed 0 copies
 solutions/02-two: kept 2 file(s), removed 1 copy
 solutions/03-three: kept 2 file(s), removed 2 copies
 lab.toml: schema = 2
-",
-    )
-    .stderr_eq(&format!(
-        "migrated into {0}; check it with `labforge template test {0}`\n",
-        v2.display()
-    ));
+
+"#]])
+    .redact("[MIGRATED]", v2.display())
+    .stderr_eq(str![[r#"
+migrated into [MIGRATED]; check it with `labforge template test [MIGRATED]`
+
+"#]]);
     assert_eq!(files(&v1), before, "--out leaves the v1 lab as it was");
     assert_eq!(
         files(&v2.join("solutions")),
@@ -112,7 +121,7 @@ lab.toml: schema = 2
     assert!(toml.starts_with("schema = 2\n\n[lab]\n"), "{toml}");
 
     let v2_test = labforge(&["template", "test", v2.to_str().unwrap(), "--trust"]).run();
-    v2_test.code(0).stdout_eq(STEPS_TEMPLATE_TEST);
+    v2_test.code(0).stdout_eq(steps_template_test());
     assert_eq!(
         without_timings(&v2_test.stdout),
         without_timings(&v1_test.stdout)
@@ -135,13 +144,15 @@ fn issue_14_solution_shows_the_cumulative_tree_for_v1_and_v2() {
     .arg(v2.display().to_string())
     .run()
     .code(0);
-    let expected = "==> answer.txt <==
+    let expected = str![[r#"
+==> answer.txt <==
 one
 ==> src-b/three.txt <==
 three
 ==> src-b/two.txt <==
 two
-";
+
+"#]];
     for (name, lab) in [("from-v1", fixture("v1-lab")), ("from-v2", v2)] {
         let dest = tmp.path().join(name);
         labforge(&["new", lab.to_str().unwrap(), dest.to_str().unwrap()])
@@ -163,7 +174,7 @@ two
             .dir(&dest)
             .run()
             .code(0)
-            .stdout_eq(expected);
+            .stdout_eq(expected.clone());
     }
 }
 
@@ -187,11 +198,12 @@ fn issue_14_migrate_in_place_is_idempotent() {
     labforge(&["template", "migrate", lab.to_str().unwrap()])
         .run()
         .code(0)
-        .stdout_eq(&format!(
-            "{}: nothing to change (schema 2, every solution file changes its exercise)\n",
-            lab.display()
-        ))
-        .stderr_eq("");
+        .redact("[LAB]", lab.display())
+        .stdout_eq(str![[r#"
+[LAB]: nothing to change (schema 2, every solution file changes its exercise, no overlay mutant to turn into a patch)
+
+"#]])
+        .stderr_eq(str![]);
     assert_eq!(files(&lab), once);
 }
 
@@ -203,8 +215,8 @@ fn issue_14_a_v2_solution_deletes_files_listed_in_deleted_toml() {
     labforge(&["template", "test", lab.to_str().unwrap(), "--trust"])
         .run()
         .code(0)
-        .stdout_eq(
-            "template test tidy@1.0.0
+        .stdout_eq(str![[r#"
+template test tidy@1.0.0
 lint warning: 01-tidy: has no `doc`: learners get only its title and hints
 lint warning: 01-tidy: has fewer than 3 mutants (0): add wrong solutions under `solutions/01-tidy/mutants/NAME/` that its checks must refuse (docs/lab-format.md)
 (no track)
@@ -212,8 +224,8 @@ lint warning: 01-tidy: has fewer than 3 mutants (0): add wrong solutions under `
   solution 01-tidy  exercises 1..1 pass [..]
   (no track): ok in [..]
 result: ok (2 warning(s))
-",
-        );
+
+"#]]);
     let tmp = tempdir();
     let dest = tmp.path().join("tidy");
     labforge(&["new", lab.to_str().unwrap(), dest.to_str().unwrap()])
@@ -225,7 +237,13 @@ result: ok (2 warning(s))
         .dir(&dest)
         .run()
         .code(0)
-        .stdout_eq("==> new.txt <==\ndone\n==> legacy.txt <==\n(deleted)\n");
+        .stdout_eq(str![[r#"
+==> new.txt <==
+done
+==> legacy.txt <==
+(deleted)
+
+"#]]);
 }
 
 /// A `deleted.toml` path that leaves the project is refused when the lab is
@@ -239,25 +257,28 @@ fn issue_14_deleted_toml_paths_stay_inside_the_project() {
     labforge(&["template", "lint", lab.to_str().unwrap()])
         .run()
         .code(2)
-        .stdout_eq("")
-        .stderr_eq(&format!(
-            "error: `../outside.txt` cannot be deleted: `.` and `..` are not allowed
- --> {}:1:20
-help: name a file of the generated project by its relative path, such as \"client/legacy.py\"
-",
-            list.display()
-        ));
+        .stdout_eq(str![])
+        .redact("[LIST]", list.display())
+        .stderr_eq(str![[r#"
+error: `../outside.txt` cannot be deleted: `.` and `..` are not allowed
+ --> [LIST]:1:20
+help: name a file of the generated project by its relative path, such as "client/legacy.py"
+
+"#]]);
     std::fs::write(&list, "paths = [\"legacy.txt\", \"legcy.txt\"]\n").unwrap();
     labforge(&["template", "lint", lab.to_str().unwrap()])
         .run()
         .code(0)
-        .stdout_eq(
-            "warning: 01-tidy: has no `doc`: learners get only its title and hints
+        .stdout_eq(str![[r#"
+warning: 01-tidy: has no `doc`: learners get only its title and hints
 warning: 01-tidy: `deleted.toml` names `legcy.txt`, which the project does not hold after the earlier solutions
 warning: 01-tidy: has fewer than 3 mutants (0): add wrong solutions under `solutions/01-tidy/mutants/NAME/` that its checks must refuse (docs/lab-format.md)
-",
-        )
-        .stderr_eq("tidy@1.0.0: no errors, 3 warning(s)\n");
+
+"#]])
+        .stderr_eq(str![[r#"
+tidy@1.0.0: no errors, 3 warning(s)
+
+"#]]);
     std::fs::write(&list, "paths = [\"legacy.txt\"]\n").unwrap();
     let toml = lab.join("lab.toml");
     let text = std::fs::read_to_string(&toml).unwrap();
@@ -265,13 +286,13 @@ warning: 01-tidy: has fewer than 3 mutants (0): add wrong solutions under `solut
     labforge(&["template", "lint", lab.to_str().unwrap()])
         .run()
         .code(2)
-        .stderr_eq(&format!(
-            "error: `solutions/01-tidy/deleted.toml` needs `schema = 2`: with schema 1 every solution folder is a full copy
- --> {}
+        .redact("[LIST]", list.display())
+        .stderr_eq(str![[r#"
+error: `solutions/01-tidy/deleted.toml` needs `schema = 2`: with schema 1 every solution folder is a full copy
+ --> [LIST]
 help: run `labforge template migrate DIR` to convert the lab to schema 2
-",
-            list.display()
-        ));
+
+"#]]);
 }
 
 /// Typed check settings: a wrongly typed `expect` value or an unknown step
@@ -283,30 +304,29 @@ fn issue_14_bad_check_settings_fail_lint_with_line_and_column() {
     let lint = |name: &str| {
         let dir = fixture(name);
         let out = labforge(&["template", "lint", dir.to_str().unwrap()]).run();
-        out.code(2).stdout_eq("");
-        out.stderr.replace(&dir.display().to_string(), "FIXTURE")
+        out.code(2)
+            .stdout_eq(str![])
+            .redact("[FIXTURE]", dir.display());
+        out
     };
-    assert_eq!(
-        lint("bad-expect"),
-        "error: `exit` in `expect` of a `process` check must be the exit code, an integer such as 0, not `\"0\"` (check `process-1` of exercise `01-stop`)
- --> FIXTURE/lab.toml:18:19
-help: `expect` of a `process` check takes: exit (the exit code, an integer such as 0), within (a duration such as \"5s\"), background_status (the HTTP status background requests must get), stdout_json_lines (true: every stdout line is JSON)
-"
-    );
-    assert_eq!(
-        lint("bad-step"),
-        "error: `backgroud` is not a key of a step of a `process` check (check `process-1` of exercise `01-stop`)
- --> FIXTURE/lab.toml:17:49
-help: a step of a `process` check takes: http (\"METHOD /path\"), background (true: do not wait for the answer), status (the HTTP status a foreground request must get), wait (a duration such as \"100ms\"), signal (a signal name such as \"TERM\")
-"
-    );
-    assert_eq!(
-        lint("bad-timeout"),
-        "error: `timeout` of check `process-1` of exercise `01-stop` `99999999999999999999s` is not a duration: number is too large or cannot be represented without a lack of precision (values below 1ns are not supported)
- --> FIXTURE/lab.toml:17:11
-help: write a number and a unit: \"500ms\", \"30s\", \"2m\"
-"
-    );
+    lint("bad-expect").stderr_eq(str![[r#"
+error: `exit` in `expect` of a `process` check must be the exit code, an integer such as 0, not `"0"` (check `process-1` of exercise `01-stop`)
+ --> [FIXTURE]/lab.toml:18:19
+help: `expect` of a `process` check takes: exit (the exit code, an integer such as 0), within (a duration such as "5s"), background_status (the HTTP status background requests must get), stdout_json_lines (true: every stdout line is JSON)
+
+"#]]);
+    lint("bad-step").stderr_eq(str![[r#"
+error: `backgroud` is not a key of a step of a `process` check (check `process-1` of exercise `01-stop`)
+ --> [FIXTURE]/lab.toml:17:49
+help: a step of a `process` check takes: http ("METHOD /path"), background (true: do not wait for the answer), status (the HTTP status a foreground request must get), wait (a duration such as "100ms"), signal (a signal name such as "TERM")
+
+"#]]);
+    lint("bad-timeout").stderr_eq(str![[r#"
+error: `timeout` of check `process-1` of exercise `01-stop` `99999999999999999999s` is not a duration: number is too large or cannot be represented without a lack of precision (values below 1ns are not supported)
+ --> [FIXTURE]/lab.toml:17:11
+help: write a number and a unit: "500ms", "30s", "2m"
+
+"#]]);
 }
 
 /// `reset` and `update` agree on what an `edit` glob covers: `src/*.py`
@@ -344,25 +364,59 @@ fn issue_14_reset_and_update_agree_on_what_an_edit_glob_covers() {
         .dir(&lab)
         .run()
         .code(0)
-        .stdout_eq("backed up 1 file to .labforge/backup/[..]/\nrestored src/solve.py\n")
-        .stderr_eq("");
-    assert_eq!(read("src/solve.py"), "TODO(lab): solve\n");
-    assert_eq!(
+        .stdout_eq(str![[r#"
+backed up 1 file to .labforge/backups/[..]-reset/ (`labforge undo` puts it back)
+restored src/solve.py
+
+"#]])
+        .stderr_eq(str![]);
+    snapbox::assert_data_eq!(
+        read("src/solve.py"),
+        str![[r#"
+TODO(lab): solve
+
+"#]]
+    );
+    snapbox::assert_data_eq!(
         read("src/pkg/helper.py"),
-        "helper 1\nhelper 2\nhelper 3\nhelper 4\nhelper 5 (mine)\n"
+        str![[r#"
+helper 1
+helper 2
+helper 3
+helper 4
+helper 5 (mine)
+
+"#]]
     );
 
     write("src/solve.py", "solved\n");
     install("1.1.0");
-    labforge(&["update"]).dir(&lab).run().code(0).stdout_eq(
-        "merge    src/pkg/helper.py
+    labforge(&["update"])
+        .dir(&lab)
+        .run()
+        .code(0)
+        .stdout_eq(str![[r#"
+merge    src/pkg/helper.py
 report   src/solve.py (changed upstream; yours, so not touched)
-",
+
+"#]]);
+    snapbox::assert_data_eq!(
+        read("src/solve.py"),
+        str![[r#"
+solved
+
+"#]]
     );
-    assert_eq!(read("src/solve.py"), "solved\n");
-    assert_eq!(
+    snapbox::assert_data_eq!(
         read("src/pkg/helper.py"),
-        "helper 1 (v1.1)\nhelper 2\nhelper 3\nhelper 4\nhelper 5 (mine)\n"
+        str![[r#"
+helper 1 (v1.1)
+helper 2
+helper 3
+helper 4
+helper 5 (mine)
+
+"#]]
     );
 }
 
@@ -378,14 +432,14 @@ fn issue_14_an_invalid_glob_is_an_error_at_load() {
     labforge(&["template", "lint", lab.to_str().unwrap()])
         .run()
         .code(2)
-        .stdout_eq("")
-        .stderr_eq(&format!(
-            "error: `src/[*.py` is not a valid glob: unclosed character class; missing ']' (`edit` of exercise `01-solve`)
- --> {}:9:6
-help: fix the glob in lab.toml, for example \"src/*.py\" or \"tests/**\"
-",
-            toml.display()
-        ));
+        .stdout_eq(str![])
+        .redact("[TOML]", toml.display())
+        .stderr_eq(str![[r#"
+error: `src/[*.py` is not a valid glob: unclosed character class; missing ']' (`edit` of exercise `01-solve`)
+ --> [TOML]:9:6
+help: fix the glob in lab.toml, for example "src/*.py" or "tests/**"
+
+"#]]);
 }
 
 /// `labforge setup` and `template test` run setup through one runner: the
@@ -397,16 +451,16 @@ fn issue_14_setup_and_template_test_share_one_setup_runner() {
     labforge(&["template", "test", lab.to_str().unwrap(), "--trust"])
         .run()
         .code(1)
-        .stdout_eq(
-            "template test setup-fails@1.0.0
+        .stdout_eq(str![[r#"
+template test setup-fails@1.0.0
 track sh
   setup  `sh -c 'echo no venv here >&2; exit 3'` failed [..]
   violation: setup: `sh -c 'echo no venv here >&2; exit 3'` exited with 3
     no venv here
   track sh: FAILED in [..]
 result: 1 violation(s), 0 warning(s)
-",
-        );
+
+"#]]);
     let tmp = tempdir();
     let dest = tmp.path().join("lab");
     labforge(&["new", lab.to_str().unwrap(), dest.to_str().unwrap()])
@@ -419,13 +473,13 @@ result: 1 violation(s), 0 warning(s)
         .dir(&dest)
         .run()
         .code(2)
-        .stdout_eq("")
-        .stderr_eq(
-            "$ true
+        .stdout_eq(str![])
+        .stderr_eq(str![[r#"
+$ true
 $ sh -c 'echo no venv here >&2; exit 3'
 no venv here
 error: the setup command `sh -c 'echo no venv here >&2; exit 3'` exited with 3
 help: fix the problem shown above, then run `labforge setup` again
-",
-        );
+
+"#]]);
 }

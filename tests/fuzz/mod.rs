@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};
 
-use labforge::update::journal::{JOURNAL_FILE, Journal, Step};
+use labforge::journal::{JOURNAL_FILE, Journal, Step};
 
 /// At least 10,000 cases per parser (the issue's bar).
 const CASES: u32 = 10_000;
@@ -340,7 +340,35 @@ fn issue_13_update_journal_loader_never_panics() {
     runner
         .run(&inputs(vec![journal_seed()]), |bytes| {
             rewrite(&file, &bytes);
-            let _ = labforge::update::journal::pending(&root);
+            let _ = labforge::journal::pending(&root);
+            Ok(())
+        })
+        .unwrap();
+}
+
+fn backup_list_seed() -> String {
+    "kind = \"reset\"\nwhat = \"reset of 01-solve\"\nundone = false\n\n\
+     [[files]]\npath = \"src/solve.py\"\nwas = \"file\"\n\
+     object = \"sha256:0be36fc1b02a53ca577b8a3e8c827e133d9bfac16638a1ce60c5ae1152b6b375\"\n\
+     after = \"sha256:b0753eb5c3d4e040939535831f5e73c6d283ef312d54a93c45eb1ca064590872\"\n\n\
+     [[files]]\npath = \"docs/current\"\nwas = \"symlink\"\ntarget = \"../v1\"\nafter = \"absent\"\n\n\
+     [[files]]\npath = \"new.txt\"\nwas = \"absent\"\nafter = \"link:x\"\n"
+        .to_string()
+}
+
+#[test]
+fn issue_14_backup_list_loader_never_panics() {
+    let (_tmp, root) = scratch();
+    let folder = root.join(".labforge/backups/20261204T100000Z-reset");
+    std::fs::create_dir_all(&folder).unwrap();
+    let file = folder.join("backup.toml");
+    let _one = one_at_a_time();
+    let mut runner = proptest::test_runner::TestRunner::new(config());
+    runner
+        .run(&inputs(vec![backup_list_seed()]), |bytes| {
+            rewrite(&file, &bytes);
+            let _ = labforge::backup::read_manifest(&folder);
+            let _ = labforge::backup::undo::list(&root);
             Ok(())
         })
         .unwrap();

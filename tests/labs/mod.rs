@@ -3,6 +3,7 @@
 mod conformance;
 
 use crate::support::{labforge, repo_root, require_tool};
+use snapbox::str;
 
 /// The api-client lab's Python track proves itself: every check fails on the
 /// starter and passes after its cumulative solution overlay, and the ADR
@@ -19,14 +20,14 @@ fn api_client_python_track_passes_template_test() {
         .arg("python")
         .arg("--trust")
         .run();
-    out.code(0).stdout_eq(
-        "template test api-client@1.0.0
+    out.code(0).stdout_eq(str![[r#"
+template test api-client@1.0.0
 track python
   setup                    2 command(s) ran [..]
   starter                  21 of 22 checks fail as they should [..]
   solution 01-first-call   exercises 1..1 pass; 02-auth fails as it should; mutants: 5 of 5 killed [..]
   solution 02-auth         exercises 1..2 pass; 03-pagination fails as it should; mutants: 7 of 7 killed [..]
-  solution 03-pagination   exercises 1..3 pass; 04-errors fails as it should; mutants: 4 of 4 killed [..]
+  solution 03-pagination   exercises 1..3 pass; 04-errors fails as it should; mutants: 5 of 5 killed [..]
   solution 04-errors       exercises 1..4 pass; 05-retries fails as it should; mutants: 4 of 4 killed [..]
   solution 05-retries      exercises 1..5 pass; 06-rate-limits fails as it should; mutants: 5 of 5 killed [..]
   solution 06-rate-limits  exercises 1..6 pass; 07-safe-writes fails as it should; mutants: 4 of 4 killed [..]
@@ -34,8 +35,8 @@ track python
   solution 08-capstone     exercises 1..8 pass; mutants: 4 of 4 killed [..]
   track python: ok in [..]
 result: ok (0 warning(s))
-",
-    );
+
+"#]]);
 }
 
 /// The whole `template test` report of the database lab for one track: every
@@ -95,7 +96,7 @@ fn database_python_track_passes_template_test() {
     }
     database_template_test("python")
         .code(0)
-        .stdout_eq(&database_template_test_report("python"));
+        .stdout_eq(database_template_test_report("python"));
 }
 
 #[test]
@@ -105,7 +106,7 @@ fn database_rust_track_passes_template_test() {
     }
     database_template_test("rust")
         .code(0)
-        .stdout_eq(&database_template_test_report("rust"));
+        .stdout_eq(database_template_test_report("rust"));
 }
 
 /// The api-client lab's Rust track proves itself the same way; its cargo
@@ -126,14 +127,14 @@ fn api_client_rust_track_passes_template_test() {
             conformance::lab_target_dir().display().to_string(),
         )
         .run();
-    out.code(0).stdout_eq(
-        "template test api-client@1.0.0
+    out.code(0).stdout_eq(str![[r#"
+template test api-client@1.0.0
 track rust
   setup                    1 command(s) ran [..]
   starter                  21 of 22 checks fail as they should [..]
   solution 01-first-call   exercises 1..1 pass; 02-auth fails as it should; mutants: 3 of 3 killed [..]
   solution 02-auth         exercises 1..2 pass; 03-pagination fails as it should; mutants: 3 of 3 killed [..]
-  solution 03-pagination   exercises 1..3 pass; 04-errors fails as it should; mutants: 3 of 3 killed [..]
+  solution 03-pagination   exercises 1..3 pass; 04-errors fails as it should; mutants: 4 of 4 killed [..]
   solution 04-errors       exercises 1..4 pass; 05-retries fails as it should; mutants: 3 of 3 killed [..]
   solution 05-retries      exercises 1..5 pass; 06-rate-limits fails as it should; mutants: 4 of 4 killed [..]
   solution 06-rate-limits  exercises 1..6 pass; 07-safe-writes fails as it should; mutants: 3 of 3 killed [..]
@@ -141,8 +142,8 @@ track rust
   solution 08-capstone     exercises 1..8 pass; mutants: 3 of 3 killed [..]
   track rust: ok in [..]
 result: ok (0 warning(s))
-",
-    );
+
+"#]]);
 }
 
 /// `labforge new api-client --track python` lays exactly the learner's files:
@@ -168,7 +169,8 @@ fn api_client_python_starter_holds_only_the_learner_files() {
         .collect();
     snapbox::assert_data_eq!(
         listing.join("\n") + "\n",
-        ".adr-dir
+        str![[r#"
+.adr-dir
 .github/workflows/labforge.yml
 .gitignore
 README.md
@@ -213,7 +215,8 @@ tests/test_05_retries.py
 tests/test_06_rate_limits.py
 tests/test_07_safe_writes.py
 tests/test_08_capstone.py
-"
+
+"#]]
     );
     let readme = String::from_utf8_lossy(&files["README.md"]).into_owned();
     assert!(
@@ -287,7 +290,7 @@ fn cloud_service_python_track_passes_template_test() {
     }
     cloud_service_template_test("python")
         .code(0)
-        .stdout_eq(&cloud_service_template_test_report(
+        .stdout_eq(cloud_service_template_test_report(
             "python",
             [4, 5, 5, 4, 5, 5, 7, 5, 6],
         ));
@@ -300,7 +303,7 @@ fn cloud_service_rust_track_passes_template_test() {
     }
     cloud_service_template_test("rust")
         .code(0)
-        .stdout_eq(&cloud_service_template_test_report(
+        .stdout_eq(cloud_service_template_test_report(
             "rust",
             [3, 4, 4, 4, 3, 5, 7, 5, 3],
         ));
@@ -330,7 +333,8 @@ fn cloud_service_rust_starter_holds_only_the_learner_files() {
         .collect();
     snapbox::assert_data_eq!(
         listing.join("\n") + "\n",
-        ".adr-dir
+        str![[r#"
+.adr-dir
 .dockerignore
 .github/workflows/labforge.yml
 .gitignore
@@ -382,7 +386,8 @@ service/tests/ex02_config.rs
 service/tests/ex03_notes_api.rs
 service/tests/ex04_logs_and_request_ids.rs
 service/tests/ex05_graceful_shutdown.rs
-"
+
+"#]]
     );
     for script in [
         "deploy/launch.sh",
@@ -435,10 +440,32 @@ fn issue_17_next_shows_the_exercise_text_of_the_labs_track() {
             .dir(&dest)
             .run()
             .code(0)
-            .stdout_eq(&format!(
+            .stdout_eq(format!(
                 "now: 02-clock: Use the injected clock
 
 {text}
+when you are done: `labforge check` (hints: `labforge hint`)
+"
+            ));
+        // A `.hbs` text is rendered over the lab's track, one file for both.
+        std::fs::write(dest.join("NOTES.md"), "clock\n").unwrap();
+        labforge(&["check", "--trust"]).dir(&dest).run().code(0);
+        let names = if track == "rust" {
+            "`src/config.rs` (`CONNECT_TIMEOUT`)"
+        } else {
+            "`client/config.py` (`DEFAULT_TIMEOUT`)"
+        };
+        labforge(&["next"])
+            .dir(&dest)
+            .run()
+            .code(0)
+            .stdout_eq(format!(
+                "now: 03-timeout: Set a timeout
+
+# 03-timeout
+
+Set the timeout in {names}, then run `labforge check`.
+
 when you are done: `labforge check` (hints: `labforge hint`)
 "
             ));
@@ -453,20 +480,106 @@ when you are done: `labforge check` (hints: `labforge hint`)
     let manifest = std::fs::read_to_string(bad.join("lab.toml")).unwrap();
     std::fs::write(
         bad.join("lab.toml"),
-        manifest.replace("doc.rust = \"exercises/02-clock.rust.md\"\n", ""),
+        manifest
+            .replace("doc.rust = \"exercises/02-clock.rust.md\"\n", "")
+            // An `adr` list that no `adr` check reads does nothing.
+            .replace(
+                "title = \"Start\"\n",
+                "title = \"Start\"\nadr = [\"0001-storage\"]\n",
+            ),
     )
     .unwrap();
     labforge(&["template", "lint"])
         .arg(bad.display().to_string())
         .run()
         .code(1)
-        .stdout_eq(
-            "error: 02-clock: `doc` has no text for track `rust`: add `doc.rust = \"…\"`
+        .stdout_eq(str![[r#"
+error: 02-clock: `doc` has no text for track `rust`: add `doc.rust = "…"`
+warning: 01-start: `adr` names `0001-storage`, but no `adr` check of this or a later exercise reads it: the list does nothing; add an `adr` check with `path = "…/0001-storage.md"`
 warning: 02-clock: has fewer than 3 mutants (python: 0, rust: 0): add wrong solutions under `solutions/02-clock/mutants/NAME/` that its checks must refuse (docs/lab-format.md)
-",
-        )
-        .stderr_eq(
-            "per-track-doc@1.0.0: 1 error(s), 1 warning(s)
-",
-        );
+warning: 03-timeout: has fewer than 3 mutants (python: 0, rust: 0): add wrong solutions under `solutions/03-timeout/mutants/NAME/` that its checks must refuse (docs/lab-format.md)
+
+"#]])
+        .stderr_eq(str![[r#"
+per-track-doc@1.0.0: 1 error(s), 3 warning(s)
+
+"#]]);
+}
+
+/// Every exercise text, as the learner's `exercises/` folder shows it (the
+/// same rendering as `labforge next`), names only its own track's files and
+/// tools: the three new-user trials' first complaint (issue 17).
+#[test]
+fn issue_17_exercise_texts_name_only_their_tracks_files_and_tools() {
+    // What a learner of the key's track must never read, as the other
+    // track's words.
+    let foreign: [(&str, &str); 2] = [
+        (
+            "python",
+            r"\.rs\b|\bcargo\b|Cargo\.toml|\bRust\b|\bimpl\b|\bResult<|format!|::",
+        ),
+        (
+            "rust",
+            r"\.py\b|\bpip\b|\.venv|\bpytest\b|\bPython\b|requirements\.txt|\braise\b|\bdef\b",
+        ),
+    ];
+    // Mentions that are meant (lab, track, exercise file, the text): the
+    // cloud-service harness (smoke test decoys, the AWS rehearsal with moto)
+    // is Python on both tracks.
+    let allowed: &[(&str, &str, &str, &str)] = &[
+        (
+            "cloud-service",
+            "rust",
+            "08-smoke-test-and-runbook.md",
+            ".py",
+        ),
+        ("cloud-service", "rust", "09-launch-on-ec2.md", ".py"),
+        ("cloud-service", "rust", "09-launch-on-ec2.md", ".venv"),
+    ];
+    let mut found = Vec::new();
+    for lab in ["api-client", "cloud-service", "database"] {
+        for (track, pattern) in foreign {
+            let re = regex::Regex::new(pattern).unwrap();
+            let tmp = crate::support::tempdir();
+            let dest = tmp.path().join("lab");
+            labforge(&["new", lab])
+                .arg(dest.display().to_string())
+                .arg("--track")
+                .arg(track)
+                .arg("--defaults")
+                .arg("--no-git")
+                .run()
+                .code(0);
+            let mut docs: Vec<_> = std::fs::read_dir(dest.join("exercises"))
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .collect();
+            docs.sort();
+            assert!(docs.len() >= 8, "{lab} ({track}) has {} texts", docs.len());
+            for doc in docs {
+                let name = doc.file_name().unwrap().to_string_lossy().into_owned();
+                let text = std::fs::read_to_string(&doc).unwrap();
+                assert!(!text.contains("{{"), "{lab} ({track}) {name} holds `{{{{`");
+                for (n, line) in text.lines().enumerate() {
+                    for m in re.find_iter(line) {
+                        if allowed.iter().any(|(l, t, f, w)| {
+                            *l == lab && *t == track && *f == name && *w == m.as_str()
+                        }) {
+                            continue;
+                        }
+                        found.push(format!(
+                            "{lab} ({track}) exercises/{name}:{}: `{}` in: {line}",
+                            n + 1,
+                            m.as_str()
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "exercise texts name the other track:\n{}",
+        found.join("\n")
+    );
 }

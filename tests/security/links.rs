@@ -3,6 +3,7 @@
 //! never writes through a link; reset and restore copy a link as a link.
 
 use super::{World, link};
+use snapbox::str;
 
 /// `common/a/up -> ..`, `common/z1 -> a/up/..`, `z2 -> z1`, …, `z12 ->
 /// z11`, then `common/id_rsa -> z12/home/.ssh/id_rsa`: inside the template
@@ -24,18 +25,21 @@ const LINK_HELP: &str = "help: make the link relative and keep its target inside
 fn issue_13_a_link_chain_of_depth_12_is_refused_by_new_and_lint() {
     let w = World::new();
     chain_of_12(&w);
-    let expected = format!(
-        "error: the symlink `common/id_rsa` points outside the lab (`z12/home/.ssh/id_rsa`): it climbs above the top folder\n --> ./tpl/common/id_rsa\n{LINK_HELP}"
-    );
+    let expected = str![[r#"
+error: the symlink `common/id_rsa` points outside the lab (`z12/home/.ssh/id_rsa`): it climbs above the top folder
+ --> ./tpl/common/id_rsa
+help: make the link relative and keep its target inside the template, following the template's other links, or replace it by a copy
+
+"#]];
     w.run(&["new", "./tpl", "lab", "--defaults", "--no-git"])
         .code(2)
-        .stdout_eq("")
-        .stderr_eq(&expected);
+        .stdout_eq(str![])
+        .stderr_eq(expected.clone());
     assert!(!w.lab().exists());
     w.run(&["template", "lint", "./tpl"])
         .code(2)
-        .stdout_eq("")
-        .stderr_eq(&expected);
+        .stdout_eq(str![])
+        .stderr_eq(expected);
     w.assert_contained();
 }
 
@@ -51,17 +55,20 @@ fn issue_13_link_chains_out_of_the_template_folder_are_refused() {
         w.tpl_link(&format!("common/y/x{i}"), &format!("x{}/..", i - 1));
     }
     w.tpl_link("common/passwd", "y/x8/etc/passwd");
-    let expected = format!(
-        "error: the symlink `common/passwd` points outside the template (`y/x8/etc/passwd`): it climbs above the top folder\n --> ./tpl/common/passwd\n{LINK_HELP}"
-    );
+    let expected = str![[r#"
+error: the symlink `common/passwd` points outside the template (`y/x8/etc/passwd`): it climbs above the top folder
+ --> ./tpl/common/passwd
+help: make the link relative and keep its target inside the template, following the template's other links, or replace it by a copy
+
+"#]];
     w.run(&["new", "./tpl", "lab", "--defaults", "--no-git"])
         .code(2)
-        .stdout_eq("")
-        .stderr_eq(&expected);
+        .stdout_eq(str![])
+        .stderr_eq(expected.clone());
     w.run(&["template", "lint", "./tpl"])
         .code(2)
-        .stdout_eq("")
-        .stderr_eq(&expected);
+        .stdout_eq(str![])
+        .stderr_eq(expected);
     assert!(!w.lab().exists());
     w.assert_contained();
 }
@@ -116,7 +123,7 @@ fn issue_13_links_to_folders_and_files_outside_through_a_chain_are_refused() {
         );
         w.run(&["new", "./tpl", "lab", "--defaults", "--no-git"])
             .code(2)
-            .stdout_eq("")
+            .stdout_eq(str![])
             .stderr_eq(&expected);
         assert!(!w.lab().exists());
         w.assert_contained();
@@ -181,10 +188,16 @@ fn issue_13_update_never_writes_through_a_learner_link_turned_into_a_folder() {
         );
         let before = w.lab_entries();
         for args in [&["update"][..], &["update", "--dry-run"]] {
-            w.in_lab(args).code(2).stdout_eq("").stderr_eq(&format!(
-                "error: `data` is a symbolic link, so labforge will not read or write `data/payload.sh` through it\n --> {}\nhelp: labforge never follows a link inside a lab; move `data` away (or replace it by a real folder), then run the command again\n",
-                w.lab().display()
-            ));
+            w.in_lab(args)
+                .code(2)
+                .stdout_eq(str![])
+                .redact("[LAB]", w.lab().display())
+                .stderr_eq(str![[r#"
+error: `data` is a symbolic link, so labforge will not read or write `data/payload.sh` through it
+ --> [LAB]
+help: labforge never follows a link inside a lab; move `data` away (or replace it by a real folder), then run the command again
+
+"#]]);
         }
         assert_eq!(w.lab_entries(), before, "{target}: nothing written");
         assert!(!w.lab().join("src/payload.sh").exists());
@@ -212,13 +225,17 @@ fn issue_13_reset_and_restore_copy_a_link_as_a_link() {
     link(&key, &solve);
     w.in_lab(&["reset", "01-solve"])
         .code(0)
-        .stderr_eq("")
-        .stdout_eq("backed up 1 file to .labforge/backup/[..]/\nrestored src/solve.py\n");
+        .stderr_eq(str![])
+        .stdout_eq(str![[r#"
+backed up 1 file to .labforge/backups/[..]-reset/ (`labforge undo` puts it back)
+restored src/solve.py
+
+"#]]);
     assert_eq!(
         std::fs::read_to_string(&solve).unwrap(),
         "def solve():\n    return 0  # TODO(lab)\n"
     );
-    let backups = super::entries(&w.lab().join(".labforge/backup"));
+    let backups = super::entries(&w.lab().join(".labforge/backups"));
     let saved: Vec<&String> = backups.values().filter(|v| v.starts_with("-> ")).collect();
     assert_eq!(saved, [&format!("-> {key}")], "the link is kept as a link");
     w.assert_contained();
@@ -228,8 +245,12 @@ fn issue_13_reset_and_restore_copy_a_link_as_a_link() {
     link(&key, &test);
     w.in_lab(&["restore", "tests"])
         .code(0)
-        .stderr_eq("")
-        .stdout_eq("backed up 1 file to .labforge/backup/[..]/\nrestored tests/test_solve.py\n");
+        .stderr_eq(str![])
+        .stdout_eq(str![[r#"
+backed up 1 file to .labforge/backups/[..]-restore/ (`labforge undo` puts it back)
+restored tests/test_solve.py
+
+"#]]);
     assert_eq!(std::fs::read_to_string(&test).unwrap(), "assert True\n");
     w.assert_contained();
 
@@ -237,10 +258,16 @@ fn issue_13_reset_and_restore_copy_a_link_as_a_link() {
     std::fs::rename(w.lab().join("src"), w.root.join("victim/src")).unwrap();
     link("../victim/src", &w.lab().join("src"));
     let victim_src = super::digest(&w.root.join("victim/src"));
-    w.in_lab(&["reset", "01-solve"]).code(2).stdout_eq("").stderr_eq(&format!(
-        "error: `src` is a symbolic link, so labforge will not read or write `src/solve.py` through it\n --> {}\nhelp: labforge never follows a link inside a lab; move `src` away (or replace it by a real folder), then run the command again\n",
-        w.lab().display()
-    ));
+    w.in_lab(&["reset", "01-solve"])
+        .code(2)
+        .stdout_eq(str![])
+        .redact("[LAB]", w.lab().display())
+        .stderr_eq(str![[r#"
+error: `src` is a symbolic link, so labforge will not read or write `src/solve.py` through it
+ --> [LAB]
+help: labforge never follows a link inside a lab; move `src` away (or replace it by a real folder), then run the command again
+
+"#]]);
     assert_eq!(super::digest(&w.root.join("victim/src")), victim_src);
     assert_eq!(super::secret_files(&w.lab()), Vec::<String>::new());
 }
@@ -318,8 +345,8 @@ fn issue_13_git_sources_get_the_same_gate() {
     let url = repo.url();
     w.run(&["new", &url, "lab", "--defaults", "--no-git"])
         .code(2)
-        .stdout_eq("")
-        .stderr_eq(&format!(
+        .stdout_eq(str![])
+        .stderr_eq(format!(
             "error: the symlink `common/id_rsa` points outside the lab (`z12/home/.ssh/id_rsa`): it climbs above the top folder\n --> {url}/common/id_rsa\n{LINK_HELP}"
         ));
     assert!(!w.lab().exists());
@@ -337,10 +364,14 @@ fn issue_13_git_sources_get_the_same_gate() {
     let url = repo.url();
     w.run(&["new", &url, "lab", "--defaults", "--no-git"])
         .code(2)
-        .stdout_eq("")
-        .stderr_eq(&format!(
-            "error: the `[[migration]]` of version 1.1.0 renames a file to `../victim`, which is unsafe: `.` and `..` are not allowed\n --> {url}/lab.toml:25:26\nhelp: migration paths are relative paths inside the lab: no `..`, no leading `/`, no backslash, not into `.git` or `.labforge` (for example \"docs/README.md\" = \"README.md\")\n"
-        ));
+        .stdout_eq(str![])
+        .redact("[URL]", &url)
+        .stderr_eq(str![[r#"
+error: the `[[migration]]` of version 1.1.0 renames a file to `../victim`, which is unsafe: `.` and `..` are not allowed
+ --> [URL]/lab.toml:25:26
+help: migration paths are relative paths inside the lab: no `..`, no leading `/`, no backslash, not into `.git` or `.labforge` (for example "docs/README.md" = "README.md")
+
+"#]]);
     assert!(!w.lab().exists());
     w.assert_contained();
 }

@@ -2,6 +2,7 @@
 //! update journal and `.labforge/state.toml` go through the one path gate.
 
 use super::{SECRET, World, write};
+use snapbox::str;
 
 /// Version 1.1.0 of the template renames `from` to `to`.
 fn renaming(w: &World, from: &str, to: &str) -> String {
@@ -146,10 +147,16 @@ fn issue_13_a_rename_made_unsafe_by_a_track_var_is_refused_at_plan_time() {
         "1.1.0",
         "\n[[migration]]\nversion = \"1.1.0\"\nrename = { \"README.md\" = \"{out}/victim/keep.txt\" }\n",
     );
-    w.in_lab(&["update"]).code(2).stdout_eq("").stderr_eq(&format!(
-        "error: the `[[migration]]` of version 1.1.0 renames `README.md` to `../victim/keep.txt`, and `../victim/keep.txt` is unsafe: `.` and `..` are not allowed\n --> {}/lab.toml\nhelp: nothing was changed; the new version of the template is broken or hostile: ask its author to fix the rename (paths relative to the lab, no `..`)\n",
-        w.tpl().display()
-    ));
+    w.in_lab(&["update"])
+        .code(2)
+        .stdout_eq(str![])
+        .redact("[TPL]", w.tpl().display())
+        .stderr_eq(str![[r#"
+error: the `[[migration]]` of version 1.1.0 renames `README.md` to `../victim/keep.txt`, and `../victim/keep.txt` is unsafe: `.` and `..` are not allowed
+ --> [TPL]/lab.toml
+help: nothing was changed; the new version of the template is broken or hostile: ask its author to fix the rename (paths relative to the lab, no `..`)
+
+"#]]);
     assert_eq!(w.lab_entries(), before);
     w.assert_contained();
 }
@@ -166,9 +173,10 @@ fn issue_13_benign_rename_inside_the_lab_carries_the_learner_edit() {
         w.tpl().join("common/src/solver.py"),
     )
     .unwrap();
-    w.in_lab(&["update"])
-        .code(0)
-        .stdout_eq("keep     src/solver.py (renamed from src/solve.py)\n");
+    w.in_lab(&["update"]).code(0).stdout_eq(str![[r#"
+keep     src/solver.py (renamed from src/solve.py)
+
+"#]]);
     assert_eq!(
         std::fs::read_to_string(w.lab().join("src/solver.py")).unwrap(),
         "def solve():\n    return 42  # mine\n"
@@ -184,19 +192,19 @@ fn issue_13_a_pending_journal_step_pointing_outside_is_not_replayed() {
     let cases = [
         (
             "path = \"../victim/keep.txt\"\nop = \"delete\"",
-            "the update journal has a step for `../victim/keep.txt`, which is unsafe: `.` and `..` are not allowed",
+            "the journal has a step for `../victim/keep.txt`, which is unsafe: `.` and `..` are not allowed",
         ),
         (
             "path = \"/tmp/x\"\nop = \"delete\"",
-            "the update journal has a step for `/tmp/x`, which is unsafe: it is an absolute path",
+            "the journal has a step for `/tmp/x`, which is unsafe: it is an absolute path",
         ),
         (
             "path = \"stolen.txt\"\nop = \"write\"\nobject = \"../../../home/.ssh/id_rsa\"",
-            "the update journal has a step for `stolen.txt`, which is unsafe: its object `../../../home/.ssh/id_rsa` is not a sha256 digest",
+            "the journal has a step for `stolen.txt`, which is unsafe: its object `../../../home/.ssh/id_rsa` is not a sha256 digest",
         ),
         (
             "path = \".labforge/objects/x\"\nop = \"delete\"",
-            "the update journal has a step for `.labforge/objects/x`, which is unsafe: `.git` and `.labforge` are reserved (in any case or look-alike spelling)",
+            "the journal has a step for `.labforge/objects/x`, which is unsafe: `.git` and `.labforge` are reserved (in any case or look-alike spelling)",
         ),
     ];
     for (step, message) in cases {
@@ -207,9 +215,17 @@ fn issue_13_a_pending_journal_step_pointing_outside_is_not_replayed() {
             &format!("kind = \"update\"\nbackup = \"b\"\n\n[[steps]]\n{step}\n"),
         );
         let before = w.lab_entries();
-        for args in [&["update"][..], &["update", "--undo"]] {
-            w.in_lab(args).code(2).stdout_eq("").stderr_eq(&format!(
-                "error: {message}\n --> {}/.labforge/update-journal.toml\nhelp: nothing was replayed; delete .labforge/update-journal.toml, restore the lab from git if files look wrong, then run `labforge update` again\n",
+        // Planted under the name an earlier labforge used, which is still
+        // read; every command that opens the lab checks it first.
+        for args in [
+            &["update"][..],
+            &["update", "--undo"],
+            &["undo"],
+            &["status"],
+            &["reset", "1"],
+        ] {
+            w.in_lab(args).code(2).stdout_eq(str![]).stderr_eq(format!(
+                "error: {message}\n --> {}/.labforge/update-journal.toml\nhelp: nothing was replayed; delete the journal, restore the lab from git if files look wrong, then run the command again\n",
                 w.lab().display()
             ));
         }
@@ -228,10 +244,16 @@ fn issue_13_a_journal_step_through_a_link_in_the_lab_is_refused() {
         "kind = \"update\"\nbackup = \"b\"\n\n[[steps]]\npath = \"out/keep.txt\"\nop = \"delete\"\n",
     );
     let before = w.lab_entries();
-    w.in_lab(&["update"]).code(2).stdout_eq("").stderr_eq(&format!(
-        "error: `out` is a symbolic link, so labforge will not read or write `out/keep.txt` through it\n --> {}\nhelp: labforge never follows a link inside a lab; move `out` away (or replace it by a real folder), then run the command again\n",
-        w.lab().display()
-    ));
+    w.in_lab(&["update"])
+        .code(2)
+        .stdout_eq(str![])
+        .redact("[LAB]", w.lab().display())
+        .stderr_eq(str![[r#"
+error: `out` is a symbolic link, so labforge will not read or write `out/keep.txt` through it
+ --> [LAB]
+help: labforge never follows a link inside a lab; move `out` away (or replace it by a real folder), then run the command again
+
+"#]]);
     assert_eq!(w.lab_entries(), before);
     w.assert_contained();
 }
@@ -271,7 +293,7 @@ fn issue_13_a_state_file_naming_paths_outside_is_refused_on_load() {
             &["restore", "tests"],
             &["reset", "01-solve"],
         ] {
-            w.in_lab(args).code(2).stdout_eq("").stderr_eq(&format!(
+            w.in_lab(args).code(2).stdout_eq(str![]).stderr_eq(format!(
                 "error: {message}\n --> {}:{key_line}:8\nhelp: the state was edited by hand or comes from an untrusted copy; restore it from git (`git checkout .labforge/state.toml`) or remove that entry\n",
                 state.display()
             ));
@@ -284,7 +306,12 @@ fn issue_13_a_state_file_naming_paths_outside_is_refused_on_load() {
 
 #[test]
 fn issue_13_labforge_folders_that_are_links_are_refused() {
-    for rel in [".labforge/backups", ".labforge/backup", ".labforge/objects"] {
+    for rel in [
+        ".labforge/backups",
+        ".labforge/backup",
+        ".labforge/objects",
+        ".labforge/journal.toml",
+    ] {
         let w = World::new();
         w.generate();
         let _ = std::fs::remove_dir_all(w.lab().join(rel));
@@ -294,8 +321,10 @@ fn issue_13_labforge_folders_that_are_links_are_refused() {
             &["update", "--undo"][..],
             &["reset", "01-solve"],
             &["status"],
+            &["undo"],
+            &["undo", "--list"],
         ] {
-            w.in_lab(args).code(2).stdout_eq("").stderr_eq(&format!(
+            w.in_lab(args).code(2).stdout_eq(str![]).stderr_eq(format!(
                 "error: `{rel}` is a symbolic link; labforge keeps its own files in a real folder and never follows a link there\n --> {}\nhelp: remove the link and restore .labforge/ from git (`git checkout .labforge`)\n",
                 w.lab().join(rel).display()
             ));

@@ -347,6 +347,13 @@ fn issue_13_ctrl_c_during_setup_stops_a_command_that_ignores_it() {
         "{:?}",
         lab_processes(&lab.root)
     );
+    // Issue 17: a spinner line names the running command and its time.
+    assert!(
+        wait_until(Duration::from_secs(5), || spinner_line(&pane.screen())
+            .is_some_and(|l| l.ends_with("s)"))),
+        "{}",
+        pane.screen()
+    );
     pane.ctrl_c();
     let clean = wait_until(Duration::from_secs(5), || {
         lab_processes(&lab.root).is_empty()
@@ -360,9 +367,67 @@ fn issue_13_ctrl_c_during_setup_stops_a_command_that_ignores_it() {
     let screen = pane.wait_exit(Duration::from_secs(10));
     assert!(
         screen.ends_with(
-            "$ python3 -B stubborn.py setup\n^Cinterrupted: stopped 1 command; nothing was left running\nexit=130\n"
+            "$ python3 -B stubborn.py setup\ninterrupted: stopped 1 command; nothing was left running\nexit=130\n"
         ),
         "{screen}"
+    );
+}
+
+/// The spinner line of a running setup command on `screen`
+/// (`⠙ setup: CMD (Ns)`), if one is shown.
+fn spinner_line(screen: &str) -> Option<&str> {
+    screen
+        .lines()
+        .find(|l| l.contains(" setup: python3 -B stubborn.py setup ("))
+}
+
+#[test]
+fn issue_17_setup_shows_a_spinner_with_the_command_and_clears_it() {
+    if !tools() {
+        return;
+    }
+    // The `slow-setup` lab's setup prints a line every 0.3 s, then succeeds:
+    // its output scrolls above the spinner, which is gone at the end.
+    let tmp = tempdir();
+    let root = tmp.path().join("lab");
+    labforge(&[
+        "new",
+        crate::support::repo_root()
+            .join("tests/signals/fixtures/slow-setup")
+            .to_str()
+            .unwrap(),
+        root.to_str().unwrap(),
+        "--defaults",
+        "--no-git",
+    ])
+    .run()
+    .code(0);
+    let pane = Pane::start(&root, &["setup", "--trust"], &[]);
+    let spinner = |screen: &str| {
+        screen.lines().any(|l| {
+            l.contains(" setup: for i in 1 2 3 4 5 6 7 8; do echo step $i; sleep 0.3; done (")
+        })
+    };
+    assert!(
+        wait_until(Duration::from_secs(20), || spinner(&pane.screen())),
+        "no spinner line:\n{}",
+        pane.screen()
+    );
+    let screen = pane.wait_exit(Duration::from_secs(20));
+    assert_eq!(
+        screen,
+        "$ for i in 1 2 3 4 5 6 7 8; do echo step $i; sleep 0.3; done
+step 1
+step 2
+step 3
+step 4
+step 5
+step 6
+step 7
+step 8
+set up: run `labforge check` to check the first exercise
+exit=0
+"
     );
 }
 
@@ -566,7 +631,7 @@ fn issue_13_a_second_ctrl_c_stops_everything_at_once_with_one_line() {
     let screen = pane.wait_exit(Duration::from_secs(5));
     assert!(
         screen.ends_with(
-            "$ python3 -B stubborn.py setup\n^C^Cinterrupted: stopped 1 command; nothing was left running\nexit=130\n"
+            "$ python3 -B stubborn.py setup\ninterrupted: stopped 1 command; nothing was left running\nexit=130\n"
         ),
         "{screen}"
     );

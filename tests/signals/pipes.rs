@@ -142,3 +142,47 @@ fn issue_13_check_watch_ends_when_nobody_reads_its_reports() {
     assert_eq!((code, stderr.as_str()), (0, ""));
     assert_eq!(done(&root), "01-first");
 }
+
+/// stderr is a closed pipe too (`labforge adr lint 2>&1 | head -1`):
+/// messages on stderr are dropped, never a panic (exit 101); the exit code
+/// is the command's own. The built-in database lab has ADR stubs, so `adr
+/// lint` has findings and a summary line to write.
+#[test]
+fn issue_13_a_closed_stderr_is_no_panic() {
+    let tmp = tempdir();
+    let root = tmp.path().join("lab");
+    labforge(&[
+        "new",
+        "database",
+        root.to_str().unwrap(),
+        "--track",
+        "python",
+        "--defaults",
+        "--no-git",
+    ])
+    .run()
+    .code(0);
+    for (args, expected) in [
+        (&["adr", "lint"][..], 1),
+        (&["status"], 0),
+        (&["next"], 1),
+        (&["reset"], 2),
+        (&["check", "--trust"], 2),
+    ] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let err = writer.try_clone().unwrap();
+        let out = command(&root)
+            .args(args)
+            .stdout(writer)
+            .stderr(err)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(expected),
+            "`labforge {}` (101 is a panic)",
+            args.join(" ")
+        );
+    }
+}

@@ -11,6 +11,7 @@ use regex::Regex;
 
 use crate::support::browser;
 use crate::support::{adr, labforge, tempdir, tree};
+use snapbox::str;
 
 const MADR: &str = "---
 status: accepted
@@ -86,8 +87,8 @@ fn build(dir: &Path, out: &str) {
         .dir(dir)
         .run()
         .code(0)
-        .stdout_eq(&format!("{out}/index.html\n"))
-        .stderr_eq(&format!(
+        .stdout_eq(format!("{out}/index.html\n"))
+        .stderr_eq(format!(
             "adr site: 7 record(s) written to {out}; open {out}/index.html in a browser\n"
         ));
 }
@@ -355,12 +356,12 @@ fn issue_15_site_refuses_a_folder_it_did_not_write() {
         .dir(t.path())
         .run()
         .code(2)
-        .stdout_eq("")
-        .stderr_eq(
-            "error: `notes` holds files that labforge did not write, so `adr site` will not replace it
+        .stdout_eq(str![])
+        .stderr_eq(str![[r#"
+error: `notes` holds files that labforge did not write, so `adr site` will not replace it
 help: choose another folder with `--out DIR`, or remove it; a folder that `adr site` wrote is replaced on the next build
-",
-        );
+
+"#]]);
     assert_eq!(
         fs::read_to_string(t.path().join("notes/mine.txt")).unwrap(),
         "keep me"
@@ -409,7 +410,7 @@ fn issue_15_mermaid_graph_has_one_node_per_record_and_one_edge_per_link() {
     let out = adr(&["generate", "graph", "--format", "mermaid"])
         .dir(t.path())
         .run();
-    out.code(0).stderr_eq("");
+    out.code(0).stderr_eq(str![]);
     let nodes = Regex::new(r#"(?m)^  (_\d+)\["#).unwrap();
     let ids: Vec<String> = nodes
         .captures_iter(&out.stdout)
@@ -436,12 +437,12 @@ fn issue_15_mermaid_graph_has_one_node_per_record_and_one_edge_per_link() {
         .dir(t.path())
         .run()
         .code(2)
-        .stdout_eq("")
-        .stderr_eq(
-            "error: invalid value 'svg' for '--format <FORMAT>'
+        .stdout_eq(str![])
+        .stderr_eq(str![[r#"
+error: invalid value 'svg' for '--format <FORMAT>'
   [possible values: dot, mermaid]
 
 For more information, try '--help'.
-",
-        );
+
+"#]]);
 }

@@ -3,6 +3,7 @@
 
 use super::repos::Repo;
 use super::{Home, state_source};
+use snapbox::str;
 
 const CATALOG: &str = r#"title = "Team labs"
 
@@ -31,29 +32,36 @@ fn a_catalog_of_two_labs_is_listed_and_used() {
 
     home.run(&["catalog", "add", "team", &url])
         .code(0)
-        .stdout_eq("")
-        .stderr_eq(
-            "added the catalog `team` (2 labs); `labforge list` shows its labs as team/LAB\n",
-        );
+        .stdout_eq(str![])
+        .stderr_eq(str![[r#"
+added the catalog `team` (2 labs); `labforge list` shows its labs as team/LAB
+
+"#]]);
     home.run(&["catalog", "list"])
         .code(0)
-        .stdout_eq(&format!("NAME  LABS  SOURCE\nteam  2     {url}\n"));
+        .redact("[URL]", &url)
+        .stdout_eq(str![[r#"
+NAME  LABS  SOURCE
+team  2     [URL]
+
+"#]]);
     home.run(&["catalog", "list", "--json"])
         .code(0)
-        .stdout_eq(&format!(
-            r#"[
-  {{
+        .redact("[URL]", &url)
+        .stdout_eq(str![[r#"
+[
+  {
     "name": "team",
     "title": "Team labs",
-    "source": "{url}",
+    "source": "[URL]",
     "labs": [
       "hello",
       "second"
     ]
-  }}
+  }
 ]
-"#
-        ));
+
+"#]]);
     let listed = home.run(&["list", "--json"]);
     listed.code(0);
     let rows: Vec<serde_json::Value> = serde_json::from_str(&listed.stdout).unwrap();
@@ -96,9 +104,12 @@ fn a_catalog_of_two_labs_is_listed_and_used() {
         state_source(&home.work().join("mine")),
         (format!("{url}//labs/second#{c1}"), c1.clone())
     );
-    assert_eq!(
+    snapbox::assert_data_eq!(
         std::fs::read_to_string(home.work().join("mine/NOTES.md")).unwrap(),
-        "second\n"
+        str![[r#"
+second
+
+"#]]
     );
 
     // The team renames a lab; `catalog update` picks it up.
@@ -107,39 +118,49 @@ fn a_catalog_of_two_labs_is_listed_and_used() {
         &CATALOG.replace("id = \"second\"", "id = \"two\""),
     );
     let c2 = repo.commit("rename");
-    home.run(&["catalog", "update"])
-        .code(0)
-        .stderr_eq("updated the catalog `team` (2 labs)\n");
-    home.run(&["new", "team/second", "x"]).code(2).stderr_eq(
-        "error: the catalog `team` has no lab `second`
+    home.run(&["catalog", "update"]).code(0).stderr_eq(str![[r#"
+updated the catalog `team` (2 labs)
+
+"#]]);
+    home.run(&["new", "team/second", "x"])
+        .code(2)
+        .stderr_eq(str![[r#"
+error: the catalog `team` has no lab `second`
   labs: hello, two
 help: `labforge list` shows every lab; `labforge catalog update team` fetches the catalog again
-",
-    );
+
+"#]]);
     home.run(&["new", "team/two", "two", "--defaults", "--no-git"])
         .code(0);
     assert_eq!(state_source(&home.work().join("two")).1, c2);
 
     home.run(&["catalog", "add", "team", &url])
         .code(2)
-        .stderr_eq(&format!(
-            "error: there is already a catalog `team` (from `{url}`)
+        .redact("[URL]", &url)
+        .stderr_eq(str![[r#"
+error: there is already a catalog `team` (from `[URL]`)
 help: `labforge catalog update team` fetches it again; `labforge catalog remove team` frees the name
-"
-        ));
+
+"#]]);
     home.run(&["catalog", "remove", "team"])
         .code(0)
-        .stderr_eq("removed the catalog `team`\n");
-    home.run(&["new", "team/two", "y"]).code(2).stderr_eq(
-        "error: there is no catalog `team`
+        .stderr_eq(str![[r#"
+removed the catalog `team`
+
+"#]]);
+    home.run(&["new", "team/two", "y"]).code(2).stderr_eq(str![[r#"
+error: there is no catalog `team`
   catalogs: none yet
 help: `team/two` is read as CATALOG/LAB; add the catalog with `labforge catalog add team SOURCE`, or write ./team/two for a folder
-",
-    );
+
+"#]]);
     home.run(&["catalog", "list"])
         .code(0)
-        .stdout_eq("")
-        .stderr_eq("no catalogs yet; `labforge catalog add NAME SOURCE` adds one\n");
+        .stdout_eq(str![])
+        .stderr_eq(str![[r#"
+no catalogs yet; `labforge catalog add NAME SOURCE` adds one
+
+"#]]);
 }
 
 #[test]
@@ -152,16 +173,21 @@ fn a_bad_catalog_is_refused_with_its_line() {
         "[[lab]]\nid = \"a\"\ntitle = \"A\"\nsource = \"labs/a\"\nsumary = \"typo\"\n",
     )
     .unwrap();
-    home.run(&["catalog", "add", "bad", dir.to_str().unwrap()]).code(2).stderr_eq(&format!(
-        "error: unknown field `sumary`, expected one of `id`, `title`, `source`, `ref`, `tags`, `summary`
- --> {}/catalog.toml:5:1
+    home.run(&["catalog", "add", "bad", dir.to_str().unwrap()])
+        .code(2)
+        .redact("[DIR]", dir.display())
+        .stderr_eq(str![[r#"
+error: unknown field `sumary`, expected one of `id`, `title`, `source`, `ref`, `tags`, `summary`
+ --> [DIR]/catalog.toml:5:1
 help: a catalog has an optional `title` and `[[lab]]` tables with id, title, source, and optional ref, tags, summary
-",
-        dir.display()
-    ));
+
+"#]]);
     home.run(&["catalog", "list", "--json"])
         .code(0)
-        .stdout_eq("[]\n");
+        .stdout_eq(str![[r#"
+[]
+
+"#]]);
 }
 
 #[test]

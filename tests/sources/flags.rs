@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use super::repos::{Repo, copy_dir};
 use super::{Home, read};
 use crate::support::tree;
+use snapbox::str;
 
 /// The `template init` skeleton (one exercise whose check fails on the
 /// starter) committed on `main` of a repository beside the working folder.
@@ -48,11 +49,17 @@ fn issue_13_update_fetches_a_moving_branch_and_trust_follows_the_content() {
     // Offline, the cache answers (and still says current)...
     home.run_in(&lab, &["update", "--check", "--offline"], &[])
         .code(0)
-        .stdout_eq("sk: 0.1.0 is the latest\n");
+        .stdout_eq(str![[r#"
+sk: 0.1.0 is the latest
+
+"#]]);
     // ...online, the branch is fetched and the new commit seen.
     home.run_in(&lab, &["update", "--check"], &[])
         .code(1)
-        .stdout_eq("sk: 0.1.0 -> 0.2.0 available; run `labforge update`\n");
+        .stdout_eq(str![[r#"
+sk: 0.1.0 -> 0.2.0 available; run `labforge update`
+
+"#]]);
     home.run_in(&lab, &["update"], &[]).code(0);
     let state: toml::Table = toml::from_str(&read(lab.join(".labforge/state.toml"))).unwrap();
     assert_eq!(state["resolved"].as_str(), Some(c2.as_str()));
@@ -60,16 +67,17 @@ fn issue_13_update_fetches_a_moving_branch_and_trust_follows_the_content() {
     // The same source string now names other content: asked again.
     home.run_in(&lab, &["check"], &[])
         .code(2)
-        .stdout_eq("")
-        .stderr_eq(&format!(
-            "error: labforge will not run the commands of `{source}` without your consent
-  its content changed: you trusted it at {}; it is now at {}
+        .stdout_eq(str![])
+        .redact("[SOURCE]", &source)
+        .redact("[TRUSTED]", &c1[..12])
+        .redact("[NOW]", &c2[..12])
+        .stderr_eq(str![[r#"
+error: labforge will not run the commands of `[SOURCE]` without your consent
+  its content changed: you trusted it at [TRUSTED]; it is now at [NOW]
   this lab is not built in: its setup commands and checks run programs on this machine
-help: `labforge show {source}` describes it (setup commands, exercises, checks); then pass --trust, or run this command once on a terminal and confirm (the answer is remembered)
-",
-            &c1[..12],
-            &c2[..12]
-        ));
+help: `labforge show [SOURCE]` describes it (setup commands, exercises, checks); then pass --trust, or run this command once on a terminal and confirm (the answer is remembered)
+
+"#]]);
     home.run_in(&lab, &["check", "--trust"], &[]).code(1);
     home.run_in(&lab, &["check"], &[]).code(1);
     let trusted: toml::Table =
@@ -87,15 +95,15 @@ fn issue_13_new_trust_is_refused_with_dry_run_and_without_it_nothing_is_trusted(
     let url = repo.url();
     home.run(&["new", &url, "lab", "--defaults", "--dry-run", "--trust"])
         .code(2)
-        .stdout_eq("")
-        .stderr_eq(
-            "error: the argument '--dry-run' cannot be used with '--trust'
+        .stdout_eq(str![])
+        .stderr_eq(str![[r#"
+error: the argument '--dry-run' cannot be used with '--trust'
 
 Usage: labforge new --defaults --dry-run <LAB> <DEST>
 
 For more information, try '--help'.
-",
-        );
+
+"#]]);
     home.run(&["new", &url, "lab", "--defaults", "--no-git"])
         .code(0);
     assert!(!home.path().join("config/trusted.toml").exists());
@@ -127,8 +135,8 @@ fn issue_13_update_modes_that_cannot_be_combined_are_refused_and_write_nothing()
         };
         home.run_in(&lab, &all, &[])
             .code(2)
-            .stdout_eq("")
-            .stderr_eq(&format!(
+            .stdout_eq(str![])
+            .stderr_eq(format!(
                 "error: the argument '{first}' cannot be used with '{second}'
 
 Usage: {usage}
@@ -179,14 +187,15 @@ fn issue_13_a_second_writer_on_a_lab_refuses_naming_the_holder_or_waits() {
     ] {
         home.run_in(&lab, args, &no_wait)
             .code(2)
-            .stdout_eq("")
-            .stderr_eq(&format!(
-                "error: this lab is in use by another labforge process (pid {pid}, `labforge check`); waited 0 s
- --> {}
+            .stdout_eq(str![])
+            .redact("[PID]", pid)
+            .redact("[LOCK]", lock_path.display())
+            .stderr_eq(str![[r#"
+error: this lab is in use by another labforge process (pid [PID], `labforge check`); waited 0 s
+ --> [LOCK]
 help: let it finish, then run this command again (the lock goes away with that process; LABFORGE_LOCK_WAIT=SECONDS waits longer)
-",
-                lock_path.display()
-            ));
+
+"#]]);
     }
     assert_eq!(
         tree(&lab),
@@ -243,19 +252,22 @@ fn issue_13_two_labforge_processes_on_one_lab_take_turns() {
     }
     home.run_in(&lab, &["reset", "01-greet"], &[("LABFORGE_LOCK_WAIT", "0")])
         .code(2)
-        .stdout_eq("")
-        .stderr_eq(&format!(
-            "error: this lab is in use by another labforge process (pid {}, `labforge check`); waited 0 s
- --> {}
+        .stdout_eq(str![])
+        .redact("[PID]", check.id())
+        .redact("[LOCK]", lock.display())
+        .stderr_eq(str![[r#"
+error: this lab is in use by another labforge process (pid [PID], `labforge check`); waited 0 s
+ --> [LOCK]
 help: let it finish, then run this command again (the lock goes away with that process; LABFORGE_LOCK_WAIT=SECONDS waits longer)
-",
-            check.id(),
-            lock.display()
-        ));
+
+"#]]);
     // `next` waits for the check, then sees the progress it saved.
     home.run_in(&lab, &["next"], &[("LABFORGE_LOCK_WAIT", "20")])
         .code(0)
-        .stdout_eq("every exercise of Sk passes: well done\n");
+        .stdout_eq(str![[r#"
+every exercise of Sk passes: well done
+
+"#]]);
     assert!(check.wait().unwrap().success());
 }
 
@@ -282,10 +294,16 @@ fn issue_13_update_follows_the_catalog_a_lab_came_from() {
     let c2 = repo.commit("hello 1.1.0");
     home.run_in(&lab, &["update", "--check", "--offline"], &[])
         .code(0)
-        .stdout_eq("hello-lab: 1.0.0 is the latest\n");
+        .stdout_eq(str![[r#"
+hello-lab: 1.0.0 is the latest
+
+"#]]);
     home.run_in(&lab, &["update", "--check"], &[])
         .code(1)
-        .stdout_eq("hello-lab: 1.0.0 -> 1.1.0 available; run `labforge update`\n");
+        .stdout_eq(str![[r#"
+hello-lab: 1.0.0 -> 1.1.0 available; run `labforge update`
+
+"#]]);
     home.run_in(&lab, &["update"], &[]).code(0);
     assert_eq!(
         super::state_source(&lab),
@@ -307,14 +325,14 @@ fn issue_13_a_lock_file_that_is_a_link_is_refused_and_its_target_untouched() {
     for args in [&["hint"][..], &["update"], &["status"]] {
         home.run_in(&lab, args, &[])
             .code(2)
-            .stdout_eq("")
-            .stderr_eq(&format!(
-                "error: `.labforge/lock` is a symbolic link; labforge keeps its own files in a real folder and never follows a link there
- --> {}
+            .stdout_eq(str![])
+            .redact("[LOCK]", lock.display())
+            .stderr_eq(str![[r#"
+error: `.labforge/lock` is a symbolic link; labforge keeps its own files in a real folder and never follows a link there
+ --> [LOCK]
 help: remove the link and restore .labforge/ from git (`git checkout .labforge`)
-",
-                lock.display()
-            ));
+
+"#]]);
     }
     assert_eq!(read(victim), "precious\n");
 }

@@ -98,6 +98,9 @@ pub enum GitServe {
     EndlessPack,
     /// Answers the pack request with nothing, keeping the connection open.
     Silent,
+    /// A pack of under 1 KiB whose one delta object inflates to 8 GiB (a
+    /// 64 KiB blob copied 131,072 times, one byte per copy).
+    DeltaBomb,
 }
 
 /// A smart-HTTP git server on 127.0.0.1 serving `/lab.git`.
@@ -177,6 +180,12 @@ fn git_serve(stream: TcpStream, mode: GitServe) {
                 std::thread::sleep(Duration::from_millis(200));
             }
         }
+        GitServe::DeltaBomb => {
+            let mut body = pkt("NAK\n").into_bytes();
+            body.extend_from_slice(&delta_bomb_pack());
+            let _ = out.write_all(&chunk(&body));
+            let _ = out.write_all(b"0\r\n\r\n");
+        }
         GitServe::EndlessPack => {
             let mut start = pkt("NAK\n").into_bytes();
             start.extend_from_slice(b"PACK");
@@ -227,4 +236,76 @@ fn blob_object(seed: u64) -> Vec<u8> {
     let mut z = flate2::write::ZlibEncoder::new(obj, flate2::Compression::fast());
     z.write_all(&data).unwrap();
     z.finish().unwrap()
+}
+
+/// The header of a pack entry: type and size (variable length).
+fn entry_header(kind: u8, size: u64) -> Vec<u8> {
+    let mut rest = size >> 4;
+    let mut out = vec![(kind << 4) | (size & 0x0f) as u8 | if rest > 0 { 0x80 } else { 0 }];
+    while rest > 0 {
+        let b = (rest & 0x7f) as u8;
+        rest >>= 7;
+        out.push(b | if rest > 0 { 0x80 } else { 0 });
+    }
+    out
+}
+
+fn zlib(data: &[u8]) -> Vec<u8> {
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    z.write_all(data).unwrap();
+    z.finish().unwrap()
+}
+
+/// A delta's size field: 7 bits a byte, least significant first.
+fn delta_size(mut n: u64) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let b = (n & 0x7f) as u8;
+        n >>= 7;
+        if n == 0 {
+            out.push(b);
+            return out;
+        }
+        out.push(b | 0x80);
+    }
+}
+
+/// A valid pack (with its SHA-1 trailer, from `sha1sum`): a 64 KiB blob of
+/// zeros, then an offset delta on it declaring an 8 GiB result made of
+/// 131,072 copies of the whole blob (`0x80` alone = copy 64 KiB from 0).
+pub fn delta_bomb_pack() -> Vec<u8> {
+    const BASE: usize = 64 * 1024;
+    let mut pack = b"PACK".to_vec();
+    pack.extend_from_slice(&2u32.to_be_bytes());
+    pack.extend_from_slice(&2u32.to_be_bytes());
+    let base_at = pack.len();
+    pack.extend_from_slice(&entry_header(3, BASE as u64));
+    pack.extend_from_slice(&zlib(&[0u8; BASE]));
+    let copies = 131_072u64;
+    let mut delta = delta_size(BASE as u64);
+    delta.extend_from_slice(&delta_size(copies * BASE as u64));
+    delta.extend(std::iter::repeat_n(0x80u8, copies as usize));
+    let delta_at = pack.len();
+    pack.extend_from_slice(&entry_header(6, delta.len() as u64));
+    // The negative offset back to the base entry.
+    let mut ofs = (delta_at - base_at) as u64;
+    let mut enc = vec![(ofs & 0x7f) as u8];
+    ofs >>= 7;
+    while ofs > 0 {
+        ofs -= 1;
+        enc.insert(0, 0x80 | (ofs & 0x7f) as u8);
+        ofs >>= 7;
+    }
+    pack.extend_from_slice(&enc);
+    pack.extend_from_slice(&zlib(&delta));
+    let mut sha = std::process::Command::new("sha1sum")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("sha1sum");
+    sha.stdin.take().unwrap().write_all(&pack).unwrap();
+    let hex = String::from_utf8(sha.wait_with_output().unwrap().stdout).unwrap();
+    let hex = hex.split_whitespace().next().unwrap();
+    pack.extend((0..20).map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap()));
+    pack
 }

@@ -6,7 +6,7 @@ mod archives;
 mod catalogs;
 mod flags;
 mod hostile;
-mod hostile_servers;
+pub mod hostile_servers;
 mod limits;
 pub mod repos;
 mod server;
@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::support::{Output, labforge, tempdir};
+use snapbox::str;
 
 /// A private config and cache folder for one test, and a working folder.
 pub struct Home {
@@ -124,9 +125,14 @@ fn git_over_file_url_pins_tags_branches_and_commits() {
         "--no-git",
     ])
     .code(0);
-    assert_eq!(
+    snapbox::assert_data_eq!(
         read(home.work().join("at-tag/README.md")),
-        "# Hello\n\nFetched from a shared source.\n"
+        str![[r#"
+# Hello
+
+Fetched from a shared source.
+
+"#]]
     );
     assert_eq!(
         state_source(&home.work().join("at-tag")),
@@ -135,9 +141,12 @@ fn git_over_file_url_pins_tags_branches_and_commits() {
 
     home.run(&["new", &url, "at-head", "--defaults", "--no-git"])
         .code(0);
-    assert_eq!(
+    snapbox::assert_data_eq!(
         read(home.work().join("at-head/README.md")),
-        "# Hello, version 2\n"
+        str![[r#"
+# Hello, version 2
+
+"#]]
     );
     assert_eq!(
         state_source(&home.work().join("at-head")),
@@ -176,14 +185,15 @@ fn missing_git_ref_lists_what_exists() {
     let url = repo.url();
     home.run(&["new", &format!("{url}#v9"), "out"])
         .code(2)
-        .stdout_eq("")
-        .stderr_eq(&format!(
-            "error: the git ref `v9` does not exist in `{url}#v9`
+        .stdout_eq(str![])
+        .redact("[URL]", &url)
+        .stderr_eq(str![[r#"
+error: the git ref `v9` does not exist in `[URL]#v9`
   branches: main
   tags: v1.0
 help: write an existing branch, tag or commit after `#` (or drop `#REF` for the default branch)
-"
-        ));
+
+"#]]);
     assert_eq!(home.work_files(), Vec::<String>::new());
 }
 
@@ -209,9 +219,14 @@ fn git_daemon_subfolders_and_offline_cache() {
         state_source(&home.work().join("one")),
         (src.clone(), c1.clone())
     );
-    assert_eq!(
+    snapbox::assert_data_eq!(
         read(home.work().join("one/README.md")),
-        "# Hello\n\nFetched from a shared source.\n"
+        str![[r#"
+# Hello
+
+Fetched from a shared source.
+
+"#]]
     );
     let shallow = walk(&home.cache().join("git"))
         .into_iter()
@@ -223,26 +238,29 @@ fn git_daemon_subfolders_and_offline_cache() {
     // error says where the labs are.
     home.run(&["new", &format!("{url}#v1"), "two"])
         .code(2)
-        .stderr_eq(&format!(
-            "error: `{url}#v1` has no lab.toml, so it is not a lab template
+        .redact("[URL]", &url)
+        .stderr_eq(str![[r#"
+error: `[URL]#v1` has no lab.toml, so it is not a lab template
 help: labs are in subfolders: add one of //labs/hello to the URL
-"
-        ));
+
+"#]]);
     home.run(&["new", &format!("{url}//labs#v1"), "two"])
         .code(2)
-        .stderr_eq(&format!(
-        "error: the folder `labs` of `{url}//labs#v1` has no lab.toml, so it is not a lab template
+        .redact("[URL]", &url)
+        .stderr_eq(str![[r#"
+error: the folder `labs` of `[URL]//labs#v1` has no lab.toml, so it is not a lab template
 help: labs are in subfolders: add one of //labs/hello to the URL
-"
-    ));
+
+"#]]);
     home.run(&["new", &format!("{url}//nowhere#v1"), "two"])
         .code(2)
-        .stderr_eq(&format!(
-            "error: the subfolder `nowhere` does not exist in `{url}//nowhere#v1` (commit {})
+        .redact("[URL]", &url)
+        .redact("[COMMIT]", &c1[..12])
+        .stderr_eq(str![[r#"
+error: the subfolder `nowhere` does not exist in `[URL]//nowhere#v1` (commit [COMMIT])
 help: check the path after `//`: it is relative to the repository root
-",
-            &c1[..12]
-        ));
+
+"#]]);
 
     // With the daemon gone, the cache still serves the same source offline.
     drop(daemon);
@@ -255,17 +273,21 @@ help: check the path after `//`: it is relative to the repository root
     let uncached = format!("{url}//labs/hello#main");
     home.run(&["new", &uncached, "four", "--offline"])
         .code(2)
-        .stderr_eq(&format!(
-            "error: `{uncached}` is not in the cache, and --offline forbids fetching it
+        .redact("[URL]", &url)
+        .stderr_eq(str![[r#"
+error: `[URL]//labs/hello#main` is not in the cache, and --offline forbids fetching it
 help: run the command once without --offline (online) to fetch it into the cache
-"
-        ));
+
+"#]]);
     // --refresh must go to the network, which is gone now.
-    home.run(&["new", &src, "five", "--refresh"]).code(2).stderr_eq(&format!(
-        "error: could not connect to the git repository `{src}`: [..]
+    home.run(&["new", &src, "five", "--refresh"])
+        .code(2)
+        .redact("[URL]", &url)
+        .stderr_eq(str![[r#"
+error: could not connect to the git repository `[URL]//labs/hello#v1`: [..]
 help: check the URL and your network; private repositories need a git credential helper (https) or a key in ssh-agent (ssh); a cached copy works with --offline
-"
-    ));
+
+"#]]);
     assert_eq!(
         walk(&home.work())
             .iter()
@@ -297,7 +319,13 @@ fn archives_over_http_with_pins_zip_retries_and_offline() {
 
     home.run(&["new", &src, "one", "--defaults", "--no-git"])
         .code(0);
-    assert_eq!(read(home.work().join("one/README.md")), "# Hello\n");
+    snapbox::assert_data_eq!(
+        read(home.work().join("one/README.md")),
+        str![[r#"
+# Hello
+
+"#]]
+    );
     assert_eq!(
         state_source(&home.work().join("one")),
         (src.clone(), format!("sha256:{digest}"))
@@ -322,9 +350,12 @@ fn archives_over_http_with_pins_zip_retries_and_offline() {
         "--no-git",
     ])
     .code(0);
-    assert_eq!(
+    snapbox::assert_data_eq!(
         read(home.work().join("zipped/README.md")),
-        "# Hello from a zip\n"
+        str![[r#"
+# Hello from a zip
+
+"#]]
     );
 
     // Two 503s, then the archive: retried with backoff.
@@ -341,11 +372,12 @@ fn archives_over_http_with_pins_zip_retries_and_offline() {
     let uncached = srv.url("/never.tar.gz");
     home.run(&["new", &uncached, "five", "--offline"])
         .code(2)
-        .stderr_eq(&format!(
-            "error: `{uncached}` is not in the cache, and --offline forbids fetching it
+        .redact("[UNCACHED]", &uncached)
+        .stderr_eq(str![[r#"
+error: `[UNCACHED]` is not in the cache, and --offline forbids fetching it
 help: run the command once without --offline (online) to fetch it into the cache
-"
-        ));
+
+"#]]);
     assert_eq!(srv.hits("/never.tar.gz"), 0);
 }
 
@@ -354,9 +386,9 @@ fn pack_is_reproducible_and_round_trips_over_http() {
     let home = Home::new();
     home.run(&["template", "init", "my-lab"])
         .code(0)
-        .stdout_eq("")
-        .stderr_eq(
-            "created the lab `my-lab` in my-lab:
+        .stdout_eq(str![])
+        .stderr_eq(str![[r#"
+created the lab `my-lab` in my-lab:
   lab.toml
   common/README.md
   common/tests/test_greet.sh
@@ -371,18 +403,24 @@ fn pack_is_reproducible_and_round_trips_over_http() {
   solutions/01-greet/mutants/exit-code/mutant.toml
   solutions/01-greet/mutants/exit-code/shell/src/greet.sh
 next: `labforge template test my-lab`, then edit lab.toml and the files above
-",
-        );
+
+"#]]);
     let first = home.run(&["template", "pack", "my-lab", "-o", "a.tar.gz"]);
     first.code(0);
     let a = std::fs::read(home.work().join("a.tar.gz")).unwrap();
     let digest = archives::sha256(&a);
     first
-        .stdout_eq(&format!("{digest}  a.tar.gz\n"))
-        .stderr_eq(&format!(
-            "packed 13 files ({} bytes); share it as URL#sha256={digest}\n",
-            a.len()
-        ));
+        .redact("[DIGEST]", &digest)
+        .stdout_eq(str![[r#"
+[DIGEST]  a.tar.gz
+
+"#]])
+        .redact("[SIZE]", a.len())
+        .redact("[DIGEST]", &digest)
+        .stderr_eq(str![[r#"
+packed 13 files ([SIZE] bytes); share it as URL#sha256=[DIGEST]
+
+"#]]);
     // Touch every file (new mtimes) and pack again: identical bytes.
     std::thread::sleep(std::time::Duration::from_millis(1100));
     for f in walk(&home.work().join("my-lab")) {
@@ -392,17 +430,25 @@ next: `labforge template test my-lab`, then edit lab.toml and the files above
     }
     home.run(&["template", "pack", "my-lab", "-o", "b.tar.gz"])
         .code(0)
-        .stdout_eq(&format!("{digest}  b.tar.gz\n"));
+        .redact("[DIGEST]", &digest)
+        .stdout_eq(str![[r#"
+[DIGEST]  b.tar.gz
+
+"#]]);
     assert_eq!(std::fs::read(home.work().join("b.tar.gz")).unwrap(), a);
     // The default name, and never inside the lab folder.
     home.run(&["template", "pack", "my-lab"])
         .code(0)
-        .stdout_eq(&format!("{digest}  my-lab-0.1.0.tar.gz\n"));
-    home.run(&["template", "pack", "my-lab", "-o", "my-lab/x.tar.gz"]).code(2).stderr_eq(
-        "error: `my-lab/x.tar.gz` is inside the lab folder `my-lab`
+        .redact("[DIGEST]", &digest)
+        .stdout_eq(str![[r#"
+[DIGEST]  my-lab-0.1.0.tar.gz
+
+"#]]);
+    home.run(&["template", "pack", "my-lab", "-o", "my-lab/x.tar.gz"]).code(2).stderr_eq(str![[r#"
+error: `my-lab/x.tar.gz` is inside the lab folder `my-lab`
 help: write the archive outside the lab (the next pack would include it), for example -o ../lab.tar.gz
-",
-    );
+
+"#]]);
 
     let srv = server::Server::start(BTreeMap::from([(
         "/my-lab.tar.gz".to_string(),
@@ -431,18 +477,20 @@ fn init_refuses_to_overwrite_and_checks_the_id() {
     let home = Home::new();
     std::fs::create_dir_all(home.work().join("taken")).unwrap();
     std::fs::write(home.work().join("taken/file"), "x").unwrap();
-    home.run(&["template", "init", "taken"]).code(2).stderr_eq(
-        "error: `taken` already exists and is not empty
+    home.run(&["template", "init", "taken"])
+        .code(2)
+        .stderr_eq(str![[r#"
+error: `taken` already exists and is not empty
 help: choose a new folder name; `template init` never overwrites files
-",
-    );
+
+"#]]);
     home.run(&["template", "init", "x", "--id", "Bad Id"])
         .code(2)
-        .stderr_eq(
-            "error: `Bad Id` is not a valid lab id
+        .stderr_eq(str![[r#"
+error: `Bad Id` is not a valid lab id
 help: pass --id with lowercase letters, digits and `-`, for example --id my-first-lab
-",
-        );
+
+"#]]);
     assert_eq!(home.work_files(), ["taken/file"]);
 }
 
@@ -452,25 +500,31 @@ fn the_skeleton_passes_template_test_once_trusted() {
     home.run(&["template", "init", "sk"]).code(0);
     let abs = home.work().join("sk").display().to_string();
     // Off a terminal, a lab that is not built in needs --trust.
-    home.run(&["template", "test", "sk"]).code(2).stdout_eq("").stderr_eq(&format!(
-        "error: labforge will not run the commands of `{abs}` without your consent
+    home.run(&["template", "test", "sk"])
+        .code(2)
+        .stdout_eq(str![])
+        .redact("[ABS]", &abs)
+        .stderr_eq(str![[r#"
+error: labforge will not run the commands of `[ABS]` without your consent
   this lab is not built in: its setup commands and checks run programs on this machine
 help: --trust lets this template's setup commands and checks run on this machine: for your own template, `labforge template test sk --trust`
-"
-    ));
+
+"#]]);
     // Its starter fails the check, its solution passes it, and the check
     // refuses each of its three wrong solutions (issue 17).
-    let ok = "template test sk@0.1.0
+    let ok = str![[r#"
+template test sk@0.1.0
 track shell
 ...
   starter            1 of 1 checks fail as they should [..]
   solution 01-greet  exercises 1..1 pass; mutants: 3 of 3 killed [..]
 ...
 result: ok (0 warning(s))
-";
+
+"#]];
     home.run(&["template", "test", "sk", "--trust"])
         .code(0)
-        .stdout_eq(ok);
+        .stdout_eq(ok.clone());
     // The decision is remembered per source.
     home.run(&["template", "test", "sk"]).code(0).stdout_eq(ok);
     let trusted: toml::Table =
@@ -493,18 +547,21 @@ fn git_symlinks_pointing_outside_are_refused() {
     std::os::unix::fs::symlink("../../secret", repo.dir.join("common/link")).unwrap();
     repo.commit("a link out");
     let url = repo.url();
-    home.run(&["new", &url, "out"]).code(2).stderr_eq(&format!(
-        "error: `{url}`: the symlink `common/link` points outside the template (`../../secret`)
+    home.run(&["new", &url, "out"])
+        .code(2)
+        .redact("[URL]", &url)
+        .stderr_eq(str![[r#"
+error: `[URL]`: the symlink `common/link` points outside the template (`../../secret`)
 help: make the link relative and keep its target inside the template, or replace it by a copy
-"
-    ));
+
+"#]]);
     home.run(&["new", &url, "out", "--offline", "--refresh"])
         .code(2)
-        .stderr_eq(
-            "error: --offline and --refresh contradict each other
+        .stderr_eq(str![[r#"
+error: --offline and --refresh contradict each other
 help: --offline uses only the cache; --refresh fetches again: pass one of them
-",
-        );
+
+"#]]);
     assert_eq!(home.work_files(), Vec::<String>::new());
 }
 

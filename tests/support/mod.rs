@@ -30,6 +30,21 @@ pub struct Output {
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
+    /// Volatile values (temp paths, URLs, digests) shown as placeholders in
+    /// the snapshots; see [`Output::redact`].
+    redactions: std::cell::RefCell<snapbox::Redactions>,
+}
+
+impl Output {
+    /// An output a test made itself (not from a run), to compare it the same way.
+    pub fn new(code: i32, stdout: impl Into<String>, stderr: impl Into<String>) -> Output {
+        Output {
+            code,
+            stdout: stdout.into(),
+            stderr: stderr.into(),
+            redactions: Default::default(),
+        }
+    }
 }
 
 impl Output {
@@ -43,14 +58,33 @@ impl Output {
         );
         self
     }
+    /// Shows `value` as `placeholder` (`[ROOT]`, `[URL]`: `[A-Z_]` in
+    /// brackets) in the later `stdout_eq`/`stderr_eq` of this output: the
+    /// snapshot holds the placeholder, and `SNAPSHOTS=overwrite` writes it
+    /// back instead of this run's temp path or port.
     #[track_caller]
-    pub fn stdout_eq(&self, expected: &str) -> &Self {
-        snapbox::assert_data_eq!(self.stdout.clone(), expected.to_string());
+    pub fn redact(&self, placeholder: &'static str, value: impl std::fmt::Display) -> &Self {
+        self.redactions
+            .borrow_mut()
+            .insert(placeholder, value.to_string())
+            .unwrap_or_else(|e| panic!("redaction {placeholder}: {e}"));
+        self
+    }
+    /// The snapshot assertion of this output: `[..]`/`...` wildcards, the
+    /// redactions, and `SNAPSHOTS=overwrite` to rewrite a `str![]` in place.
+    pub fn assert(&self) -> snapbox::Assert {
+        snapbox::Assert::new()
+            .action_env(snapbox::assert::DEFAULT_ACTION_ENV)
+            .redact_with(self.redactions.borrow().clone())
+    }
+    #[track_caller]
+    pub fn stdout_eq(&self, expected: impl snapbox::IntoData) -> &Self {
+        self.assert().eq(self.stdout.as_str(), expected);
         self
     }
     #[track_caller]
-    pub fn stderr_eq(&self, expected: &str) -> &Self {
-        snapbox::assert_data_eq!(self.stderr.clone(), expected.to_string());
+    pub fn stderr_eq(&self, expected: impl snapbox::IntoData) -> &Self {
+        self.assert().eq(self.stderr.as_str(), expected);
         self
     }
 }
@@ -139,11 +173,11 @@ impl Run {
             stdin.write_all(input.as_bytes()).expect("write stdin");
         }
         let out = child.wait_with_output().expect("wait for the binary");
-        Output {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        Output::new(
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr),
+        )
     }
 }
 

@@ -1,13 +1,13 @@
 //! The merge decisions, one scenario per test, each checked on the whole tree.
 
 use super::{Fx, fresh, state_files};
+use snapbox::str;
 
 #[test]
 fn no_edits_gives_a_fresh_render_of_the_new_version() {
     let fx = Fx::new("1.0.0", false, &[]);
     fx.to("1.1.0");
-    fx.update(&[]).code(0).stdout_eq(
-        "\
+    fx.update(&[]).code(0).stdout_eq(str![[r#"
 report   NOTES.md (changed upstream; yours, so not touched)
 take     README.md
 take     config.ini
@@ -22,8 +22,8 @@ delete   obsolete.txt (removed upstream)
 delete   obsolete_edited.txt (removed upstream)
 report   src/solve.py (changed upstream; yours, so not touched)
 take     tests/test_solve.py
-",
-    );
+
+"#]]);
     let mut expected = fresh("1.1.0", &[]);
     // Learner-owned files are never touched, even when untouched by the learner.
     let old = fresh("1.0.0", &[]);
@@ -79,44 +79,72 @@ fn same_line_on_both_sides_writes_markers_exits_1_and_continue_waits_for_the_fix
     fx.write("notes.txt", "first\nsecond\nlast line mine"); // no final newline, like upstream's
     fx.to("1.1.0");
     let out = fx.update(&[]);
-    out.code(1).stderr_eq(
-        "\
-Updated upd@1.0.0 -> upd@1.1.0. Backup: .labforge/backups/[..] (`labforge update --undo` restores it).
+    out.code(1).stderr_eq(str![[r#"
+Updated upd@1.0.0 -> upd@1.1.0. Backup: .labforge/backups/[..] (`labforge undo` takes the update back).
 2 conflict(s) to resolve:
   config.ini
   notes.txt
 Edit the markers away (or decide between NAME and NAME.labforge-new and delete the .labforge-new file), then run `labforge update --continue`.
-",
-    );
+
+"#]]);
     assert!(
         out.stdout
             .contains("conflict config.ini (both changed the same lines; resolve the markers)\n")
     );
-    assert_eq!(
+    snapbox::assert_data_eq!(
         fx.read("notes.txt"),
-        "first\nsecond\n<<<<<<< yours\nlast line mine\n||||||| lab 1.0.0\nlast line 1.0\n=======\nlast line 1.1\n>>>>>>> lab 1.1.0\n"
+        str![[r#"
+first
+second
+<<<<<<< yours
+last line mine
+||||||| lab 1.0.0
+last line 1.0
+=======
+last line 1.1
+>>>>>>> lab 1.1.0
+
+"#]]
     );
-    assert_eq!(
+    snapbox::assert_data_eq!(
         fx.read("config.ini"),
-        "[main]\n<<<<<<< yours\nkey 2 = mine\n||||||| lab 1.0.0\nkey 2\n=======\ntimeout = 30\n>>>>>>> lab 1.1.0\nkey 3\nkey 4\nkey 5\nkey 6\nkey 7\nkey 8\nkey 9\nkey 10\n"
+        str![[r#"
+[main]
+<<<<<<< yours
+key 2 = mine
+||||||| lab 1.0.0
+key 2
+=======
+timeout = 30
+>>>>>>> lab 1.1.0
+key 3
+key 4
+key 5
+key 6
+key 7
+key 8
+key 9
+key 10
+
+"#]]
     );
     assert_eq!(fx.state()["conflicts"].as_array().unwrap().len(), 2);
     // A second update is refused while conflicts are open.
     fx.update(&[]).code(2);
-    fx.update(&["--continue"]).code(1).stderr_eq(
-        "\
+    fx.update(&["--continue"]).code(1).stderr_eq(str![[r#"
 error: 2 conflict(s) are not resolved yet
   config.ini: conflict markers on line(s) 2, 4, 6, 8
   notes.txt: conflict markers on line(s) 3, 5, 7, 9
 help: edit the files until no `<<<<<<<`, `|||||||`, `=======` or `>>>>>>>` line is left, then run `labforge update --continue` again
-",
-    );
+
+"#]]);
     fx.write("config.ini", "[main]\ntimeout = 30 # mine\nkey 3\n");
     fx.update(&["--continue"]).code(1);
     fx.write("notes.txt", "first\nsecond\nlast line, merged");
-    fx.update(&["--continue"])
-        .code(0)
-        .stderr_eq("2 conflict(s) resolved; the update to upd@1.1.0 is complete.\n");
+    fx.update(&["--continue"]).code(0).stderr_eq(str![[r#"
+2 conflict(s) resolved; the update to upd@1.1.0 is complete.
+
+"#]]);
     assert!(fx.state().get("conflicts").is_none());
 }
 
@@ -181,9 +209,17 @@ fn a_declared_rename_carries_the_learners_edit() {
             .contains("merge    new_name.py (renamed from old_name.py)\n")
     );
     assert!(!fx.lab().join("old_name.py").exists());
-    assert_eq!(
+    snapbox::assert_data_eq!(
         fx.read("new_name.py"),
-        "# part 1\n# part 2, my edit\n# part 3\n# part 4\nv = 2  # changed in 1.1\n# part 6\n"
+        str![[r#"
+# part 1
+# part 2, my edit
+# part 3
+# part 4
+v = 2  # changed in 1.1
+# part 6
+
+"#]]
     );
 }
 
@@ -223,9 +259,17 @@ fn a_path_added_on_both_sides_is_a_conflict_with_an_empty_base() {
         out.stdout
             .contains("conflict extra.txt (added on both sides)\n")
     );
-    assert_eq!(
+    snapbox::assert_data_eq!(
         fx.read("extra.txt"),
-        "<<<<<<< yours\nmy own extra\n||||||| lab 1.0.0\n=======\nadded upstream in 1.1\n>>>>>>> lab 1.1.0\n"
+        str![[r#"
+<<<<<<< yours
+my own extra
+||||||| lab 1.0.0
+=======
+added upstream in 1.1
+>>>>>>> lab 1.1.0
+
+"#]]
     );
 }
 
@@ -233,8 +277,11 @@ fn a_path_added_on_both_sides_is_a_conflict_with_an_empty_base() {
 fn a_changed_answer_removes_the_file_it_conditions_if_unmodified() {
     let fx = Fx::new("1.0.0", false, &[]);
     let out = fx.update(&["--set", "ci=gitlab"]);
-    out.code(0)
-        .stdout_eq("delete   github-ci.yml (removed upstream)\nadd      gitlab-ci.yml\n");
+    out.code(0).stdout_eq(str![[r#"
+delete   github-ci.yml (removed upstream)
+add      gitlab-ci.yml
+
+"#]]);
     assert_eq!(fx.files(), fresh("1.0.0", &["ci=gitlab"]));
     assert_eq!(fx.state()["answers"]["ci"].as_str(), Some("gitlab"));
 }
@@ -245,7 +292,11 @@ fn a_changed_answer_keeps_and_reports_a_modified_conditional_file() {
     fx.write("github-ci.yml", "steps: [test, lint]\n");
     fx.update(&["--set", "ci=gitlab"])
         .code(0)
-        .stdout_eq("report   github-ci.yml (removed upstream, kept because you changed it)\nadd      gitlab-ci.yml\n");
+        .stdout_eq(str![[r#"
+report   github-ci.yml (removed upstream, kept because you changed it)
+add      gitlab-ci.yml
+
+"#]]);
     let mut expected = fresh("1.0.0", &["ci=gitlab"]);
     expected.insert("github-ci.yml".into(), "steps: [test, lint]\n".into());
     assert_eq!(fx.files(), expected);
@@ -316,6 +367,8 @@ fn a_modified_template_owned_file_is_replaced_and_backed_up() {
     let backups: Vec<_> = std::fs::read_dir(fx.lab().join(".labforge/backups"))
         .unwrap()
         .map(|e| e.unwrap().path())
+        // the backups' object store (`objects/`) is not a backup
+        .filter(|p| p.join("backup.toml").is_file())
         .collect();
     assert_eq!(backups.len(), 1);
     assert_eq!(
@@ -327,26 +380,31 @@ fn a_modified_template_owned_file_is_replaced_and_backed_up() {
 #[test]
 fn check_reports_current_and_latest() {
     let fx = Fx::new("1.0.0", false, &[]);
-    fx.update(&["--check"])
-        .code(0)
-        .stdout_eq("upd: 1.0.0 is the latest\n");
+    fx.update(&["--check"]).code(0).stdout_eq(str![[r#"
+upd: 1.0.0 is the latest
+
+"#]]);
     fx.to("1.2.0");
-    fx.update(&["--check"])
+    fx.update(&["--check"]).code(1).stdout_eq(str![[r#"
+upd: 1.0.0 -> 1.2.0 available; run `labforge update`
+
+"#]]);
+    fx.update(&["--check", "--json"])
         .code(1)
-        .stdout_eq("upd: 1.0.0 -> 1.2.0 available; run `labforge update`\n");
-    fx.update(&["--check", "--json"]).code(1).stdout_eq(
-        "{\"current\":\"1.0.0\",\"lab\":\"upd\",\"latest\":\"1.2.0\",\"update_available\":true}\n",
-    );
-    fx.update(&["--to", "1.3.0"]).code(2).stderr_eq(
-        "\
+        .stdout_eq(str![[r#"
+{"current":"1.0.0","lab":"upd","latest":"1.2.0","update_available":true}
+
+"#]]);
+    fx.update(&["--to", "1.3.0"]).code(2).stderr_eq(str![[r#"
 error: version 1.3.0 of lab `upd` is not available from `[..]/tpl`, which holds 1.2.0
 help: use --to 1.2.0, or point the lab's source at a folder or tag holding 1.3.0
-",
-    );
+
+"#]]);
     fx.update(&["--to", "1.2.0"]).code(0);
-    fx.update(&[])
-        .code(0)
-        .stderr_eq("upd is up to date (1.2.0).\n");
+    fx.update(&[]).code(0).stderr_eq(str![[r#"
+upd is up to date (1.2.0).
+
+"#]]);
 }
 
 #[test]
@@ -409,18 +467,18 @@ fn json_lists_every_path_and_the_conflicts() {
 fn a_bad_answer_is_refused_before_anything_is_written() {
     let fx = Fx::new("1.0.0", false, &[]);
     let before = fx.snapshot();
-    fx.update(&["--set", "ci=circle"]).code(2).stderr_eq(
-        "\
+    fx.update(&["--set", "ci=circle"])
+        .code(2)
+        .stderr_eq(str![[r#"
 error: `circle` is not a valid answer for `ci` (from --set ci): expected one of github, gitlab
 help: one of github, gitlab
-",
-    );
-    fx.update(&["--set", "nope=1"]).code(2).stderr_eq(
-        "\
+
+"#]]);
+    fx.update(&["--set", "nope=1"]).code(2).stderr_eq(str![[r#"
 error: `nope` is not a variable of lab `upd` (from --set nope)
 help: its variables are: project, ci; `labforge show upd` describes them
-",
-    );
+
+"#]]);
     assert_eq!(fx.snapshot(), before);
 }
 
@@ -436,10 +494,16 @@ fn a_built_in_lab_is_current_with_the_binary_that_made_it() {
         .dir(&lab)
         .run()
         .code(0)
-        .stdout_eq("{\"current\":\"[..]\",\"lab\":\"api-client\",\"latest\":\"[..]\",\"update_available\":false}\n");
+        .stdout_eq(str![[r#"
+{"current":"[..]","lab":"api-client","latest":"[..]","update_available":false}
+
+"#]]);
     crate::support::labforge(&["update"])
         .dir(&lab)
         .run()
         .code(0)
-        .stderr_eq("api-client is up to date ([..]).\n");
+        .stderr_eq(str![[r#"
+api-client is up to date ([..]).
+
+"#]]);
 }

@@ -6,6 +6,7 @@ use std::process::Command;
 
 use super::{Fx, copy_dir};
 use crate::support::{self, LABFORGE};
+use snapbox::str;
 
 fn git(dir: &std::path::Path, args: &[&str]) -> String {
     let out = Command::new("git")
@@ -49,14 +50,13 @@ fn a_dirty_git_tree_is_refused_and_left_exactly_as_it_was() {
         &fx.lab(),
         &["status", "--porcelain", "--untracked-files=all"],
     );
-    fx.update(&[]).code(2).stderr_eq(
-        "\
+    fx.update(&[]).code(2).stderr_eq(str![[r#"
 error: the lab has 2 uncommitted change(s); labforge update will not mix its changes with yours
   config.ini
   scratch.txt
 help: commit them first (`git add -A && git commit -m wip`), or pass --allow-dirty (every changed file is still backed up in .labforge/backups/)
-",
-    );
+
+"#]]);
     assert_eq!(files(), before, "every file hash unchanged");
     assert_eq!(
         git(
@@ -106,7 +106,11 @@ fn undo_restores_a_non_git_lab_byte_for_byte() {
     assert_ne!(fx.snapshot(), before);
     fx.update(&["--undo"]).code(0);
     assert_eq!(fx.snapshot(), before);
-    fx.update(&["--undo"]).code(2).stderr_eq("error: there is no update to undo\nhelp: backups of earlier updates, if any, are in .labforge/backups/\n");
+    fx.update(&["--undo"]).code(2).stderr_eq(str![[r#"
+error: there is no update to undo
+help: `labforge undo --list` shows every backup; reset, restore and update make one whenever they change your files
+
+"#]]);
 }
 
 #[test]
@@ -263,10 +267,10 @@ fn killed_at_20_random_points_the_lab_is_before_after_or_repaired_by_the_next_ru
     reset();
     let out = crate::support::labforge(&["update"])
         .dir(fx.lab())
-        .env("LABFORGE_UPDATE_CRASH_AFTER", "1")
+        .env("LABFORGE_CRASH_AFTER", "1")
         .run();
     assert_eq!(out.code, -1, "killed by SIGKILL");
-    let journal: toml::Table = toml::from_str(&fx.read(".labforge/update-journal.toml")).unwrap();
+    let journal: toml::Table = toml::from_str(&fx.read(".labforge/journal.toml")).unwrap();
     let points = journal["steps"].as_array().unwrap().len() as u64 + 3;
     let mut rng = Rng(0x5eed_1234_abcd);
     let mut seen = std::collections::BTreeSet::new();
@@ -297,7 +301,7 @@ fn killed_at_20_random_points_the_lab_is_before_after_or_repaired_by_the_next_ru
         } else {
             let out = crate::support::labforge(&["update"])
                 .dir(fx.lab())
-                .env("LABFORGE_UPDATE_CRASH_AFTER", at.to_string())
+                .env("LABFORGE_CRASH_AFTER", at.to_string())
                 .run();
             out.code == -1
         };
@@ -312,7 +316,7 @@ fn killed_at_20_random_points_the_lab_is_before_after_or_repaired_by_the_next_ru
             .keys()
             .any(|k| k.starts_with(".labforge/.labforge-tmp-"));
         mid.retain(|k, _| !k.starts_with(".labforge/.labforge-tmp-"));
-        let pending = fx.lab().join(".labforge/update-journal.toml").exists();
+        let pending = fx.lab().join(".labforge/journal.toml").exists();
         assert!(
             mid == before || mid == after || pending,
             "round {round} (point {at}, killed {killed}): a half-updated lab without a journal: {}",
@@ -341,7 +345,7 @@ fn killed_at_20_random_points_the_lab_is_before_after_or_repaired_by_the_next_ru
                 differing(&now, &before)
             );
         }
-        assert!(!fx.lab().join(".labforge/update-journal.toml").exists());
+        assert!(!fx.lab().join(".labforge/journal.toml").exists());
     }
     assert!(seen.len() >= 8, "the random points should spread: {seen:?}");
 }

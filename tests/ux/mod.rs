@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::support::{self, Output, labforge, require_tool, tempdir};
+use snapbox::str;
 
 fn fixture(name: &str) -> PathBuf {
     support::repo_root().join("tests/ux/fixtures").join(name)
@@ -79,81 +80,89 @@ fn issue_17_exercise_ids_by_number_or_unique_prefix() {
     for typed in ["5", "05", "graceful", "05-gr", "05-graceful-shutdown"] {
         lab.run(&["check", typed, "--trust"])
             .code(1)
-            .stderr_eq("")
+            .stderr_eq(str![])
             .stdout_eq(SLOW_FAILS);
     }
     lab.run(&["hint", "6"])
         .code(0)
-        .stderr_eq("")
-        .stdout_eq("hint 1/1 for 06-graphs: None.\n");
+        .stderr_eq(str![])
+        .stdout_eq(str![[r#"
+hint 1/1 for 06-graphs: None.
+
+"#]]);
     lab.run(&["check", "gr", "--trust"])
         .code(2)
-        .stdout_eq("")
-        .stderr_eq(
-            "error: `gr` matches more than one exercise: 05-graceful-shutdown, 06-graphs
+        .stdout_eq(str![])
+        .stderr_eq(str![[r#"
+error: `gr` matches more than one exercise: 05-graceful-shutdown, 06-graphs
 help: type more of the id, or the exercise's number
-",
-        );
-    lab.run(&["check", "9", "--trust"]).code(2).stdout_eq("").stderr_eq(
-        "error: this lab has no exercise `9`
+
+"#]]);
+    lab.run(&["check", "9", "--trust"]).code(2).stdout_eq(str![]).stderr_eq(str![[r#"
+error: this lab has no exercise `9`
 help: exercises: 01-config, 02-build, 05-graceful-shutdown, 06-graphs, 07-decide; name one by id, number (`1`) or the start of its name
-",
-    );
-    lab.run(&["solution", "02-buidl"]).code(2).stdout_eq("").stderr_eq(
-        "error: this lab has no exercise `02-buidl`
+
+"#]]);
+    lab.run(&["solution", "02-buidl"]).code(2).stdout_eq(str![]).stderr_eq(str![[r#"
+error: this lab has no exercise `02-buidl`
 help: did you mean `02-build`? exercises: 01-config, 02-build, 05-graceful-shutdown, 06-graphs, 07-decide; name one by id, number (`1`) or the start of its name
-",
-    );
+
+"#]]);
 }
 
 #[test]
 fn issue_17_reset_lists_exercises_and_warns_about_shared_files_with_an_undo() {
     let lab = rough();
-    lab.run(&["reset"]).code(2).stdout_eq("").stderr_eq(
-        "error: name the exercise whose starter files to restore
+    lab.run(&["reset"]).code(2).stdout_eq(str![]).stderr_eq(str![[r#"
+error: name the exercise whose starter files to restore
   01-config             config.sh
   02-build              app.sh, config.sh
   05-graceful-shutdown  config.sh
   06-graphs             config.sh
   07-decide             docs/adr/0001-storage.md
 help: `labforge reset 01-config` (or by number: `labforge reset 1`); your edited files are backed up first
-",
-    );
+
+"#]]);
     // config.sh holds the work of exercise 1 and of the later ones.
     lab.write("config.sh", "PORT=8080\nNAME=mine\n");
     let out = lab.run(&["reset", "1"]);
     out.code(0)
-        .stdout_eq("backed up 1 file to .labforge/backup/[..]/\nrestored config.sh\n")
-        .stderr_eq(
-            "warning: config.sh is also edited in 02-build, 05-graceful-shutdown, 06-graphs: the starter copy took back that work too
-help: to undo the reset: `cp -R .labforge/backup/[..]/. .` puts your files back
-",
-        );
-    assert_eq!(lab.read("config.sh"), "# TODO(lab): set PORT\nPORT=\n");
+        .stdout_eq(str![[r#"
+backed up 1 file to .labforge/backups/[..]-reset/ (`labforge undo` puts it back)
+restored config.sh
+
+"#]])
+        .stderr_eq(str![[r#"
+warning: config.sh is also edited in 02-build, 05-graceful-shutdown, 06-graphs: the starter copy took back that work too
+help: `labforge reset --undo` puts your files back (they are in .labforge/backups/[..]-reset/)
+
+"#]]);
+    snapbox::assert_data_eq!(
+        lab.read("config.sh"),
+        str![[r#"
+# TODO(lab): set PORT
+PORT=
+
+"#]]
+    );
     // The undo command it printed puts the file back.
-    let undo = out
-        .stderr
-        .lines()
-        .find_map(|l| l.split('`').nth(1))
-        .unwrap()
-        .to_string();
-    let status = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(&undo)
-        .current_dir(&lab.root)
-        .status()
-        .unwrap();
-    assert!(status.success());
+    lab.run(&["reset", "--undo"]).code(0).stdout_eq(str![]).stderr_eq(str![[r#"
+Undid the reset of 01-config (.labforge/backups/[..]-reset/): 1 file put back, 0 files it created removed.
+The files as they were just before this undo are in .labforge/backups/[..]-undo/.
+
+"#]]);
     assert_eq!(lab.read("config.sh"), "PORT=8080\nNAME=mine\n");
     // An exercise whose files no later exercise edits resets without a
     // warning (stdout names the backup folder).
     lab.write("docs/adr/0001-storage.md", "mine\n");
     lab.run(&["reset", "decide"])
         .code(0)
-        .stdout_eq(
-            "backed up 1 file to .labforge/backup/[..]/\nrestored docs/adr/0001-storage.md\n",
-        )
-        .stderr_eq("");
+        .stdout_eq(str![[r#"
+backed up 1 file to .labforge/backups/[..]-reset/ (`labforge undo` puts it back)
+restored docs/adr/0001-storage.md
+
+"#]])
+        .stderr_eq(str![]);
 }
 
 #[test]
@@ -161,6 +170,42 @@ fn issue_17_status_marks_the_current_exercise_after_it_passed() {
     let lab = rough();
     lab.solve("01-config");
     lab.run(&["check", "--trust"]).code(0);
+    lab.run(&["status"])
+        .code(0)
+        .stderr_eq(str![])
+        .stdout_eq(str![[r#"
+rough@1.0.0 (shell track)
+  exercise              state    hints  title
+> 01-config             done     0/1    Read the config
+  02-build              todo     0/1    Build the service
+  05-graceful-shutdown  todo     0/1    Shut down gracefully
+  06-graphs             todo     0/1    Draw the graphs
+  07-decide             todo     0/1    Record the decision
+1 of 5 exercises done
+
+"#]]);
+    lab.run(&["next"]).code(0);
+    lab.run(&["status"]).code(0).stdout_eq(str![[r#"
+rough@1.0.0 (shell track)
+  exercise              state    hints  title
+  01-config             done     0/1    Read the config
+> 02-build              current  0/1    Build the service
+  05-graceful-shutdown  todo     0/1    Shut down gracefully
+  06-graphs             todo     0/1    Draw the graphs
+  07-decide             todo     0/1    Record the decision
+1 of 5 exercises done
+
+"#]]);
+}
+
+/// Two trials saw `check --all` move the current exercise to the next one
+/// after it passed: only `next` moves it (issue 17, new-user trial).
+#[test]
+fn issue_17_check_all_never_moves_the_current_exercise() {
+    let lab = rough();
+    lab.solve("01-config");
+    lab.run(&["check", "--trust"]).code(0);
+    lab.run(&["check", "--all", "--trust"]).code(1);
     lab.run(&["status"]).code(0).stderr_eq("").stdout_eq(
         "rough@1.0.0 (shell track)
   exercise              state    hints  title
@@ -172,25 +217,62 @@ fn issue_17_status_marks_the_current_exercise_after_it_passed() {
 1 of 5 exercises done
 ",
     );
-    lab.run(&["next"]).code(0);
-    lab.run(&["status"]).code(0).stdout_eq(
-        "rough@1.0.0 (shell track)
-  exercise              state    hints  title
-  01-config             done     0/1    Read the config
-> 02-build              current  0/1    Build the service
-  05-graceful-shutdown  todo     0/1    Shut down gracefully
-  06-graphs             todo     0/1    Draw the graphs
-  07-decide             todo     0/1    Record the decision
-1 of 5 exercises done
+    lab.run(&["check", "--trust"]).code(0).stdout_eq(
+        "...
+01-config passes: run `labforge next` to move on
 ",
     );
+}
+
+/// A file check names what its regexes look for in the words of `means`
+/// (the regex only when it has none), and a no_placeholders line says it
+/// shows the first of the places it counts (issue 17, new-user trial).
+#[test]
+fn issue_17_failure_lines_say_what_is_missing_in_words() {
+    let lab = Lab::new(&fixture("described"));
+    lab.run(&["check", "--trust"]).code(1).stdout_eq(
+        "FAIL 01-image: Build the image
+  fail     dockerfile [..] `Dockerfile` has no `EXPOSE <port>` line
+  fail     todos [..] 2 placeholders are left (replace each with your code); the first: notes.txt:1: TODO(lab) one
+
+FAIL `dockerfile` (file check) of 01-image:
+  `Dockerfile` has no `EXPOSE <port>` line
+  `Dockerfile` has nothing matching `(?m)^HEALTHCHECK `
+  `Dockerfile` line 2 has `USER root` (or 0), which it must not: USER root
+  re-run: labforge check 01-image
+
+2 checks: 0 passed, 2 failed.
+fix the first failing check, then run `labforge check` again (`labforge hint` gives a hint)
+",
+    );
+    // A `means` key that is not one of the check's regexes is refused.
+    let tmp = tempdir();
+    let bad = tmp.path().join("bad");
+    copy_dir(&fixture("described"), &bad);
+    let manifest = std::fs::read_to_string(bad.join("lab.toml")).unwrap();
+    std::fs::write(
+        bad.join("lab.toml"),
+        manifest.replace("'(?m)^EXPOSE\\s+\\d+' = ", "'(?m)^EXPOSE' = "),
+    )
+    .unwrap();
+    labforge(&["template", "lint", "bad"])
+        .dir(tmp.path())
+        .run()
+        .code(2)
+        .stdout_eq("")
+        .stderr_eq(
+            "error: check `dockerfile` of exercise `01-image`: `means` explains `(?m)^EXPOSE`, which is not one of its `matches` or `not_matches`
+ --> bad/lab.toml:21:1
+help: use the regex exactly as written in `matches` or `not_matches` as the key
+",
+        );
 }
 
 #[test]
 fn issue_17_a_compile_error_is_a_failing_check_with_the_compiler_output() {
     let lab = rough();
-    lab.run(&["check", "2", "--trust"]).code(1).stderr_eq("").stdout_eq(
-        "FAIL 02-build: Build the service
+    lab.run(&["check", "2", "--trust"]).code(1).stderr_eq(str![]).stdout_eq(str![[r#"
+FAIL 02-build: Build the service
   fail     starts [..] service `app` (`sh app.sh`) exited with code 101 before it printed a line matching `listening on (?P<addr>/S+)`
 
 FAIL `starts` (command check) of 02-build:
@@ -199,13 +281,13 @@ FAIL `starts` (command check) of 02-build:
   |    Compiling notes-service v0.1.0
   | error[E0425]: cannot find value `port` in this scope
   |  --> service/src/main.rs:12:9
-  | error: could not compile `notes-service` (bin \"notes-service\") due to 1 previous error
+  | error: could not compile `notes-service` (bin "notes-service") due to 1 previous error
   re-run: true
 
 1 check: 0 passed, 1 failed.
 fix the first failing check, then run `labforge check` again (`labforge hint` gives a hint)
-",
-    );
+
+"#]]);
     lab.solve("02-build");
     lab.run(&["check", "2", "--trust"]).code(0);
 }
@@ -215,9 +297,9 @@ fn issue_17_a_failing_test_shows_its_assertion_not_the_output_tail() {
     let lab = rough();
     lab.run(&["check", "--trust"])
         .code(1)
-        .stderr_eq("")
-        .stdout_eq(
-            "FAIL 01-config: Read the config
+        .stderr_eq(str![])
+        .stdout_eq(str![[r#"
+FAIL 01-config: Read the config
   fail     tests [..] `sh tests/run.sh` exited with 1 (expected 0)
 
 FAIL `tests` (command check) of 01-config:
@@ -232,8 +314,8 @@ FAIL `tests` (command check) of 01-config:
 
 1 check: 0 passed, 1 failed.
 fix the first failing check, then run `labforge check` again (`labforge hint` gives a hint)
-",
-        );
+
+"#]]);
     let out = lab.run(&["check", "--json", "--trust"]);
     out.code(1);
     let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
@@ -252,8 +334,8 @@ fn issue_17_sql_failures_name_the_learners_files() {
         "queries/top.sql",
         "SELECT c.name, SUM(o.total_cents) AS spent\nFROM customers AS c JOIN orders AS o ON o.customer_id = c.id\nGROUP BY c.id;\n",
     );
-    lab.run(&["check", "4", "--trust"]).code(1).stdout_eq(
-        "FAIL 04-queries: Queries
+    lab.run(&["check", "4", "--trust"]).code(1).stdout_eq(str![[r#"
+FAIL 04-queries: Queries
   fail     top [..] the rows of `queries/top.sql` differ from the expected ones (ordered by spent desc): expected 4 rows, got 3
   fail     discount [..] after `queries/discount.sql`, the rows of the check's query differ from the expected ones (exact order): 2 rows differ (first 2 shown):
   fail     index [..] the query plan of `SELECT * FROM orders WHERE customer_id = 2` does not contain `USING INDEX`
@@ -262,8 +344,8 @@ FAIL `top` (sql check) of 04-queries:
   the rows of `queries/top.sql` differ from the expected ones (ordered by spent desc):
   expected 4 rows, got 3
 ...
-",
-    );
+
+"#]]);
 }
 
 #[test]
@@ -293,7 +375,14 @@ fn issue_17_checks_leave_the_committed_state_alone() {
     // Progress is what changes it: the first pass, once.
     lab.solve("01-config");
     lab.run(&["check", "--trust"]).code(0);
-    assert_eq!(git_status(), " M .labforge/state.toml\n M config.sh\n");
+    snapbox::assert_data_eq!(
+        git_status(),
+        str![[r#"
+ M .labforge/state.toml
+ M config.sh
+
+"#]]
+    );
     let passed = lab.read(".labforge/state.toml");
     lab.run(&["check", "--trust"]).code(0);
     assert_eq!(lab.read(".labforge/state.toml"), passed);
@@ -302,62 +391,62 @@ fn issue_17_checks_leave_the_committed_state_alone() {
 #[test]
 fn issue_17_check_and_hint_list_every_adr_finding() {
     let lab = rough();
-    let findings = "docs/adr/0001-storage.md:2: status \"proposed\" is not one of: accepted (set the status to one of: accepted)
-docs/adr/0001-storage.md:6 [Context and Problem Statement]: section \"Context and Problem Statement\" is still a stub: [..]
-docs/adr/0001-storage.md:10 [Considered Options]: section \"Considered Options\" is still a stub: [..]
-docs/adr/0001-storage.md:14 [Decision Outcome]: section \"Decision Outcome\" is still a stub: [..]";
-    let indented = |prefix: &str| {
-        findings
-            .lines()
-            .map(|l| format!("{prefix}{l}\n"))
-            .collect::<String>()
-    };
-    lab.run(&["check", "7", "--trust"]).code(1).stdout_eq(&format!(
-        "FAIL 07-decide: Record the decision
-  fail     adr [..] `docs/adr/0001-storage.md` is not finished (4 to do; `labforge adr lint 0001-storage.md` shows the same): docs/adr/0001-storage.md:2: [..]
+    lab.run(&["check", "7", "--trust"]).code(1).stdout_eq(str![[r#"
+FAIL 07-decide: Record the decision
+  fail     adr [..] `docs/adr/0001-storage.md` is not finished (4 to do; `labforge adr lint 0001-storage.md` shows the same)
 
 FAIL `adr` (adr check) of 07-decide:
   `docs/adr/0001-storage.md` is not finished (4 to do; `labforge adr lint 0001-storage.md` shows the same):
-{}  re-run: labforge check 07-decide
+  docs/adr/0001-storage.md:2: status "proposed" is not one of: accepted (set the status to one of: accepted)
+  docs/adr/0001-storage.md:6 [Context and Problem Statement]: section "Context and Problem Statement" is still a stub: [..]
+  docs/adr/0001-storage.md:10 [Considered Options]: section "Considered Options" is still a stub: [..]
+  docs/adr/0001-storage.md:14 [Decision Outcome]: section "Decision Outcome" is still a stub: [..]
+  re-run: labforge check 07-decide
 
 1 check: 0 passed, 1 failed.
 fix the first failing check, then run `labforge check` again (`labforge hint` gives a hint)
-",
-        indented("  ")
-    ));
-    // Not the check shown in full: its findings are listed under its line.
-    lab.run(&["check", "--all", "--trust"]).code(1).stdout_eq(&format!(
-        "...
+
+"#]]);
+    // Not the check shown in full: one line that counts its findings and
+    // names the command that lists them, so they never bury the code
+    // failures of `check --all` (new-user trial).
+    lab.run(&["check", "--all", "--trust"]).code(1).stdout_eq(str![[r#"
+...
 FAIL 07-decide: Record the decision
-  fail     adr [..] `docs/adr/0001-storage.md` is not finished (4 to do; `labforge adr lint 0001-storage.md` shows the same): docs/adr/0001-storage.md:2: [..]
-{}
+  fail     adr [..] `docs/adr/0001-storage.md` is not finished (4 to do; `labforge adr lint 0001-storage.md` shows the same)
+
 FAIL `tests` (command check) of 01-config:
 ...
-",
-        indented("             ")
-    ));
+
+"#]]);
     lab.run(&["hint", "7"])
         .code(0)
-        .stderr_eq("")
-        .stdout_eq(&format!(
-            "hint 1/1 for 07-decide: Fill in every section.
+        .stderr_eq(str![])
+        .stdout_eq(str![[r#"
+hint 1/1 for 07-decide: Fill in every section.
 
 still to do for check `adr`:
   `docs/adr/0001-storage.md` is not finished (4 to do; `labforge adr lint 0001-storage.md` shows the same):
-{}",
-            indented("  ")
-        ));
+  docs/adr/0001-storage.md:2: status "proposed" is not one of: accepted (set the status to one of: accepted)
+  docs/adr/0001-storage.md:6 [Context and Problem Statement]: section "Context and Problem Statement" is still a stub: [..]
+  docs/adr/0001-storage.md:10 [Considered Options]: section "Considered Options" is still a stub: [..]
+  docs/adr/0001-storage.md:14 [Decision Outcome]: section "Decision Outcome" is still a stub: [..]
+
+"#]]);
     // `hint` runs without trust: an ADR that is a link out of the lab is not read.
     let outside = lab.root.parent().unwrap().join("secret.md");
     std::fs::write(&outside, "---\nstatus: proposed\n---\n# SECRET\n").unwrap();
     std::fs::remove_file(lab.root.join("docs/adr/0001-storage.md")).unwrap();
     std::os::unix::fs::symlink(&outside, lab.root.join("docs/adr/0001-storage.md")).unwrap();
-    lab.run(&["hint", "7"]).code(0).stderr_eq("").stdout_eq(
-        "every hint of 07-decide is shown already:
+    lab.run(&["hint", "7"])
+        .code(0)
+        .stderr_eq(str![])
+        .stdout_eq(str![[r#"
+every hint of 07-decide is shown already:
   1. Fill in every section.
 once it passes, `labforge solution 07-decide` shows the reference solution
-",
-    );
+
+"#]]);
 }
 
 #[test]
@@ -407,22 +496,24 @@ fn issue_17_a_deleted_cache_never_breaks_a_lab_from_git() {
         .env("LABFORGE_CACHE_DIR", cache.to_str().unwrap())
         .run()
         .code(1)
-        .stderr_eq(&format!(
-            "note: the template of this lab is not in the cache: fetching `{url}` again\n"
-        ))
-        .stdout_eq(
-            "FAIL 01-config: Read the config
+        .redact("[URL]", &url)
+        .stderr_eq(str![[r#"
+note: the template of this lab is not in the cache: fetching `[URL]` again
+
+"#]])
+        .stdout_eq(str![[r#"
+FAIL 01-config: Read the config
   fail     tests [..] `sh tests/run.sh` exited with 1 (expected 0)
 ...
-",
-        );
+
+"#]]);
     // Cached again: no note the second time.
     labforge(&["hint"])
         .dir(&lab_dir)
         .env("LABFORGE_CACHE_DIR", cache.to_str().unwrap())
         .run()
         .code(0)
-        .stderr_eq("");
+        .stderr_eq(str![]);
 }
 
 #[test]
@@ -439,13 +530,14 @@ fn issue_17_trust_messages_say_how_to_look_and_what_trust_does() {
         .env("LABFORGE_CONFIG_DIR", config.path().to_str().unwrap())
         .run()
         .code(2)
-        .stdout_eq("")
-        .stderr_eq(&format!(
-            "error: labforge will not run the commands of `{abs}` without your consent
+        .stdout_eq(str![])
+        .redact("[ABS]", &abs)
+        .stderr_eq(str![[r#"
+error: labforge will not run the commands of `[ABS]` without your consent
   this lab is not built in: its setup commands and checks run programs on this machine
 help: --trust lets this template's setup commands and checks run on this machine: for your own template, `labforge template test mine --trust`
-"
-        ));
+
+"#]]);
     // A teammate's generated lab has no lab.toml: `show` describes the source.
     let lab = rough();
     let source = fixture("rough").display().to_string();
@@ -454,12 +546,13 @@ help: --trust lets this template's setup commands and checks run on this machine
         .env("LABFORGE_CONFIG_DIR", config.path().to_str().unwrap())
         .run()
         .code(2)
-        .stderr_eq(&format!(
-            "error: labforge will not run the commands of `{source}` without your consent
+        .redact("[SOURCE]", &source)
+        .stderr_eq(str![[r#"
+error: labforge will not run the commands of `[SOURCE]` without your consent
   this lab is not built in: its setup commands and checks run programs on this machine
-help: `labforge show {source}` describes it (setup commands, exercises, checks); then pass --trust, or run this command once on a terminal and confirm (the answer is remembered)
-"
-        ));
+help: `labforge show [SOURCE]` describes it (setup commands, exercises, checks); then pass --trust, or run this command once on a terminal and confirm (the answer is remembered)
+
+"#]]);
 }
 
 #[test]
@@ -480,23 +573,23 @@ fn issue_17_template_test_shows_a_failing_solutions_output() {
     labforge(&["template", "test", template.to_str().unwrap(), "--trust"])
         .run()
         .code(1)
-        .stdout_eq(
-            "...
+        .stdout_eq(str![[r#"
+...
   violation: solution 01-one: 01-one / answer fail: `echo expected 42, found: $(cat answer.txt); grep -qx 42 answer.txt` exited with 1 (expected 0)
     output (end):
     | expected 42, found: 41
 ...
-",
-        );
+
+"#]]);
 }
 
 #[test]
 fn issue_17_did_you_mean_for_lab_ids_and_lab_toml_keys() {
-    labforge(&["new", "api-clinet"]).run().code(2).stdout_eq("").stderr_eq(
-        "error: `api-clinet` is not a built-in lab, a folder, a URL or CATALOG/LAB
+    labforge(&["new", "api-clinet"]).run().code(2).stdout_eq(str![]).stderr_eq(str![[r#"
+error: `api-clinet` is not a built-in lab, a folder, a URL or CATALOG/LAB
 help: did you mean `api-client`? built-in labs: api-client, cloud-service, database; `labforge list` shows catalog labs too; a folder must exist; URLs start with https://, ssh://, git://, file:// or git@
-",
-    );
+
+"#]]);
     let tmp = tempdir();
     let dir = tmp.path().join("typo");
     copy_dir(&fixture("rough"), &dir);
@@ -508,13 +601,13 @@ help: did you mean `api-client`? built-in labs: api-client, cloud-service, datab
         .dir(tmp.path())
         .run()
         .code(2)
-        .stdout_eq("")
-        .stderr_eq(
-            "error: unknown field `hnt`
+        .stdout_eq(str![])
+        .stderr_eq(str![[r#"
+error: unknown field `hnt`
  --> ./typo/lab.toml:61:1
 help: did you mean `hints`? docs/lab-format.md lists every key
-",
-        );
+
+"#]]);
 }
 
 #[test]
@@ -522,8 +615,8 @@ fn issue_17_completions_offer_lab_and_exercise_ids() {
     labforge(&["completions", "--help"])
         .run()
         .code(0)
-        .stdout_eq(
-            "Print a shell completion script
+        .stdout_eq(str![[r#"
+Print a shell completion script
 
 Usage: labforge completions <SHELL>
 
@@ -540,43 +633,51 @@ Install (completes commands, options, lab ids and the exercise ids of the lab yo
   fish:  echo 'labforge completions fish | source' >> ~/.config/fish/config.fish
 Then open a new shell. The script calls labforge back on each Tab, so it stays current after an
 upgrade.
-",
-        );
+
+"#]]);
     let lab = rough();
     labforge(&["--", "labforge", "check", ""])
         .dir(&lab.root)
         .env("COMPLETE", "fish")
         .run()
         .code(0)
-        .stdout_eq(
-            "01-config\tRead the config
-02-build\tBuild the service
-05-graceful-shutdown\tShut down gracefully
-06-graphs\tDraw the graphs
-07-decide\tRecord the decision
---all\tCheck every exercise (and rebuild progress from the results)
---json\tPrint results as JSON on stdout (every run writes them to .labforge/results.json)
---watch\tRe-run whenever a file changes
---trust\tRun the commands of a lab that is not built in without asking
---help\tPrint help
-",
-        );
+        .stdout_eq(str![[r#"
+01-config	Read the config
+02-build	Build the service
+05-graceful-shutdown	Shut down gracefully
+06-graphs	Draw the graphs
+07-decide	Record the decision
+--all	Check every exercise (and rebuild progress from the results)
+--json	Print results as JSON on stdout (every run writes them to .labforge/results.json)
+--watch	Re-run whenever a file changes
+--trust	Run the commands of a lab that is not built in without asking
+--help	Print help
+
+"#]]);
     labforge(&["--", "labforge", "reset", "0"])
         .dir(&lab.root)
         .env("COMPLETE", "fish")
         .run()
         .code(0)
-        .stdout_eq("...\n06-graphs\tDraw the graphs\n07-decide\tRecord the decision\n");
+        .stdout_eq(str![[r#"
+...
+06-graphs	Draw the graphs
+07-decide	Record the decision
+
+"#]]);
     let tmp = tempdir();
     labforge(&["--", "labforge", "new", "cl"])
         .dir(tmp.path())
         .env("COMPLETE", "fish")
         .run()
         .code(0)
-        .stdout_eq("cloud-service\n");
+        .stdout_eq(str![[r#"
+cloud-service
+
+"#]]);
     // A bash script that calls labforge back.
     let bash = labforge(&["completions", "bash"]).run();
-    bash.code(0).stderr_eq("");
+    bash.code(0).stderr_eq(str![]);
     assert!(bash.stdout.contains("COMPLETE=\"bash\""), "{}", bash.stdout);
 }
 

@@ -18,16 +18,16 @@ const WIDTH: usize = 960;
 
 /// One arc: from row `from` to row `to`, with its label and kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Arc {
-    pub from: usize,
-    pub to: usize,
-    pub label: String,
-    pub kind: &'static str,
+pub(crate) struct Arc {
+    pub(crate) from: usize,
+    pub(crate) to: usize,
+    pub(crate) label: String,
+    pub(crate) kind: &'static str,
 }
 
 /// The relations worth drawing: every link, except a reverse link (`… by`)
 /// whose forward twin is written in the other record (one arc per relation).
-pub fn arcs(records: &[SiteRecord]) -> Vec<Arc> {
+pub(crate) fn arcs(records: &[SiteRecord]) -> Vec<Arc> {
     let index: BTreeMap<&str, usize> = records
         .iter()
         .enumerate()
@@ -104,7 +104,7 @@ fn lanes(arcs: &[Arc]) -> Vec<usize> {
 /// Titles longer than this are cut in the drawing (the `<title>` keeps all).
 const TITLE_CHARS: usize = 72;
 
-pub fn svg(records: &[SiteRecord]) -> String {
+pub(crate) fn svg(records: &[SiteRecord]) -> String {
     let arcs = arcs(records);
     let lane_of = lanes(&arcs);
     let lanes = lane_of.iter().map(|l| l + 1).max().unwrap_or(0);
@@ -202,7 +202,7 @@ pub fn svg(records: &[SiteRecord]) -> String {
 
 /// The graph's style: node colours by status, arcs by kind; colours come
 /// from the page theme, so the graph follows light and dark.
-pub const CSS: &str = r#".graph-wrap { overflow-x: auto; border: 1px solid var(--line); background: var(--panel); }
+pub(crate) const CSS: &str = r#".graph-wrap { overflow-x: auto; border: 1px solid var(--line); background: var(--panel); }
 .graph { display: block; font-size: 13px; }
 .graph text { fill: var(--fg); }
 .graph .date { fill: var(--muted); font-variant-numeric: tabular-nums; }
@@ -237,7 +237,6 @@ mod tests {
             status: "accepted".into(),
             date: None,
             deciders: None,
-            format: crate::adr::Format::Nygard,
             links: links
                 .iter()
                 .map(|(v, t)| Relation {

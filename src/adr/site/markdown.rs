@@ -11,13 +11,17 @@ use comrak::nodes::{Ast, AstNode, LineColumn, NodeCode, NodeValue};
 use comrak::{Arena, Options, format_html, parse_document};
 
 /// Shown above every ```` ```mermaid ```` block.
-pub const MERMAID_NOTE: &str = "This is a Mermaid diagram, shown as its source: the site works \
+pub(crate) const MERMAID_NOTE: &str = "This is a Mermaid diagram, shown as its source: the site works \
 offline and does not load mermaid.js. Paste it into any Mermaid viewer to draw it.";
 
 /// The body of one record as HTML. `pages` maps record file names to their
 /// page names; `assets` collects other relative link targets (images,
 /// attachments) so the site can copy them beside the pages.
-pub fn to_html(body: &str, pages: &BTreeMap<String, String>, assets: &mut Vec<String>) -> String {
+pub(crate) fn to_html(
+    body: &str,
+    pages: &BTreeMap<String, String>,
+    assets: &mut Vec<String>,
+) -> String {
     let mut options = Options::default();
     options.extension.table = true;
     options.extension.tasklist = true;

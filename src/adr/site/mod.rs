@@ -9,9 +9,9 @@
 //! defaults), `graph` draws the SVG, this module lays out the pages and
 //! writes the folder (staged beside it, then swapped in).
 
-pub mod graph;
-pub mod markdown;
-pub mod model;
+pub(crate) mod graph;
+pub(crate) mod markdown;
+pub(crate) mod model;
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -26,19 +26,19 @@ use model::{SiteRecord, status_class, verb_label};
 
 /// The file that marks a folder as a site written by labforge: only such a
 /// folder (or an empty one) is replaced by a new build.
-pub const MARKER: &str = ".labforge-adr-site";
+pub(crate) const MARKER: &str = ".labforge-adr-site";
 
 /// The default output folder, relative to the current folder.
-pub const DEFAULT_OUT: &str = "adr-site";
+pub(crate) const DEFAULT_OUT: &str = "adr-site";
 
 #[derive(Debug, Clone)]
-pub struct Built {
-    pub out: PathBuf,
-    pub records: usize,
+pub(crate) struct Built {
+    pub(crate) out: PathBuf,
+    pub(crate) records: usize,
 }
 
 /// Builds the site of `repo`'s records into `out`.
-pub fn build(repo: &Repo, out: &Path) -> Result<Built> {
+pub(crate) fn build(repo: &Repo, out: &Path) -> Result<Built> {
     let records = model::load(repo)?;
     let (files, assets) = render(&records);
     let dir = repo.abs(&repo.dir);
@@ -76,7 +76,7 @@ fn is_plain_file_inside(dir: &Path, rel: &str) -> bool {
 
 /// Every file of the site (name → bytes) and the attachments the records
 /// link to, without touching the disk.
-pub fn render(records: &[SiteRecord]) -> (BTreeMap<String, Vec<u8>>, Vec<String>) {
+pub(crate) fn render(records: &[SiteRecord]) -> (BTreeMap<String, Vec<u8>>, Vec<String>) {
     let pages: BTreeMap<String, String> = records
         .iter()
         .map(|r| (r.file_name.clone(), r.page.clone()))

@@ -10,39 +10,38 @@ use crate::error::Result;
 
 /// One record as the site sees it.
 #[derive(Debug, Clone)]
-pub struct SiteRecord {
+pub(crate) struct SiteRecord {
     /// The number or date prefix of the file name, as written (`0003`,
     /// `20240101`): the id shown in lists, unique with `file_name`.
-    pub id: String,
-    pub number: u32,
-    pub file_name: String,
+    pub(crate) id: String,
+    pub(crate) number: u32,
+    pub(crate) file_name: String,
     /// `0003-a-better-idea.html`
-    pub page: String,
+    pub(crate) page: String,
     /// `3. A better idea`
-    pub title: String,
+    pub(crate) title: String,
     /// The status as written (first line), or empty.
-    pub status_text: String,
+    pub(crate) status_text: String,
     /// `accepted`, `proposed`, `superseded`, `deprecated`, `rejected`, or
     /// the first word of the status in lower case; `unknown` when none.
-    pub status: String,
-    pub date: Option<String>,
-    pub deciders: Option<String>,
-    pub format: Format,
+    pub(crate) status: String,
+    pub(crate) date: Option<String>,
+    pub(crate) deciders: Option<String>,
     /// Links written in the record (verb as written, target file name).
-    pub links: Vec<Relation>,
+    pub(crate) links: Vec<Relation>,
     /// The Markdown after the front matter.
-    pub body: String,
+    pub(crate) body: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Relation {
-    pub verb: String,
-    pub target_file: String,
+pub(crate) struct Relation {
+    pub(crate) verb: String,
+    pub(crate) target_file: String,
 }
 
 /// Every record of the repository, in number order (file name breaks ties),
 /// read once through the toolkit's record parser (`adr::parse`).
-pub fn load(repo: &Repo) -> Result<Vec<SiteRecord>> {
+pub(crate) fn load(repo: &Repo) -> Result<Vec<SiteRecord>> {
     let mut texts = Vec::new();
     for f in repo.records()? {
         let text = read_record(repo, &f)?;
@@ -111,7 +110,6 @@ fn from_parsed(
         status_text,
         date: rec.date.clone().filter(|d| !d.is_empty()),
         deciders: Some(rec.decision_makers.join(", ")).filter(|d| !d.is_empty()),
-        format,
         links,
         body: without_date_line(strip_front_matter(text), format),
     }
@@ -153,7 +151,7 @@ fn strip_front_matter(text: &str) -> &str {
 
 /// The status word the filters use: the first word, lower case, without
 /// punctuation; adr-tools' `Superceded` spelling counts as `superseded`.
-pub fn status_word(status: &str) -> String {
+pub(crate) fn status_word(status: &str) -> String {
     let phrase = status
         .split([';', ',', '(', '[', '.', '&', ':'])
         .next()
@@ -175,7 +173,7 @@ pub fn status_word(status: &str) -> String {
 }
 
 /// The CSS class suffix of a status word (the five known ones, else `other`).
-pub fn status_class(word: &str) -> &'static str {
+pub(crate) fn status_class(word: &str) -> &'static str {
     match word {
         "accepted" => "accepted",
         "proposed" => "proposed",
@@ -188,7 +186,7 @@ pub fn status_class(word: &str) -> &'static str {
 
 /// adr-tools' spellings shown as words: `Supercedes` → `Supersedes`,
 /// `Superceded by` → `Superseded by`.
-pub fn verb_label(verb: &str) -> String {
+pub(crate) fn verb_label(verb: &str) -> String {
     let lower = verb.to_lowercase();
     if lower == "supercedes" {
         "Supersedes".into()

@@ -5,8 +5,40 @@ use super::{Job, Outcome};
 use crate::adr::lint::{check_options, lint_file};
 use crate::check::Context;
 use crate::error::Result;
+use crate::manifest::{CheckKind, Exercise};
 
-pub fn run(cx: &Context, job: &Job) -> Result<Outcome> {
+/// What the `adr` checks of `ex` still find: (check id, findings text) for
+/// each one that does not pass. Reading ADRs runs nothing, so `hint` shows
+/// it without trust; only an ADR inside the lab, reached through no link,
+/// is read.
+pub(crate) fn open_findings(cx: &Context, ex: &Exercise) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (i, check) in ex.checks().enumerate() {
+        if *check.kind.get_ref() != CheckKind::Adr {
+            continue;
+        }
+        let rel = cx.expand(check.path.as_deref().unwrap_or_default());
+        if crate::pathgate::resolve(&cx.root, &rel, crate::pathgate::Last::NoLink).is_err() {
+            continue;
+        }
+        let id = check.id_or(i);
+        let job = Job {
+            exercise: ex,
+            check,
+            id: &id,
+            timeout: super::default_timeout(CheckKind::Adr),
+            services: &[],
+        };
+        if let Ok(o) = run(cx, &job)
+            && let Some(m) = o.message
+        {
+            out.push((id, m));
+        }
+    }
+    out
+}
+
+pub(crate) fn run(cx: &Context, job: &Job) -> Result<Outcome> {
     let c = job.check;
     let rel = cx.expand(c.path.as_deref().unwrap_or_default());
     let path = cx.root.join(&rel);

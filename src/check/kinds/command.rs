@@ -4,16 +4,17 @@
 use regex::Regex;
 
 use super::{Job, Outcome, json};
-use crate::check::{Context, exec, services, tools};
+use crate::check::{Context, services};
 use crate::error::{Error, Result};
+use crate::{exec, tools};
 
 /// The command a check runs for the context's track, expanded.
-pub fn command_of(cx: &Context, job: &Job) -> Option<String> {
+pub(crate) fn command_of(cx: &Context, job: &Job) -> Option<String> {
     let run = job.check.run.as_ref()?;
     run.for_track(cx.track.as_deref()).map(|c| cx.expand(c))
 }
 
-pub fn run(cx: &Context, job: &Job) -> Result<Outcome> {
+pub(crate) fn run(cx: &Context, job: &Job) -> Result<Outcome> {
     let Some(cmd) = command_of(cx, job) else {
         return Ok(Outcome::skipped(format!(
             "no command for the `{}` track",

@@ -9,7 +9,7 @@ use crate::check::{Context, files};
 use crate::error::{Error, Result};
 
 /// Markers looked for when a `no_placeholders` check lists none.
-pub const DEFAULT_MARKERS: &[&str] = &[
+pub(crate) const DEFAULT_MARKERS: &[&str] = &[
     "TODO(lab)",
     "todo!()",
     "unimplemented!()",
@@ -28,7 +28,7 @@ fn patterns(cx: &Context, job: &Job) -> Vec<String> {
         .collect()
 }
 
-pub fn run_file(cx: &Context, job: &Job) -> Result<Outcome> {
+pub(crate) fn run_file(cx: &Context, job: &Job) -> Result<Outcome> {
     let want_exists = job.check.exists.unwrap_or(true);
     let mut problems = Vec::new();
     for pattern in patterns(cx, job) {
@@ -61,18 +61,25 @@ fn content_problems(cx: &Context, job: &Job, rel: &str) -> Result<Vec<String>> {
     }
     let text = String::from_utf8_lossy(&crate::fsx::read(&cx.root.join(rel))?).into_owned();
     let mut out = Vec::new();
+    // A regex is read by its author; a learner reads what it means (`means`).
     for re in &c.matches {
         if !regex(re)?.is_match(&text) {
-            out.push(format!("`{rel}` has nothing matching `{re}`"));
+            out.push(match c.means.get(re) {
+                Some(words) => format!("`{rel}` has no {words}"),
+                None => format!("`{rel}` has nothing matching `{re}`"),
+            });
         }
     }
     for re in &c.not_matches {
         if let Some(m) = regex(re)?.find(&text) {
             let (line, _) = crate::error::line_col(&text, m.start());
             let shown = text.lines().nth(line - 1).unwrap_or("").trim();
-            out.push(format!(
-                "`{rel}` line {line} matches `{re}`, which it must not: {shown}"
-            ));
+            out.push(match c.means.get(re) {
+                Some(words) => {
+                    format!("`{rel}` line {line} has {words}, which it must not: {shown}")
+                }
+                None => format!("`{rel}` line {line} matches `{re}`, which it must not: {shown}"),
+            });
         }
     }
     Ok(out)
@@ -85,7 +92,7 @@ fn regex(re: &str) -> Result<Regex> {
     })
 }
 
-pub fn run_no_placeholders(cx: &Context, job: &Job) -> Result<Outcome> {
+pub(crate) fn run_no_placeholders(cx: &Context, job: &Job) -> Result<Outcome> {
     let mut pats = patterns(cx, job);
     if pats.is_empty() {
         pats = job.exercise.edit.iter().map(|p| cx.expand(p)).collect();

@@ -9,7 +9,7 @@ use crate::check::Context;
 use crate::error::{Error, Result};
 use crate::manifest::settings::{self, HttpExpect};
 
-pub fn run(cx: &Context, job: &Job) -> Result<Outcome> {
+pub(crate) fn run(cx: &Context, job: &Job) -> Result<Outcome> {
     let c = job.check;
     let name = c.service.as_deref().unwrap_or_default();
     let svc = job
@@ -52,7 +52,7 @@ pub fn run(cx: &Context, job: &Job) -> Result<Outcome> {
         Err(e) if e.is_timeout() => {
             return Ok(Outcome::fail(format!(
                 "{what} got no answer within {}",
-                crate::check::exec::human_duration(job.timeout)
+                crate::exec::human_duration(job.timeout)
             )));
         }
         Err(e) => return Ok(Outcome::fail(format!("{what} failed: {e}"))),
@@ -66,7 +66,7 @@ pub fn run(cx: &Context, job: &Job) -> Result<Outcome> {
         None => HttpExpect::default(),
     };
     let problems = judge(&expect, status, &headers, &body, elapsed)?;
-    let shown = format!("HTTP {status}\n{}", crate::check::exec::tail(&body, 1024));
+    let shown = format!("HTTP {status}\n{}", crate::exec::tail(&body, 1024));
     Ok(if problems.is_empty() {
         Outcome::pass()
     } else {

@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 /// Converts a TOML value (as written in lab.toml) to JSON.
-pub fn from_toml(v: &toml::Value) -> Value {
+pub(crate) fn from_toml(v: &toml::Value) -> Value {
     match v {
         toml::Value::String(s) => Value::String(s.clone()),
         toml::Value::Integer(i) => Value::from(*i),
@@ -22,7 +22,7 @@ pub fn from_toml(v: &toml::Value) -> Value {
 }
 
 /// None when `got` contains `want`; otherwise where and how they differ.
-pub fn subset_mismatch(want: &Value, got: &Value, path: &str) -> Option<String> {
+pub(crate) fn subset_mismatch(want: &Value, got: &Value, path: &str) -> Option<String> {
     match (want, got) {
         (Value::Object(w), Value::Object(g)) => w.iter().find_map(|(k, wv)| {
             let p = format!("{path}.{k}");

@@ -1,13 +1,13 @@
 //! The check kinds. Each kind turns a [`CheckDef`] into an [`Outcome`]; an
 //! `Err` from a kind means the check could not be judged (status `error`).
 
-pub mod adr;
-pub mod command;
-pub mod file;
-pub mod http;
-pub mod json;
-pub mod process;
-pub mod sql;
+pub(crate) mod adr;
+pub(crate) mod command;
+pub(crate) mod file;
+pub(crate) mod http;
+pub(crate) mod json;
+pub(crate) mod process;
+pub(crate) mod sql;
 
 use std::time::Duration;
 
@@ -19,18 +19,18 @@ use crate::manifest::{CheckDef, CheckKind, Exercise};
 
 /// What a kind found.
 #[derive(Debug, Clone)]
-pub struct Outcome {
-    pub status: Status,
-    pub message: Option<String>,
+pub(crate) struct Outcome {
+    pub(crate) status: Status,
+    pub(crate) message: Option<String>,
     /// The end of the output of what ran.
-    pub output: Option<String>,
+    pub(crate) output: Option<String>,
     /// The failing tests' assertions found in the output (see
     /// [`crate::check::assertions`]).
-    pub assertion: Option<String>,
+    pub(crate) assertion: Option<String>,
 }
 
 impl Outcome {
-    pub fn pass() -> Outcome {
+    pub(crate) fn pass() -> Outcome {
         Outcome {
             status: Status::Pass,
             message: None,
@@ -38,7 +38,7 @@ impl Outcome {
             assertion: None,
         }
     }
-    pub fn fail(message: impl Into<String>) -> Outcome {
+    pub(crate) fn fail(message: impl Into<String>) -> Outcome {
         Outcome {
             status: Status::Fail,
             message: Some(message.into()),
@@ -46,7 +46,7 @@ impl Outcome {
             assertion: None,
         }
     }
-    pub fn error(message: impl Into<String>) -> Outcome {
+    pub(crate) fn error(message: impl Into<String>) -> Outcome {
         Outcome {
             status: Status::Error,
             message: Some(message.into()),
@@ -54,7 +54,7 @@ impl Outcome {
             assertion: None,
         }
     }
-    pub fn skipped(message: impl Into<String>) -> Outcome {
+    pub(crate) fn skipped(message: impl Into<String>) -> Outcome {
         Outcome {
             status: Status::Skipped,
             message: Some(message.into()),
@@ -63,11 +63,11 @@ impl Outcome {
         }
     }
     /// Adds the failing tests' assertions found in a test runner's `output`.
-    pub fn with_assertions_of(mut self, output: &str) -> Outcome {
+    pub(crate) fn with_assertions_of(mut self, output: &str) -> Outcome {
         self.assertion = crate::check::assertions::excerpt(output);
         self
     }
-    pub fn with_output(mut self, output: impl Into<String>) -> Outcome {
+    pub(crate) fn with_output(mut self, output: impl Into<String>) -> Outcome {
         let o = output.into();
         self.output = (!o.trim().is_empty()).then_some(o);
         self
@@ -75,17 +75,17 @@ impl Outcome {
 }
 
 /// Everything a kind needs besides the context.
-pub struct Job<'a> {
-    pub exercise: &'a Exercise,
-    pub check: &'a CheckDef,
-    pub id: &'a str,
-    pub timeout: Duration,
+pub(crate) struct Job<'a> {
+    pub(crate) exercise: &'a Exercise,
+    pub(crate) check: &'a CheckDef,
+    pub(crate) id: &'a str,
+    pub(crate) timeout: Duration,
     /// Services started for this check.
-    pub services: &'a [Instance],
+    pub(crate) services: &'a [Instance],
 }
 
 /// The default timeout of a check of `kind` without `timeout`.
-pub fn default_timeout(kind: CheckKind) -> Duration {
+pub(crate) fn default_timeout(kind: CheckKind) -> Duration {
     Duration::from_secs(match kind {
         CheckKind::Command => 600,
         CheckKind::Process => 60,
@@ -95,7 +95,7 @@ pub fn default_timeout(kind: CheckKind) -> Duration {
 }
 
 /// Runs one check of any kind.
-pub fn run(cx: &Context, job: &Job) -> Result<Outcome> {
+pub(crate) fn run(cx: &Context, job: &Job) -> Result<Outcome> {
     match job.check.kind.get_ref() {
         CheckKind::Command => command::run(cx, job),
         CheckKind::File => file::run_file(cx, job),

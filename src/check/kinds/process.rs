@@ -10,9 +10,10 @@ use std::time::{Duration, Instant};
 use nix::sys::signal::Signal;
 
 use super::{Job, Outcome};
-use crate::check::{Context, exec, services, tools};
-use crate::error::{Error, Result};
+use crate::check::{Context, services};
+use crate::error::{Cause, Error, Result};
 use crate::manifest::settings::{self, ProcessExpect, Step};
+use crate::{exec, tools};
 
 fn request(
     addr: &str,
@@ -35,7 +36,7 @@ fn request(
 /// `CMD` as `exec CMD` when it is one simple command, so the program itself
 /// (not a shell around it) gets the signals and its exit code is the one
 /// seen. Compound commands are left alone (their shell gets the signals too).
-pub fn exec_form(cmd: &str) -> String {
+pub(crate) fn exec_form(cmd: &str) -> String {
     if cmd.contains([';', '&', '|', '(', ')', '<', '>', '`', '\n']) || cmd.contains("$(") {
         return cmd.to_string();
     }
@@ -77,38 +78,56 @@ struct Played {
     signalled: Option<Signal>,
 }
 
-fn play(steps: &[Step], running: &exec::Running, addr: &str, timeout: Duration) -> Played {
+/// Plays `steps` within the check's `deadline`: each request (foreground or
+/// background) and each wait gets at most the time left, so a check with
+/// several steps never takes more than its `timeout`; a request whose turn
+/// comes after the deadline is not sent and fails the check.
+fn play(
+    steps: &[Step],
+    running: &exec::Running,
+    addr: &str,
+    timeout: Duration,
+    deadline: Instant,
+) -> Played {
     let mut p = Played {
         background: Vec::new(),
         problems: Vec::new(),
         clock: Instant::now(),
         signalled: None,
     };
+    let used_up = |method: &str, path: &str| {
+        format!(
+            "{method} {path} was not sent: the check's timeout of {} was used up",
+            exec::human_duration(timeout)
+        )
+    };
     for step in steps {
+        let left = deadline.saturating_duration_since(Instant::now());
         match step {
             Step::Http {
                 method,
                 path,
-                background: true,
-                ..
-            } => {
-                let (a, m, pa) = (addr.to_string(), method.clone(), path.clone());
-                p.background
-                    .push(std::thread::spawn(move || request(&a, &m, &pa, timeout)));
-            }
-            Step::Http {
-                method,
-                path,
+                background,
                 status,
-                ..
             } => {
-                if let Some(problem) =
-                    step_problem(method, path, *status, request(addr, method, path, timeout))
+                if left.is_zero() {
+                    let problem = used_up(method, path);
+                    if *background {
+                        p.background.push(std::thread::spawn(move || Err(problem)));
+                    } else {
+                        p.problems.push(problem);
+                    }
+                } else if *background {
+                    let (a, m, pa) = (addr.to_string(), method.clone(), path.clone());
+                    p.background
+                        .push(std::thread::spawn(move || request(&a, &m, &pa, left)));
+                } else if let Some(problem) =
+                    step_problem(method, path, *status, request(addr, method, path, left))
                 {
                     p.problems.push(problem);
                 }
             }
-            Step::Wait(d) => std::thread::sleep(*d),
+            Step::Wait(d) => std::thread::sleep((*d).min(left)),
             Step::Signal(name) => {
                 let s: Signal = format!("SIG{name}").parse().unwrap_or(Signal::SIGTERM);
                 running.signal_group(s);
@@ -120,7 +139,7 @@ fn play(steps: &[Step], running: &exec::Running, addr: &str, timeout: Duration) 
     p
 }
 
-pub fn run(cx: &Context, job: &Job) -> Result<Outcome> {
+pub(crate) fn run(cx: &Context, job: &Job) -> Result<Outcome> {
     let c = job.check;
     let Some(cmd) = super::command::command_of(cx, job) else {
         return Ok(Outcome::skipped(format!(
@@ -152,25 +171,35 @@ pub fn run(cx: &Context, job: &Job) -> Result<Outcome> {
         let (r, a) = match services::wait_ready(running, ready, &format!("`{cmd}`")) {
             Ok(x) => x,
             Err(e) => {
-                let output: Vec<&str> = e
-                    .details
-                    .iter()
-                    .filter_map(|d| d.strip_prefix("| "))
-                    .collect();
-                return Ok(Outcome::fail(e.message).with_output(output.join("\n")));
+                let output = match e.cause {
+                    Some(Cause::NotReady { output, .. }) => output.join("\n"),
+                    _ => String::new(),
+                };
+                return Ok(Outcome::fail(e.message).with_output(output));
             }
         };
         running = r;
         addr = a;
     }
-    let played = play(&steps, &running, &addr, job.timeout);
+    // The check's time counts from the ready line (which has its own
+    // `ready.timeout`): the steps and the wait for the exit share it.
+    let deadline = Instant::now() + job.timeout;
+    let played = play(&steps, &running, &addr, job.timeout, deadline);
     let mut problems = played.problems;
     // A program expected to exit gets until `within` (counted from the
     // last signal); any other is stopped once the steps are done.
     let must_exit = played.signalled.is_some() || expect.exit.is_some() || expect.within.is_some();
     let within = expect.within.unwrap_or(job.timeout).min(job.timeout);
+    // The program must exit by `within` after the last signal, and within
+    // the check's deadline; the earlier of the two is the one reported.
+    let exit_by = played.clock + within;
+    let check_ends_first = deadline < exit_by;
     let fin = if must_exit {
-        running.wait(within.saturating_sub(played.clock.elapsed()))?
+        running.wait(
+            exit_by
+                .min(deadline)
+                .saturating_duration_since(Instant::now()),
+        )?
     } else {
         running.stop(Duration::from_secs(2))
     };
@@ -178,7 +207,12 @@ pub fn run(cx: &Context, job: &Job) -> Result<Outcome> {
         Some(s) => format!("after {s}"),
         None => "after it started".to_string(),
     };
-    if fin.timed_out {
+    if fin.timed_out && check_ends_first {
+        problems.push(format!(
+            "`{cmd}` did not exit before the check's timeout of {} ran out, so it was killed",
+            exec::human_duration(job.timeout)
+        ));
+    } else if fin.timed_out {
         problems.push(format!(
             "`{cmd}` did not exit within {} {after}, so it was killed",
             exec::human_duration(within)

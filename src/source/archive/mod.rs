@@ -25,33 +25,33 @@ use crate::error::{Error, Result};
 use crate::template::{Entry, IGNORED_NAMES, TemplateTree, check_link_inside};
 
 /// At most this many members (tar headers, zip entries) per archive.
-pub const MAX_ENTRIES: u64 = 10_000;
+pub(crate) const MAX_ENTRIES: u64 = 10_000;
 /// At most this many bytes in a member's path or link target.
-pub const MAX_PATH: u64 = 1024;
+pub(crate) const MAX_PATH: u64 = 1024;
 /// At most this many bytes in one PAX extended header.
-pub const MAX_PAX: u64 = 64 * 1024;
+pub(crate) const MAX_PAX: u64 = 64 * 1024;
 /// The decompressed tar stream may exceed the cap on file contents by this
 /// much (headers and padding).
-pub const STREAM_SLACK: u64 = 16 * 1024 * 1024;
+pub(crate) const STREAM_SLACK: u64 = 16 * 1024 * 1024;
 /// Names longer than this are cut in messages.
 const SHOWN_NAME: usize = 200;
 
 /// What kind of archive a URL names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     TarGz,
     Zip,
 }
 
 impl Kind {
-    pub fn of(url: &str) -> Kind {
+    pub(crate) fn of(url: &str) -> Kind {
         if url.to_ascii_lowercase().ends_with(".zip") {
             Kind::Zip
         } else {
             Kind::TarGz
         }
     }
-    pub fn extension(self) -> &'static str {
+    pub(crate) fn extension(self) -> &'static str {
         match self {
             Kind::TarGz => "tar.gz",
             Kind::Zip => "zip",
@@ -61,7 +61,7 @@ impl Kind {
 
 /// Unpacks the archive `reader` holds (from `source`, for messages) with at
 /// most `cap` bytes of file contents in total.
-pub fn unpack<R: Read + Seek>(
+pub(crate) fn unpack<R: Read + Seek>(
     reader: R,
     kind: Kind,
     source: &str,
@@ -84,7 +84,7 @@ pub fn unpack<R: Read + Seek>(
 }
 
 /// A name as shown in a message: at most [`SHOWN_NAME`] characters.
-pub fn shorten(name: &str) -> String {
+pub(crate) fn shorten(name: &str) -> String {
     match name.char_indices().nth(SHOWN_NAME) {
         Some((i, _)) => format!("{}… ({} bytes)", &name[..i], name.len()),
         None => name.to_string(),
@@ -241,7 +241,7 @@ impl Unpacked<'_> {
 
 /// Archives often hold one top folder (`demo-1.0/lab.toml`): when the root
 /// has no `lab.toml` but a single folder, that folder becomes the root.
-pub fn strip_single_top(tree: TemplateTree) -> TemplateTree {
+pub(crate) fn strip_single_top(tree: TemplateTree) -> TemplateTree {
     if tree.entries.contains_key(crate::manifest::MANIFEST) {
         return tree;
     }

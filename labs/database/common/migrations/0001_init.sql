@@ -31,7 +31,7 @@ CREATE TABLE orders (
     id           INTEGER,
     customer_id  INTEGER,
     ordered_on   TEXT,      -- ISO 8601 date
-    shipped_on   TEXT       -- empty until the order ships
+    shipped_on   TEXT       -- NULL until the order ships
 );
 
 CREATE TABLE order_items (

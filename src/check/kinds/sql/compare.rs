@@ -16,11 +16,11 @@ use crate::error::{Error, Result};
 use crate::manifest::SqlOrder;
 
 /// At most this many differing rows are shown.
-pub const MAX_SHOWN: usize = 10;
+pub(crate) const MAX_SHOWN: usize = 10;
 
 /// One value, typed as SQLite types it.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Cell {
+pub(crate) enum Cell {
     Null,
     Int(i64),
     Real(f64),
@@ -30,7 +30,7 @@ pub enum Cell {
 
 impl Cell {
     /// Reads a CSV cell: `NULL`, an integer, a real, or text.
-    pub fn parse(raw: &str) -> Cell {
+    pub(crate) fn parse(raw: &str) -> Cell {
         if raw == "NULL" {
             Cell::Null
         } else if let Ok(i) = raw.parse::<i64>() {
@@ -47,7 +47,7 @@ impl Cell {
     }
 
     /// The CSV form (what `--bless` writes).
-    pub fn display(&self) -> String {
+    pub(crate) fn display(&self) -> String {
         match self {
             Cell::Null => "NULL".into(),
             Cell::Int(i) => i.to_string(),
@@ -75,7 +75,7 @@ impl Cell {
     }
 
     /// Equal as values (numbers within `tol`; text against a number by its display).
-    pub fn same(&self, other: &Cell, tol: f64) -> bool {
+    pub(crate) fn same(&self, other: &Cell, tol: f64) -> bool {
         match (self, other) {
             (Cell::Int(a), Cell::Int(b)) => a == b,
             (a, b) if a.class() == 1 && b.class() == 1 => {
@@ -89,7 +89,7 @@ impl Cell {
     }
 
     /// SQLite's order: NULL < numbers < text (bytewise) < blobs.
-    pub fn sqlite_cmp(&self, other: &Cell) -> Ordering {
+    pub(crate) fn sqlite_cmp(&self, other: &Cell) -> Ordering {
         match (self, other) {
             (Cell::Int(a), Cell::Int(b)) => a.cmp(b),
             (a, b) if a.class() == 1 && b.class() == 1 => a
@@ -106,14 +106,14 @@ impl Cell {
 
 /// A result set: column names and rows.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Table {
-    pub columns: Vec<String>,
-    pub rows: Vec<Vec<Cell>>,
+pub(crate) struct Table {
+    pub(crate) columns: Vec<String>,
+    pub(crate) rows: Vec<Vec<Cell>>,
 }
 
 impl Table {
     /// Reads CSV text (first row = column names).
-    pub fn from_csv(text: &str) -> std::result::Result<Table, String> {
+    pub(crate) fn from_csv(text: &str) -> std::result::Result<Table, String> {
         let mut r = csv::ReaderBuilder::new()
             .has_headers(true)
             .from_reader(text.as_bytes());
@@ -132,7 +132,7 @@ impl Table {
     }
 
     /// Writes CSV text (what `--bless` stores).
-    pub fn to_csv(&self) -> String {
+    pub(crate) fn to_csv(&self) -> String {
         let mut w = csv::WriterBuilder::new()
             .terminator(csv::Terminator::Any(b'\n'))
             .from_writer(Vec::new());
@@ -152,7 +152,7 @@ impl Table {
 
 /// The order rule of a check.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Order {
+pub(crate) enum Order {
     Any,
     Exact,
     /// Key columns and whether each is descending.
@@ -160,7 +160,7 @@ pub enum Order {
 }
 
 impl Order {
-    pub fn from_def(def: Option<&SqlOrder>) -> Result<Order> {
+    pub(crate) fn from_def(def: Option<&SqlOrder>) -> Result<Order> {
         match def {
             None => Err(Error::new("the `sql` check has no `order`")
                 .with_help("add `order = \"any\"`, \"exact\", or key columns such as [\"id\"]")),
@@ -191,7 +191,7 @@ impl Order {
         Ok(Order::Keys(out))
     }
 
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             Order::Any => "any order".into(),
             Order::Exact => "exact order".into(),
@@ -215,7 +215,7 @@ fn rows_same(a: &[Cell], b: &[Cell], tol: f64) -> bool {
 }
 
 /// Two columns of rows, `expected` left and `got` right.
-pub fn side_by_side(
+pub(crate) fn side_by_side(
     left: &str,
     right: &str,
     pairs: &[(String, Option<String>, Option<String>)],
@@ -239,7 +239,7 @@ pub fn side_by_side(
 
 /// None when `got` matches `expected` under `order`; otherwise a message
 /// with the first differing rows side by side.
-pub fn compare(expected: &Table, got: &Table, order: &Order, tol: f64) -> Option<String> {
+pub(crate) fn compare(expected: &Table, got: &Table, order: &Order, tol: f64) -> Option<String> {
     let mut idx = Vec::new();
     let mut missing = Vec::new();
     for c in &expected.columns {

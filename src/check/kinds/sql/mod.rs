@@ -7,7 +7,7 @@
 //! `EXPLAIN QUERY PLAN`. A watchdog interrupts a query at the timeout.
 //! The learner's files are only read, never changed.
 
-pub mod compare;
+pub(crate) mod compare;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
@@ -56,13 +56,13 @@ impl Source {
     }
 }
 
-pub fn run(cx: &Context, job: &Job) -> Result<Outcome> {
+pub(crate) fn run(cx: &Context, job: &Job) -> Result<Outcome> {
     Ok(match run_inner(cx, job) {
         Ok(o) => o,
         Err(SqlFailure::Fail(m)) => Outcome::fail(m),
         Err(SqlFailure::Timeout) => Outcome::error(format!(
             "the SQL did not finish within {} and was interrupted",
-            crate::check::exec::human_duration(job.timeout)
+            crate::exec::human_duration(job.timeout)
         )),
     })
 }

@@ -275,6 +275,9 @@ class Handler(BaseHTTPRequestHandler):
         page = [p for p in state.products if p["id"] > after][:limit]
         more = bool(page) and page[-1]["id"] < state.products[-1]["id"]
         next_cursor = encode_cursor(page[-1]["id"]) if more else None
+        if state.scenario == "repeat-cursor" and after and more:
+            # A server bug: the page after a cursor names that same cursor again.
+            next_cursor = encode_cursor(after)
         resp = Response(200, {"data": page, "next_cursor": next_cursor})
         if next_cursor:
             host = self.headers.get("Host") or "%s:%d" % self.server.server_address[:2]

@@ -25,6 +25,7 @@ SCENARIOS = (
     "rate-limit",
     "retry-after-date",
     "long-wait",
+    "repeat-cursor",
 )
 # The bucket every rate-limit scenario uses: 10 requests per 10 s (one more
 # each second), slow enough that a test can empty it and see the next 429.

@@ -46,3 +46,22 @@ def test_iter_items_passes_the_page_size(api):
     items = list(iter_items(client, LIST, limit=50))
     assert len(items) == 137 and isinstance(items[0], dict), "iter_items yields the raw JSON items"
     assert [query(c).get("limit") for c in api.journal(LIST)] == ["50", "50", "50"]
+
+
+def test_a_repeated_cursor_is_never_requested_again(api):
+    # Scenario repeat-cursor: the page after a cursor names that same cursor
+    # again, a server bug that would make a naive loop run forever.
+    api.scenario("repeat-cursor")
+    client = ApiClient(auth=StaticToken(api.token()))
+    items = []
+    try:
+        for item in islice(iter_items(client, LIST, limit=10), 100):
+            items.append(item)
+    except Exception:  # stopping with an error is fine; looping is not
+        pass
+    cursors = [query(c).get("cursor") for c in api.journal(LIST)[1:]]
+    assert len(set(cursors)) == len(cursors), (
+        f"the server handed out the same next_cursor twice and the client requested it again: {cursors}; "
+        "remember the cursors you sent and stop when one comes back"
+    )
+    assert len(items) <= 20, f"the scan must stop at the repeated cursor, it yielded {len(items)} items"

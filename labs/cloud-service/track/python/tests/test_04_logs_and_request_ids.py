@@ -36,6 +36,9 @@ def test_a_request_id_is_created_when_missing(service):
 def test_unusable_ids_are_replaced():
     assert request_id("x" * 500) != "x" * 500
     assert request_id("ok-123") == "ok-123"
+    assert request_id("a space ok") == "a space ok", "a space is printable ASCII: keep the id"
+    for bad in ("tab\there", "new\nline", "bell\x07", "del\x7f", "caf\u00e9"):
+        assert request_id(bad) != bad, f"{bad!r} holds a control or non-ASCII character: replace it"
     assert request_id(None)
 
 

@@ -39,11 +39,21 @@ def build_db(path, options):
             return 2
         path.unlink()
     conn = db.build(str(path), up_to=version)
-    applied = [v for v, _ in db.migration_files() if version is None or v <= version]
+    files = [(v, p) for v, p in db.migration_files() if version is None or v <= version]
+    # A migration that still holds its TODO(lab) marker is not written yet:
+    # the version stops below it, so `migrate` applies it once it is.
+    # (Version 1 is the schema every build starts from, finished or not.)
+    todo = [(v, p) for v, p in files if v > 1 and "TODO(lab)" in p.read_text(encoding="utf-8")]
+    first_todo = min((v for v, _ in todo), default=None)
+    recorded = max((v for v, _ in files if first_todo is None or v < first_todo), default=0)
     # PRAGMA takes no bound parameters; the value is an int we computed.
-    conn.execute("PRAGMA user_version = " + str(int(max(applied, default=0))))
+    conn.execute("PRAGMA user_version = " + str(int(recorded)))
     conn.close()
-    print(f"built {path} at schema version {max(applied, default=0)}")
+    note = ""
+    if todo:
+        names = ", ".join(p.name for _, p in todo)
+        note = f" ({names} still holds TODO(lab): not counted)"
+    print(f"built {path} at schema version {recorded}{note}")
     return 0
 
 

@@ -8,7 +8,8 @@ use crate::errors::ApiError;
 
 pub const ENV_BASE_URL: &str = "PRACTICE_API_URL";
 
-// TODO(lab): exercise 1. Set explicit timeouts, for example 1 s to connect and 10 s
+// TODO(lab): exercise 1. Set explicit timeouts, for example 3.05 s to connect
+// (Duration::from_millis(3050): just above TCP's 3 s SYN retransmit) and 10 s
 // for a whole request (reqwest's blocking client has no separate read timeout).
 // `None` means no limit at all: a server that accepts the connection and never
 // answers would hang your client forever.

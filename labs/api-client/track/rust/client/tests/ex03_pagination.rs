@@ -101,3 +101,30 @@ fn iter_items_passes_the_page_size() {
         .collect();
     assert_eq!(limits, ["50", "50", "50"]);
 }
+
+#[test]
+fn a_repeated_cursor_is_never_requested_again() {
+    // Scenario repeat-cursor: the page after a cursor names that same cursor
+    // again, a server bug that would make a naive loop run forever.
+    let lab = lab();
+    lab.scenario("repeat-cursor");
+    let client = lab.client();
+    let items = iter_items(&client, LIST, 10)
+        .take(100)
+        .take_while(Result::is_ok)
+        .count();
+    let cursors: Vec<_> = lab.journal(Some(LIST))[1..]
+        .iter()
+        .map(|c| query(c).get("cursor").cloned())
+        .collect();
+    let distinct: HashSet<_> = cursors.iter().collect();
+    assert_eq!(
+        distinct.len(),
+        cursors.len(),
+        "the server handed out the same next_cursor twice and the client requested it again: {cursors:?}; remember the cursors you sent and stop when one comes back"
+    );
+    assert!(
+        items <= 20,
+        "the scan must stop at the repeated cursor, it yielded {items} items"
+    );
+}

@@ -55,11 +55,13 @@ pub enum Scenario {
     RetryAfterDate,
     /// An empty bucket that refills one request per hour: `Retry-After: 3600`.
     LongWait,
+    /// A server bug: the page after a cursor names that same cursor again.
+    RepeatCursor,
 }
 
 impl Scenario {
     /// Every scenario, in documentation order.
-    pub const ALL: [Scenario; 7] = [
+    pub const ALL: [Scenario; 8] = [
         Scenario::Default,
         Scenario::ShortTokens,
         Scenario::Flaky,
@@ -67,6 +69,7 @@ impl Scenario {
         Scenario::RateLimit,
         Scenario::RetryAfterDate,
         Scenario::LongWait,
+        Scenario::RepeatCursor,
     ];
 
     /// The name used on the command line and in `POST /__admin/scenario`.
@@ -79,6 +82,7 @@ impl Scenario {
             Scenario::RateLimit => "rate-limit",
             Scenario::RetryAfterDate => "retry-after-date",
             Scenario::LongWait => "long-wait",
+            Scenario::RepeatCursor => "repeat-cursor",
         }
     }
 

@@ -11,7 +11,7 @@ use practice_api::{Config, RateLimit, Scenario};
 const USAGE: &str = "usage: practice-api [--port N] [--seed N] [--scenario NAME] [--latency LO..HIms] [--rate-limit N/Ss]
   --port           port on 127.0.0.1 (default 8080; 0 picks a free one, printed at start)
   --seed           seed of the products, faults and latency (default 7)
-  --scenario       default | short-tokens | flaky | ambiguous-write | rate-limit | retry-after-date | long-wait
+  --scenario       default | short-tokens | flaky | ambiguous-write | rate-limit | retry-after-date | long-wait | repeat-cursor
   --latency        added latency per request, e.g. 50..300ms (default none)
   --rate-limit     token bucket in scenario default (default 10/2s)
   --client-id      the client id /oauth/token accepts (default lab-client)

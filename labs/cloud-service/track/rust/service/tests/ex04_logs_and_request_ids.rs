@@ -59,6 +59,24 @@ fn unusable_ids_are_replaced() {
     let long = "x".repeat(500);
     assert_ne!(request_id(Some(&long)).as_deref(), Some(long.as_str()));
     assert_eq!(request_id(Some("ok-123")).as_deref(), Some("ok-123"));
+    assert_eq!(
+        request_id(Some("a space ok")).as_deref(),
+        Some("a space ok"),
+        "a space is printable ASCII: keep the id"
+    );
+    for bad in [
+        "tab\there",
+        "new\nline",
+        "bell\u{7}",
+        "del\u{7f}",
+        "caf\u{e9}",
+    ] {
+        assert_ne!(
+            request_id(Some(bad)).as_deref(),
+            Some(bad),
+            "{bad:?} holds a control or non-ASCII character: replace it"
+        );
+    }
     assert!(request_id(None).is_some_and(|id| !id.is_empty()));
 }
 
