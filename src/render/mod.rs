@@ -149,8 +149,8 @@ impl Renderer {
         for segment in plan {
             match segment {
                 split::Segment::Literal(range) => out.push_str(&text[range.clone()]),
-                split::Segment::Piece(range) => {
-                    let piece = self.compile(&text[range.clone()])?;
+                split::Segment::Piece { range, literals } => {
+                    let piece = self.compile(text, range, literals)?;
                     // As `render_template_with_context` does it.
                     let mut rc = RenderContext::new(None);
                     piece
@@ -171,20 +171,38 @@ impl Renderer {
         })
     }
 
-    /// The compiled piece `text`, from the cache or compiled now (as
-    /// `render_template_with_context` compiles), or `None` if it does not
-    /// parse.
-    fn compile(&self, text: &str) -> Option<Arc<Template>> {
-        let cached = self.compiled.lock().ok()?.get(text).cloned();
-        if cached.is_some() {
-            return cached;
+    /// The compiled piece `range` of `text`, or `None` if it does not
+    /// parse. Handlebars compiles the piece with its `literals` as
+    /// placeholders (as `render_template_with_context` compiles); that
+    /// skeleton is cached by its text, so pieces that differ only in their
+    /// literal text are compiled once, and each gets a copy with its own
+    /// text put back as raw strings.
+    fn compile(
+        &self,
+        text: &str,
+        range: &std::ops::Range<usize>,
+        literals: &[std::ops::Range<usize>],
+    ) -> Option<Arc<Template>> {
+        let (source, runs) = split::Segment::source(text, range, literals);
+        let cached = self.compiled.lock().ok()?.get(&source).cloned();
+        let skeleton = match cached {
+            Some(t) => t,
+            None => {
+                let t = Arc::new(Template::compile(&source).ok()?);
+                self.compiled.lock().ok()?.insert(source, Arc::clone(&t));
+                t
+            }
+        };
+        if runs.is_empty() {
+            return Some(skeleton);
         }
-        let piece = Arc::new(Template::compile(text).ok()?);
-        self.compiled
-            .lock()
-            .ok()?
-            .insert(text.to_string(), Arc::clone(&piece));
-        Some(piece)
+        let mut piece = (*skeleton).clone();
+        let mut left = runs.len();
+        put_back_literals(&mut piece, &runs, &mut left);
+        if left != 0 {
+            return None; // a placeholder was not read as one: render whole
+        }
+        Some(Arc::new(piece))
     }
 
     fn error(&self, name: &str, e: RenderError) -> Error {
@@ -194,6 +212,33 @@ impl Renderer {
         match (e.line_no, e.column_no) {
             (Some(l), Some(c)) => err.at(file, l, c),
             _ => err.in_file(file),
+        }
+    }
+}
+
+/// Replaces each placeholder expression `{{__lfN}}` of `t` (and of the
+/// blocks inside it) by `runs[N]` as raw text, counting down `left`.
+fn put_back_literals(t: &mut Template, runs: &[&str], left: &mut usize) {
+    use handlebars::template::TemplateElement;
+    for element in &mut t.elements {
+        match element {
+            TemplateElement::Expression(h) if h.params.is_empty() && h.hash.is_empty() => {
+                let n = h
+                    .name
+                    .as_name()
+                    .and_then(|n| n.strip_prefix("__lf"))
+                    .and_then(|n| n.parse::<usize>().ok());
+                if let Some(run) = n.and_then(|n| runs.get(n)) {
+                    *element = TemplateElement::RawString((*run).to_string());
+                    *left -= 1;
+                }
+            }
+            TemplateElement::HelperBlock(h) => {
+                for inner in [&mut h.template, &mut h.inverse].into_iter().flatten() {
+                    put_back_literals(inner, runs, left);
+                }
+            }
+            _ => {}
         }
     }
 }

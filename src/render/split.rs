@@ -37,8 +37,49 @@ use std::ops::Range;
 pub(super) enum Segment {
     /// Text without any mustache: it renders to itself.
     Literal(Range<usize>),
-    /// Whole lines for handlebars.
-    Piece(Range<usize>),
+    /// Whole lines for handlebars. `literals` are runs of whole lines
+    /// inside a block that hold no mustache (each without its last line
+    /// end): handlebars gets a placeholder in their place (see
+    /// [`Segment::source`]), so its parser does not walk them.
+    Piece {
+        range: Range<usize>,
+        literals: Vec<Range<usize>>,
+    },
+}
+
+/// The name of the placeholder of a block's `n`th literal run.
+pub(super) fn placeholder(n: usize) -> String {
+    format!("__lf{n}")
+}
+
+impl Segment {
+    /// A piece's text for handlebars, with each literal run replaced by
+    /// `{{__lfN}}`, and the runs' texts in order. Once compiled, each
+    /// placeholder's expression is replaced by its run as raw text (module
+    /// `render`). This keeps every byte of the output: a run is whole lines
+    /// without a mustache, its last line end stays in the text, and
+    /// handlebars decides whether a block tag stands alone from the tag's
+    /// own line and the line end before and after it, which are untouched;
+    /// an expression (unlike a block tag) never changes the text around it.
+    pub(super) fn source<'t>(
+        text: &'t str,
+        range: &Range<usize>,
+        literals: &[Range<usize>],
+    ) -> (String, Vec<&'t str>) {
+        let mut source = String::with_capacity(range.len());
+        let mut runs = Vec::with_capacity(literals.len());
+        let mut at = range.start;
+        for (n, lit) in literals.iter().enumerate() {
+            source.push_str(&text[at..lit.start]);
+            source.push_str("{{");
+            source.push_str(&placeholder(n));
+            source.push_str("}}");
+            runs.push(&text[lit.clone()]);
+            at = lit.end;
+        }
+        source.push_str(&text[at..range.end]);
+        (source, runs)
+    }
 }
 
 /// Splits `text` into literal runs and pieces, or `None` when the template
@@ -90,17 +131,84 @@ pub(super) fn plan(text: &str) -> Option<Vec<Segment>> {
     }
     let mut segments = Vec::with_capacity(pieces.len() * 2 + 1);
     let mut planned = 0;
-    for (start, end, _) in pieces {
+    for (start, end, block) in pieces {
         if start > planned {
             segments.push(Segment::Literal(planned..start));
         }
-        segments.push(Segment::Piece(start..end));
+        let literals = if block {
+            literal_runs(text, start..end)
+        } else {
+            Vec::new()
+        };
+        segments.push(Segment::Piece {
+            range: start..end,
+            literals,
+        });
         planned = end;
     }
     if planned < text.len() {
         segments.push(Segment::Literal(planned..text.len()));
     }
     Some(segments)
+}
+
+/// The stretches of the block piece `range` that handlebars can be given
+/// as placeholders (absolute ranges); none when the piece already holds a
+/// placeholder's name. Pieces that differ only in these stretches (an
+/// `{{#if (eq track "rust")}}…{{else}}…{{/if}}` on many lines) then give
+/// handlebars the same text, compiled once (module `render`).
+///
+/// Between two mustaches (or a mustache and the piece's start or end),
+/// the text is cut at its first and last line end, which stay:
+/// - the whole lines between them (the *middle*) are one run;
+/// - the text before the first line end (the rest of a mustache's line),
+///   the text after the last one (the start of the next mustache's line),
+///   and a stretch without any line end, are a run when they hold some
+///   character other than a space or a tab (and no `\r`).
+///
+/// Handlebars decides whether a block tag stands alone by whether the rest
+/// of its line before and after it is only spaces and tabs; a run either
+/// is not on a tag's line, or holds something else than white space, as
+/// its placeholder does: every decision, and so every byte, stays the same.
+fn literal_runs(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
+    let piece = &text[range.clone()];
+    if piece.contains("__lf") {
+        return Vec::new();
+    }
+    let mut runs: Vec<Range<usize>> = Vec::new();
+    let inline = |r: Range<usize>, runs: &mut Vec<Range<usize>>| {
+        let s = &piece[r.clone()];
+        if !s.contains('\r') && s.contains(|c| c != ' ' && c != '\t') {
+            runs.push(r);
+        }
+    };
+    let stretch = |r: Range<usize>, runs: &mut Vec<Range<usize>>| {
+        let s = &piece[r.clone()];
+        match (s.find('\n'), s.rfind('\n')) {
+            (Some(first), Some(last)) => {
+                inline(r.start..r.start + first, runs);
+                if last > first + 1 {
+                    runs.push(r.start + first + 1..r.start + last);
+                }
+                inline(r.start + last + 1..r.end, runs);
+            }
+            _ => inline(r, runs),
+        }
+    };
+    // The mustaches of the piece (`plan` has read each one already).
+    let mut at = 0;
+    while let Some(found) = piece[at..].find("{{") {
+        let open = at + found;
+        let Some(len) = piece[open + 2..].find("}}") else {
+            return Vec::new();
+        };
+        stretch(at..open, &mut runs);
+        at = open + 2 + len + 2;
+    }
+    stretch(at..piece.len(), &mut runs);
+    runs.iter()
+        .map(|r| range.start + r.start..range.start + r.end)
+        .collect()
 }
 
 /// What a mustache does to the block depth.
@@ -270,13 +378,20 @@ mod tests {
     #[test]
     fn literal_text_skips_the_parser_and_blocks_stay_whole_lines() {
         let r = renderer();
-        let text = "# {{name}}\n\nprose line\nmore prose\n{{#if t}}\n  yes {{n}}\n\nplain inside\n{{else}}\nno\n{{/if}}\ntail {{snake name}}\na {{n}} {{#if f}}x{{/if}} {{n}}\nend\n";
+        let text = "# {{name}}\n\nprose line\nmore prose\n{{#if t}}\n  yes {{n}}\n\nplain inside, long enough\nand more\n{{else}}\nno\n{{/if}}\ntail {{snake name}}\na {{n}} {{#if f}}x{{/if}} {{n}}\nend\n";
         let segments = plan(text).unwrap();
         let kinds: Vec<_> = segments
             .iter()
             .map(|s| match s {
                 Segment::Literal(r) => format!("literal {:?}", &text[r.clone()]),
-                Segment::Piece(range) => format!("piece {:?}", &text[range.clone()]),
+                Segment::Piece { range, literals } => format!(
+                    "piece {:?}{}",
+                    &text[range.clone()],
+                    literals
+                        .iter()
+                        .map(|l| format!(" with literal {:?}", &text[l.clone()]))
+                        .collect::<String>()
+                ),
             })
             .collect();
         assert_eq!(
@@ -285,18 +400,18 @@ mod tests {
                 "literal \"# \"",
                 "piece \"{{name}}\"",
                 "literal \"\\n\\nprose line\\nmore prose\\n\"",
-                "piece \"{{#if t}}\\n  yes {{n}}\\n\\nplain inside\\n{{else}}\\nno\\n{{/if}}\\n\"",
+                "piece \"{{#if t}}\\n  yes {{n}}\\n\\nplain inside, long enough\\nand more\\n{{else}}\\nno\\n{{/if}}\\n\" with literal \"  yes \" with literal \"\\nplain inside, long enough\\nand more\" with literal \"no\"",
                 "literal \"tail \"",
                 "piece \"{{snake name}}\"",
                 "literal \"\\n\"",
-                "piece \"a {{n}} {{#if f}}x{{/if}} {{n}}\\n\"",
+                "piece \"a {{n}} {{#if f}}x{{/if}} {{n}}\\n\" with literal \"a \" with literal \"x\"",
                 "literal \"end\\n\"",
             ]
         );
         assert!(same_as_handlebars(&r, text));
         assert_eq!(
             r.render("t.hbs", text).unwrap(),
-            "# My API client\n\nprose line\nmore prose\n  yes 3\n\nplain inside\ntail my_api_client\na 3  3\nend\n"
+            "# My API client\n\nprose line\nmore prose\n  yes 3\n\nplain inside, long enough\nand more\ntail my_api_client\na 3  3\nend\n"
         );
     }
 
@@ -403,6 +518,11 @@ mod tests {
             "{{&name}}",
             "{{{name}}}",
             "{{else if f}}",
+            "a longer line of prose, no mustache\n",
+            " some longer inline text, no line end ",
+            "  \t  \t  \t  \t  \t  ",
+            "{{upper\n  name}}",
+            "__lf0",
         ];
         let r = renderer();
         let mut next = rng(0x9e37_79b9_7f4a_7c15);
@@ -426,6 +546,8 @@ mod tests {
             "\n",
             "\n",
             "prose line\n",
+            "a longer line of prose, in a block\n",
+            "a longer line of prose, \\r\\n ended\r\n",
             "  ",
             "\t",
             "\r\n",
@@ -438,6 +560,9 @@ mod tests {
             "}} {",
             "{{date \"[year]\"}}",
             "x \\ y",
+            "{{upper\n  name}}\n",
+            " some longer inline text, no line end ",
+            "                    ",
         ];
         const OPEN: &[&str] = &[
             "{{#if t}}",
@@ -486,13 +611,22 @@ mod tests {
         }
         let r = renderer();
         let mut next = rng(0x2545_f491_4f6c_dd1d);
-        let (mut fast, mut valid, total) = (0, 0, 3000);
+        let (mut fast, mut valid, mut with_literals, total) = (0, 0, 0, 3000);
         for _ in 0..total {
             let mut text = String::new();
             grow(&mut next, 0, &mut text);
             valid += usize::from(r.render_whole(&text).is_ok());
             fast += usize::from(same_as_handlebars(&r, &text));
+            with_literals += usize::from(plan(&text).is_some_and(|p| {
+                p.iter()
+                    .any(|s| matches!(s, Segment::Piece { literals, .. } if !literals.is_empty()))
+            }));
         }
+        // Literal runs inside blocks (placeholders for the parser) are common.
+        assert!(
+            with_literals * 10 > total,
+            "only {with_literals} with literal runs"
+        );
         // Nearly every template handlebars renders takes the fast path (the
         // others fail on `{{missing}}`; a rare `{` before a mustache makes a
         // `{{{` that goes to handlebars whole), and they are not a handful.
