@@ -242,8 +242,7 @@ fn tarball(lab: &Lab) -> Result<Vec<u8>> {
                 header.set_entry_type(tar::EntryType::Regular);
                 header.set_mode(if *executable { 0o755 } else { 0o644 });
                 header.set_size(bytes.len() as u64);
-                tar.append_data(&mut header, path, bytes.as_slice())
-                    .map_err(io)?;
+                tar.append_data(&mut header, path, &bytes[..]).map_err(io)?;
             }
             Entry::Symlink(target) => {
                 header.set_entry_type(tar::EntryType::Symlink);

@@ -7,6 +7,10 @@
 /// most 8; `LABFORGE_THREADS=N` overrides), keeping the order. Small inputs
 /// run on the calling thread.
 pub(crate) fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    // Before asking for the core count: that reads cgroup files.
+    if items.len() < 64 {
+        return items.iter().map(f).collect();
+    }
     let threads = std::env::var("LABFORGE_THREADS")
         .ok()
         .and_then(|s| s.parse::<usize>().ok())
@@ -15,7 +19,7 @@ pub(crate) fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> 
                 .map_or(1, |n| n.get())
                 .min(8)
         });
-    if threads < 2 || items.len() < 64 {
+    if threads < 2 {
         return items.iter().map(f).collect();
     }
     let chunk = items.len().div_ceil(threads);

@@ -283,7 +283,7 @@ pub(crate) fn base_entry(root: &Path, rec: &FileRecord) -> Result<crate::templat
         crate::template::Entry::Symlink(String::from_utf8_lossy(&bytes).into_owned())
     } else {
         crate::template::Entry::File {
-            bytes,
+            bytes: bytes.into(),
             executable: rec.executable,
         }
     })

@@ -4,6 +4,7 @@
 //! reads templates through [`TemplateTree`], so it never cares where a lab
 //! came from.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
@@ -39,7 +40,9 @@ pub(crate) const IGNORED_NAMES: &[&str] = &[
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Entry {
     File {
-        bytes: Vec<u8>,
+        /// Borrowed from the binary for a built-in lab (not copied: most of
+        /// a lab, its solutions and mutants, is never read by `new`).
+        bytes: Cow<'static, [u8]>,
         executable: bool,
     },
     /// A symbolic link; the target is relative and stays inside the template.
@@ -137,7 +140,7 @@ impl TemplateTree {
                 entries.insert(
                     key,
                     Entry::File {
-                        bytes,
+                        bytes: bytes.into(),
                         executable: fsx::is_executable(&meta),
                     },
                 );
@@ -163,7 +166,7 @@ impl TemplateTree {
                     .strip_prefix(base)
                     .expect("embedded paths share the base");
                 let key = rel.to_string_lossy().replace('\\', "/");
-                let bytes = f.contents().to_vec();
+                let bytes = Cow::Borrowed(f.contents());
                 let executable = bytes.starts_with(b"#!");
                 out.insert(key, Entry::File { bytes, executable });
             }

@@ -581,7 +581,7 @@ fn restore_template_files(
             }
             Err(_) => None,
         };
-        if current.as_deref() == Some(bytes.as_slice()) {
+        if current.as_deref() == Some(&bytes[..]) {
             continue;
         }
         edited.push(path.clone());

@@ -41,6 +41,33 @@ pub fn parse(text: &str, file: &Path) -> Result<Manifest> {
 }
 
 /// Turns a toml/serde error into a labforge error with line and column.
+/// Why `re` is not a valid regex (the `regex` crate's message), or `None`.
+/// Only parses it (with the `regex` crate's parser and settings): lab.toml
+/// is validated on every run, and compiling each check's patterns cost more
+/// than reading the rest of the lab.
+pub(crate) fn regex_problem(re: &str) -> Option<String> {
+    regex_syntax::Parser::new()
+        .parse(re)
+        .err()
+        .map(|e| e.to_string())
+}
+
+/// Whether the valid regex `re` has a capture group named `name`.
+pub(crate) fn regex_has_group(re: &str, name: &str) -> bool {
+    use regex_syntax::hir::{Hir, HirKind};
+    fn walk(h: &Hir, name: &str) -> bool {
+        match h.kind() {
+            HirKind::Capture(c) => c.name.as_deref() == Some(name) || walk(&c.sub, name),
+            HirKind::Repetition(r) => walk(&r.sub, name),
+            HirKind::Concat(hs) | HirKind::Alternation(hs) => hs.iter().any(|h| walk(h, name)),
+            _ => false,
+        }
+    }
+    regex_syntax::Parser::new()
+        .parse(re)
+        .is_ok_and(|h| walk(&h, name))
+}
+
 pub(crate) fn toml_error(e: toml::de::Error, text: &str, file: &Path) -> Error {
     let mut message = e.message().trim_end().to_string();
     let help = if let Some((key, known)) = unknown_field(&message) {

@@ -210,7 +210,7 @@ pub(crate) fn http_expect(t: &Settings) -> Result<HttpExpect, SettingError> {
         body_matches: r.get("body_matches")?,
     };
     if let Some(re) = &out.body_matches
-        && let Err(e) = regex::Regex::new(re)
+        && let Some(e) = super::regex_problem(re)
     {
         return Err(r.error(
             "body_matches",

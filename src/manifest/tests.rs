@@ -106,3 +106,36 @@ fn issue_13_paths_and_globs_that_leave_the_lab_are_refused() {
     );
     parse(&ok, Path::new("lab.toml")).unwrap();
 }
+
+/// Parsing a pattern (what lab.toml validation does) refuses exactly what
+/// compiling it refuses, with the same message, and finds named groups.
+#[test]
+fn issue_14_regex_parse_agrees_with_compile() {
+    for re in [
+        r"ok",
+        r"(?P<addr>127\.0\.0\.1:\d+)",
+        r"listening on (?:x|(?<addr>\S+))+",
+        r"a(b",
+        r"(?<=x)y",
+        r"\p{Nope}",
+        r"[z-a]",
+        r"x{2,1}",
+        r"(?P<addr>a)(?P<addr>b)",
+        r"\xFF",
+        r"(?-u)\xFF",
+    ] {
+        let compiled = regex::Regex::new(re);
+        assert_eq!(
+            regex_problem(re),
+            compiled.as_ref().err().map(|e| e.to_string()),
+            "{re}"
+        );
+        if let Ok(c) = compiled {
+            assert_eq!(
+                regex_has_group(re, "addr"),
+                c.capture_names().flatten().any(|n| n == "addr"),
+                "{re}"
+            );
+        }
+    }
+}

@@ -7,8 +7,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::path::Path;
 
-use regex::Regex;
-
 use super::settings;
 use super::types::*;
 use crate::error::{Error, Result};
@@ -273,7 +271,7 @@ fn validate_variables(m: &Manifest, cx: &Ctx) -> Result<()> {
                     "remove it",
                 ));
             }
-            if let Err(e) = Regex::new(p.get_ref()) {
+            if let Some(e) = super::regex_problem(p.get_ref()) {
                 return Err(cx.err(
                     p.span(),
                     format!("`pattern` of `{name}` is not a valid regex: {e}"),
@@ -327,14 +325,14 @@ fn validate_services(m: &Manifest, cx: &Ctx) -> Result<()> {
 }
 
 fn check_ready(ready: &Ready, what: &str, cx: &Ctx, span: Range<usize>) -> Result<()> {
-    let re = Regex::new(&ready.log).map_err(|e| {
-        cx.err(
+    if let Some(e) = super::regex_problem(&ready.log) {
+        return Err(cx.err(
             span.clone(),
             format!("`ready.log` of {what} is not a valid regex: {e}"),
             "fix the regex (Rust regex syntax)",
-        )
-    })?;
-    if !re.capture_names().flatten().any(|n| n == "addr") {
+        ));
+    }
+    if !super::regex_has_group(&ready.log, "addr") {
         return Err(cx.err(
             span.clone(),
             format!("`ready.log` of {what} has no `(?P<addr>…)` group"),
@@ -641,7 +639,7 @@ fn validate_check(
         .chain(&c.not_matches)
         .chain(&c.stdout_matches)
     {
-        if let Err(e) = Regex::new(re) {
+        if let Some(e) = super::regex_problem(re) {
             return Err(cx.err(
                 span.clone(),
                 format!("{what}: `{re}` is not a valid regex: {e}"),

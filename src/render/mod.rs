@@ -285,7 +285,7 @@ pub(crate) fn render_layers(
 ) -> Result<BTreeMap<String, Entry>> {
     let plan = plan_layers(lab, layers, track, answers)?;
     finish_layers(plan, |full| match lab.tree.entries.get(full) {
-        Some(Entry::File { bytes, .. }) => bytes.clone(),
+        Some(Entry::File { bytes, .. }) => bytes.to_vec(),
         _ => Vec::new(),
     })
 }
@@ -303,7 +303,7 @@ pub(crate) fn render_layers_taking(
     let plan = plan_layers(lab, layers, track, answers)?;
     let entries = &mut lab.tree.entries;
     finish_layers(plan, |full| match entries.get_mut(full) {
-        Some(Entry::File { bytes, .. }) => std::mem::take(bytes),
+        Some(Entry::File { bytes, .. }) => std::mem::take(bytes).into_owned(),
         _ => Vec::new(),
     })
 }
@@ -362,7 +362,7 @@ fn finish_layers(
         let entry = match planned {
             Planned::Done(e) => e,
             Planned::Copy { full, executable } => Entry::File {
-                bytes: bytes_of(&full),
+                bytes: bytes_of(&full).into(),
                 executable,
             },
         };
@@ -392,7 +392,7 @@ fn render_entry(r: &Renderer, full: &str, key: &str, entry: &Entry) -> Result<(S
             let text = r.render(full, text)?;
             let executable = *executable || text.starts_with("#!");
             Planned::Done(Entry::File {
-                bytes: text.into_bytes(),
+                bytes: text.into_bytes().into(),
                 executable,
             })
         }

@@ -47,7 +47,7 @@ pub(crate) fn add_ci(
         entries.insert(
             (*dest).to_string(),
             Entry::File {
-                bytes: rendered.into_bytes(),
+                bytes: rendered.into_bytes().into(),
                 executable: false,
             },
         );

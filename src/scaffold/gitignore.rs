@@ -61,7 +61,7 @@ pub(crate) fn add_gitignore(lab: &Lab, track: Option<&str>, entries: &mut BTreeM
                     out.push_str(l);
                     out.push('\n');
                 }
-                *bytes = out.into_bytes();
+                *bytes = out.into_bytes().into();
             }
         }
         Some(Entry::Symlink(_)) => {}
@@ -74,7 +74,7 @@ pub(crate) fn add_gitignore(lab: &Lab, track: Option<&str>, entries: &mut BTreeM
             entries.insert(
                 ".gitignore".into(),
                 Entry::File {
-                    bytes: out.into_bytes(),
+                    bytes: out.into_bytes().into(),
                     executable: false,
                 },
             );

@@ -80,7 +80,7 @@ mod tests {
         tree.entries.insert(
             "lab.toml".into(),
             Entry::File {
-                bytes: toml.as_bytes().to_vec(),
+                bytes: toml.as_bytes().to_vec().into(),
                 executable: false,
             },
         );

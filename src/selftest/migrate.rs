@@ -159,7 +159,7 @@ pub(crate) fn migrate(dir: &Path, out: Option<&Path>) -> Result<Plan> {
         tree.entries.insert(
             c.patch_key(),
             Entry::File {
-                bytes: c.patch.clone().into_bytes(),
+                bytes: c.patch.clone().into_bytes().into(),
                 executable: false,
             },
         );
@@ -168,7 +168,7 @@ pub(crate) fn migrate(dir: &Path, out: Option<&Path>) -> Result<Plan> {
         tree.entries.insert(
             MANIFEST.into(),
             Entry::File {
-                bytes: text.clone().into_bytes(),
+                bytes: text.clone().into_bytes().into(),
                 executable: false,
             },
         );
@@ -250,7 +250,7 @@ mod tests {
 
     fn file(s: &str) -> Entry {
         Entry::File {
-            bytes: s.as_bytes().to_vec(),
+            bytes: s.as_bytes().to_vec().into(),
             executable: false,
         }
     }

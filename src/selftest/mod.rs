@@ -382,7 +382,7 @@ fn bless(lab: &mut Lab, ex: &Exercise, run: &mut Run) -> Result<()> {
         lab.tree.entries.insert(
             key.clone(),
             Entry::File {
-                bytes: rec.csv.into_bytes(),
+                bytes: rec.csv.into_bytes().into(),
                 executable: false,
             },
         );

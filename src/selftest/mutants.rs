@@ -495,7 +495,7 @@ pub(crate) fn check_patches(lab: &Lab, mutants: &[Mutant]) -> Vec<Finding> {
             };
             let read = &mut |rel: &str| {
                 Ok(match tree.get(rel) {
-                    Some(Entry::File { bytes, executable }) => Some((bytes.clone(), *executable)),
+                    Some(Entry::File { bytes, executable }) => Some((bytes.to_vec(), *executable)),
                     Some(Entry::Symlink(_)) => {
                         return Err(format!(
                             "`{key}`: `{rel}` is a symbolic link in the reference solution: a patch changes files only"

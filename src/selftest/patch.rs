@@ -323,7 +323,7 @@ impl MutantPatch {
                         None => new.starts_with("#!"),
                     };
                     Some(Entry::File {
-                        bytes: new.into_bytes(),
+                        bytes: new.into_bytes().into(),
                         executable,
                     })
                 }
@@ -389,7 +389,7 @@ mod tests {
         let tree = files(&[("x.txt", old)]);
         let got = apply_on(&p, Some("python"), &tree).unwrap();
         let bytes = |e: &Option<Entry>| match e {
-            Some(Entry::File { bytes, .. }) => String::from_utf8(bytes.clone()).unwrap(),
+            Some(Entry::File { bytes, .. }) => String::from_utf8(bytes.to_vec()).unwrap(),
             _ => panic!("a file"),
         };
         assert_eq!(bytes(&got["x.txt"]), new);

@@ -101,7 +101,7 @@ fn text_of(e: Option<&Entry>, what: &str) -> std::result::Result<Option<String>,
     match e {
         None => Ok(None),
         Some(Entry::Symlink(_)) => Err(format!("{what} is a symbolic link")),
-        Some(Entry::File { bytes, .. }) => String::from_utf8(bytes.clone())
+        Some(Entry::File { bytes, .. }) => String::from_utf8(bytes.to_vec())
             .map(Some)
             .map_err(|_| format!("{what} is not UTF-8 text")),
     }
@@ -230,7 +230,7 @@ fn verify(lab: &Lab, mu: &Mutant, views: &[TrackFiles], text: &str) -> Option<St
         };
         let read = &mut |rel: &str| {
             Ok(match v.reference.get(rel) {
-                Some(Entry::File { bytes, executable }) => Some((bytes.clone(), *executable)),
+                Some(Entry::File { bytes, executable }) => Some((bytes.to_vec(), *executable)),
                 _ => None,
             })
         };

@@ -304,7 +304,7 @@ fn files_of(
                     entries.insert(
                         key,
                         Entry::File {
-                            bytes,
+                            bytes: bytes.into(),
                             executable: entry.filemode() == 0o100755,
                         },
                     );

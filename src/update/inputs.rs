@@ -55,7 +55,7 @@ pub(crate) fn read_ours<'a>(
                 out.insert(
                     path.clone(),
                     Entry::File {
-                        bytes,
+                        bytes: bytes.into(),
                         executable: fsx::is_executable(&m),
                     },
                 );
@@ -167,7 +167,7 @@ mod tests {
         assert_eq!(
             ours["a.sh"],
             Entry::File {
-                bytes: b"#!/bin/sh\n".to_vec(),
+                bytes: b"#!/bin/sh\n".to_vec().into(),
                 executable: true
             }
         );

@@ -277,7 +277,7 @@ fn merge_or_conflict(path: &str, b: &Entry, o: &Entry, t: &Entry, labels: &Label
             let m = merge::merge_text(bb, ob, tb, labels)?;
             let executable = if ox == bx { *tx } else { *ox };
             let entry = Entry::File {
-                bytes: m.bytes,
+                bytes: m.bytes.into(),
                 executable,
             };
             Ok(if m.conflicts {
@@ -307,7 +307,7 @@ fn same(a: &Entry, b: &Entry) -> bool {
 fn empty_like(t: &Entry) -> Entry {
     match t {
         Entry::File { .. } => Entry::File {
-            bytes: Vec::new(),
+            bytes: Vec::new().into(),
             executable: false,
         },
         Entry::Symlink(_) => Entry::Symlink(String::new()),

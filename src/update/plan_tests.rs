@@ -2,7 +2,7 @@ use super::*;
 
 fn f(s: &str) -> Entry {
     Entry::File {
-        bytes: s.as_bytes().to_vec(),
+        bytes: s.as_bytes().to_vec().into(),
         executable: false,
     }
 }
@@ -161,7 +161,7 @@ fn a_rename_carries_the_learners_edit_into_the_merge() {
 fn binary_changed_on_both_sides_keeps_yours_and_writes_a_side_file() {
     let mut c = Case::new();
     let bin = |b: &[u8]| Entry::File {
-        bytes: b.to_vec(),
+        bytes: b.to_vec().into(),
         executable: false,
     };
     c.base.insert(

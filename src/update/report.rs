@@ -42,7 +42,7 @@ fn diff_one(old_path: &str, path: &str, before: Option<&Entry>, after: Option<&E
             None => Some(String::new()),
             Some(Entry::Symlink(t)) => Some(format!("-> {t}\n")),
             Some(Entry::File { bytes, .. }) if super::merge::is_binary(bytes) => None,
-            Some(Entry::File { bytes, .. }) => String::from_utf8(bytes.clone()).ok(),
+            Some(Entry::File { bytes, .. }) => String::from_utf8(bytes.to_vec()).ok(),
         }
     };
     let old_name = if before.is_some() {

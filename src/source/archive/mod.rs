@@ -304,7 +304,7 @@ mod tests {
         assert_eq!(
             tree.entries["bin/run.sh"],
             Entry::File {
-                bytes: b"#!/bin/sh\n".to_vec(),
+                bytes: b"#!/bin/sh\n".to_vec().into(),
                 executable: true
             }
         );

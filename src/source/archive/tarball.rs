@@ -184,7 +184,7 @@ fn add_member<R: Read>(
             out.entries.insert(
                 key,
                 Entry::File {
-                    bytes,
+                    bytes: bytes.into(),
                     executable: mode & 0o111 != 0,
                 },
             );

@@ -31,7 +31,7 @@ pub(super) fn unpack_zip<R: Read + Seek>(mut reader: R, out: &mut Unpacked) -> R
                 out.entries.insert(
                     key,
                     Entry::File {
-                        bytes,
+                        bytes: bytes.into(),
                         executable: mode & 0o111 != 0,
                     },
                 );
