@@ -26,6 +26,12 @@ pub(crate) const TAIL_BYTES: usize = 2048;
 /// The environment a lab command runs with, on top of the user's.
 pub(crate) type Env = BTreeMap<String, String>;
 
+/// Lines kept in [`Captured::lines`] (ready lines come first; the rest of a
+/// long-running child's output is only kept as its last bytes).
+const MAX_LINES: usize = 10_000;
+/// The longest unfinished line kept.
+const MAX_LINE: usize = 64 * 1024;
+
 /// Output captured from a child, written by reader threads.
 #[derive(Debug, Default)]
 pub(crate) struct Captured {
@@ -47,8 +53,16 @@ impl Captured {
         partial.extend_from_slice(bytes);
         while let Some(nl) = partial.iter().position(|b| *b == b'\n') {
             let line: Vec<u8> = partial.drain(..=nl).collect();
-            let text = String::from_utf8_lossy(&line[..line.len() - 1]);
-            self.lines.push(text.trim_end_matches('\r').to_string());
+            if self.lines.len() < MAX_LINES {
+                let text = String::from_utf8_lossy(&line[..line.len() - 1]);
+                self.lines.push(text.trim_end_matches('\r').to_string());
+            }
+        }
+        // A child that never ends a line (progress with `\r`, a hostile
+        // server's stderr) keeps only the end of it.
+        if partial.len() > MAX_LINE {
+            let cut = partial.len() - MAX_LINE;
+            partial.drain(..cut);
         }
     }
 

@@ -154,6 +154,19 @@ pub fn pending(root: &Path) -> Result<Option<Journal>> {
         .with_help("nothing was replayed; delete the journal, restore the lab from git if files look wrong, then run the command again"));
     }
     check_steps(&journal.steps).map_err(|e| e.in_file(&path))?;
+    // The backup it names is a folder of `.labforge/backups/`, never a path.
+    if journal.backup.contains(['/', '\\'])
+        || crate::pathgate::component_problem(&journal.backup).is_some()
+        || std::fs::symlink_metadata(crate::backup::dir(root, &journal.backup))
+            .is_ok_and(|m| m.file_type().is_symlink())
+    {
+        return Err(Error::new(format!(
+            "the journal names the backup `{}`, which is not a backup folder's name",
+            crate::pathgate::shown(&journal.backup)
+        ))
+        .in_file(&path)
+        .with_help("nothing was replayed; delete the journal, restore the lab from git if files look wrong, then run the command again"));
+    }
     Ok(Some(journal))
 }
 
@@ -178,6 +191,11 @@ pub(crate) fn check_steps(steps: &[Step]) -> Result<()> {
                 "its object `{}` is not a sha256 digest",
                 crate::pathgate::shown(obj)
             )));
+        }
+        if let Some(target) = &step.target
+            && let Some(why) = crate::pathgate::link_target_problem(&step.path, target)
+        {
+            return Err(refuse(why));
         }
         if step.path == crate::pathgate::STATE_FILE && step.op != "write" {
             return Err(refuse("the state may only be rewritten".into()));
@@ -318,9 +336,14 @@ fn remove_if_link(path: &Path) -> Result<()> {
     }
 }
 
+/// Removes the file or link at `path`. A folder is never removed with what
+/// it holds (no backup saves a folder): only an empty one goes.
 fn remove_any(path: &Path) -> Result<()> {
     match std::fs::symlink_metadata(path) {
-        Ok(m) if m.is_dir() => fsx::remove_dir_all(path),
+        Ok(m) if m.is_dir() => std::fs::remove_dir(path).map_err(|e| {
+            Error::new(format!("could not remove the folder `{}`: {e}", path.display()))
+                .with_help("labforge only replaces files and links; move the folder away, then run the command again (the journal finishes it)")
+        }),
         Ok(_) => fsx::remove_file(path),
         Err(_) => Ok(()),
     }

@@ -148,7 +148,16 @@ fn create_with(
     // Every path through the gate before the first write, so a refused
     // path leaves not even a partial backup behind.
     for step in steps {
-        crate::pathgate::resolve(root, &step.path, crate::pathgate::Last::MayBeLink)?;
+        let at = crate::pathgate::resolve(root, &step.path, crate::pathgate::Last::MayBeLink)?;
+        // A backup saves files and links; a folder where the operation
+        // would write or delete would be lost without a copy.
+        if std::fs::symlink_metadata(&at).is_ok_and(|m| m.is_dir()) {
+            return Err(Error::new(format!(
+                "`{}` is a folder, where the lab has a file or a link",
+                crate::pathgate::shown(&step.path)
+            ))
+            .with_help("nothing was changed; move the folder away (or rename it), then run the command again"));
+        }
     }
     let name = unique_name(root, kind)?;
     let partial = dir(root, &format!("{name}.partial"));

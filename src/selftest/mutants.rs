@@ -419,13 +419,17 @@ fn lay(root: &Path, changes: &BTreeMap<String, Option<Entry>>) -> Result<()> {
 /// The current bytes of every path `changes` will overwrite or delete
 /// (None: absent). Paths go through the path gate: a mutant never reads or
 /// writes through a link, and never replaces one.
-fn save<T>(root: &Path, entries: &BTreeMap<String, T>) -> Result<Vec<(String, Option<Vec<u8>>)>> {
+fn save<T>(root: &Path, entries: &BTreeMap<String, T>) -> Result<Vec<(String, Option<Saved>)>> {
     entries
         .keys()
         .map(|k| {
             let p = pathgate::resolve(root, k, Last::NoLink)?;
             match std::fs::read(&p) {
-                Ok(b) => Ok((k.clone(), Some(b))),
+                Ok(b) => {
+                    let executable =
+                        std::fs::metadata(&p).is_ok_and(|m| crate::fsx::is_executable(&m));
+                    Ok((k.clone(), Some((b, executable))))
+                }
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((k.clone(), None)),
                 Err(e) => Err(Error::io("read", &p, e)),
             }
@@ -433,8 +437,13 @@ fn save<T>(root: &Path, entries: &BTreeMap<String, T>) -> Result<Vec<(String, Op
         .collect()
 }
 
-/// Puts back what [`save`] kept: the reference bytes, or no file at all.
-fn restore(root: &Path, saved: Vec<(String, Option<Vec<u8>>)>) -> Result<()> {
+/// A reference file as [`save`] kept it: its bytes and whether it is
+/// executable (a mutant that deletes `check.sh` must not leave it
+/// non-executable for the next one).
+type Saved = (Vec<u8>, bool);
+
+/// Puts back what [`save`] kept: the reference bytes and mode, or no file.
+fn restore(root: &Path, saved: Vec<(String, Option<Saved>)>) -> Result<()> {
     for (k, bytes) in saved {
         let p = pathgate::resolve(root, &k, Last::MayBeLink)?;
         let laid_link = std::fs::symlink_metadata(&p).is_ok_and(|m| m.file_type().is_symlink());
@@ -445,8 +454,12 @@ fn restore(root: &Path, saved: Vec<(String, Option<Vec<u8>>)>) -> Result<()> {
                 Err(e) => return Err(Error::io("remove", &p, e)),
             }
         }
-        if let Some(b) = bytes {
-            crate::fsx::write_atomic(&pathgate::prepare_write(root, &k)?, &b)?;
+        if let Some((b, executable)) = bytes {
+            let p = pathgate::prepare_write(root, &k)?;
+            crate::fsx::write_atomic(&p, &b)?;
+            if executable {
+                crate::fsx::set_executable(&p)?;
+            }
         }
     }
     Ok(())

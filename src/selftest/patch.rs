@@ -136,6 +136,47 @@ pub(crate) fn parse(
             index,
         });
     }
+    // diffy stops reading a hunk once its `@@` counts are reached and skips
+    // what follows up to the next file header: a hand-edited hunk with a
+    // count too small would silently lose lines, or whole hunks.
+    if let Some(&line) = at.get(next_at) {
+        return Err(format!(
+            "`{key}:{line}`: this hunk was not read: the `@@` counts of the hunk before it are smaller than its lines; fix the counts (or make the patch again with `labforge template migrate`)"
+        ));
+    }
+    // The same for lines within a hunk: every `+` and `-` line written must
+    // be one diffy read (context lines past a count change nothing).
+    // (A file header is a `--- ` line followed by a `+++ ` line; a deleted
+    // `-- comment` line also starts with `--- `.)
+    let lines: Vec<&str> = text.lines().collect();
+    let header = |i: usize| {
+        (lines[i].starts_with("--- ") && lines.get(i + 1).is_some_and(|n| n.starts_with("+++ ")))
+            || (lines[i].starts_with("+++ ")
+                && i > 0
+                && lines[i - 1].starts_with("--- ")
+                && !(i > 1 && lines[i - 2].starts_with("--- ")))
+    };
+    let written = (0..lines.len())
+        .filter(|&i| lines[i].starts_with(['+', '-']) && !header(i))
+        .count();
+    let read: usize = PatchSet::parse(text, ParseOptions::unidiff())
+        .filter_map(|fp| fp.ok())
+        .map(|fp| {
+            fp.patch().as_text().map_or(0, |p| {
+                p.hunks()
+                    .iter()
+                    .flat_map(|h| h.lines())
+                    .filter(|l| !matches!(l, diffy::Line::Context(_)))
+                    .count()
+            })
+        })
+        .sum();
+    if written != read {
+        return Err(format!(
+            "`{key}`: {} added or removed line(s) of its hunks were not read: an `@@` count is smaller than its hunk's lines; fix the counts (or make the patch again with `labforge template migrate`)",
+            written.abs_diff(read)
+        ));
+    }
     if files.is_empty() {
         return Err(format!(
             "`{key}`: holds no file section: write a unified diff (`--- a/common/PATH`, `+++ b/common/PATH`, `@@` hunks) or remove it"

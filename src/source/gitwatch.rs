@@ -215,9 +215,22 @@ impl Watch {
         cmd.arg("-c")
             .arg(format!("ulimit -d {mem_kib} 2>/dev/null; exec git \"$@\""))
             .arg("git");
-        if let Some(r) = repo {
-            cmd.arg("-C").arg(r);
+        // The repository is named explicitly, and no other is looked for:
+        // a folder holding `HEAD`, `config`, `objects/` and `refs/` (which a
+        // template can ship) would otherwise be read as a bare repository,
+        // with its config (`core.sshCommand`, `credential.helper`), by a git
+        // run from inside it.
+        match repo {
+            Some(r) => {
+                let mut git_dir = std::ffi::OsString::from("--git-dir=");
+                git_dir.push(r);
+                cmd.arg(git_dir).current_dir(r);
+            }
+            None => {
+                cmd.current_dir("/");
+            }
         }
+        cmd.args(["-c", "safe.bareRepository=explicit"]);
         for proto in SCHEMES {
             cmd.arg("-c").arg(format!("protocol.{proto}.allow=always"));
         }
@@ -248,7 +261,10 @@ impl Watch {
         if !own_ssh {
             cmd.env("GIT_SSH_COMMAND", "ssh -o BatchMode=yes");
         }
-        cmd.env("GIT_TERMINAL_PROMPT", "0")
+        // `core.askPass=` does not override an inherited GIT_ASKPASS (set by
+        // editors' terminals); an empty one makes git fail instead of asking.
+        cmd.env("GIT_ASKPASS", "")
+            .env("GIT_TERMINAL_PROMPT", "0")
             .env("GCM_INTERACTIVE", "never")
             .env("LC_ALL", "C")
             .stdin(Stdio::null())

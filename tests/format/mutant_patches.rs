@@ -4,6 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
+use snapbox::str;
+
 use super::{files, without_timings};
 use crate::support::{labforge, repo_root, tempdir, tree};
 
@@ -290,4 +292,40 @@ error: 01-answer: `solutions/01-answer/mutants/through-link/mutant.patch:2`: `da
         "42\n"
     );
     std::fs::remove_dir_all(kept.parent().unwrap()).unwrap();
+}
+
+/// A hunk whose `@@` counts are smaller than its lines: diffy would drop the
+/// extra lines (and every later hunk of the file) without a word, so the
+/// mutant tested would not be the one written. `template lint` refuses it.
+#[test]
+fn issue_17_a_hunk_with_counts_too_small_is_refused_not_cut_short() {
+    let tmp = tempdir();
+    let lab = overlay_lab(tmp.path(), "lab");
+    let m = lab.join("solutions/01-answer/mutants/forty-one");
+    std::fs::remove_dir_all(m.join("common")).unwrap();
+    write(
+        &m.join("mutant.patch"),
+        "--- a/common/answer.txt\n+++ b/common/answer.txt\n@@ -1 +1 @@\n-42\n+41\n+and a second line\n",
+    );
+    labforge(&["template", "lint", lab.to_str().unwrap()])
+        .run()
+        .code(1)
+        .stdout_eq(str![[r#"
+error: 01-answer: `solutions/01-answer/mutants/forty-one/mutant.patch`: 1 added or removed line(s) of its hunks were not read: an `@@` count is smaller than its hunk's lines; fix the counts (or make the patch again with `labforge template migrate`)
+warning: 01-answer: has fewer than 3 mutants (2): add wrong solutions under `solutions/01-answer/mutants/NAME/` that its checks must refuse (docs/lab-format.md)
+
+"#]])
+        .stderr_eq("mutants@1.0.0: 1 error(s), 1 warning(s)\n");
+    write(
+        &m.join("mutant.patch"),
+        "--- a/common/answer.txt\n+++ b/common/answer.txt\n@@ -1 +1 @@\n-42\n+41\n@@ -1 +1 @@\n-42\n+40\n",
+    );
+    labforge(&["template", "lint", lab.to_str().unwrap()])
+        .run()
+        .code(1)
+        .stdout_eq(str![[r#"
+error: 01-answer: `solutions/01-answer/mutants/forty-one/mutant.patch:1`: not a unified diff: error parsing patch at byte 88: hunks not in order or overlap; write `--- a/LAYER/PATH`, `+++ b/LAYER/PATH` and `@@` hunks (docs/lab-format.md, Wrong solutions)
+warning: 01-answer: has fewer than 3 mutants (2): add wrong solutions under `solutions/01-answer/mutants/NAME/` that its checks must refuse (docs/lab-format.md)
+
+"#]]);
 }

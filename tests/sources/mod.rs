@@ -596,3 +596,38 @@ fn trust_is_asked_on_a_terminal_and_remembered() {
     // Off the terminal now, without --trust: remembered.
     home.run(&["template", "test", "sk"]).code(0);
 }
+
+/// A folder laid out as a bare repository (`HEAD`, `config`, `objects/`,
+/// `refs/`: files a template can ship into a lab) never lends its config to
+/// labforge's git, wherever labforge runs: here the config turns every
+/// `file://` URL into an `ext::` command that would create `pwned`.
+#[test]
+fn issue_13_a_planted_bare_repository_in_the_working_folder_is_never_read() {
+    let home = Home::new();
+    let repo = repos::Repo::init(&home.path().join("repo"));
+    repo.add_fixture("hello-lab", "");
+    repo.commit("v1");
+    let evil = home.work().join("evil");
+    std::fs::create_dir_all(evil.join("objects")).unwrap();
+    std::fs::create_dir_all(evil.join("refs/heads")).unwrap();
+    std::fs::write(evil.join("HEAD"), "ref: refs/heads/main\n").unwrap();
+    let marker = home.path().join("pwned");
+    std::fs::write(
+        evil.join("config"),
+        format!(
+            "[core]\n\trepositoryformatversion = 0\n\tbare = true\n\
+             [protocol \"ext\"]\n\tallow = always\n\
+             [url \"ext::sh -c touch% {}% >&2 #\"]\n\tinsteadOf = file://\n",
+            marker.display()
+        ),
+    )
+    .unwrap();
+    home.run_in(
+        &evil,
+        &["new", &repo.url(), "out", "--defaults", "--no-git"],
+        &[],
+    )
+    .code(0);
+    assert!(!marker.exists(), "the planted config ran a command");
+    assert!(evil.join("out/README.md").is_file());
+}

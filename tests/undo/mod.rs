@@ -726,3 +726,31 @@ fn issue_17_a_killed_update_then_undo_leaves_git_status_quiet() {
         assert_eq!(git_status(&lab), "", "killed at {at}, then undone");
     }
 }
+
+/// A folder where reset would put back a file or a link is never deleted:
+/// a backup saves files and links only, so the reset refuses before any
+/// change and names the folder.
+#[test]
+fn issue_14_a_folder_in_place_of_a_lab_file_is_never_deleted() {
+    let lab = Lab::new();
+    lab.write("src/solve.py", "def solve():\n    return 42\n");
+    std::fs::remove_file(lab.root.join("src/current.py")).unwrap();
+    lab.write("src/current.py/mine.txt", "my notes\n");
+    let before = lab.learner();
+    lab.run(&["reset", "1"])
+        .code(2)
+        .stdout_eq(str![])
+        .stderr_eq(str![[r#"
+error: `src/current.py` is a folder, where the lab has a file or a link
+help: nothing was changed; move the folder away (or rename it), then run the command again
+
+"#]]);
+    assert_eq!(lab.learner(), before);
+    assert_eq!(lab.read("src/current.py/mine.txt"), "my notes\n");
+    assert!(
+        !lab.root.join(".labforge/backups").exists()
+            || std::fs::read_dir(lab.root.join(".labforge/backups"))
+                .unwrap()
+                .all(|e| e.unwrap().file_name() == "objects")
+    );
+}

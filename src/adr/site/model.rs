@@ -149,10 +149,12 @@ fn strip_front_matter(text: &str) -> &str {
     text
 }
 
-/// The status word the filters use: the first word, lower case, without
-/// punctuation; adr-tools' `Superceded` spelling counts as `superseded`.
+/// The status word the filters use: the first word of the status as the
+/// record parser normalises it (lower case, no list marker, `Status:` or
+/// emphasis; adr-tools' `Superceded` spelling is `superseded`), without
+/// punctuation, with synonyms folded into the five filters.
 pub(crate) fn status_word(status: &str) -> String {
-    let phrase = status
+    let phrase = crate::adr::parse::normalise(status)
         .split([';', ',', '(', '[', '.', '&', ':'])
         .next()
         .unwrap_or("")
@@ -163,7 +165,7 @@ pub(crate) fn status_word(status: &str) -> String {
     let first = phrase.split(' ').next().unwrap_or("");
     match first {
         "" => "unknown".into(),
-        "superceded" | "superseded" => "superseded".into(),
+        "superseded" => "superseded".into(),
         "accept" | "accepted" | "approved" => "accepted".into(),
         "propose" | "proposed" | "draft" => "proposed".into(),
         "deprecate" | "deprecated" => "deprecated".into(),
@@ -211,6 +213,8 @@ mod tests {
         assert_eq!(status_word("accepted; supersedes ADR-0045"), "accepted");
         assert_eq!(status_word("On hold"), "on hold");
         assert_eq!(status_word(""), "unknown");
+        assert_eq!(status_word("* **Status:** Approved"), "accepted");
+        assert_eq!(status_word("_Draft_"), "proposed");
     }
 
     #[test]
