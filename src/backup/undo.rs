@@ -18,6 +18,7 @@ use super::{BACKUPS_DIR, Backup};
 /// Undoes the newest operation; with `only`, it must be of that kind
 /// (`reset --undo`, `update --undo`). Messages go to `err`.
 pub(crate) fn undo(root: &Path, only: Option<&str>, err: &mut dyn Write) -> Result<Status> {
+    let mut interrupted = None;
     if let Some(j) = journal::pending(root)? {
         if j.kind == "undo" {
             journal::recover(root)?;
@@ -31,11 +32,32 @@ pub(crate) fn undo(root: &Path, only: Option<&str>, err: &mut dyn Write) -> Resu
         // An interrupted operation is rolled back below, from its backup
         // (written before its journal).
         journal::remove_strays(root, &j)?;
+        interrupted = Some(j.backup);
     }
     super::clean_partial(root)?;
     journal::clean_temp(root)?;
     super::legacy::migrate(root)?;
-    let (name, b) = newest(root, only)?;
+    let (name, b) = match interrupted {
+        // The interrupted operation's own backup, whatever the clock says;
+        // without it the journal stays, to be finished instead.
+        Some(name) => {
+            let b = super::read_manifest(&super::dir(root, &name)).map_err(|e| {
+                e.with_help("the interrupted operation's backup is missing or damaged, so it cannot be taken back; run any other labforge command to finish it instead")
+            })?;
+            if let Some(kind) = only
+                && b.kind != kind
+            {
+                return Err(Error::new(format!(
+                    "the last change to the lab was {} ({}, interrupted), not a {kind}",
+                    b.described(),
+                    super::shown(&name)
+                ))
+                .with_help("`labforge undo` takes that one back; any other command finishes it"));
+            }
+            (name, b)
+        }
+        None => newest(root, only)?,
+    };
     refuse_links_outside(root, &name, &b)?;
     let steps = super::restore_steps(&b);
     // The gate before the first write: nothing is backed up or changed if

@@ -188,6 +188,35 @@ pub(crate) fn parse(
     })
 }
 
+/// A hunk (1-based) whose old lines are not at the line it states but are
+/// found at more than one other place of `base`, with those lines (1-based):
+/// diffy would take the nearest, which may not be the place the author
+/// meant. A hunk found at its line, or at exactly one place, is not.
+fn ambiguous_hunk(base: &str, patch: &diffy::Patch<'_, str>) -> Option<(usize, Vec<usize>)> {
+    let lines: Vec<&str> = base.split_inclusive('\n').collect();
+    for (i, h) in patch.hunks().iter().enumerate() {
+        let old: Vec<&str> = h
+            .lines()
+            .iter()
+            .filter_map(|l| match l {
+                diffy::Line::Context(t) | diffy::Line::Delete(t) => Some(*t),
+                diffy::Line::Insert(_) => None,
+            })
+            .collect();
+        if old.is_empty() || old.len() > lines.len() {
+            continue;
+        }
+        let at: Vec<usize> = (0..=lines.len() - old.len())
+            .filter(|&s| lines[s..s + old.len()] == old[..])
+            .collect();
+        let stated = h.old_range().start().saturating_sub(1);
+        if !at.contains(&stated) && at.len() > 1 {
+            return Some((i + 1, at.iter().map(|s| s + 1).collect()));
+        }
+    }
+    None
+}
+
 /// The 1-based numbers of the lines of `text` that start with `prefix`.
 fn line_numbers(text: &str, prefix: &str) -> Vec<usize> {
     text.lines()
@@ -328,6 +357,18 @@ impl MutantPatch {
                 })?,
                 (None, Op::Create) => "",
             };
+            if let Some((n, at)) = ambiguous_hunk(base, patch) {
+                let line = f.hunk_lines.get(n - 1).copied().unwrap_or(f.line);
+                return Err(format!(
+                    "`{}:{line}`: hunk {n} of `{}` no longer matches where it says, and its lines are found at several places of {whose} (lines {}): the reference changed around it. Regenerate the patch (an overlay file beside mutant.toml, then `labforge template migrate DIR`)",
+                    place.key,
+                    f.patch_path(),
+                    at.iter()
+                        .map(|l| l.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
             let new = diffy::apply(base, patch).map_err(|e| {
                 // diffy: "error applying hunk #N".
                 let n: usize = e
@@ -460,6 +501,21 @@ mod tests {
             e.starts_with("`m/mutant.patch:3`: hunk 1 (`@@ -1,3 +1,3 @@`) of `common/x.txt` does not apply to the reference solution of `01-x`: the reference changed under it."),
             "{e}"
         );
+    }
+
+    #[test]
+    fn a_hunk_that_moved_to_one_of_several_matches_is_refused() {
+        // Made against "a b c d"; the reference now has the hunk's lines
+        // twice, neither at line 2: diffy would pick one of them.
+        let text = section("common/x.txt", Some("a\nb\nc\nd\n"), Some("a\nb\nC\nd\n"));
+        let p = parse(&text, "m/mutant.patch", &tracks()).unwrap();
+        let tree = files(&[("x.txt", "z\nz\nz\nz\nz\na\nb\nc\nd\nq\na\nb\nc\nd\n")]);
+        let e = apply_on(&p, None, &tree).unwrap_err();
+        assert!(e.contains("found at several places"), "{e}");
+        assert!(e.contains("(lines 6, 11)"), "{e}");
+        // Found once, elsewhere: an offset, applied.
+        let tree = files(&[("x.txt", "z\na\nb\nc\nd\n")]);
+        assert!(apply_on(&p, None, &tree).is_ok());
     }
 
     #[test]

@@ -246,6 +246,14 @@ impl Watch {
             "GIT_CEILING_DIRECTORIES",
             "GIT_CONFIG_PARAMETERS",
             "GIT_CONFIG_COUNT",
+            "GIT_CONFIG",
+            "GIT_COMMON_DIR",
+            "GIT_SHALLOW_FILE",
+            "GIT_GRAFT_FILE",
+            "GIT_REPLACE_REF_BASE",
+            "GIT_NO_REPLACE_OBJECTS",
+            "GIT_PREFIX",
+            "GIT_QUARANTINE_PATH",
         ] {
             cmd.env_remove(var);
         }
@@ -323,7 +331,21 @@ fn failed(shown: &str, action: &str, stderr: &str) -> Error {
             l.trim_start_matches("fatal: ")
                 .trim_start_matches("error: ")
         });
-    git_error(shown, action, cause)
+    // A server's words may reach this line ("remote: ..."): no terminal
+    // escapes, and not a screenful.
+    let cause: String = cause
+        .chars()
+        .take(300)
+        .flat_map(|c| {
+            let escaped: Vec<char> = if c.is_control() {
+                c.escape_default().collect()
+            } else {
+                vec![c]
+            };
+            escaped
+        })
+        .collect();
+    git_error(shown, action, &cause)
 }
 
 pub(crate) fn git_error(shown: &str, action: &str, e: impl std::fmt::Display) -> Error {
