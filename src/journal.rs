@@ -502,7 +502,10 @@ fn write_object(path: &Path, bytes: &[u8]) -> Result<()> {
         .prefix(".labforge-tmp-")
         .tempfile_in(dir)
         .map_err(|e| Error::io("create a temporary file in", dir, e))?;
+    // Synced before any journal names it: after a power loss, the saved
+    // copy of a learner's file must not be empty while the file is replaced.
     tmp.write_all(bytes)
+        .and_then(|()| tmp.as_file().sync_all())
         .map_err(|e| Error::io("write", tmp.path(), e))?;
     tmp.persist(path)
         .map_err(|e| Error::io("replace", path, e.error))?;

@@ -113,9 +113,35 @@ fn newest(root: &Path, only: Option<&str>) -> Result<(String, Backup)> {
 /// A saved link goes back only when it stays inside the lab: a planted
 /// backup must not leave a link to the learner's private files.
 fn refuse_links_outside(root: &Path, name: &str, b: &Backup) -> Result<()> {
+    // Each target is followed through the links the lab will hold after the
+    // undo (its own, and the backup's), as the kernel would: `b -> .` and
+    // `p -> b/../x` are each harmless alone, and leave the lab together.
+    let mut links = std::collections::BTreeMap::new();
+    for e in walkdir::WalkDir::new(root)
+        .follow_links(false)
+        .into_iter()
+        .filter_entry(|e| {
+            e.depth() == 0 || !matches!(e.file_name().to_str(), Some(".git" | ".labforge"))
+        })
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path_is_symlink())
+    {
+        if let (Ok(rel), Ok(t)) = (e.path().strip_prefix(root), std::fs::read_link(e.path())) {
+            links.insert(
+                rel.to_string_lossy().into_owned(),
+                crate::template::Entry::Symlink(t.to_string_lossy().into_owned()),
+            );
+        }
+    }
+    for s in &b.files {
+        match &s.target {
+            Some(t) => links.insert(s.path.clone(), crate::template::Entry::Symlink(t.clone())),
+            None => links.remove(&s.path),
+        };
+    }
     for s in &b.files {
         if let Some(t) = &s.target
-            && let Some(why) = pathgate::link_target_problem(&s.path, t)
+            && let Some(why) = pathgate::resolve_in_tree(&links, &s.path, t).err()
         {
             return Err(Error::new(format!(
                 "the backup holds `{}` as a link to `{}`, which leads outside the lab: {why}",

@@ -47,6 +47,10 @@ pub(crate) fn sync(dir: &Path, cohort: &Cohort, jobs: usize) -> Result<Vec<Synce
         for _ in 0..jobs.clamp(1, 16).min(cohort.learners.len().max(1)) {
             s.spawn(|| {
                 loop {
+                    // After Ctrl-C, no new git for the learners left.
+                    if crate::interrupt::requested().is_some() {
+                        break;
+                    }
                     let i = next.fetch_add(1, Ordering::SeqCst);
                     let Some(l) = cohort.learners.get(i) else {
                         break;
@@ -89,6 +93,8 @@ pub(crate) fn sync(dir: &Path, cohort: &Cohort, jobs: usize) -> Result<Vec<Synce
         .into_iter()
         .flatten()
         .collect();
+    // An interrupted sync keeps the last complete one's results.
+    crate::interrupt::check()?;
     let json = serde_json::to_string_pretty(&out).unwrap_or_default();
     fsx::write_atomic(&cache(dir, SYNC_FILE), json + "\n")?;
     Ok(out)
@@ -178,9 +184,25 @@ fn fetch(dir: &Path, repos: &Path, l: &Learner) -> Result<String> {
     drop(repo);
     let dest: PathBuf = repos.join(&l.name);
     let staged = stage.keep();
-    if dest.exists() {
-        fsx::remove_dir_all(&dest)?;
+    // The last good copy moves aside first and goes only once the new one
+    // is in place: a failed swap keeps it.
+    let old = repos.join(format!(".{}.old", l.name));
+    if old.exists() {
+        fsx::remove_dir_all(&old)?;
     }
-    fsx::rename(&staged, &dest)?;
+    let had = dest.exists();
+    if had {
+        fsx::rename(&dest, &old)?;
+    }
+    if let Err(e) = fsx::rename(&staged, &dest) {
+        if had {
+            let _ = std::fs::rename(&old, &dest);
+        }
+        let _ = std::fs::remove_dir_all(&staged);
+        return Err(e);
+    }
+    if had {
+        fsx::remove_dir_all(&old)?;
+    }
     Ok(commit)
 }

@@ -413,6 +413,12 @@ fn issue_14_a_planted_backup_cannot_reach_outside_the_lab() {
             "error: the backup holds `src/solve.py` as a link to `../../home/.ssh/id_rsa`, which leads outside the lab: it climbs above the top folder\n --> LAB/.labforge/backups/20250101T090000Z-reset/backup.toml\nhelp: labforge does not put back links that leave the lab; nothing was changed. If you made that link, recreate it by hand (`ln -s TARGET PATH`) and remove the backup's folder\n",
         ),
         (
+            // Each link stays inside alone; followed as the kernel would,
+            // `hop` is the lab itself, so `hop/..` is the folder above it.
+            "[[files]]\npath = \"hop\"\nwas = \"symlink\"\ntarget = \".\"\n\n[[files]]\npath = \"src/solve.py\"\nwas = \"symlink\"\ntarget = \"../hop/../victim/keep.txt\"\n".to_string(),
+            "error: the backup holds `src/solve.py` as a link to `../hop/../victim/keep.txt`, which leads outside the lab: it climbs above the top folder\n --> LAB/.labforge/backups/20250101T090000Z-reset/backup.toml\nhelp: labforge does not put back links that leave the lab; nothing was changed. If you made that link, recreate it by hand (`ln -s TARGET PATH`) and remove the backup's folder\n",
+        ),
+        (
             // `out` is a link in the lab to the victim folder.
             format!("[[files]]\npath = \"out/keep.txt\"\nwas = \"file\"\nobject = \"{digest_of_secret}\"\n"),
             "error: `out` is a symbolic link, so labforge will not read or write `out/keep.txt` through it\n --> LAB\nhelp: labforge never follows a link inside a lab; move `out` away (or replace it by a real folder), then run the command again\n",
