@@ -192,6 +192,18 @@ pub(crate) fn check_steps(steps: &[Step]) -> Result<()> {
                 crate::pathgate::shown(obj)
             )));
         }
+        let complete = match step.op.as_str() {
+            "write" => step.object.is_some(),
+            "link" => step.target.is_some(),
+            "delete" => true,
+            _ => false,
+        };
+        if !complete {
+            return Err(refuse(format!(
+                "its operation `{}` is not `write` with an object, `link` with a target, or `delete`",
+                crate::pathgate::shown(&step.op)
+            )));
+        }
         if let Some(target) = &step.target
             && let Some(why) = crate::pathgate::link_target_problem(&step.path, target)
         {

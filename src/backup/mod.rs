@@ -266,9 +266,15 @@ pub fn read_manifest(folder: &Path) -> Result<Backup> {
                     })
             })
             .or_else(|| {
-                (!["file", "symlink", "absent"].contains(&s.was.as_str())).then(|| {
+                let complete = match s.was.as_str() {
+                    "file" => s.object.is_some(),
+                    "symlink" => s.target.is_some(),
+                    "absent" => true,
+                    _ => false,
+                };
+                (!complete).then(|| {
                     format!(
-                        "`was = \"{}\"` is not file, symlink or absent",
+                        "`was = \"{}\"` is not file (with an object), symlink (with a target) or absent",
                         crate::pathgate::shown(&s.was)
                     )
                 })
