@@ -431,7 +431,7 @@ pub(crate) fn ensure_object(root: &Path, bytes: &[u8]) -> Result<String> {
     let intact = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file())
         && std::fs::read(&path).is_ok_and(|b| crate::template::digest_bytes(&b) == digest);
     if !intact {
-        write_object(&path, bytes)?;
+        write_object(&path, bytes, true)?;
     }
     Ok(digest)
 }
@@ -443,7 +443,7 @@ pub fn ensure_base_object(root: &Path, bytes: &[u8]) -> Result<(String, bool)> {
     let digest = crate::template::digest_bytes(bytes);
     let added = !state::has_object(root, &digest);
     if added {
-        write_object(&state::object_path(root, &digest), bytes)?;
+        write_object(&state::object_path(root, &digest), bytes, false)?;
     }
     Ok((digest, added))
 }
@@ -506,7 +506,10 @@ pub fn read_object(root: &Path, digest: &str) -> Result<Vec<u8>> {
 /// cannot leave a torn object, and `ensure_object` and `read_object` check
 /// digests anyway
 /// (one fsync per object made a 1,000-file update several times slower).
-fn write_object(path: &Path, bytes: &[u8]) -> Result<()> {
+/// Writes an object through a temporary file renamed into place; `sync`
+/// for the backups' store (a learner's saved bytes), not for the lab's
+/// store of pristine template files, which the template can give again.
+fn write_object(path: &Path, bytes: &[u8], sync: bool) -> Result<()> {
     use std::io::Write as _;
     let dir = path.parent().expect("objects have a folder");
     fsx::create_dir_all(dir)?;
@@ -517,7 +520,13 @@ fn write_object(path: &Path, bytes: &[u8]) -> Result<()> {
     // Synced before any journal names it: after a power loss, the saved
     // copy of a learner's file must not be empty while the file is replaced.
     tmp.write_all(bytes)
-        .and_then(|()| tmp.as_file().sync_all())
+        .and_then(|()| {
+            if sync {
+                tmp.as_file().sync_all()
+            } else {
+                Ok(())
+            }
+        })
         .map_err(|e| Error::io("write", tmp.path(), e))?;
     tmp.persist(path)
         .map_err(|e| Error::io("replace", path, e.error))?;
