@@ -44,16 +44,7 @@ pub(crate) fn undo(root: &Path, only: Option<&str>, err: &mut dyn Write) -> Resu
             let b = super::read_manifest(&super::dir(root, &name)).map_err(|e| {
                 e.with_help("the interrupted operation's backup is missing or damaged, so it cannot be taken back; run any other labforge command to finish it instead")
             })?;
-            if let Some(kind) = only
-                && b.kind != kind
-            {
-                return Err(Error::new(format!(
-                    "the last change to the lab was {} ({}, interrupted), not a {kind}",
-                    b.described(),
-                    super::shown(&name)
-                ))
-                .with_help("`labforge undo` takes that one back; any other command finishes it"));
-            }
+            of_kind(only, &name, &b, true)?;
             (name, b)
         }
         None => newest(root, only)?,
@@ -95,19 +86,27 @@ fn newest(root: &Path, only: Option<&str>) -> Result<(String, Backup)> {
         }
         .with_help("`labforge undo --list` shows every backup; reset, restore and update make one whenever they change your files"));
     };
-    if let Some(kind) = only
-        && b.kind != kind
-    {
-        return Err(Error::new(format!(
-            "the last change to the lab was {} ({}), not a {kind}",
-            b.described(),
-            super::shown(&name)
-        ))
-        .with_help(
-            "`labforge undo` takes that one back first; `labforge undo --list` shows every backup",
-        ));
-    }
+    of_kind(only, &name, &b, false)?;
     Ok((name, b))
+}
+
+/// `reset --undo` and `update --undo` take back only their own kind: the
+/// operation to undo (`interrupted` or not) must be of kind `only`.
+fn of_kind(only: Option<&str>, name: &str, b: &Backup, interrupted: bool) -> Result<()> {
+    match only {
+        Some(kind) if b.kind != kind => Err(Error::new(format!(
+            "the last change to the lab was {} ({}{}), not a {kind}",
+            b.described(),
+            super::shown(name),
+            if interrupted { ", interrupted" } else { "" }
+        ))
+        .with_help(if interrupted {
+            "`labforge undo` takes that one back; any other command finishes it"
+        } else {
+            "`labforge undo` takes that one back first; `labforge undo --list` shows every backup"
+        })),
+        _ => Ok(()),
+    }
 }
 
 /// A saved link goes back only when it stays inside the lab: a planted

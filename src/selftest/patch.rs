@@ -84,6 +84,8 @@ pub(crate) fn parse(
     let plus: Vec<usize> = line_numbers(text, "+++ ");
     let at: Vec<usize> = line_numbers(text, "@@ ");
     let (mut next_plus, mut next_at) = (0, 0);
+    // Added and removed lines diffy read, against those written (below).
+    let mut read = 0;
     let mut files: Vec<FilePatch> = Vec::new();
     for (index, item) in PatchSet::parse(text, ParseOptions::unidiff()).enumerate() {
         let fp = item.map_err(|e| {
@@ -96,6 +98,13 @@ pub(crate) fn parse(
         let line = plus.get(next_plus).copied().unwrap_or(1);
         next_plus += 1;
         let hunks = fp.patch().as_text().map_or(0, |p| p.hunks().len());
+        read += fp.patch().as_text().map_or(0, |p| {
+            p.hunks()
+                .iter()
+                .flat_map(|h| h.lines())
+                .filter(|l| !matches!(l, diffy::Line::Context(_)))
+                .count()
+        });
         let hunk_lines: Vec<usize> = at.iter().skip(next_at).take(hunks).copied().collect();
         next_at += hunks;
         let (op, old, new) = match fp.operation() {
@@ -159,18 +168,6 @@ pub(crate) fn parse(
     let written = (0..lines.len())
         .filter(|&i| lines[i].starts_with(['+', '-']) && !header(i))
         .count();
-    let read: usize = PatchSet::parse(text, ParseOptions::unidiff())
-        .filter_map(|fp| fp.ok())
-        .map(|fp| {
-            fp.patch().as_text().map_or(0, |p| {
-                p.hunks()
-                    .iter()
-                    .flat_map(|h| h.lines())
-                    .filter(|l| !matches!(l, diffy::Line::Context(_)))
-                    .count()
-            })
-        })
-        .sum();
     if written != read {
         return Err(format!(
             "`{key}`: {} added or removed line(s) of its hunks were not read: an `@@` count is smaller than its hunk's lines; fix the counts (or make the patch again with `labforge template migrate`)",
