@@ -22,7 +22,11 @@ pub(crate) struct Cli {
     pub(crate) command: Command,
 }
 
+/// `defer`: a subcommand's arguments are built only when it is the one
+/// run (or for help, completions and man pages, which build them all), so
+/// `labforge new` does not pay for the other commands' options at start-up.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub(crate) enum Command {
     /// Generate a new lab (or project) from a built-in lab or a template
     New(commands::new::NewArgs),
@@ -66,4 +70,14 @@ pub(crate) enum Command {
     Completions(commands::completions::CompletionsArgs),
     /// Write the man pages (labforge.1 and one per subcommand)
     Man(commands::completions::ManArgs),
+}
+
+#[cfg(test)]
+mod tests {
+    /// clap's own consistency checks, on every (deferred) subcommand.
+    #[test]
+    fn the_command_line_is_well_formed() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
 }

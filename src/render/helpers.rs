@@ -26,16 +26,28 @@ handlebars_helper!(camel: |s: str| {
 handlebars_helper!(upper: |s: str| s.to_uppercase());
 handlebars_helper!(lower: |s: str| s.to_lowercase());
 
-/// Registers every helper on `hb`.
+/// The helpers labforge adds: exactly the ones [`register`] registers (the
+/// direct path of module `direct` never reads these names as values).
+pub(super) const NAMES: [&str; 8] = [
+    "snake", "kebab", "pascal", "camel", "upper", "lower", "date", "year",
+];
+
+/// Registers every helper of [`NAMES`] on `hb`.
 pub(super) fn register(hb: &mut Handlebars<'_>) {
-    hb.register_helper("snake", Box::new(snake));
-    hb.register_helper("kebab", Box::new(kebab));
-    hb.register_helper("pascal", Box::new(pascal));
-    hb.register_helper("camel", Box::new(camel));
-    hb.register_helper("upper", Box::new(upper));
-    hb.register_helper("lower", Box::new(lower));
-    hb.register_helper("date", Box::new(date_helper));
-    hb.register_helper("year", Box::new(year_helper));
+    for name in NAMES {
+        let def: Box<dyn handlebars::HelperDef + Send + Sync> = match name {
+            "snake" => Box::new(snake),
+            "kebab" => Box::new(kebab),
+            "pascal" => Box::new(pascal),
+            "camel" => Box::new(camel),
+            "upper" => Box::new(upper),
+            "lower" => Box::new(lower),
+            "date" => Box::new(date_helper),
+            "year" => Box::new(year_helper),
+            _ => unreachable!("every name of NAMES has a helper"),
+        };
+        hb.register_helper(name, def);
+    }
 }
 
 #[derive(Clone, Copy)]

@@ -15,6 +15,7 @@
 //! `title`, `version`, `summary`), `track` (absent for a lab without tracks),
 //! `now` (RFC 3339, UTC) and `labforge.version`.
 
+mod direct;
 mod helpers;
 pub(crate) mod paths;
 mod split;
@@ -150,6 +151,9 @@ impl Renderer {
             match segment {
                 split::Segment::Literal(range) => out.push_str(&text[range.clone()]),
                 split::Segment::Piece { range, literals } => {
+                    if direct::render(&text[range.clone()], &self.ctx, &mut out).is_some() {
+                        continue;
+                    }
                     let piece = self.compile(text, range, literals)?;
                     // As `render_template_with_context` does it.
                     let mut rc = RenderContext::new(None);
@@ -165,6 +169,9 @@ impl Renderer {
     /// Renders a string from lab.toml (a default, a `when` condition);
     /// errors quote it instead of pointing into a file.
     pub(crate) fn render_inline(&self, text: &str) -> Result<String> {
+        if let Some(out) = split::plan(text).and_then(|plan| self.render_plan(text, &plan)) {
+            return Ok(out);
+        }
         self.render_whole(text).map_err(|e| {
             let (message, help) = describe(&e, &self.ctx);
             Error::new(format!("could not render `{text}`: {message}")).with_help(help)
@@ -294,18 +301,31 @@ pub(crate) fn render_layers(
 /// out of `lab`'s tree instead of copying them, so `new` never holds two
 /// copies of the template (issue 14: peak memory). The tree keeps their
 /// paths with empty contents: take [`Lab::digest`] before.
-pub(crate) fn render_layers_taking(
+///
+/// `beside` runs on a second thread while the templates render (both only
+/// read `lab`); its result comes back with the entries. A rendering error
+/// wins over whatever `beside` found, as if it ran after.
+pub(crate) fn render_layers_taking<T: Send>(
     lab: &mut Lab,
     layers: &[String],
     track: Option<&str>,
     answers: &toml::Table,
-) -> Result<BTreeMap<String, Entry>> {
-    let plan = plan_layers(lab, layers, track, answers)?;
+    beside: impl FnOnce(&Lab) -> T + Send,
+) -> Result<(BTreeMap<String, Entry>, T)> {
+    let shared: &Lab = lab;
+    let (plan, side) = std::thread::scope(|s| {
+        let side = s.spawn(move || beside(shared));
+        let plan = plan_layers(shared, layers, track, answers);
+        let side = side.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+        (plan, side)
+    });
+    let plan = plan?;
     let entries = &mut lab.tree.entries;
-    finish_layers(plan, |full| match entries.get_mut(full) {
+    let entries = finish_layers(plan, |full| match entries.get_mut(full) {
         Some(Entry::File { bytes, .. }) => std::mem::take(bytes).into_owned(),
         _ => Vec::new(),
-    })
+    })?;
+    Ok((entries, side))
 }
 
 /// A rendered entry, or a file to copy as it is (its bytes are filled in by

@@ -518,6 +518,16 @@ mod tests {
             "{{&name}}",
             "{{{name}}}",
             "{{else if f}}",
+            "{{#if (eq name \"My API client\")}}",
+            "{{#unless (eq lab.id \"x\")}}",
+            "{{#if (eq n \"3\")}}",
+            "{{#if (eq name \"a}}b\")}}",
+            "{{#if (eq name 'x')}}",
+            "{{#if (eq missing \"x\")}}",
+            "{{#if missing}}",
+            "{{ name }}",
+            "{{t}}",
+            "{{obj}}",
             "a longer line of prose, no mustache\n",
             " some longer inline text, no line end ",
             "  \t  \t  \t  \t  \t  ",
@@ -563,6 +573,10 @@ mod tests {
             "{{upper\n  name}}\n",
             " some longer inline text, no line end ",
             "                    ",
+            "{{ name }}",
+            "{{t}}",
+            "{{obj}}",
+            "{{date}}",
         ];
         const OPEN: &[&str] = &[
             "{{#if t}}",
@@ -571,6 +585,12 @@ mod tests {
             "  {{#if f}}  \n",
             "{{#unless f}}\r\n",
             "\t{{#if t}}\n",
+            "{{#if (eq name \"My API client\")}}\n",
+            "{{#if (eq name \"other\")}}",
+            "  {{#if (eq lab.id \"demo\")}}\n",
+            "{{#if (eq n \"3\")}}\n",
+            "{{#if n}}",
+            "{{#if list}}\n",
         ];
         const ELSE: &[&str] = &[
             "",
@@ -612,6 +632,7 @@ mod tests {
         let r = renderer();
         let mut next = rng(0x2545_f491_4f6c_dd1d);
         let (mut fast, mut valid, mut with_literals, total) = (0, 0, 0, 3000);
+        let (mut pieces, mut direct) = (0, 0);
         for _ in 0..total {
             let mut text = String::new();
             grow(&mut next, 0, &mut text);
@@ -621,7 +642,22 @@ mod tests {
                 p.iter()
                     .any(|s| matches!(s, Segment::Piece { literals, .. } if !literals.is_empty()))
             }));
+            for segment in plan(&text).unwrap_or_default() {
+                if let Segment::Piece { range, .. } = segment {
+                    pieces += 1;
+                    let mut out = String::new();
+                    direct += usize::from(
+                        crate::render::direct::render(&text[range], &r.ctx, &mut out).is_some(),
+                    );
+                }
+            }
         }
+        // The direct path (no parser) takes a fair share of the pieces; the
+        // rest hold helpers, `{{#each}}`, `\r\n` or `{{missing}}`.
+        assert!(
+            direct * 5 > pieces,
+            "direct path took {direct} of {pieces} pieces"
+        );
         // Literal runs inside blocks (placeholders for the parser) are common.
         assert!(
             with_literals * 10 > total,

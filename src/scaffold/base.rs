@@ -27,12 +27,23 @@ pub(crate) fn base_state(
     root: &Path,
     entries: &BTreeMap<String, Entry>,
 ) -> Result<State> {
-    store_base(lab, lab.digest(), track, answers, root, entries, false)
+    let rules = OwnerRules::new(lab, track)?;
+    store_base(
+        lab,
+        lab.digest(),
+        track,
+        answers,
+        root,
+        entries,
+        rules,
+        false,
+    )
 }
 
 /// [`base_state`]; `template` is the lab's digest ([`Lab::digest`], taken
-/// before `new` moved the template's bytes out); `fresh` says the object
-/// store is new and empty.
+/// before `new` moved the template's bytes out), `rules` the lab's
+/// ownership for `track`; `fresh` says the object store is new and empty.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn store_base(
     lab: &Lab,
     template: String,
@@ -40,9 +51,9 @@ pub(super) fn store_base(
     answers: &toml::Table,
     root: &Path,
     entries: &BTreeMap<String, Entry>,
+    rules: OwnerRules,
     fresh: bool,
 ) -> Result<State> {
-    let rules = OwnerRules::new(lab, track)?;
     let items: Vec<(&String, &Entry)> = entries.iter().collect();
     let digests = crate::parallel::map(&items, |(_, entry)| digest_bytes(entry_bytes(entry)));
     // Each distinct content once: the object store is content addressed.

@@ -62,7 +62,7 @@ pub(crate) struct Generated {
 /// Renders `lab` for `opts.track` and writes it to `opts.dest`.
 pub(crate) fn generate(lab: &Lab, opts: &NewOptions) -> Result<Generated> {
     let entries = starter_entries(lab, opts.track.as_deref(), &opts.answers)?;
-    write_generated(lab, lab.digest(), opts, entries)
+    write_generated(lab, lab.digest(), opts, entries, None)
 }
 
 /// [`generate`] for `labforge new`, which needs the template's files no
@@ -74,9 +74,16 @@ pub(crate) fn generate_taking(lab: &mut Lab, opts: &NewOptions) -> Result<Genera
     let template = lab.digest();
     let track = opts.track.as_deref();
     let layers = render::starter_layers(track);
-    let mut entries = render::render_layers_taking(lab, &layers, track, &opts.answers)?;
+    // The ownership globs are built while the templates render: only the
+    // files' owners need them, and building a glob set is not free.
+    let dry_run = opts.dry_run;
+    let (mut entries, rules) =
+        render::render_layers_taking(lab, &layers, track, &opts.answers, |lab| {
+            (!dry_run).then(|| OwnerRules::new(lab, track))
+        })?;
+    let rules = rules.transpose()?;
     add_generated_files(lab, track, &opts.answers, &mut entries)?;
-    write_generated(lab, template, opts, entries)
+    write_generated(lab, template, opts, entries, rules)
 }
 
 /// Writes the rendered `entries` of `lab` (whose digest is `template`).
@@ -85,6 +92,7 @@ fn write_generated(
     template: String,
     opts: &NewOptions,
     entries: BTreeMap<String, Entry>,
+    rules: Option<OwnerRules>,
 ) -> Result<Generated> {
     let track = opts.track.as_deref();
     check_destination(&opts.dest)?;
@@ -112,16 +120,33 @@ fn write_generated(
     // `.labforge-new-<pid>-XXXXXX`: removed on any error or signal, and by
     // the next `new` into this folder if this process is killed outright.
     let stage = crate::interrupt::staging_dir(&parent, STAGING_PREFIX)?;
-    lay(stage.path(), &entries, true)?;
-    let state = store_base(
-        lab,
-        template,
-        track,
-        &opts.answers,
-        stage.path(),
-        &entries,
-        true,
-    )?;
+    // The project's files and the pristine base (digests, ownership globs,
+    // the pack) are independent: the files go in on a second thread while
+    // this one stores the base. They never meet, since no template path may
+    // lie under `.labforge/` (`render::paths`). The files' error wins, so
+    // errors stay the ones of a sequential run.
+    let (laid, state) = std::thread::scope(|s| {
+        let laid = s.spawn(|| lay(stage.path(), &entries, true));
+        let rules = match rules {
+            Some(r) => Ok(r),
+            None => OwnerRules::new(lab, track),
+        };
+        let state = rules.and_then(|rules| {
+            store_base(
+                lab,
+                template,
+                track,
+                &opts.answers,
+                stage.path(),
+                &entries,
+                rules,
+                true,
+            )
+        });
+        (laid.join().expect("the file writer panicked"), state)
+    });
+    laid?;
+    let state = state?;
     // A plain write: the staging folder is private until the rename, so the
     // fsync of `State::save` would only slow `new` down.
     let text = toml::to_string_pretty(&state)
