@@ -376,7 +376,17 @@ impl Lab {
                     .with_help("a lab template is a folder with a lab.toml at its root; `labforge template init DIR` creates one"));
             }
         };
-        let manifest = manifest::parse(&text, &manifest_path)?;
+        let manifest = if matches!(origin, Origin::Builtin(_)) && !cfg!(debug_assertions) {
+            // A built-in lab is part of this binary, so its lab.toml cannot
+            // change after the build, and every debug build (so every test
+            // run: `every_builtin_lab_passes_validation`) validates it. A
+            // release build skips the checks, a fifth of `labforge new`'s
+            // own work (issue 14); `template lint` and `template test` run
+            // them anyway ([`Lab::validate`]).
+            manifest::parse_unvalidated(&text, &manifest_path)?
+        } else {
+            manifest::parse(&text, &manifest_path)?
+        };
         crate::solution::validate(&manifest, &tree, &manifest_path)?;
         // Each link was checked alone where the tree was read; here the
         // links are resolved together, so a chain cannot climb out.
@@ -388,6 +398,17 @@ impl Lab {
             origin,
             manifest_path,
         })
+    }
+
+    /// Runs the checks of `lab.toml` (`manifest::validate`) again: for
+    /// commands that must never trust a lab, built-in or not (`template
+    /// lint`, `template test`). A lab whose files were taken has nothing to
+    /// check, and was checked when loaded.
+    pub(crate) fn validate(&self) -> Result<()> {
+        match self.tree.get(MANIFEST).map(std::str::from_utf8) {
+            Some(Ok(text)) => manifest::validate(&self.manifest, text, &self.manifest_path),
+            _ => Ok(()),
+        }
     }
 
     /// A built-in lab by id.
@@ -443,6 +464,17 @@ impl Lab {
 #[cfg(test)]
 mod tests {
     use super::{BUILTIN_DIGESTS, Lab, builtin_ids};
+
+    /// Release builds load built-in labs without `manifest::validate`
+    /// (see [`Lab::from_tree`]): this is where they are held to it.
+    #[test]
+    fn every_builtin_lab_passes_validation() {
+        for id in builtin_ids() {
+            let lab = Lab::builtin(&id).unwrap();
+            lab.validate().unwrap_or_else(|e| panic!("{id}: {e:?}"));
+            assert!(lab.tree.get(super::MANIFEST).is_some());
+        }
+    }
 
     #[test]
     fn build_rs_digests_of_the_builtin_labs_match_their_embedded_trees() {

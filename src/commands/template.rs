@@ -164,6 +164,7 @@ fn migrate(args: MigrateArgs) -> Result<Status> {
 /// `template lint LAB [--json]` (H2: self-test): findings on stdout.
 fn lint(args: LintArgs) -> Result<Status> {
     let lab = crate::source::load(&args.lab, &crate::source::FetchOptions::default())?;
+    lab.validate()?;
     let findings = crate::selftest::lint::lint(&lab);
     let errors = findings
         .iter()
@@ -198,6 +199,7 @@ fn lint(args: LintArgs) -> Result<Status> {
 /// `template test LAB [--track T] [--bless] [--keep] [--json]` (H2: self-test).
 fn test(args: TestArgs) -> Result<Status> {
     let lab = crate::source::load(&args.lab, &crate::source::FetchOptions::default())?;
+    lab.validate()?;
     crate::trust::ensure_trusted_with(
         &crate::trust::Subject::of(&lab.origin),
         args.trust,

@@ -301,31 +301,18 @@ pub(crate) fn render_layers(
 /// out of `lab`'s tree instead of copying them, so `new` never holds two
 /// copies of the template (issue 14: peak memory). The tree keeps their
 /// paths with empty contents: take [`Lab::digest`] before.
-///
-/// `beside` runs on a second thread while the templates render (both only
-/// read `lab`); its result comes back with the entries. A rendering error
-/// wins over whatever `beside` found, as if it ran after.
-pub(crate) fn render_layers_taking<T: Send>(
+pub(crate) fn render_layers_taking(
     lab: &mut Lab,
     layers: &[String],
     track: Option<&str>,
     answers: &toml::Table,
-    beside: impl FnOnce(&Lab) -> T + Send,
-) -> Result<(BTreeMap<String, Entry>, T)> {
-    let shared: &Lab = lab;
-    let (plan, side) = std::thread::scope(|s| {
-        let side = s.spawn(move || beside(shared));
-        let plan = plan_layers(shared, layers, track, answers);
-        let side = side.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
-        (plan, side)
-    });
-    let plan = plan?;
+) -> Result<BTreeMap<String, Entry>> {
+    let plan = plan_layers(lab, layers, track, answers)?;
     let entries = &mut lab.tree.entries;
-    let entries = finish_layers(plan, |full| match entries.get_mut(full) {
+    finish_layers(plan, |full| match entries.get_mut(full) {
         Some(Entry::File { bytes, .. }) => std::mem::take(bytes).into_owned(),
         _ => Vec::new(),
-    })?;
-    Ok((entries, side))
+    })
 }
 
 /// A rendered entry, or a file to copy as it is (its bytes are filled in by

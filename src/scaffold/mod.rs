@@ -20,6 +20,7 @@ mod write;
 
 pub(crate) use base::base_state;
 pub(crate) use gitignore::add_gitignore;
+use ownership::OwnerGlobs;
 pub(crate) use ownership::OwnerRules;
 pub(crate) use write::write_entries;
 
@@ -74,14 +75,10 @@ pub(crate) fn generate_taking(lab: &mut Lab, opts: &NewOptions) -> Result<Genera
     let template = lab.digest();
     let track = opts.track.as_deref();
     let layers = render::starter_layers(track);
-    // The ownership globs are built while the templates render: only the
-    // files' owners need them, and building a glob set is not free.
-    let dry_run = opts.dry_run;
-    let (mut entries, rules) =
-        render::render_layers_taking(lab, &layers, track, &opts.answers, |lab| {
-            (!dry_run).then(|| OwnerRules::new(lab, track))
-        })?;
-    let rules = rules.transpose()?;
+    // The ownership globs are built while the templates render and the
+    // files are written: only the files' owners need them.
+    let rules = (!opts.dry_run).then(|| OwnerGlobs::of(lab, track).build_beside());
+    let mut entries = render::render_layers_taking(lab, &layers, track, &opts.answers)?;
     add_generated_files(lab, track, &opts.answers, &mut entries)?;
     write_generated(lab, template, opts, entries, rules)
 }
@@ -92,7 +89,7 @@ fn write_generated(
     template: String,
     opts: &NewOptions,
     entries: BTreeMap<String, Entry>,
-    rules: Option<OwnerRules>,
+    rules: Option<ownership::Pending>,
 ) -> Result<Generated> {
     let track = opts.track.as_deref();
     check_destination(&opts.dest)?;
@@ -128,7 +125,7 @@ fn write_generated(
     let (laid, state) = std::thread::scope(|s| {
         let laid = s.spawn(|| lay(stage.path(), &entries, true));
         let rules = match rules {
-            Some(r) => Ok(r),
+            Some(pending) => pending.rules(),
             None => OwnerRules::new(lab, track),
         };
         let state = rules.and_then(|rules| {

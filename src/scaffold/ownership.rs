@@ -1,8 +1,6 @@
 //! Who owns which file of a generated lab (learner, template, shared), from
 //! `[ownership]`, the exercises' `edit` globs and the ADR folder.
 
-use std::collections::BTreeMap;
-
 use globset::GlobSet;
 
 use crate::error::Result;
@@ -20,30 +18,69 @@ pub(crate) struct OwnerRules {
     learner_default: GlobSet,
 }
 
-fn globset<'a>(
-    globs: impl IntoIterator<Item = &'a String>,
-    vars: &BTreeMap<String, String>,
-) -> Result<GlobSet> {
-    let expanded: Vec<String> = globs.into_iter().map(|g| expand_vars(g, vars)).collect();
-    crate::glob::set(&expanded)
+/// The globs of [`OwnerRules`] (track variables expanded), before the sets
+/// are built: owned, so the (costlier) building can happen on another
+/// thread ([`OwnerGlobs::build_beside`]).
+pub(crate) struct OwnerGlobs {
+    shared: Vec<String>,
+    learner: Vec<String>,
+    template: Vec<String>,
+    learner_default: Vec<String>,
 }
 
-impl OwnerRules {
-    pub(crate) fn new(lab: &Lab, track: Option<&str>) -> Result<OwnerRules> {
+impl OwnerGlobs {
+    pub(crate) fn of(lab: &Lab, track: Option<&str>) -> OwnerGlobs {
         let m = &lab.manifest;
         let vars = m.track_vars(track);
+        let expand = |globs: &[String]| -> Vec<String> {
+            globs.iter().map(|g| expand_vars(g, &vars)).collect()
+        };
         let adr_glob = format!("{}/**", m.adr_settings().dir.trim_end_matches('/'));
         let defaults: Vec<String> = m
             .exercises()
             .flat_map(|e| e.edit.iter().cloned())
             .chain([adr_glob])
             .collect();
+        OwnerGlobs {
+            shared: expand(&m.ownership.shared),
+            learner: expand(&m.ownership.learner),
+            template: expand(&m.ownership.template),
+            learner_default: expand(&defaults),
+        }
+    }
+
+    pub(crate) fn build(self) -> Result<OwnerRules> {
         Ok(OwnerRules {
-            shared: globset(&m.ownership.shared, &vars)?,
-            learner: globset(&m.ownership.learner, &vars)?,
-            template: globset(&m.ownership.template, &vars)?,
-            learner_default: globset(&defaults, &vars)?,
+            shared: crate::glob::set(&self.shared)?,
+            learner: crate::glob::set(&self.learner)?,
+            template: crate::glob::set(&self.template)?,
+            learner_default: crate::glob::set(&self.learner_default)?,
         })
+    }
+
+    /// [`OwnerGlobs::build`] on a thread of its own, to be joined when the
+    /// rules are needed ([`Pending::rules`]): building a glob set costs about
+    /// as much as rendering a built-in lab, and nothing needs it before the
+    /// files' owners are recorded.
+    pub(crate) fn build_beside(self) -> Pending {
+        Pending(std::thread::spawn(move || self.build()))
+    }
+}
+
+/// Ownership rules being built on another thread.
+pub(crate) struct Pending(std::thread::JoinHandle<Result<OwnerRules>>);
+
+impl Pending {
+    pub(crate) fn rules(self) -> Result<OwnerRules> {
+        self.0
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    }
+}
+
+impl OwnerRules {
+    pub(crate) fn new(lab: &Lab, track: Option<&str>) -> Result<OwnerRules> {
+        OwnerGlobs::of(lab, track).build()
     }
 
     pub(crate) fn owner(&self, path: &str) -> Owner {
