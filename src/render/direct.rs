@@ -1,6 +1,7 @@
 //! Rendering a piece (module `split`) without handlebars' parser, for the
 //! few forms lab templates use on nearly every line that holds a mustache:
-//! `{{name}}`, `{{lab.title}}`, and `{{#if …}}` / `{{#unless …}}` blocks
+//! `{{name}}`, `{{lab.title}}`, `{{date}}`, `{{year}}`, and `{{#if …}}` /
+//! `{{#unless …}}` blocks
 //! with an optional `{{else}}`, whose condition is a name or
 //! `(eq name "text")`.
 //!
@@ -33,6 +34,8 @@
 //!   gives `None`.
 
 use serde_json::Value;
+
+use super::helpers;
 
 /// Names handlebars resolves as helpers before looking at the context:
 /// its own (`Registry::new` in handlebars 6, without the `string_helpers`
@@ -69,9 +72,16 @@ enum Cond<'a> {
 #[derive(Debug, Clone, PartialEq)]
 enum Tag<'a> {
     Expr(&'a str),
-    Open { unless: bool, cond: Cond<'a> },
+    /// `{{date}}` or `{{year}}`: labforge's helpers without a parameter.
+    Helper(&'a str),
+    Open {
+        unless: bool,
+        cond: Cond<'a>,
+    },
     Else,
-    Close { unless: bool },
+    Close {
+        unless: bool,
+    },
 }
 
 /// A mustache with its byte range in the piece.
@@ -133,7 +143,10 @@ fn tag(inner: &str) -> Option<Tag<'_>> {
     if inner == "else" {
         return Some(Tag::Else);
     }
-    Some(Tag::Expr(path(inner.trim_matches(' '))?))
+    match inner.trim_matches(' ') {
+        name @ ("date" | "year") => Some(Tag::Helper(name)),
+        name => Some(Tag::Expr(path(name)?)),
+    }
 }
 
 /// `name` or `(eq name "text")`.
@@ -170,7 +183,7 @@ fn path(s: &str) -> Option<&str> {
 }
 
 fn is_helper(name: &str) -> bool {
-    HANDLEBARS_HELPERS.contains(&name) || super::helpers::NAMES.contains(&name)
+    HANDLEBARS_HELPERS.contains(&name) || helpers::NAMES.contains(&name)
 }
 
 /// What a piece renders: text, values and blocks.
@@ -178,6 +191,7 @@ fn is_helper(name: &str) -> bool {
 enum Node<'a> {
     Text(&'a str),
     Value(&'a str),
+    Helper(&'a str),
     Block {
         unless: bool,
         cond: Cond<'a>,
@@ -211,7 +225,7 @@ fn tree<'a>(piece: &'a str, tokens: Vec<Token<'a>>) -> Option<Vec<Node<'a>>> {
             text = strip_line_start(text);
             trim_next = false;
         }
-        let is_block_tag = !matches!(token.tag, Tag::Expr(_));
+        let is_block_tag = !matches!(token.tag, Tag::Expr(_) | Tag::Helper(_));
         let standalone = is_block_tag && standalone(piece, token.start, token.end);
         if standalone {
             text = text.trim_end_matches([' ', '\t']);
@@ -228,6 +242,7 @@ fn tree<'a>(piece: &'a str, tokens: Vec<Token<'a>>) -> Option<Vec<Node<'a>>> {
         }
         match token.tag {
             Tag::Expr(name) => branch.push(Node::Value(name)),
+            Tag::Helper(name) => branch.push(Node::Helper(name)),
             Tag::Open { unless, cond } => stack.push(Open {
                 unless,
                 cond,
@@ -306,6 +321,9 @@ fn emit(nodes: &[Node<'_>], ctx: &Value, out: &mut String) -> Option<()> {
                 Value::Number(n) => out.push_str(&n.to_string()),
                 _ => return None,
             },
+            // The helpers' own code, so the text is theirs.
+            Node::Helper("date") => out.push_str(&helpers::date_text(helpers::DATE_FORMAT).ok()?),
+            Node::Helper(_) => out.push_str(&helpers::year_text()),
             Node::Block {
                 unless,
                 cond,
@@ -378,7 +396,7 @@ mod tests {
     #[test]
     fn anything_else_goes_to_handlebars() {
         for text in [
-            "{{date}}",
+            "{{date \"[year]\"}}",
             "{{snake name}}",
             "{{missing}}",
             "{{lab}}",

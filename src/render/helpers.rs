@@ -130,25 +130,33 @@ fn date_helper(
     out: &mut dyn Output,
 ) -> HelperResult {
     let fmt = match h.param(0) {
-        None => "[year]-[month]-[day]".to_string(),
+        None => DATE_FORMAT.to_string(),
         Some(p) => p
             .value()
             .as_str()
             .ok_or_else(|| RenderError::from(RenderErrorReason::InvalidParamType("string")))?
             .to_string(),
     };
-    let desc = time::format_description::parse_borrowed::<2>(&fmt).map_err(|e| {
-        RenderError::from(RenderErrorReason::Other(format!(
-            "bad date format `{fmt}`: {e}"
-        )))
-    })?;
-    let text = now().format(&desc).map_err(|e| {
-        RenderError::from(RenderErrorReason::Other(format!(
-            "bad date format `{fmt}`: {e}"
-        )))
-    })?;
+    let text = date_text(&fmt).map_err(|e| RenderError::from(RenderErrorReason::Other(e)))?;
     out.write(&text)?;
     Ok(())
+}
+
+/// The date `{{date}}` shows (`DATE_FORMAT`), or `{{date "FMT"}}`.
+pub(super) fn date_text(fmt: &str) -> Result<String, String> {
+    let desc = time::format_description::parse_borrowed::<2>(fmt)
+        .map_err(|e| format!("bad date format `{fmt}`: {e}"))?;
+    now()
+        .format(&desc)
+        .map_err(|e| format!("bad date format `{fmt}`: {e}"))
+}
+
+/// The format of `{{date}}` without a parameter.
+pub(super) const DATE_FORMAT: &str = "[year]-[month]-[day]";
+
+/// What `{{year}}` shows.
+pub(super) fn year_text() -> String {
+    now().year().to_string()
 }
 
 /// `{{year}}` → `2026`.
@@ -159,7 +167,7 @@ fn year_helper(
     _: &mut RenderContext<'_, '_>,
     out: &mut dyn Output,
 ) -> HelperResult {
-    out.write(&now().year().to_string())?;
+    out.write(&year_text())?;
     Ok(())
 }
 

@@ -528,6 +528,8 @@ mod tests {
             "{{ name }}",
             "{{t}}",
             "{{obj}}",
+            "{{date}}",
+            "{{year}}",
             "a longer line of prose, no mustache\n",
             " some longer inline text, no line end ",
             "  \t  \t  \t  \t  \t  ",
@@ -577,6 +579,7 @@ mod tests {
             "{{t}}",
             "{{obj}}",
             "{{date}}",
+            "{{ year }}",
         ];
         const OPEN: &[&str] = &[
             "{{#if t}}",

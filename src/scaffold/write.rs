@@ -37,17 +37,22 @@ pub(super) fn lay(root: &Path, entries: &BTreeMap<String, Entry>, fresh: bool) -
 
 fn write_entry(root: &Path, path: &str, entry: &Entry, fresh: bool) -> Result<()> {
     let full = root.join(path);
-    match std::fs::symlink_metadata(&full) {
-        _ if fresh => {}
-        Ok(meta) if meta.is_dir() => {
+    // In a fresh folder nothing can be in the way: no `stat` per file.
+    let in_the_way = if fresh {
+        None
+    } else {
+        std::fs::symlink_metadata(&full).ok()
+    };
+    match in_the_way {
+        Some(meta) if meta.is_dir() => {
             return Err(Error::new(format!(
                 "`{}` is a folder, so the file `{path}` cannot be written",
                 full.display()
             ))
             .with_help("move the folder away, then try again"));
         }
-        Ok(_) => fsx::remove_file(&full)?,
-        Err(_) => {}
+        Some(_) => fsx::remove_file(&full)?,
+        None => {}
     }
     match entry {
         Entry::File { bytes, executable } => {
