@@ -35,14 +35,11 @@ if [[ -z "${LABFORGE_BIN:-}" ]]; then # LABFORGE_BIN=path skips the build
 fi
 BIN="${LABFORGE_BIN:-${CARGO_TARGET_DIR:-target}/release/labforge}"
 BIN="$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")"
-# A binary the linker has just written sits in the page cache in small
-# pieces, so each start faults it in 4 KiB at a time (on this VM, `new`
-# measured 6.2 ms that way and 4.4 ms from a copy). An installed binary is
-# read from disk in large pieces, as /usr/bin/cp is. So the binary's cached
-# pages are dropped here (written back first) and the warm-up reads it back
-# the way an installed binary is read.
-sync
-python3 -c 'import os, sys; fd = os.open(sys.argv[1], os.O_RDONLY); os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)' "$BIN"
+# The binary is timed as the build left it, as `cargo run --release` runs
+# it. How its pages sit in the page cache moves both figures: a copy (as
+# `cargo install` makes) started about 0.3 ms faster here, and its peak RSS
+# was up to 1.8 MB higher, since each page fault then maps more of the
+# binary (docs/performance.md, fourth pass).
 command -v hyperfine >/dev/null || { echo "needs hyperfine (apt-get install hyperfine)" >&2; exit 2; }
 [[ -x /usr/bin/time ]] || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
 

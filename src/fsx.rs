@@ -13,6 +13,18 @@ pub(crate) fn read(path: &Path) -> Result<Vec<u8>> {
     fs::read(path).map_err(|e| Error::io("read", path, e))
 }
 
+/// A file's bytes and its metadata, both from one open file (one path
+/// lookup, and the mode is the one of the bytes read).
+pub(crate) fn read_with_metadata(path: &Path) -> Result<(Vec<u8>, fs::Metadata)> {
+    use std::io::Read;
+    let err = |e| Error::io("read", path, e);
+    let mut file = fs::File::open(path).map_err(err)?;
+    let meta = file.metadata().map_err(err)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.read_to_end(&mut bytes).map_err(err)?;
+    Ok((bytes, meta))
+}
+
 pub(crate) fn read_to_string(path: &Path) -> Result<String> {
     let bytes = read(path)?;
     String::from_utf8(bytes).map_err(|_| {

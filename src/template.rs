@@ -135,8 +135,7 @@ impl TemplateTree {
                     Entry::Symlink(target.to_string_lossy().replace('\\', "/")),
                 );
             } else if ft.is_file() {
-                let meta = fsx::metadata(item.path())?;
-                let bytes = fsx::read(item.path())?;
+                let (bytes, meta) = fsx::read_with_metadata(item.path())?;
                 entries.insert(
                     key,
                     Entry::File {
@@ -341,6 +340,16 @@ fn check_links(
     Ok(())
 }
 
+/// Whether `id` names a built-in lab (one of [`builtin_ids`]), without
+/// listing them all.
+pub(crate) fn is_builtin(id: &str) -> bool {
+    !id.is_empty()
+        && !id.contains(['/', '\\'])
+        && BUILTIN_LABS
+            .get_dir(id)
+            .is_some_and(|d| d.get_file(d.path().join(MANIFEST)).is_some())
+}
+
 /// The ids of the built-in labs, sorted.
 pub fn builtin_ids() -> Vec<String> {
     let mut ids: Vec<String> = BUILTIN_LABS
@@ -467,6 +476,16 @@ mod tests {
 
     /// Release builds load built-in labs without `manifest::validate`
     /// (see [`Lab::from_tree`]): this is where they are held to it.
+    #[test]
+    fn is_builtin_agrees_with_the_list() {
+        for id in builtin_ids() {
+            assert!(super::is_builtin(&id), "{id}");
+        }
+        for not in ["", ".", "api-client/common", "nope", "API-CLIENT"] {
+            assert!(!super::is_builtin(not), "{not}");
+        }
+    }
+
     #[test]
     fn every_builtin_lab_passes_validation() {
         for id in builtin_ids() {

@@ -7,7 +7,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::template::builtin_ids;
+use crate::template::{builtin_ids, is_builtin};
 
 /// A parsed lab source.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,7 +100,7 @@ impl SourceSpec {
         if text.contains('/') || text.starts_with('.') || text.starts_with('~') {
             return Ok(SourceSpec::Local(path.to_path_buf()));
         }
-        if builtin_ids().iter().any(|id| id == text) {
+        if is_builtin(text) {
             return Ok(SourceSpec::Builtin(text.to_string()));
         }
         let ids = builtin_ids();
