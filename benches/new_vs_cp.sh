@@ -10,10 +10,11 @@
 #   benches/new_vs_cp.sh                  # build release, then measure
 #   LABFORGE_BIN=target/release/labforge benches/new_vs_cp.sh   # no build
 #   RUNS=20 WARMUP=3 benches/new_vs_cp.sh # more runs (default: 1 warm-up, 7 runs)
+#   ROUNDS=5 benches/new_vs_cp.sh         # rounds of RUNS runs (default 3)
 #
 # Timing: hyperfine (apt-get install hyperfine) without a shell (-N; the
-# baseline with git runs in `sh -c`), the median of RUNS runs after WARMUP
-# warm-ups, the output folder removed before each run (--prepare).
+# baseline with git runs in `sh -c`), the median of ROUNDS x RUNS runs (each
+# round after WARMUP warm-ups), the output folder removed before each run (--prepare).
 # Also printed: the CPU time (user + system) of `cp -r` and `new --no-git`,
 # steadier than the wall clock on a loaded machine, and the load average
 # (the wall-clock targets are only fair on a quiet machine).
@@ -27,6 +28,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 RUNS="${RUNS:-7}"
+ROUNDS="${ROUNDS:-3}"
 WARMUP="${WARMUP:-1}"
 MAX_RATIO="${MAX_RATIO:-2.0}"
 MAX_RSS_KB="${MAX_RSS_KB:-15360}"
@@ -109,18 +111,23 @@ echo "51-file case: $(find "$WORK/small" -type f | wc -l) files, $(du -sh "$WORK
 OUT="$WORK/out"
 echo "load average before timing: $(cut -d' ' -f1-3 /proc/loadavg)"
 GIT_COMMIT="cd '$OUT' && git init -q && git add -A && git -c user.name=b -c user.email=b@b commit -qm start"
+# ROUNDS rounds of RUNS runs each: the machine's speed drifts from minute to
+# minute on a shared VM, and hyperfine times one command's runs in a row, so
+# rounds spread every command over the whole measurement.
+for ((round = 1; round <= ROUNDS; round++)); do
 hyperfine -N --style basic --warmup "$WARMUP" --runs "$RUNS" --prepare "rm -rf '$OUT'" \
-  --export-json "$WORK/large.json" \
+  --export-json "$WORK/large-$round.json" \
   -n "cp -r" "cp -r '$LAB' '$OUT'" \
   -n "labforge new --no-git" "'$BIN' new '$LAB' '$OUT' --defaults --no-git" \
   -n "cp -r + git commit" "sh -c \"cp -r '$LAB' '$OUT' && $GIT_COMMIT\"" \
   -n "labforge new" "'$BIN' new '$LAB' '$OUT' --defaults"
 hyperfine -N --style basic --warmup "$WARMUP" --runs "$RUNS" --prepare "rm -rf '$OUT'" \
-  --export-json "$WORK/small.json" \
+  --export-json "$WORK/small-$round.json" \
   -n "cp -r" "cp -r '$WORK/small' '$OUT'" \
   -n "labforge new --no-git" "'$BIN' new ${SMALL[*]} --no-git '$OUT'" \
   -n "cp -r + git commit" "sh -c \"cp -r '$WORK/small' '$OUT' && $GIT_COMMIT\"" \
   -n "labforge new" "'$BIN' new ${SMALL[*]} '$OUT'"
+done
 
 # Peak RSS (maximum resident set size, KiB) of `new`, the highest of 3 runs.
 # Load while measuring (the figures are only comparable on a quiet machine).
@@ -140,23 +147,37 @@ rss_large_nogit=$(peak_rss "$BIN" new "$LAB" "$OUT" --defaults --no-git)
 rss_small=$(peak_rss "$BIN" new "${SMALL[@]}" "$OUT")
 rss_version=$(peak_rss "$BIN" --version)
 
-python3 - "$WORK/large.json" "$WORK/small.json" "$rss_large" "$rss_large_nogit" "$rss_small" \
+python3 - "$WORK" "$ROUNDS" "$rss_large" "$rss_large_nogit" "$rss_small" \
   "$MAX_RATIO" "$MAX_RSS_KB" "$RUNS" "$WARMUP" "$rss_version" <<'PY'
-import json, sys
-large, small = (json.load(open(p))["results"] for p in sys.argv[1:3])
+import json, statistics, sys
+work, rounds = sys.argv[1], int(sys.argv[2])
+def merged(case):
+    """Per command: every run's time of every round, and mean CPU times."""
+    out = {}
+    for r in range(1, rounds + 1):
+        for res in json.load(open(f"{work}/{case}-{r}.json"))["results"]:
+            m = out.setdefault(res["command"], {"times": [], "user": [], "system": [], "medians": []})
+            m["times"] += res["times"]
+            m["user"].append(res["user"])
+            m["system"].append(res["system"])
+            m["medians"].append(res["median"])
+    return out
+large, small = merged("large"), merged("small")
 rss_large, rss_nogit, rss_small, max_ratio, max_rss = (float(x) for x in sys.argv[3:8])
 runs, warmup = sys.argv[8:10]
 rss_version = float(sys.argv[10])
 failed = []
-print(f"\nmedian of {runs} runs after {warmup} warm-up(s), milliseconds")
+print(f"\nmedian of {rounds} rounds x {runs} runs (each after {warmup} warm-up(s)), milliseconds")
 for name, res in (("1,000 files", large), ("51 files", small)):
-    med = {r["command"]: r["median"] * 1000 for r in res}
+    med = {c: statistics.median(m["times"]) * 1000 for c, m in res.items()}
+    per_round = [a / b for a, b in zip(res["labforge new --no-git"]["medians"], res["cp -r"]["medians"])]
+    print(f"  {name:<12} new --no-git / cp -r per round: " + ", ".join(f"{x:.2f}x" for x in per_round))
     for cmd, ms in med.items():
         print(f"  {name:<12} {cmd:<24} {ms:8.1f} ms")
     # CPU time (user + system, mean of the runs): unlike the wall clock it
     # does not grow with the machine's load, so its ratio is the steadier
     # figure on a shared machine (for information; the targets are wall).
-    cpu = {r["command"]: (r["user"] + r["system"]) * 1000 for r in res}
+    cpu = {c: (statistics.mean(m["user"]) + statistics.mean(m["system"])) * 1000 for c, m in res.items()}
     nogit = med["labforge new --no-git"] / med["cp -r"]
     git = med["labforge new"] / med["cp -r + git commit"]
     plain = med["labforge new"] / med["cp -r"]
