@@ -474,8 +474,6 @@ impl Lab {
 mod tests {
     use super::{BUILTIN_DIGESTS, Lab, builtin_ids};
 
-    /// Release builds load built-in labs without `manifest::validate`
-    /// (see [`Lab::from_tree`]): this is where they are held to it.
     #[test]
     fn is_builtin_agrees_with_the_list() {
         for id in builtin_ids() {
@@ -486,6 +484,8 @@ mod tests {
         }
     }
 
+    /// Release builds load built-in labs without `manifest::validate`
+    /// (see [`Lab::from_tree`]): this is where they are held to it.
     #[test]
     fn every_builtin_lab_passes_validation() {
         for id in builtin_ids() {

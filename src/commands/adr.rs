@@ -37,7 +37,8 @@ pub(crate) struct AdrCli {
     pub(crate) args: AdrArgs,
 }
 
-/// `labforge adr …` and `adr …`.
+// `labforge adr …` and `adr …`. (A plain comment: a doc comment here would
+// become the subcommand's about text once clap builds it, deferred.)
 #[derive(Debug, Args)]
 #[command(disable_help_subcommand = true)]
 pub(crate) struct AdrArgs {

@@ -161,7 +161,8 @@ fn condition(s: &str) -> Option<Cond<'_>> {
     let (name, lit) = rest.split_once(' ')?;
     let lit = lit.trim_matches(' ');
     let text = lit.strip_prefix('"')?.strip_suffix('"')?;
-    if text.contains('"') {
+    // serde_json reads handlebars' string literals: no control characters.
+    if text.contains(|c: char| c == '"' || c < ' ') {
         return None;
     }
     Some(Cond::Eq(path(name)?, text))
@@ -176,7 +177,9 @@ fn path(s: &str) -> Option<&str> {
             .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
             && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
     };
-    if !s.split('.').all(plain) || is_helper(s) {
+    // `{{elsewhere}}` is `{{else where}}` to handlebars' grammar, and `as`
+    // is a keyword in parameters: such names go to handlebars.
+    if !s.split('.').all(plain) || is_helper(s) || s.starts_with("else") || s == "as" {
         return None;
     }
     Some(s)
@@ -412,6 +415,11 @@ mod tests {
             "{{#if n}}a",
             "{{> partial}}",
             "{{! comment }}",
+            "{{#if t}}{{elsewhere}}{{/if}}",
+            "{{else_note}}",
+            "{{#if as}}a{{/if}}",
+            "{{#if (eq as \"x\")}}a{{/if}}",
+            "{{#if (eq name \"a\u{b}b\")}}a{{/if}}",
         ] {
             assert_eq!(direct(text), None, "{text:?}");
         }
