@@ -343,11 +343,27 @@ fn check_links(
 /// Whether `id` names a built-in lab (one of [`builtin_ids`]), without
 /// listing them all.
 pub(crate) fn is_builtin(id: &str) -> bool {
-    !id.is_empty()
-        && !id.contains(['/', '\\'])
-        && BUILTIN_LABS
-            .get_dir(id)
-            .is_some_and(|d| d.get_file(d.path().join(MANIFEST)).is_some())
+    builtin_dir(id).is_some()
+}
+
+/// The embedded folder of the built-in lab `id` (one with a lab.toml).
+fn builtin_dir(id: &str) -> Option<&'static Dir<'static>> {
+    if id.is_empty() || id.contains(['/', '\\']) {
+        return None;
+    }
+    BUILTIN_LABS
+        .get_dir(id)
+        .filter(|d| d.get_file(d.path().join(MANIFEST)).is_some())
+}
+
+/// Whether a lab from `origin` is loaded without `manifest::validate`: a
+/// built-in lab is part of this binary, so its lab.toml cannot change after
+/// the build, and every debug build (so every test run:
+/// `every_builtin_lab_passes_validation`) validates it. A release build
+/// skips the checks, a fifth of `labforge new`'s own work (issue 14);
+/// `template lint` and `template test` run them anyway ([`Lab::validate`]).
+fn loads_unvalidated(origin: &Origin) -> bool {
+    matches!(origin, Origin::Builtin(_)) && !cfg!(debug_assertions)
 }
 
 /// The ids of the built-in labs, sorted.
@@ -385,13 +401,7 @@ impl Lab {
                     .with_help("a lab template is a folder with a lab.toml at its root; `labforge template init DIR` creates one"));
             }
         };
-        let manifest = if matches!(origin, Origin::Builtin(_)) && !cfg!(debug_assertions) {
-            // A built-in lab is part of this binary, so its lab.toml cannot
-            // change after the build, and every debug build (so every test
-            // run: `every_builtin_lab_passes_validation`) validates it. A
-            // release build skips the checks, a fifth of `labforge new`'s
-            // own work (issue 14); `template lint` and `template test` run
-            // them anyway ([`Lab::validate`]).
+        let manifest = if loads_unvalidated(&origin) {
             manifest::parse_unvalidated(&text, &manifest_path)?
         } else {
             manifest::parse(&text, &manifest_path)?
@@ -409,11 +419,14 @@ impl Lab {
         })
     }
 
-    /// Runs the checks of `lab.toml` (`manifest::validate`) again: for
-    /// commands that must never trust a lab, built-in or not (`template
-    /// lint`, `template test`). A lab whose files were taken has nothing to
-    /// check, and was checked when loaded.
+    /// Runs the checks of `lab.toml` (`manifest::validate`) that loading
+    /// skipped ([`loads_unvalidated`]): for commands that must never trust
+    /// a lab, built-in or not (`template lint`, `template test`). Any other
+    /// lab was checked when loaded.
     pub(crate) fn validate(&self) -> Result<()> {
+        if !loads_unvalidated(&self.origin) {
+            return Ok(());
+        }
         match self.tree.get(MANIFEST).map(std::str::from_utf8) {
             Some(Ok(text)) => manifest::validate(&self.manifest, text, &self.manifest_path),
             _ => Ok(()),
@@ -422,15 +435,12 @@ impl Lab {
 
     /// A built-in lab by id.
     pub fn builtin(id: &str) -> Result<Lab> {
-        let dir = BUILTIN_LABS
-            .get_dir(id)
-            .filter(|d| d.get_file(d.path().join(MANIFEST)).is_some())
-            .ok_or_else(|| {
-                Error::new(format!("there is no built-in lab `{id}`")).with_help(format!(
-                    "built-in labs: {}; `labforge list` shows every lab you can use",
-                    builtin_ids().join(", ")
-                ))
-            })?;
+        let dir = builtin_dir(id).ok_or_else(|| {
+            Error::new(format!("there is no built-in lab `{id}`")).with_help(format!(
+                "built-in labs: {}; `labforge list` shows every lab you can use",
+                builtin_ids().join(", ")
+            ))
+        })?;
         let tree = TemplateTree::from_embedded(dir);
         Lab::from_tree(
             tree,
@@ -490,8 +500,9 @@ mod tests {
     fn every_builtin_lab_passes_validation() {
         for id in builtin_ids() {
             let lab = Lab::builtin(&id).unwrap();
-            lab.validate().unwrap_or_else(|e| panic!("{id}: {e:?}"));
-            assert!(lab.tree.get(super::MANIFEST).is_some());
+            let text = std::str::from_utf8(lab.tree.get(super::MANIFEST).unwrap()).unwrap();
+            crate::manifest::validate(&lab.manifest, text, &lab.manifest_path)
+                .unwrap_or_else(|e| panic!("{id}: {e:?}"));
         }
     }
 

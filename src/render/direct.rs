@@ -39,12 +39,16 @@ use super::helpers;
 
 /// Names handlebars resolves as helpers before looking at the context:
 /// its own (`Registry::new` in handlebars 6, without the `string_helpers`
-/// feature) and labforge's
-/// (`helpers::NAMES`). A name here is never read as a value.
+/// feature); labforge's are `helpers::NAMES`. Never read as values.
 const HANDLEBARS_HELPERS: &[&str] = &[
     "if", "unless", "each", "with", "lookup", "raw", "log", "eq", "ne", "gt", "gte", "lt", "lte",
-    "and", "or", "not", "len", "else", "this", "true", "false", "null",
+    "and", "or", "not", "len",
 ];
+
+/// Words handlebars' grammar reads as something else than a name: literals,
+/// `this`, and `as` (block parameters). Never read as values either; nor is
+/// a name that starts with `else` (`{{elsewhere}}` is `{{else where}}`).
+const KEYWORDS: &[&str] = &["this", "true", "false", "null", "as"];
 
 /// Renders `piece` over `ctx` onto `out`, or returns `None` (with `out`
 /// as it was) when the piece holds anything this path does not take.
@@ -177,16 +181,14 @@ fn path(s: &str) -> Option<&str> {
             .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
             && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
     };
-    // `{{elsewhere}}` is `{{else where}}` to handlebars' grammar, and `as`
-    // is a keyword in parameters: such names go to handlebars.
-    if !s.split('.').all(plain) || is_helper(s) || s.starts_with("else") || s == "as" {
+    let taken = HANDLEBARS_HELPERS.contains(&s)
+        || helpers::NAMES.contains(&s)
+        || KEYWORDS.contains(&s)
+        || s.starts_with("else");
+    if taken || !s.split('.').all(plain) {
         return None;
     }
     Some(s)
-}
-
-fn is_helper(name: &str) -> bool {
-    HANDLEBARS_HELPERS.contains(&name) || helpers::NAMES.contains(&name)
 }
 
 /// What a piece renders: text, values and blocks.
@@ -203,17 +205,27 @@ enum Node<'a> {
     },
 }
 
+/// A block being read: its condition, its then-branch once `{{else}}` is
+/// seen, and the branch being filled.
+struct Open<'a> {
+    unless: bool,
+    cond: Cond<'a>,
+    then: Option<Vec<Node<'a>>>,
+    nodes: Vec<Node<'a>>,
+}
+
+/// The branch that text and values go into: the innermost open block's,
+/// or the top level.
+fn current<'s, 'a>(stack: &'s mut [Open<'a>], top: &'s mut Vec<Node<'a>>) -> &'s mut Vec<Node<'a>> {
+    match stack.last_mut() {
+        Some(open) => &mut open.nodes,
+        None => top,
+    }
+}
+
 /// Builds the blocks of `piece` from its `tokens`, dropping what standalone
 /// block tags drop.
 fn tree<'a>(piece: &'a str, tokens: Vec<Token<'a>>) -> Option<Vec<Node<'a>>> {
-    // Open blocks: (unless, cond, then-branch once `else` is seen, the
-    // branch being filled).
-    struct Open<'a> {
-        unless: bool,
-        cond: Cond<'a>,
-        then: Option<Vec<Node<'a>>>,
-        nodes: Vec<Node<'a>>,
-    }
     let mut stack: Vec<Open<'a>> = Vec::new();
     let mut nodes: Vec<Node<'a>> = Vec::new();
     // Whether the text after the previous tag loses its leading white
@@ -233,10 +245,7 @@ fn tree<'a>(piece: &'a str, tokens: Vec<Token<'a>>) -> Option<Vec<Node<'a>>> {
         if standalone {
             text = text.trim_end_matches([' ', '\t']);
         }
-        let branch = match stack.last_mut() {
-            Some(open) => &mut open.nodes,
-            None => &mut nodes,
-        };
+        let branch = current(&mut stack, &mut nodes);
         if !text.is_empty() {
             branch.push(Node::Text(text));
         }
@@ -274,10 +283,7 @@ fn tree<'a>(piece: &'a str, tokens: Vec<Token<'a>>) -> Option<Vec<Node<'a>>> {
                     then,
                     otherwise,
                 };
-                match stack.last_mut() {
-                    Some(parent) => parent.nodes.push(block),
-                    None => nodes.push(block),
-                }
+                current(&mut stack, &mut nodes).push(block);
             }
         }
         at = token.end;
@@ -427,7 +433,7 @@ mod tests {
 
     /// Each listed handlebars name is a helper in handlebars' registry (so
     /// `{{name}}` never shows a value of that name), and so is each of
-    /// labforge's.
+    /// labforge's; no keyword is in either list.
     #[test]
     fn listed_helpers_are_helpers() {
         let mut hb = handlebars::Handlebars::new();
@@ -435,8 +441,8 @@ mod tests {
         for name in super::HANDLEBARS_HELPERS
             .iter()
             .chain(super::super::helpers::NAMES.iter())
-            .filter(|n| !["else", "this", "true", "false", "null"].contains(n))
         {
+            assert!(!super::KEYWORDS.contains(name), "`{name}`");
             let ctx = json!({ *name: "VALUE" });
             let out = hb.render_template(&format!("{{{{{name}}}}}"), &ctx);
             assert_ne!(

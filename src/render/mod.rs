@@ -132,10 +132,16 @@ impl Renderer {
     /// template; literal lines skip the parser (module `split`), and any
     /// error comes from the whole template.
     pub(crate) fn render(&self, name: &str, text: &str) -> Result<String> {
-        if let Some(out) = split::plan(text).and_then(|plan| self.render_plan(text, &plan)) {
+        if let Some(out) = self.render_split(text) {
             return Ok(out);
         }
         self.render_whole(text).map_err(|e| self.error(name, e))
+    }
+
+    /// The fast path (module `split`, then `direct` or a compiled piece), or
+    /// `None` when the template must go to handlebars whole.
+    fn render_split(&self, text: &str) -> Option<String> {
+        split::plan(text).and_then(|plan| self.render_plan(text, &plan))
     }
 
     /// Handlebars on the whole template: the reference semantics.
@@ -169,7 +175,7 @@ impl Renderer {
     /// Renders a string from lab.toml (a default, a `when` condition);
     /// errors quote it instead of pointing into a file.
     pub(crate) fn render_inline(&self, text: &str) -> Result<String> {
-        if let Some(out) = split::plan(text).and_then(|plan| self.render_plan(text, &plan)) {
+        if let Some(out) = self.render_split(text) {
             return Ok(out);
         }
         self.render_whole(text).map_err(|e| {
