@@ -27,6 +27,7 @@ pub(crate) mod interrupt;
 pub mod journal;
 pub(crate) mod labinfo;
 pub(crate) mod lablock;
+pub(crate) mod net;
 pub mod manifest;
 pub(crate) mod out;
 pub(crate) mod parallel;

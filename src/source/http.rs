@@ -193,7 +193,7 @@ impl RateGuard {
 }
 
 fn client() -> Result<reqwest::blocking::Client> {
-    reqwest::blocking::Client::builder()
+    crate::net::client_builder()
         .user_agent(concat!("labforge/", env!("CARGO_PKG_VERSION")))
         .connect_timeout(Duration::from_secs(15))
         .redirect(reqwest::redirect::Policy::limited(MAX_REDIRECTS))

@@ -26,7 +26,7 @@ pub(crate) fn run(cx: &Context, job: &Job) -> Result<Outcome> {
         .ok_or_else(|| Error::new("the check has no `request`"))?;
     let path = cx.expand(&req.path);
     let url = format!("http://{}{}", svc.addr, path);
-    let client = reqwest::blocking::Client::builder()
+    let client = crate::net::client_builder()
         .timeout(job.timeout)
         .redirect(reqwest::redirect::Policy::none())
         .build()

@@ -21,7 +21,7 @@ fn request(
     path: &str,
     timeout: Duration,
 ) -> std::result::Result<u16, String> {
-    let client = reqwest::blocking::Client::builder()
+    let client = crate::net::client_builder()
         .timeout(timeout)
         .build()
         .map_err(|e| e.to_string())?;
