@@ -6,16 +6,28 @@
 //! `$OUT_DIR/builtin_digests.rs`, so `new` and `check` do not hash the whole
 //! embedded lab (both tracks, every solution) on each run; a unit test in
 //! `src/template.rs` compares it with the digest computed at run time.
+//!
+//! And parses each built-in lab's lab.toml with the crate's own serde types
+//! (`src/manifest/types.rs`, compiled in here too) into JSON that keeps every
+//! value's place, `$OUT_DIR/builtin_manifests.rs`: a release build reads
+//! that instead of parsing the TOML on every run (issue 14: the TOML parser
+//! was the largest step of `labforge new`). A unit test in
+//! `src/manifest/tests.rs` checks that both give the same manifest.
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use sha2::{Digest, Sha256};
+
+#[allow(dead_code, unreachable_pub)]
+#[path = "src/manifest/types.rs"]
+mod types;
 
 // Cargo reads a build script's instructions from its stdout.
 #[allow(clippy::print_stdout)]
 fn main() {
     println!("cargo:rerun-if-changed=labs");
     println!("cargo:rerun-if-changed=templates");
+    println!("cargo:rerun-if-changed=src/manifest/types.rs");
     let mut out =
         String::from("/// (built-in lab id, digest of its embedded tree), by build.rs.\n");
     out.push_str("pub static BUILTIN_DIGESTS: &[(&str, &str)] = &[\n");
@@ -25,13 +37,32 @@ fn main() {
         .filter(|p| p.join("lab.toml").is_file())
         .collect();
     ids.sort();
-    for dir in ids {
+    for dir in &ids {
         let id = dir.file_name().unwrap().to_string_lossy().into_owned();
-        out.push_str(&format!("    ({id:?}, {:?}),\n", digest(&dir)));
+        out.push_str(&format!("    ({id:?}, {:?}),\n", digest(dir)));
     }
     out.push_str("];\n");
-    let dest = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("builtin_digests.rs");
-    std::fs::write(dest, out).expect("write builtin_digests.rs");
+    let out_dir = std::env::var("OUT_DIR").expect("OUT_DIR");
+    std::fs::write(Path::new(&out_dir).join("builtin_digests.rs"), out)
+        .expect("write builtin_digests.rs");
+
+    let mut out = String::from(
+        "/// (built-in lab id, its lab.toml parsed into JSON with every place kept), by build.rs.\n",
+    );
+    out.push_str("pub static BUILTIN_MANIFESTS: &[(&str, &str)] = &[\n");
+    for dir in &ids {
+        let id = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(dir.join("lab.toml")).expect("read a lab.toml");
+        // A lab.toml that does not parse is left out: the run-time parser
+        // then reports it with its line and column.
+        if let Ok(manifest) = toml::from_str::<types::Manifest>(&text) {
+            let json = serde_json::to_string(&manifest).expect("a manifest as JSON");
+            out.push_str(&format!("    ({id:?}, {json:?}),\n"));
+        }
+    }
+    out.push_str("];\n");
+    std::fs::write(Path::new(&out_dir).join("builtin_manifests.rs"), out)
+        .expect("write builtin_manifests.rs");
 }
 
 /// `TemplateTree::digest` of `TemplateTree::from_embedded`: every file,

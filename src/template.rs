@@ -360,8 +360,9 @@ fn builtin_dir(id: &str) -> Option<&'static Dir<'static>> {
 /// built-in lab is part of this binary, so its lab.toml cannot change after
 /// the build, and every debug build (so every test run:
 /// `every_builtin_lab_passes_validation`) validates it. A release build
-/// skips the checks, a fifth of `labforge new`'s own work (issue 14);
-/// `template lint` and `template test` run them anyway ([`Lab::validate`]).
+/// skips the checks, a fifth of `labforge new`'s own work (issue 14), and
+/// reads the lab.toml that build.rs parsed ([`manifest::preparsed`]);
+/// `template lint` and `template test` run the checks anyway ([`Lab::validate`]).
 fn loads_unvalidated(origin: &Origin) -> bool {
     matches!(origin, Origin::Builtin(_)) && !cfg!(debug_assertions)
 }
@@ -401,10 +402,14 @@ impl Lab {
                     .with_help("a lab template is a folder with a lab.toml at its root; `labforge template init DIR` creates one"));
             }
         };
-        let manifest = if loads_unvalidated(&origin) {
-            manifest::parse_unvalidated(&text, &manifest_path)?
-        } else {
-            manifest::parse(&text, &manifest_path)?
+        let manifest = match &origin {
+            // As build.rs parsed it (the same text), without the TOML parser.
+            Origin::Builtin(id) if loads_unvalidated(&origin) => match manifest::preparsed(id) {
+                Some(m) => m,
+                None => manifest::parse_unvalidated(&text, &manifest_path)?,
+            },
+            _ if loads_unvalidated(&origin) => manifest::parse_unvalidated(&text, &manifest_path)?,
+            _ => manifest::parse(&text, &manifest_path)?,
         };
         crate::solution::validate(&manifest, &tree, &manifest_path)?;
         // Each link was checked alone where the tree was read; here the

@@ -139,3 +139,20 @@ fn issue_14_regex_parse_agrees_with_compile() {
         }
     }
 }
+
+/// The JSON build.rs made of each built-in lab.toml reads back as the very
+/// manifest the TOML parser gives, every value's place included (Debug shows
+/// the spans), so a release build may read it instead.
+#[test]
+fn preparsed_manifests_equal_the_parsed_ones() {
+    let ids = crate::template::builtin_ids();
+    assert_eq!(BUILTIN_MANIFESTS.len(), ids.len(), "one per built-in lab");
+    for id in ids {
+        let text = std::fs::read_to_string(format!("labs/{id}/lab.toml")).unwrap();
+        let parsed = parse(&text, Path::new("lab.toml")).unwrap();
+        let pre = preparsed(&id).unwrap_or_else(|| panic!("no pre-parsed manifest of {id}"));
+        let (a, b) = (format!("{parsed:#?}"), format!("{pre:#?}"));
+        assert!(a.contains("span: ") && !a.contains("span: 0..0,"), "Debug shows the places");
+        assert_eq!(a, b, "{id}");
+    }
+}

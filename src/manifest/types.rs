@@ -8,9 +8,44 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use toml::Spanned;
 
-#[derive(Debug, Clone, Deserialize)]
+/// A value with its place in lab.toml (a byte range): toml's `Spanned`,
+/// whose serde form keeps the place. toml's own writes the value only, and
+/// build.rs stores the built-in labs' lab.toml pre-parsed (as JSON, every
+/// place kept), which a release build reads instead of the TOML text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spanned<T>(toml::Spanned<T>);
+
+impl<T> Spanned<T> {
+    pub(crate) fn span(&self) -> std::ops::Range<usize> {
+        self.0.span()
+    }
+    pub(crate) fn get_ref(&self) -> &T {
+        self.0.get_ref()
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        toml::Spanned::deserialize(d).map(Spanned)
+    }
+}
+
+/// The form toml's `Spanned` reads (serde_spanned's private names: the
+/// round-trip test of every built-in lab fails if they change).
+impl<T: Serialize> Serialize for Spanned<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let span = self.span();
+        let mut st = s.serialize_struct("$__serde_spanned_private_Spanned", 3)?;
+        st.serialize_field("$__serde_spanned_private_start", &span.start)?;
+        st.serialize_field("$__serde_spanned_private_end", &span.end)?;
+        st.serialize_field("$__serde_spanned_private_value", self.get_ref())?;
+        st.end()
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
     pub(crate) schema: u32,
@@ -77,12 +112,30 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for IndexedMap<T> {
                 }
                 Ok(IndexedMap(out))
             }
+            /// The pre-parsed form (see [`Spanned`]): a list of pairs,
+            /// since a key with its place is not a string.
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut a: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some(pair) = a.next_element::<(Spanned<String>, T)>()? {
+                    out.push(pair);
+                }
+                Ok(IndexedMap(out))
+            }
         }
-        d.deserialize_map(V(std::marker::PhantomData))
+        d.deserialize_any(V(std::marker::PhantomData))
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+impl<T: Serialize> Serialize for IndexedMap<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter())
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct LabMeta {
     pub(crate) id: Spanned<String>,
@@ -101,14 +154,11 @@ pub struct LabMeta {
     // `tags`, `authors` and `labforge` are accepted lab.toml keys that no
     // command reads yet; they are parsed so a lab that sets them loads.
     #[serde(default)]
-    #[expect(dead_code, reason = "an accepted lab.toml key no command reads yet")]
     pub(crate) tags: Vec<String>,
     #[serde(default)]
-    #[expect(dead_code, reason = "an accepted lab.toml key no command reads yet")]
     pub(crate) authors: Vec<String>,
     /// Minimum labforge version, for example ">= 0.1".
     #[serde(default)]
-    #[expect(dead_code, reason = "an accepted lab.toml key no command reads yet")]
     pub(crate) labforge: Option<String>,
     /// The variable (a choice among `github`, `gitlab`, `none`) whose answer
     /// picks the CI pipeline that grades every push (see `scaffold::ci`).
@@ -132,7 +182,7 @@ fn default_adr_format() -> String {
     "madr4".into()
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Track {
     /// Tools the track needs, such as `"python3 >= 3.10"` or `"cargo"`.
@@ -180,7 +230,7 @@ impl PerTrack {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Ready {
     /// A regex matched against each line of stdout and stderr; a named group
@@ -190,7 +240,7 @@ pub(crate) struct Ready {
     pub(crate) timeout: Option<Spanned<String>>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Service {
     pub(crate) run: PerTrack,
@@ -217,7 +267,7 @@ pub(crate) enum VarType {
     Integer,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Variable {
     #[serde(default)]
@@ -244,7 +294,7 @@ pub(crate) struct Variable {
     pub(crate) max: Option<i64>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Exercise {
     pub(crate) id: Spanned<String>,
@@ -304,7 +354,7 @@ impl CheckKind {
 /// (`needs = "tests"`: reported "not run" when that one did not pass), or a
 /// list of tools (`needs = ["docker"]`: `error`, or `skipped` when
 /// `optional = true`, when one is missing).
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(untagged)]
 pub(crate) enum CheckNeeds {
     Check(String),
@@ -313,7 +363,7 @@ pub(crate) enum CheckNeeds {
 
 /// `order` of a `sql` check: `"any"`, `"exact"`, or key columns such as
 /// `["revenue_cents desc", "id"]` (rows tied on the keys may come in any order).
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(untagged)]
 pub(crate) enum SqlOrder {
     Rule(String),
@@ -331,7 +381,7 @@ pub(crate) enum CheckLevel {
 
 /// One check, with the keys of every kind; validation rejects keys that do not
 /// belong to its kind.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct CheckDef {
     #[serde(default)]
@@ -435,7 +485,7 @@ pub(crate) struct CheckDef {
     pub(crate) status: Vec<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct HttpRequest {
     #[serde(default = "default_method")]
@@ -453,7 +503,7 @@ fn default_method() -> String {
     "GET".into()
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SqlDb {
     /// Globs of SQL files (relative to the lab root) run in order, sorted
@@ -461,7 +511,7 @@ pub(crate) struct SqlDb {
     pub(crate) build: Vec<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SqlPlan {
     /// The query to explain; without it, the check's own `query`/`query_file`.
@@ -474,7 +524,7 @@ pub(crate) struct SqlPlan {
 }
 
 /// Who owns which files, for `labforge update` and `check`'s tamper warning.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Ownership {
     #[serde(default)]
@@ -485,7 +535,7 @@ pub(crate) struct Ownership {
     pub(crate) shared: Vec<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Migration {
     /// The lab version that introduced the change.
