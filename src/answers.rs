@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
 
-use regex::Regex;
+use regex_automata::nfa::thompson::pikevm::PikeVM;
 
 use crate::error::{Error, Result};
 use crate::manifest::{VarType, Variable};
@@ -359,9 +359,9 @@ fn validate(var: &Variable, value: &toml::Value) -> std::result::Result<(), Stri
         }
         toml::Value::String(s) if var.kind == VarType::String => {
             if let Some(p) = &var.pattern {
-                let re =
-                    Regex::new(&format!("^(?:{})$", p.get_ref())).map_err(|e| e.to_string())?;
-                if !re.is_match(s) {
+                let vm = PikeVM::new(&format!("^(?:{})$", p.get_ref()))
+                    .map_err(|e| e.to_string())?;
+                if !vm.is_match(&mut vm.create_cache(), s.as_str()) {
                     return Err(format!("it does not match {}", p.get_ref()));
                 }
             }

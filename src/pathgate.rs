@@ -71,6 +71,17 @@ pub(crate) fn component_problem(name: &str) -> Option<&'static str> {
     if name.contains('\0') {
         return Some("it contains a NUL byte");
     }
+    if name.is_ascii() {
+        // `fold` of ASCII only lower-cases: the same checks, no allocation.
+        let trimmed = name.trim_end_matches(['.', ' ']);
+        if trimmed.bytes().all(|c| c == b'.') {
+            return Some("it is `.` or `..` once Unicode look-alikes and trailing dots are folded");
+        }
+        if RESERVED.iter().any(|r| r.eq_ignore_ascii_case(trimmed)) {
+            return Some("`.git` and `.labforge` are reserved (in any case or look-alike spelling)");
+        }
+        return None;
+    }
     let folded = fold(name);
     if folded.contains('/') || folded.contains('\\') {
         return Some("it contains a Unicode look-alike of `/` or `\\`");

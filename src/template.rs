@@ -164,7 +164,11 @@ impl TemplateTree {
                     .path()
                     .strip_prefix(base)
                     .expect("embedded paths share the base");
-                let key = rel.to_string_lossy().replace('\\', "/");
+                // include_dir's paths are UTF-8 (they were string literals).
+                let key = match rel.to_str() {
+                    Some(s) if !s.contains('\\') => s.to_string(),
+                    _ => rel.to_string_lossy().replace('\\', "/"),
+                };
                 let bytes = Cow::Borrowed(f.contents());
                 let executable = bytes.starts_with(b"#!");
                 out.insert(key, Entry::File { bytes, executable });

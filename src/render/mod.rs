@@ -68,7 +68,9 @@ pub(crate) fn solution_layers(ex: &Exercise, track: Option<&str>) -> Vec<String>
 
 /// A handlebars registry and context for one lab, track and set of answers.
 pub(crate) struct Renderer {
-    hb: Handlebars<'static>,
+    /// Made on first use: most labs render without handlebars (`direct`),
+    /// and making the registry (its helpers) cost a tenth of rendering one.
+    hb: std::sync::OnceLock<Handlebars<'static>>,
     ctx: Value,
     /// `ctx` as handlebars holds it, made once for every file.
     hb_ctx: Context,
@@ -110,10 +112,7 @@ impl Renderer {
     /// The registry (strict, no escaping, the helpers) over the context
     /// `ctx`; errors point into `base`.
     fn with_context(ctx: Value, base: PathBuf) -> Result<Renderer> {
-        let mut hb = Handlebars::new();
-        hb.set_strict_mode(true);
-        hb.register_escape_fn(handlebars::no_escape);
-        helpers::register(&mut hb);
+        let hb = std::sync::OnceLock::new();
         let hb_ctx = Context::wraps(&ctx)
             .map_err(|e| Error::new(format!("could not use the answers in templates: {e}")))?;
         Ok(Renderer {
@@ -122,6 +121,17 @@ impl Renderer {
             hb_ctx,
             compiled: Mutex::default(),
             base,
+        })
+    }
+
+    /// The registry: strict, no escaping, the helpers.
+    fn hb(&self) -> &Handlebars<'static> {
+        self.hb.get_or_init(|| {
+            let mut hb = Handlebars::new();
+            hb.set_strict_mode(true);
+            hb.register_escape_fn(handlebars::no_escape);
+            helpers::register(&mut hb);
+            hb
         })
     }
 
@@ -146,7 +156,7 @@ impl Renderer {
 
     /// Handlebars on the whole template: the reference semantics.
     fn render_whole(&self, text: &str) -> std::result::Result<String, RenderError> {
-        self.hb.render_template_with_context(text, &self.hb_ctx)
+        self.hb().render_template_with_context(text, &self.hb_ctx)
     }
 
     /// Renders the segments of `text`, or `None` on any error (the caller
@@ -164,7 +174,7 @@ impl Renderer {
                     // As `render_template_with_context` does it.
                     let mut rc = RenderContext::new(None);
                     piece
-                        .render(&self.hb, &self.hb_ctx, &mut rc, &mut Sink(&mut out))
+                        .render(self.hb(), &self.hb_ctx, &mut rc, &mut Sink(&mut out))
                         .ok()?;
                 }
             }
