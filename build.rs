@@ -1,7 +1,7 @@
 //! include_dir! does not notice files added under an embedded folder, so tell
 //! cargo to rebuild when anything under `labs/` or `templates/` changes.
 //!
-//! Also computes the digest of each built-in lab ([`Lab::digest`] of the
+//! Also computes the digest of each built-in lab, and of each of its files, ([`Lab::digest`] of the
 //! embedded tree, the same bytes in the same order) into
 //! `$OUT_DIR/builtin_digests.rs`, so `new` and `check` do not hash the whole
 //! embedded lab (both tracks, every solution) on each run; a unit test in
@@ -42,6 +42,15 @@ fn main() {
         out.push_str(&format!("    ({id:?}, {:?}),\n", digest(dir)));
     }
     out.push_str("];\n");
+    out.push_str(
+        "/// (built-in lab id, the sha256 of each of its files in path order, hex), by build.rs.\n",
+    );
+    out.push_str("pub static BUILTIN_FILE_DIGESTS: &[(&str, &str)] = &[\n");
+    for dir in &ids {
+        let id = dir.file_name().unwrap().to_string_lossy().into_owned();
+        out.push_str(&format!("    ({id:?}, {:?}),\n", file_digests(dir)));
+    }
+    out.push_str("];\n");
     let out_dir = std::env::var("OUT_DIR").expect("OUT_DIR");
     std::fs::write(Path::new(&out_dir).join("builtin_digests.rs"), out)
         .expect("write builtin_digests.rs");
@@ -67,6 +76,20 @@ fn main() {
 
 /// `TemplateTree::digest` of `TemplateTree::from_embedded`: every file,
 /// keyed by its `/`-separated path, executable when it starts with `#!`.
+/// The sha256 of each file of the lab at `root` (hex, 64 characters each,
+/// one after the other), in path order: `template::embedded_digest`.
+fn file_digests(root: &Path) -> String {
+    let mut files = BTreeMap::new();
+    walk(root, root, &mut files);
+    let mut out = String::new();
+    for bytes in files.values() {
+        for b in Sha256::digest(bytes) {
+            out.push_str(&format!("{b:02x}"));
+        }
+    }
+    out
+}
+
 fn digest(root: &Path) -> String {
     let mut files = BTreeMap::new();
     walk(root, root, &mut files);

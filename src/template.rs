@@ -178,6 +178,7 @@ impl TemplateTree {
             }
         }
         walk(dir, dir.path(), &mut entries);
+        remember_embedded_digests(dir, &entries);
         TemplateTree { entries }
     }
 
@@ -371,6 +372,48 @@ fn loads_unvalidated(origin: &Origin) -> bool {
     matches!(origin, Origin::Builtin(_)) && !cfg!(debug_assertions)
 }
 
+/// The sha256 digests (hex) of built-in lab files, computed by build.rs
+/// ([`BUILTIN_FILE_DIGESTS`]), by the address and length of the file's
+/// bytes inside this binary: a file `new` copies into a lab is still those
+/// very bytes when its base is stored, so it need not be hashed again
+/// (issue 14: hashing was the largest step of storing the base).
+static EMBEDDED_DIGESTS: std::sync::Mutex<BTreeMap<(usize, usize), &'static str>> =
+    std::sync::Mutex::new(BTreeMap::new());
+
+/// Records the build-time digest of every file of the built-in lab `dir`
+/// (`entries`: its files by path, the order build.rs hashed them in).
+fn remember_embedded_digests(dir: &Dir<'static>, entries: &BTreeMap<String, Entry>) {
+    let id = dir.path().to_string_lossy();
+    let Some((_, hex)) = BUILTIN_FILE_DIGESTS.iter().find(|(i, _)| *i == id) else {
+        return;
+    };
+    if hex.len() != entries.len() * 64 {
+        return; // not the tree build.rs hashed: hash at run time
+    }
+    let Ok(mut known) = EMBEDDED_DIGESTS.lock() else {
+        return;
+    };
+    for (n, entry) in entries.values().enumerate() {
+        if let Entry::File {
+            bytes: Cow::Borrowed(b),
+            ..
+        } = entry
+        {
+            known.insert((b.as_ptr() as usize, b.len()), &hex[n * 64..n * 64 + 64]);
+        }
+    }
+}
+
+/// `digest_bytes(bytes)`, read from build.rs' digests when `bytes` are a
+/// built-in lab file's embedded bytes.
+pub(crate) fn known_digest(bytes: &[u8]) -> String {
+    let key = (bytes.as_ptr() as usize, bytes.len());
+    match EMBEDDED_DIGESTS.lock().ok().and_then(|k| k.get(&key).copied()) {
+        Some(hex) => format!("sha256:{hex}"),
+        None => digest_bytes(bytes),
+    }
+}
+
 /// The ids of the built-in labs, sorted.
 pub fn builtin_ids() -> Vec<String> {
     let mut ids: Vec<String> = BUILTIN_LABS
@@ -524,6 +567,36 @@ mod tests {
             let (_, precomputed) = BUILTIN_DIGESTS.iter().find(|(i, _)| *i == id).unwrap();
             assert_eq!(lab.tree.digest(), *precomputed, "{id}");
             assert_eq!(lab.digest(), *precomputed, "{id}");
+        }
+    }
+
+    /// Every file of every built-in lab gets build.rs' digest of its bytes
+    /// (no run-time hashing), and that digest is the one of its bytes.
+    #[test]
+    fn build_rs_digests_of_the_builtin_files_are_theirs() {
+        for id in builtin_ids() {
+            let lab = Lab::builtin(&id).unwrap();
+            for (path, entry) in &lab.tree.entries {
+                let super::Entry::File { bytes, .. } = entry else {
+                    continue;
+                };
+                let key = (bytes.as_ptr() as usize, bytes.len());
+                let known = super::EMBEDDED_DIGESTS.lock().unwrap().get(&key).copied();
+                let known = known.unwrap_or_else(|| panic!("{id}/{path}: no build-time digest"));
+                assert_eq!(
+                    format!("sha256:{known}"),
+                    super::digest_bytes(bytes),
+                    "{id}/{path}"
+                );
+                assert_eq!(super::known_digest(bytes), super::digest_bytes(bytes));
+            }
+            // Bytes that are not an embedded file are hashed.
+            let copy = lab.tree.entries.values().find_map(|e| match e {
+                super::Entry::File { bytes, .. } if !bytes.is_empty() => Some(bytes.to_vec()),
+                _ => None,
+            });
+            let copy = copy.unwrap();
+            assert_eq!(super::known_digest(&copy), super::digest_bytes(&copy));
         }
     }
 }

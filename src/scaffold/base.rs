@@ -8,7 +8,7 @@ use super::ownership::OwnerRules;
 use crate::error::{Error, Result};
 use crate::fsx;
 use crate::state::{self, FileRecord, STATE_SCHEMA, State};
-use crate::template::{Entry, Lab, digest_bytes};
+use crate::template::{Entry, Lab, known_digest};
 
 /// The bytes stored for an entry: a file's contents, a link's target.
 pub(super) fn entry_bytes(entry: &Entry) -> &[u8] {
@@ -55,7 +55,7 @@ pub(super) fn store_base(
     fresh: bool,
 ) -> Result<State> {
     let items: Vec<(&String, &Entry)> = entries.iter().collect();
-    let digests = crate::parallel::map(&items, |(_, entry)| digest_bytes(entry_bytes(entry)));
+    let digests = crate::parallel::map(&items, |(_, entry)| known_digest(entry_bytes(entry)));
     // Each distinct content once: the object store is content addressed.
     let mut unique: BTreeMap<&str, &[u8]> = BTreeMap::new();
     for ((_, entry), digest) in items.iter().zip(&digests) {
