@@ -359,8 +359,8 @@ fn validate(var: &Variable, value: &toml::Value) -> std::result::Result<(), Stri
         }
         toml::Value::String(s) if var.kind == VarType::String => {
             if let Some(p) = &var.pattern {
-                let vm = PikeVM::new(&format!("^(?:{})$", p.get_ref()))
-                    .map_err(|e| e.to_string())?;
+                let vm =
+                    PikeVM::new(&format!("^(?:{})$", p.get_ref())).map_err(|e| e.to_string())?;
                 if !vm.is_match(&mut vm.create_cache(), s.as_str()) {
                     return Err(format!("it does not match {}", p.get_ref()));
                 }

@@ -78,7 +78,9 @@ pub(crate) fn component_problem(name: &str) -> Option<&'static str> {
             return Some("it is `.` or `..` once Unicode look-alikes and trailing dots are folded");
         }
         if RESERVED.iter().any(|r| r.eq_ignore_ascii_case(trimmed)) {
-            return Some("`.git` and `.labforge` are reserved (in any case or look-alike spelling)");
+            return Some(
+                "`.git` and `.labforge` are reserved (in any case or look-alike spelling)",
+            );
         }
         return None;
     }

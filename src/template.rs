@@ -408,7 +408,11 @@ fn remember_embedded_digests(dir: &Dir<'static>, entries: &BTreeMap<String, Entr
 /// built-in lab file's embedded bytes.
 pub(crate) fn known_digest(bytes: &[u8]) -> String {
     let key = (bytes.as_ptr() as usize, bytes.len());
-    match EMBEDDED_DIGESTS.lock().ok().and_then(|k| k.get(&key).copied()) {
+    match EMBEDDED_DIGESTS
+        .lock()
+        .ok()
+        .and_then(|k| k.get(&key).copied())
+    {
         Some(hex) => format!("sha256:{hex}"),
         None => digest_bytes(bytes),
     }

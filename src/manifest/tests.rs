@@ -152,7 +152,10 @@ fn preparsed_manifests_equal_the_parsed_ones() {
         let parsed = parse(&text, Path::new("lab.toml")).unwrap();
         let pre = preparsed(&id).unwrap_or_else(|| panic!("no pre-parsed manifest of {id}"));
         let (a, b) = (format!("{parsed:#?}"), format!("{pre:#?}"));
-        assert!(a.contains("span: ") && !a.contains("span: 0..0,"), "Debug shows the places");
+        assert!(
+            a.contains("span: ") && !a.contains("span: 0..0,"),
+            "Debug shows the places"
+        );
         assert_eq!(a, b, "{id}");
     }
 }
