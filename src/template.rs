@@ -158,26 +158,41 @@ impl TemplateTree {
     /// permission bits, so a file that starts with `#!` is made executable.
     pub fn from_embedded(dir: &Dir<'static>) -> TemplateTree {
         let mut entries = BTreeMap::new();
-        fn walk(dir: &Dir<'static>, base: &Path, out: &mut BTreeMap<String, Entry>) {
+        // include_dir's paths are UTF-8 (they were string literals) and
+        // `/`-separated here: a key is the text after `base/`, found without
+        // taking the path apart into components (a tenth of loading a lab).
+        let prefix = match dir.path().to_str() {
+            Some("") => Some(String::new()),
+            Some(b) => Some(format!("{b}/")),
+            None => None,
+        };
+        fn walk(
+            dir: &Dir<'static>,
+            base: &Path,
+            prefix: Option<&str>,
+            out: &mut BTreeMap<String, Entry>,
+        ) {
             for f in dir.files() {
-                let rel = f
-                    .path()
-                    .strip_prefix(base)
-                    .expect("embedded paths share the base");
-                // include_dir's paths are UTF-8 (they were string literals).
-                let key = match rel.to_str() {
-                    Some(s) if !s.contains('\\') => s.to_string(),
-                    _ => rel.to_string_lossy().replace('\\', "/"),
+                let fast = f.path().to_str().zip(prefix);
+                let key = match fast.and_then(|(p, pre)| p.strip_prefix(pre)) {
+                    Some(rest) if !rest.contains('\\') => rest.to_string(),
+                    _ => {
+                        let rel = f
+                            .path()
+                            .strip_prefix(base)
+                            .expect("embedded paths share the base");
+                        rel.to_string_lossy().replace('\\', "/")
+                    }
                 };
                 let bytes = Cow::Borrowed(f.contents());
                 let executable = bytes.starts_with(b"#!");
                 out.insert(key, Entry::File { bytes, executable });
             }
             for d in dir.dirs() {
-                walk(d, base, out);
+                walk(d, base, prefix, out);
             }
         }
-        walk(dir, dir.path(), &mut entries);
+        walk(dir, dir.path(), prefix.as_deref(), &mut entries);
         remember_embedded_digests(dir, &entries);
         TemplateTree { entries }
     }

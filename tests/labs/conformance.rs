@@ -16,7 +16,14 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use reqwest::blocking::{Client, Response};
+use reqwest::blocking::{Client, ClientBuilder, Response};
+
+/// A client builder as labforge makes one (`src/net.rs`): reqwest is built
+/// without a default TLS crypto provider, so ring is installed first.
+fn client_builder() -> ClientBuilder {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    Client::builder()
+}
 use serde_json::{Value, json};
 
 use crate::support;
@@ -287,7 +294,7 @@ fn http_date(s: &str) -> i64 {
 /// The whole contract, against one running server.
 fn contract(server: &Server) {
     // No connection reuse: the flaky scenario drops a connection on purpose.
-    let http = Client::builder()
+    let http = client_builder()
         .pool_max_idle_per_host(0)
         .timeout(Duration::from_secs(10))
         .build()
@@ -815,7 +822,7 @@ fn journal(api: &Api) {
 /// the same seed gives the same catalogue as `reference` (started with the same seed).
 fn flags(server: &Server, reference: &Server) {
     let n = server.name;
-    let http = Client::builder()
+    let http = client_builder()
         .timeout(Duration::from_secs(10))
         .build()
         .unwrap();
