@@ -458,7 +458,7 @@ impl Lab {
         manifest_path: PathBuf,
     ) -> Result<Lab> {
         let text = match tree.get(MANIFEST) {
-            Some(bytes) => String::from_utf8(bytes.to_vec()).map_err(|_| {
+            Some(bytes) => std::str::from_utf8(bytes).map_err(|_| {
                 Error::new("lab.toml is not valid UTF-8")
                     .in_file(&manifest_path)
                     .with_help("save lab.toml as UTF-8")
@@ -472,10 +472,10 @@ impl Lab {
             // As build.rs parsed it (the same text), without the TOML parser.
             Origin::Builtin(id) if loads_unvalidated(&origin) => match manifest::preparsed(id) {
                 Some(m) => m,
-                None => manifest::parse_unvalidated(&text, &manifest_path)?,
+                None => manifest::parse_unvalidated(text, &manifest_path)?,
             },
-            _ if loads_unvalidated(&origin) => manifest::parse_unvalidated(&text, &manifest_path)?,
-            _ => manifest::parse(&text, &manifest_path)?,
+            _ if loads_unvalidated(&origin) => manifest::parse_unvalidated(text, &manifest_path)?,
+            _ => manifest::parse(text, &manifest_path)?,
         };
         crate::solution::validate(&manifest, &tree, &manifest_path)?;
         // Each link was checked alone where the tree was read; here the

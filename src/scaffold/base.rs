@@ -67,9 +67,11 @@ pub(super) fn store_base(
     if fresh {
         // One pack file instead of one file per object (see state::PACK_FILE),
         // written as it is encoded: never a second copy of every file in memory.
+        // A small buffer: objects larger than it go to the file directly, and
+        // each page of a buffer is a page fault the first time it is filled.
         let path = root.join(state::PACK_FILE);
         let file = std::fs::File::create(&path).map_err(|e| Error::io("write", &path, e))?;
-        state::write_pack(std::io::BufWriter::with_capacity(1 << 16, file), unique)
+        state::write_pack(std::io::BufWriter::with_capacity(1 << 13, file), unique)
             .map_err(|e| Error::io("write", &path, e))?;
     } else {
         for (digest, bytes) in unique {
