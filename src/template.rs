@@ -537,12 +537,21 @@ impl Lab {
     /// built-in lab's was computed at build time (`build.rs`), so it is not
     /// hashed again on each run (issue 14: start-up of `new` and `check`).
     pub(crate) fn digest(&self) -> String {
-        if let Origin::Builtin(id) = &self.origin
-            && let Some((_, d)) = BUILTIN_DIGESTS.iter().find(|(i, _)| i == id)
-        {
-            return (*d).to_string();
+        match self.builtin_digest() {
+            Some(d) => d.to_string(),
+            None => self.tree.digest(),
         }
-        self.tree.digest()
+    }
+
+    /// A built-in lab's digest as build.rs computed it.
+    pub(crate) fn builtin_digest(&self) -> Option<&'static str> {
+        match &self.origin {
+            Origin::Builtin(id) => BUILTIN_DIGESTS
+                .iter()
+                .find(|(i, _)| i == id)
+                .map(|(_, d)| *d),
+            _ => None,
+        }
     }
 
     /// Track names in order (empty for a lab without tracks).

@@ -313,17 +313,28 @@ pub(crate) fn render_layers(
     })
 }
 
-/// [`render_layers`] that moves the bytes of copied (not rendered) files
-/// out of `lab`'s tree instead of copying them, so `new` never holds two
-/// copies of the template (issue 14: peak memory). The tree keeps their
-/// paths with empty contents: take [`Lab::digest`] before.
-pub(crate) fn render_layers_taking(
-    lab: &mut Lab,
+/// The rendered `layers` of a lab, before the copied files' bytes are
+/// taken ([`plan_starter`], then [`finish_taking`]).
+pub(crate) struct Plan(Vec<(String, Planned)>);
+
+/// The first half of [`render_layers`] for `new`: renders the templates
+/// and paths of `layers`, reading `lab` only (so `new` can hash the
+/// template on another thread meanwhile).
+pub(crate) fn plan_starter(
+    lab: &Lab,
     layers: &[String],
     track: Option<&str>,
     answers: &toml::Table,
-) -> Result<BTreeMap<String, Entry>> {
-    let plan = plan_layers(lab, layers, track, answers)?;
+) -> Result<Plan> {
+    plan_layers(lab, layers, track, answers).map(Plan)
+}
+
+/// The second half: the entries of `plan`, with the bytes of copied (not
+/// rendered) files moved out of `lab`'s tree instead of copied, so `new`
+/// never holds two copies of the template (issue 14: peak memory). The
+/// tree keeps their paths with empty contents: take [`Lab::digest`] before.
+pub(crate) fn finish_taking(lab: &mut Lab, plan: Plan) -> Result<BTreeMap<String, Entry>> {
+    let Plan(plan) = plan;
     let entries = &mut lab.tree.entries;
     finish_layers(plan, |full| match entries.get_mut(full) {
         Some(Entry::File { bytes, .. }) => std::mem::take(bytes).into_owned(),

@@ -72,13 +72,26 @@ pub(crate) fn generate(lab: &Lab, opts: &NewOptions) -> Result<Generated> {
 /// Afterwards `lab.tree` holds those paths with empty contents; the
 /// manifest and origin are intact.
 pub(crate) fn generate_taking(lab: &mut Lab, opts: &NewOptions) -> Result<Generated> {
-    let template = lab.digest();
     let track = opts.track.as_deref();
     let layers = render::starter_layers(track);
     // The ownership globs are built while the templates render and the
     // files are written: only the files' owners need them.
     let rules = (!opts.dry_run).then(|| OwnerGlobs::of(lab, track).build_beside());
-    let mut entries = render::render_layers_taking(lab, &layers, track, &opts.answers)?;
+    // The template's digest (every file of it, hashed in one stream) is
+    // taken beside the rendering, which only reads the lab too; a built-in
+    // lab's was computed by build.rs.
+    let (plan, template) = match lab.builtin_digest() {
+        Some(digest) => (
+            render::plan_starter(lab, &layers, track, &opts.answers),
+            digest.to_string(),
+        ),
+        None => std::thread::scope(|s| {
+            let digest = s.spawn(|| lab.digest());
+            let plan = render::plan_starter(lab, &layers, track, &opts.answers);
+            (plan, digest.join().expect("the template digest panicked"))
+        }),
+    };
+    let mut entries = render::finish_taking(lab, plan?)?;
     add_generated_files(lab, track, &opts.answers, &mut entries)?;
     write_generated(lab, template, opts, entries, rules)
 }
