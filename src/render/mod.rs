@@ -20,6 +20,7 @@ mod helpers;
 pub(crate) mod paths;
 mod split;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -308,8 +309,8 @@ pub(crate) fn render_layers(
 ) -> Result<BTreeMap<String, Entry>> {
     let plan = plan_layers(lab, layers, track, answers)?;
     finish_layers(plan, |full| match lab.tree.entries.get(full) {
-        Some(Entry::File { bytes, .. }) => bytes.to_vec(),
-        _ => Vec::new(),
+        Some(Entry::File { bytes, .. }) => bytes.clone(),
+        _ => Cow::Borrowed(&[]),
     })
 }
 
@@ -336,9 +337,11 @@ pub(crate) fn plan_starter(
 pub(crate) fn finish_taking(lab: &mut Lab, plan: Plan) -> Result<BTreeMap<String, Entry>> {
     let Plan(plan) = plan;
     let entries = &mut lab.tree.entries;
+    // A built-in lab's bytes stay borrowed from the binary (never copied);
+    // a lab read from disk gives its buffers away.
     finish_layers(plan, |full| match entries.get_mut(full) {
-        Some(Entry::File { bytes, .. }) => std::mem::take(bytes).into_owned(),
-        _ => Vec::new(),
+        Some(Entry::File { bytes, .. }) => std::mem::take(bytes),
+        _ => Cow::Borrowed(&[]),
     })
 }
 
@@ -389,14 +392,14 @@ fn plan_layers(
 /// `bytes_of(template path)`; then the checks on the whole tree.
 fn finish_layers(
     plan: Vec<(String, Planned)>,
-    mut bytes_of: impl FnMut(&str) -> Vec<u8>,
+    mut bytes_of: impl FnMut(&str) -> Cow<'static, [u8]>,
 ) -> Result<BTreeMap<String, Entry>> {
     let mut out = BTreeMap::new();
     for (path, planned) in plan {
         let entry = match planned {
             Planned::Done(e) => e,
             Planned::Copy { full, executable } => Entry::File {
-                bytes: bytes_of(&full).into(),
+                bytes: bytes_of(&full),
                 executable,
             },
         };

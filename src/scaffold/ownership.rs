@@ -84,13 +84,15 @@ impl OwnerRules {
     }
 
     pub(crate) fn owner(&self, path: &str) -> Owner {
-        if self.shared.is_match(path) {
+        // One candidate for the four sets (`is_match` makes one per call).
+        let path = globset::Candidate::new(path);
+        if self.shared.is_match_candidate(&path) {
             Owner::Shared
-        } else if self.learner.is_match(path) {
+        } else if self.learner.is_match_candidate(&path) {
             Owner::Learner
-        } else if self.template.is_match(path) {
+        } else if self.template.is_match_candidate(&path) {
             Owner::Template
-        } else if self.learner_default.is_match(path) {
+        } else if self.learner_default.is_match_candidate(&path) {
             Owner::Learner
         } else {
             Owner::Shared
