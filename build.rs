@@ -28,6 +28,7 @@ fn main() {
     println!("cargo:rerun-if-changed=labs");
     println!("cargo:rerun-if-changed=templates");
     println!("cargo:rerun-if-changed=src/manifest/types.rs");
+    println!("cargo:rerun-if-env-changed=CC");
     let mut out =
         String::from("/// (built-in lab id, digest of its embedded tree), by build.rs.\n");
     out.push_str("pub static BUILTIN_DIGESTS: &[(&str, &str)] = &[\n");
@@ -52,6 +53,7 @@ fn main() {
     }
     out.push_str("];\n");
     let out_dir = std::env::var("OUT_DIR").expect("OUT_DIR");
+    link_the_unwinder_statically(&out_dir);
     std::fs::write(Path::new(&out_dir).join("builtin_digests.rs"), out)
         .expect("write builtin_digests.rs");
 
@@ -76,6 +78,36 @@ fn main() {
 
 /// `TemplateTree::digest` of `TemplateTree::from_embedded`: every file,
 /// keyed by its `/`-separated path, executable when it starts with `#!`.
+/// On Linux with glibc, Rust's standard library links GCC's unwinder as the
+/// shared `libgcc_s.so.1`, whose constructor probes the CPU (`cpuid` traps
+/// to the hypervisor in a VM: about 0.1 ms) and which the dynamic loader
+/// maps and binds at every start. A `libgcc_s.so` linker script in OUT_DIR,
+/// found before the system's, makes `-lgcc_s` mean the static `libgcc_eh.a`
+/// instead: the same unwinder, linked in (what `-static-libgcc` does for C,
+/// and what Rust itself links for `crt-static`). Skipped when the C
+/// compiler has no `libgcc_eh.a` (ADR 0026).
+fn link_the_unwinder_statically(out_dir: &str) {
+    let os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
+    let env = std::env::var("CARGO_CFG_TARGET_ENV").unwrap_or_default();
+    let features = std::env::var("CARGO_CFG_TARGET_FEATURE").unwrap_or_default();
+    if os != "linux" || env != "gnu" || features.split(',').any(|f| f == "crt-static") {
+        return;
+    }
+    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".to_string());
+    let found = std::process::Command::new(cc)
+        .arg("-print-file-name=libgcc_eh.a")
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .is_some_and(|p| Path::new(&p).is_absolute() && Path::new(&p).is_file());
+    if !found {
+        return;
+    }
+    std::fs::write(Path::new(out_dir).join("libgcc_s.so"), "INPUT(-lgcc_eh)\n")
+        .expect("write the libgcc_s.so linker script");
+    println!("cargo:rustc-link-search=native={out_dir}");
+}
+
 /// The sha256 of each file of the lab at `root` (hex, 64 characters each,
 /// one after the other), in path order: `template::embedded_digest`.
 fn file_digests(root: &Path) -> String {

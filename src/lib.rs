@@ -96,6 +96,23 @@ mod tests {
 
     const ARCHITECTURE: &str = include_str!("../docs/architecture.md");
 
+    /// build.rs links GCC's unwinder statically on Linux (ADR 0026): a
+    /// panic still unwinds through frames and is caught, with a backtrace.
+    #[test]
+    fn panics_unwind_with_the_static_unwinder() {
+        #[inline(never)]
+        fn deep(n: u32) -> u32 {
+            if n == 0 {
+                panic!("deep enough");
+            }
+            deep(n - 1) + 1
+        }
+        let caught = std::panic::catch_unwind(|| deep(8));
+        assert!(caught.is_err());
+        let trace = std::backtrace::Backtrace::force_capture();
+        assert_eq!(trace.status(), std::backtrace::BacktraceStatus::Captured);
+    }
+
     fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
         let a = text
             .find(start)
