@@ -1,11 +1,12 @@
 //! include_dir! does not notice files added under an embedded folder, so tell
 //! cargo to rebuild when anything under `labs/` or `templates/` changes.
 //!
-//! Also computes the digest of each built-in lab, and of each of its files, ([`Lab::digest`] of the
-//! embedded tree, the same bytes in the same order) into
-//! `$OUT_DIR/builtin_digests.rs`, so `new` and `check` do not hash the whole
-//! embedded lab (both tracks, every solution) on each run; a unit test in
-//! `src/template.rs` compares it with the digest computed at run time.
+//! Also computes the digest of each built-in lab ([`Lab::digest`] of the
+//! embedded tree, the same bytes in the same order) and of each of its files
+//! into `$OUT_DIR/builtin_digests.rs`, so `new` and `check` do not hash the
+//! whole embedded lab (both tracks, every solution) on each run, nor `new`
+//! the files it copies; unit tests in `src/template.rs` compare them with
+//! the digests computed at run time.
 //!
 //! And parses each built-in lab's lab.toml with the crate's own serde types
 //! (`src/manifest/types.rs`, compiled in here too) into JSON that keeps every
@@ -76,8 +77,6 @@ fn main() {
         .expect("write builtin_manifests.rs");
 }
 
-/// `TemplateTree::digest` of `TemplateTree::from_embedded`: every file,
-/// keyed by its `/`-separated path, executable when it starts with `#!`.
 /// On Linux with glibc, Rust's standard library links GCC's unwinder as the
 /// shared `libgcc_s.so.1`, whose constructor probes the CPU (`cpuid` traps
 /// to the hypervisor in a VM: about 0.1 ms) and which the dynamic loader
@@ -109,7 +108,7 @@ fn link_the_unwinder_statically(out_dir: &str) {
 }
 
 /// The sha256 of each file of the lab at `root` (hex, 64 characters each,
-/// one after the other), in path order: `template::embedded_digest`.
+/// one after the other), in path order: `template::known_digest`.
 fn file_digests(root: &Path) -> String {
     let mut files = BTreeMap::new();
     walk(root, root, &mut files);
@@ -122,6 +121,8 @@ fn file_digests(root: &Path) -> String {
     out
 }
 
+/// `TemplateTree::digest` of `TemplateTree::from_embedded`: every file,
+/// keyed by its `/`-separated path, executable when it starts with `#!`.
 fn digest(root: &Path) -> String {
     let mut files = BTreeMap::new();
     walk(root, root, &mut files);

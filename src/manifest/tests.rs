@@ -159,3 +159,18 @@ fn preparsed_manifests_equal_the_parsed_ones() {
         assert_eq!(a, b, "{id}");
     }
 }
+
+/// `[[variable]]` (an array of tables where a table belongs) gets the
+/// message it got before variables could also be read as a list of pairs.
+#[test]
+fn variables_as_an_array_of_tables_are_refused_as_before() {
+    let text = format!("{MINIMAL}\n[[variable]]\nname = \"x\"\n");
+    let err = parse(&text, Path::new("lab.toml")).unwrap_err();
+    assert!(
+        err.message
+            .starts_with("invalid type: sequence, expected a table"),
+        "{}",
+        err.message
+    );
+    assert!(err.location.is_some());
+}

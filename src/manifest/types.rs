@@ -119,13 +119,47 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for IndexedMap<T> {
                 mut a: A,
             ) -> Result<Self::Value, A::Error> {
                 let mut out = Vec::new();
-                while let Some(pair) = a.next_element::<(Spanned<String>, T)>()? {
+                while let Some(pair) = a.next_element_seed(Pair(std::marker::PhantomData))? {
                     out.push(pair);
                 }
                 Ok(IndexedMap(out))
             }
         }
         d.deserialize_any(V(std::marker::PhantomData))
+    }
+}
+
+/// One pair of the pre-parsed form of an [`IndexedMap`]. Anything else in a
+/// list (an array of tables in lab.toml, `[[variable]]`) gets the error a
+/// list got before that form existed: "invalid type: sequence, expected a
+/// table".
+struct Pair<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> serde::de::DeserializeSeed<'de> for Pair<T> {
+    type Value = (Spanned<String>, T);
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Pair<T> {
+    type Value = (Spanned<String>, T);
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a table")
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+        use serde::de::Error;
+        let key = a
+            .next_element()?
+            .ok_or_else(|| A::Error::invalid_length(0, &self))?;
+        let value = a
+            .next_element()?
+            .ok_or_else(|| A::Error::invalid_length(1, &self))?;
+        Ok((key, value))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
+        use serde::de::Error;
+        Err(A::Error::invalid_type(serde::de::Unexpected::Seq, &self))
     }
 }
 
