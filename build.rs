@@ -30,31 +30,40 @@ fn main() {
     println!("cargo:rerun-if-changed=templates");
     println!("cargo:rerun-if-changed=src/manifest/types.rs");
     println!("cargo:rerun-if-env-changed=CC");
-    let mut out =
-        String::from("/// (built-in lab id, digest of its embedded tree), by build.rs.\n");
-    out.push_str("pub static BUILTIN_DIGESTS: &[(&str, &str)] = &[\n");
+    let out_dir = std::env::var("OUT_DIR").expect("OUT_DIR");
+    link_the_unwinder_statically(&out_dir);
+
     let mut ids: Vec<_> = std::fs::read_dir("labs")
         .expect("read labs/")
         .map(|e| e.expect("read labs/").path())
         .filter(|p| p.join("lab.toml").is_file())
         .collect();
     ids.sort();
-    for dir in &ids {
-        let id = dir.file_name().unwrap().to_string_lossy().into_owned();
-        out.push_str(&format!("    ({id:?}, {:?}),\n", digest(dir)));
+    // Each lab read once: (id, digest of the tree, digests of its files).
+    let digests: Vec<(String, String, String)> = ids
+        .iter()
+        .map(|dir| {
+            let mut files = BTreeMap::new();
+            walk(dir, dir, &mut files);
+            let id = dir.file_name().unwrap().to_string_lossy().into_owned();
+            (id, digest(&files), file_digests(&files))
+        })
+        .collect();
+    let mut out =
+        String::from("/// (built-in lab id, digest of its embedded tree), by build.rs.\n");
+    out.push_str("pub static BUILTIN_DIGESTS: &[(&str, &str)] = &[\n");
+    for (id, tree, _) in &digests {
+        out.push_str(&format!("    ({id:?}, {tree:?}),\n"));
     }
     out.push_str("];\n");
     out.push_str(
         "/// (built-in lab id, the sha256 of each of its files in path order, hex), by build.rs.\n",
     );
     out.push_str("pub static BUILTIN_FILE_DIGESTS: &[(&str, &str)] = &[\n");
-    for dir in &ids {
-        let id = dir.file_name().unwrap().to_string_lossy().into_owned();
-        out.push_str(&format!("    ({id:?}, {:?}),\n", file_digests(dir)));
+    for (id, _, files) in &digests {
+        out.push_str(&format!("    ({id:?}, {files:?}),\n"));
     }
     out.push_str("];\n");
-    let out_dir = std::env::var("OUT_DIR").expect("OUT_DIR");
-    link_the_unwinder_statically(&out_dir);
     std::fs::write(Path::new(&out_dir).join("builtin_digests.rs"), out)
         .expect("write builtin_digests.rs");
 
@@ -107,11 +116,9 @@ fn link_the_unwinder_statically(out_dir: &str) {
     println!("cargo:rustc-link-search=native={out_dir}");
 }
 
-/// The sha256 of each file of the lab at `root` (hex, 64 characters each,
-/// one after the other), in path order: `template::known_digest`.
-fn file_digests(root: &Path) -> String {
-    let mut files = BTreeMap::new();
-    walk(root, root, &mut files);
+/// The sha256 of each of a lab's `files` (hex, 64 characters each, one
+/// after the other), in path order: `template::known_digest`.
+fn file_digests(files: &BTreeMap<String, Vec<u8>>) -> String {
     let mut out = String::new();
     for bytes in files.values() {
         for b in Sha256::digest(bytes) {
@@ -121,13 +128,12 @@ fn file_digests(root: &Path) -> String {
     out
 }
 
-/// `TemplateTree::digest` of `TemplateTree::from_embedded`: every file,
-/// keyed by its `/`-separated path, executable when it starts with `#!`.
-fn digest(root: &Path) -> String {
-    let mut files = BTreeMap::new();
-    walk(root, root, &mut files);
+/// `TemplateTree::digest` of `TemplateTree::from_embedded` over a lab's
+/// `files`, keyed by their `/`-separated paths; a file is executable when
+/// it starts with `#!`.
+fn digest(files: &BTreeMap<String, Vec<u8>>) -> String {
     let mut h = Sha256::new();
-    for (key, bytes) in &files {
+    for (key, bytes) in files {
         h.update(key.as_bytes());
         h.update([0]);
         h.update([if bytes.starts_with(b"#!") { b'x' } else { b'f' }]);
